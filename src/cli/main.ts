@@ -1,0 +1,44 @@
+import { Command, CommanderError } from 'commander';
+import { EXIT, isShakedownError } from '../core/shakedown-error.ts';
+import { registerListCommand } from './commands/list-command.ts';
+import { registerServeCommand } from './commands/serve-command.ts';
+import { TOOL_VERSION } from './tool-version.ts';
+
+/** Builds the program; each command lives in its own file under commands/. */
+export function buildProgram(): Command {
+  const program = new Command();
+  program
+    .name('shakedown')
+    .description('Reactive, stream-based property and chaos tester for event-driven systems')
+    .version(TOOL_VERSION)
+    .exitOverride()
+    .showHelpAfterError(false);
+  registerServeCommand(program);
+  registerListCommand(program);
+  return program;
+}
+
+/**
+ * Runs the CLI and returns the exit code. Usage errors and ShakedownErrors become one line
+ * on stderr and their exit code; nothing reaches the user as a stack trace.
+ */
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+    return typeof process.exitCode === 'number' ? process.exitCode : EXIT.passed;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return EXIT.passed;
+      if (error.code === 'commander.help') return EXIT.passed;
+      return EXIT.usage;
+    }
+    if (isShakedownError(error)) {
+      process.stderr.write(`shakedown: ${error.code}: ${error.message}\n`);
+      return error.exitCode;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`shakedown: SHK_INTERNAL: ${message}\n`);
+    return EXIT.usage;
+  }
+}

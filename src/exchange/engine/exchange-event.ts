@@ -1,0 +1,185 @@
+import type { RejectReason } from './reject-reason.ts';
+import type { OrderType, Side, TimeInForce } from './exchange-input.ts';
+
+/**
+ * Every state change the engine makes is told as an event on a stream. Streams:
+ * - `account:<id>`: one account's private events (orders, fills, balances, positions);
+ * - `market:<symbol>`: public trades, mark prices and halts;
+ * - `book:<symbol>`: public L2 deltas.
+ * Each stream numbers its events 1, 2, 3... with no gaps, forever (a reset does not restart it).
+ * Prices and quantities are decimal numbers, exact to the instrument's tick and lot.
+ */
+export type OrderStatus = 'open' | 'partially_filled' | 'filled' | 'cancelled' | 'expired';
+export type CancelReason = 'user' | 'cancel_all' | 'self_trade' | 'reset';
+export type ExpireReason = 'ioc' | 'fok' | 'market' | 'band' | 'self_trade';
+export type Liquidity = 'maker' | 'taker';
+
+export interface OrderAcceptedEvent {
+  type: 'order_accepted';
+  orderId: string;
+  clientOrderId: string;
+  symbol: string;
+  side: Side;
+  orderType: OrderType;
+  tif: TimeInForce;
+  /** null for market orders. */
+  price: number | null;
+  qty: number;
+}
+
+export interface OrderRejectedEvent {
+  type: 'order_rejected';
+  request: 'place' | 'cancel' | 'replace';
+  reason: RejectReason;
+  clientOrderId?: string;
+  orderId?: string;
+  symbol?: string;
+}
+
+export interface FillEvent {
+  type: 'fill';
+  orderId: string;
+  clientOrderId: string;
+  symbol: string;
+  side: Side;
+  tradeId: string;
+  price: number;
+  qty: number;
+  liquidity: Liquidity;
+  /** Cumulative filled quantity of the order after this fill. */
+  filledQty: number;
+  remainingQty: number;
+}
+
+export interface OrderCancelledEvent {
+  type: 'order_cancelled';
+  orderId: string;
+  clientOrderId: string;
+  symbol: string;
+  reason: CancelReason;
+  filledQty: number;
+  /** Quantity that was still open and is now withdrawn. */
+  cancelledQty: number;
+}
+
+export interface OrderReplacedEvent {
+  type: 'order_replaced';
+  orderId: string;
+  clientOrderId: string;
+  symbol: string;
+  price: number;
+  qty: number;
+  filledQty: number;
+  remainingQty: number;
+  /** True when the order kept its place in the queue (same price, quantity not increased). */
+  priorityKept: boolean;
+}
+
+export interface OrderExpiredEvent {
+  type: 'order_expired';
+  orderId: string;
+  clientOrderId: string;
+  symbol: string;
+  reason: ExpireReason;
+  filledQty: number;
+  expiredQty: number;
+}
+
+export interface BalanceEvent {
+  type: 'balance';
+  cash: number;
+  /** Margin held for open orders beyond what the current positions already need. */
+  reserved: number;
+  positionMargin: number;
+  /** cash + sum of position x mark. */
+  equity: number;
+  available: number;
+}
+
+export interface PositionEvent {
+  type: 'position';
+  symbol: string;
+  qty: number;
+  markPrice: number;
+  unrealizedPnl: number;
+}
+
+export interface TradeEvent {
+  type: 'trade';
+  tradeId: string;
+  symbol: string;
+  price: number;
+  qty: number;
+  takerSide: Side;
+}
+
+export interface MarkPriceEvent {
+  type: 'mark_price';
+  symbol: string;
+  price: number;
+}
+
+export interface InstrumentStatusEvent {
+  type: 'instrument_status';
+  symbol: string;
+  halted: boolean;
+}
+
+export interface BookDeltaEvent {
+  type: 'book_delta';
+  symbol: string;
+  side: Side;
+  price: number;
+  /** New total resting quantity at this level; 0 removes the level. */
+  qty: number;
+}
+
+export interface ResetEvent {
+  type: 'reset';
+}
+
+export type PrivateEvent =
+  | OrderAcceptedEvent
+  | OrderRejectedEvent
+  | FillEvent
+  | OrderCancelledEvent
+  | OrderReplacedEvent
+  | OrderExpiredEvent
+  | BalanceEvent
+  | PositionEvent
+  | ResetEvent;
+
+export type PublicEvent = TradeEvent | MarkPriceEvent | InstrumentStatusEvent | BookDeltaEvent | ResetEvent;
+export type ExchangeEvent = PrivateEvent | PublicEvent;
+export type ExchangeEventType = ExchangeEvent['type'];
+
+export const EVENT_TYPES: readonly ExchangeEventType[] = [
+  'order_accepted',
+  'order_rejected',
+  'fill',
+  'order_cancelled',
+  'order_replaced',
+  'order_expired',
+  'balance',
+  'position',
+  'trade',
+  'mark_price',
+  'instrument_status',
+  'book_delta',
+  'reset',
+];
+
+/** An event as it leaves the engine: which stream, its number there, and which input caused it. */
+export interface EventEnvelope<E extends ExchangeEvent = ExchangeEvent> {
+  stream: string;
+  seq: number;
+  /** The engine's input counter: every journaled input gets the next txn. Gives a total order across streams. */
+  txn: number;
+  /** The input's time, in ms (virtual or wall clock, as the host supplies). */
+  time: number;
+  event: E;
+}
+
+export const accountStream = (account: string): string => `account:${account}`;
+export const marketStream = (symbol: string): string => `market:${symbol}`;
+export const bookStream = (symbol: string): string => `book:${symbol}`;

@@ -1,0 +1,29 @@
+import type { EventEnvelope, OrderStatus } from './exchange-event.ts';
+import type { RejectReason } from './reject-reason.ts';
+
+export interface OrderResult {
+  orderId: string;
+  clientOrderId: string;
+  status: OrderStatus;
+  price: number | null;
+  qty: number;
+  filledQty: number;
+  remainingQty: number;
+}
+
+export type EngineResult =
+  | { kind: 'order'; order: OrderResult }
+  | { kind: 'cancel_all'; cancelled: number }
+  | { kind: 'mark'; symbol: string; price: number }
+  | { kind: 'status'; symbols: string[]; halted: boolean }
+  | { kind: 'reset' };
+
+export type EngineResponse = { ok: true; result: EngineResult } | { ok: false; reason: RejectReason; detail?: string };
+
+/** What one input produced: the reply to the caller and the events for the streams. */
+export interface EngineOutput {
+  /** 0 when the input changed nothing and is not journaled (never the case for a reject: it emits an event). */
+  txn: number;
+  response: EngineResponse;
+  events: EventEnvelope[];
+}
