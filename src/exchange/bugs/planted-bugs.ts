@@ -51,7 +51,8 @@ export const PLANTED_BUGS = [
   },
   {
     name: 'market_walks_band',
-    summary: 'a market order keeps sweeping levels past the price band',
+    summary:
+      'after the mark moves, orders outside the new band stay and market orders sweep them past the band',
     invariant: 'trades.within-band',
     needs: 'trading',
   },

@@ -1,5 +1,5 @@
-import type { RejectReason } from './reject-reason.ts';
 import type { OrderType, Side, TimeInForce } from './exchange-input.ts';
+import type { RejectReason } from './reject-reason.ts';
 
 /**
  * Every state change the engine makes is told as an event on a stream. Streams:
@@ -10,8 +10,10 @@ import type { OrderType, Side, TimeInForce } from './exchange-input.ts';
  * Prices and quantities are decimal numbers, exact to the instrument's tick and lot.
  */
 export type OrderStatus = 'open' | 'partially_filled' | 'filled' | 'cancelled' | 'expired';
-export type CancelReason = 'user' | 'cancel_all' | 'self_trade' | 'reset';
-export type ExpireReason = 'ioc' | 'fok' | 'market' | 'band' | 'self_trade';
+/** `band`: the order rested outside the price band after the mark moved. */
+export type CancelReason = 'user' | 'cancel_all' | 'self_trade' | 'band';
+/** What was left of an order that may not rest: ioc, fok or market. */
+export type ExpireReason = 'ioc' | 'fok' | 'market';
 export type Liquidity = 'maker' | 'taker';
 
 export interface OrderAcceptedEvent {
@@ -117,6 +119,9 @@ export interface MarkPriceEvent {
   type: 'mark_price';
   symbol: string;
   price: number;
+  /** The price band that now applies: limit prices and every trade stay within it. */
+  bandLow: number;
+  bandHigh: number;
 }
 
 export interface InstrumentStatusEvent {

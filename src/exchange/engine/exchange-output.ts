@@ -18,11 +18,17 @@ export type EngineResult =
   | { kind: 'status'; symbols: string[]; halted: boolean }
   | { kind: 'reset' };
 
-export type EngineResponse = { ok: true; result: EngineResult } | { ok: false; reason: RejectReason; detail?: string };
+export type EngineResponse =
+  | { ok: true; result: EngineResult }
+  | { ok: false; reason: RejectReason; detail?: string };
 
 /** What one input produced: the reply to the caller and the events for the streams. */
 export interface EngineOutput {
-  /** 0 when the input changed nothing and is not journaled (never the case for a reject: it emits an event). */
+  /**
+   * 0 when the input changed nothing and is not journaled. Trading rejects always emit an
+   * `order_rejected` event (so they get a txn); admin rejects and cancel_all with an unknown
+   * symbol change nothing and do not.
+   */
   txn: number;
   response: EngineResponse;
   events: EventEnvelope[];

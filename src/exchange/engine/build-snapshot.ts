@@ -1,0 +1,54 @@
+import { fromAtoms } from './decimal-codec.ts';
+import type { AccountState, InstrumentState, OrderState } from './engine-state.ts';
+import type { BalanceEvent } from './exchange-event.ts';
+import type { AccountSnapshot, BookSnapshot, OrderSnapshot, PositionSnapshot } from './exchange-snapshot.ts';
+import type { BookSide } from './order-book.ts';
+
+/** Plain-data views of the engine's runtime records, in decimals. */
+export function buildOrderSnapshot(order: OrderState): OrderSnapshot {
+  const inst = order.instrument;
+  return {
+    orderId: order.id,
+    clientOrderId: order.clientOrderId,
+    account: order.account.id,
+    symbol: inst.symbol,
+    side: order.isBuy ? 'buy' : 'sell',
+    type: order.type,
+    tif: order.tif,
+    price: order.type === 'limit' ? fromAtoms(order.price, inst.priceScale) : null,
+    qty: fromAtoms(order.qty, inst.qtyScale),
+    filledQty: fromAtoms(order.filled, inst.qtyScale),
+    remainingQty: fromAtoms(order.qty - order.filled, inst.qtyScale),
+    status: order.status,
+    priority: order.priority,
+  };
+}
+
+function levels(side: BookSide, inst: InstrumentState): [number, number, number][] {
+  return side.prices.map((price) => {
+    const level = side.levels.get(price)!;
+    return [fromAtoms(price, inst.priceScale), fromAtoms(level.total, inst.qtyScale), level.count];
+  });
+}
+
+export function buildBookSnapshot(inst: InstrumentState): BookSnapshot {
+  return { symbol: inst.symbol, bids: levels(inst.bids, inst), asks: levels(inst.asks, inst) };
+}
+
+export function buildAccountSnapshot(
+  acct: AccountState,
+  balance: Omit<BalanceEvent, 'type'>,
+  positions: PositionSnapshot[],
+): AccountSnapshot {
+  return {
+    id: acct.id,
+    leverage: acct.leverage,
+    sandbox: acct.sandbox,
+    cash: balance.cash,
+    reserved: balance.reserved,
+    positionMargin: balance.positionMargin,
+    equity: balance.equity,
+    available: balance.available,
+    positions,
+  };
+}

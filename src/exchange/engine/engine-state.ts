@@ -1,0 +1,88 @@
+import type { AccountConfig, InstrumentConfig } from '../config/exchange-config.ts';
+import type { OrderStatus } from './exchange-event.ts';
+import type { OrderType, SelfTradePrevention, TimeInForce } from './exchange-input.ts';
+import type { BookSide, PriceLevel } from './order-book.ts';
+
+/**
+ * Mutable runtime records of the engine. All amounts are integer atoms:
+ * price atoms = price x 10^priceDecimals, quantity atoms = qty x 10^qtyDecimals,
+ * cash atoms = cash x 10^cashDecimals, and price atoms x qty atoms x `cashPerPxQty` = cash atoms.
+ */
+export interface InstrumentState {
+  index: number;
+  cfg: InstrumentConfig;
+  symbol: string;
+  sandbox: boolean;
+  priceScale: number;
+  qtyScale: number;
+  tick: number;
+  lot: number;
+  minQty: number;
+  maxQty: number;
+  maxPosition: number;
+  cashPerPxQty: number;
+  mark: number;
+  /** Mark before the latest set_mark; only the stale_equity bug reads it. */
+  previousMark: number;
+  bandLow: number;
+  bandHigh: number;
+  halted: boolean;
+  bids: BookSide;
+  asks: BookSide;
+  marketStream: string;
+  bookStream: string;
+  marketSeq: number;
+  bookSeq: number;
+  /** Levels changed by the current input (key: price x 2, +1 for bids), one delta each at its end. */
+  touchedLevels: number[];
+}
+
+export interface AccountState {
+  id: string;
+  cfg: AccountConfig;
+  sandbox: boolean;
+  leverage: number;
+  forbidden: Set<string>;
+  stream: string;
+  seq: number;
+  cash: number;
+  /** Per instrument index: signed position, cost of that position, open buy and sell quantity. */
+  position: number[];
+  openCost: number[];
+  openBuy: number[];
+  openSell: number[];
+  /** Per instrument: total margin requirement and the part of it the position alone needs. */
+  requirement: number[];
+  positionMargin: number[];
+  requirementTotal: number;
+  positionMarginTotal: number;
+  /** Reserve kept by the reserve_leak_on_cancel bug after its orders are gone. */
+  leaked: number;
+  /** Client id -> order, for open and remembered finished orders: the duplicate check and lookups. */
+  byClientId: Map<string, OrderState>;
+  openOrders: Set<OrderState>;
+  /** Bookkeeping for the current input: touched flag and instruments whose position changed. */
+  touched: boolean;
+  positionChanged: boolean[];
+}
+
+export interface OrderState {
+  num: number;
+  id: string;
+  clientOrderId: string;
+  account: AccountState;
+  instrument: InstrumentState;
+  isBuy: boolean;
+  type: OrderType;
+  tif: TimeInForce;
+  stp: SelfTradePrevention;
+  /** 0 for market orders. */
+  price: number;
+  qty: number;
+  filled: number;
+  status: OrderStatus;
+  priority: number;
+  level: PriceLevel | null;
+  prev: OrderState | null;
+  next: OrderState | null;
+}

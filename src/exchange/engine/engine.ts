@@ -1,0 +1,1096 @@
+import type { BugName } from '../bugs/planted-bugs.ts';
+import { decimalsOf } from '../config/decimals-of.ts';
+import type { ExchangeConfig } from '../config/exchange-config.ts';
+import { buildAccountSnapshot, buildBookSnapshot, buildOrderSnapshot } from './build-snapshot.ts';
+import { fromAtoms, pow10, readNumeric, toAtoms } from './decimal-codec.ts';
+import type { AccountState, InstrumentState, OrderState } from './engine-state.ts';
+import {
+  accountStream,
+  type BalanceEvent,
+  bookStream,
+  type CancelReason,
+  type EventEnvelope,
+  type ExchangeEvent,
+  type ExpireReason,
+  marketStream,
+  type OrderStatus,
+} from './exchange-event.ts';
+import type {
+  CancelAllInput,
+  CancelInput,
+  ExchangeInput,
+  HaltInput,
+  OrderRef,
+  PlaceInput,
+  ReplaceInput,
+  SelfTradePrevention,
+  SetMarkInput,
+  TimeInForce,
+} from './exchange-input.ts';
+import type { EngineOutput, EngineResponse, OrderResult } from './exchange-output.ts';
+import type {
+  AccountSnapshot,
+  BookSnapshot,
+  ExchangeSnapshot,
+  InstrumentSnapshot,
+  OrderSnapshot,
+} from './exchange-snapshot.ts';
+import { marginFor, worstExposure } from './margin.ts';
+import { BookSide } from './order-book.ts';
+import type { RejectReason } from './reject-reason.ts';
+import { priceBand, validatePrice, validateQty } from './validate-amounts.ts';
+
+export interface EngineOptions {
+  config: ExchangeConfig;
+  bugs?: Iterable<BugName>;
+}
+
+const TIFS: ReadonlySet<string> = new Set(['gtc', 'ioc', 'fok', 'post_only']);
+const STPS: ReadonlySet<string> = new Set(['cancel_newest', 'cancel_oldest', 'cancel_both']);
+const MAX_CLIENT_ORDER_ID = 64;
+
+/**
+ * The reference exchange's matching engine: pure, synchronous and deterministic. The same
+ * inputs at the same times always produce the same responses and the same events with the
+ * same sequence numbers. It holds no clock and no randomness: time arrives with each input.
+ *
+ * Rules (see docs/exchange.md): price-time priority; partial fills; self-trade prevention;
+ * cancel-replace loses priority on a price change or a quantity increase and keeps it on a
+ * quantity decrease; a rejected replace leaves the order untouched; the margin model in
+ * margin.ts; all amounts are exact integer atoms inside.
+ */
+export class Engine {
+  readonly config: ExchangeConfig;
+  private readonly bugs: ReadonlySet<BugName>;
+  private readonly instruments: InstrumentState[] = [];
+  private readonly instrumentsBySymbol = new Map<string, InstrumentState>();
+  private readonly accounts: AccountState[] = [];
+  private readonly accountsById = new Map<string, AccountState>();
+  /** Open and retained finished orders by number (integer keys hash fast). */
+  private readonly orders = new Map<number, OrderState>();
+  private readonly cashScale: number;
+  private finished: number[] = [];
+  private finishedHead = 0;
+  private txnCounter = 0;
+  private orderCounter = 0;
+  private tradeCounter = 0;
+  private priorityCounter = 0;
+  private time = 0;
+
+  // Scratch for the input being applied.
+  private out: EventEnvelope[] = [];
+  private touchedAccounts: AccountState[] = [];
+  private touchedInstruments: InstrumentState[] = [];
+
+  constructor(options: EngineOptions) {
+    this.config = options.config;
+    this.bugs = new Set(options.bugs ?? []);
+    let cashDecimals = 0;
+    for (const cfg of this.config.instruments) {
+      cashDecimals = Math.max(cashDecimals, decimalsOf(cfg.tickSize) + decimalsOf(cfg.lotSize));
+    }
+    this.cashScale = pow10(cashDecimals);
+    this.config.instruments.forEach((cfg, index) => {
+      const pd = decimalsOf(cfg.tickSize);
+      const qd = decimalsOf(cfg.lotSize);
+      const priceScale = pow10(pd);
+      const qtyScale = pow10(qd);
+      const tick = toAtoms(cfg.tickSize, priceScale);
+      const mark = toAtoms(cfg.markPrice, priceScale);
+      const band = priceBand(mark, cfg.bandPct, tick);
+      const inst: InstrumentState = {
+        index,
+        cfg,
+        symbol: cfg.symbol,
+        sandbox: cfg.symbol.startsWith(this.config.sandboxPrefix),
+        priceScale,
+        qtyScale,
+        tick,
+        lot: toAtoms(cfg.lotSize, qtyScale),
+        minQty: toAtoms(cfg.minQty, qtyScale),
+        maxQty: toAtoms(cfg.maxQty, qtyScale),
+        maxPosition: toAtoms(cfg.maxPosition, qtyScale),
+        cashPerPxQty: pow10(cashDecimals - pd - qd),
+        mark,
+        previousMark: mark,
+        bandLow: band.low,
+        bandHigh: band.high,
+        halted: false,
+        bids: new BookSide(true),
+        asks: new BookSide(false),
+        marketStream: marketStream(cfg.symbol),
+        bookStream: bookStream(cfg.symbol),
+        marketSeq: 0,
+        bookSeq: 0,
+        touchedLevels: [],
+      };
+      this.instruments.push(inst);
+      this.instrumentsBySymbol.set(cfg.symbol, inst);
+    });
+    const n = this.instruments.length;
+    for (const cfg of this.config.accounts) {
+      const acct: AccountState = {
+        id: cfg.id,
+        cfg,
+        sandbox: cfg.sandbox,
+        leverage: cfg.leverage,
+        forbidden: new Set(cfg.forbiddenSymbols ?? []),
+        stream: accountStream(cfg.id),
+        seq: 0,
+        cash: toAtoms(cfg.cash, this.cashScale),
+        position: new Array(n).fill(0),
+        openCost: new Array(n).fill(0),
+        openBuy: new Array(n).fill(0),
+        openSell: new Array(n).fill(0),
+        requirement: new Array(n).fill(0),
+        positionMargin: new Array(n).fill(0),
+        requirementTotal: 0,
+        positionMarginTotal: 0,
+        leaked: 0,
+        byClientId: new Map(),
+        openOrders: new Set(),
+        touched: false,
+        positionChanged: new Array(n).fill(false),
+      };
+      this.accounts.push(acct);
+      this.accountsById.set(cfg.id, acct);
+    }
+  }
+
+  hasBug(name: BugName): boolean {
+    return this.bugs.has(name);
+  }
+
+  get txn(): number {
+    return this.txnCounter;
+  }
+
+  /** Applies one input. Deterministic; an input that changes nothing returns txn 0 and no events. */
+  apply(input: ExchangeInput, time: number): EngineOutput {
+    this.time = time;
+    this.out = [];
+    let response: EngineResponse;
+    switch (input?.op) {
+      case 'place':
+        response = this.place(input);
+        break;
+      case 'cancel':
+        response = this.cancel(input);
+        break;
+      case 'replace':
+        response = this.replace(input);
+        break;
+      case 'cancel_all':
+        response = this.cancelAll(input);
+        break;
+      case 'set_mark':
+        response = this.setMark(input);
+        break;
+      case 'halt':
+      case 'resume':
+        response = this.haltOrResume(input);
+        break;
+      case 'reset':
+        response = this.reset();
+        break;
+      default:
+        response = { ok: false, reason: 'invalid_request', detail: 'unknown op' };
+    }
+    this.flush();
+    const events = this.out;
+    this.out = [];
+    if (events.length === 0) return { txn: 0, response, events };
+    this.txnCounter++;
+    return { txn: this.txnCounter, response, events };
+  }
+
+  /** Order status query; it changes nothing and is never journaled. */
+  orderStatus(account: string, ref: OrderRef): EngineResponse {
+    const acct = this.accountsById.get(account);
+    if (!acct) return { ok: false, reason: 'invalid_request', detail: 'unknown account' };
+    const found = this.findOrder(acct, ref);
+    if (!found.ok) return found;
+    return { ok: true, result: { kind: 'order', order: this.orderResult(found.order) } };
+  }
+
+  lastSeq(stream: string): number {
+    const colon = stream.indexOf(':');
+    const kind = stream.slice(0, colon);
+    const name = stream.slice(colon + 1);
+    if (kind === 'account') return this.accountsById.get(name)?.seq ?? 0;
+    const inst = this.instrumentsBySymbol.get(name);
+    if (!inst) return 0;
+    if (kind === 'market') return inst.marketSeq;
+    if (kind === 'book') return inst.bookSeq;
+    return 0;
+  }
+
+  snapshot(): ExchangeSnapshot {
+    const streams: Record<string, number> = {};
+    for (const acct of this.accounts) if (acct.seq > 0) streams[acct.stream] = acct.seq;
+    for (const inst of this.instruments) {
+      if (inst.marketSeq > 0) streams[inst.marketStream] = inst.marketSeq;
+      if (inst.bookSeq > 0) streams[inst.bookStream] = inst.bookSeq;
+    }
+    const orders: OrderSnapshot[] = [];
+    for (const acct of this.accounts) for (const o of acct.openOrders) orders.push(buildOrderSnapshot(o));
+    orders.sort((a, b) => Number(a.orderId.slice(1)) - Number(b.orderId.slice(1)));
+    return {
+      txn: this.txnCounter,
+      time: this.time,
+      instruments: this.instruments.map((i) => this.instrumentSnapshot(i)),
+      accounts: this.accounts.map((a) => this.accountSnapshotOf(a)),
+      orders,
+      books: this.instruments.map((i) => buildBookSnapshot(i)),
+      streams,
+    };
+  }
+
+  accountSnapshot(account: string): AccountSnapshot | undefined {
+    const acct = this.accountsById.get(account);
+    return acct ? this.accountSnapshotOf(acct) : undefined;
+  }
+
+  openOrders(account: string): OrderSnapshot[] {
+    const acct = this.accountsById.get(account);
+    if (!acct) return [];
+    return [...acct.openOrders].sort((a, b) => a.num - b.num).map(buildOrderSnapshot);
+  }
+
+  book(symbol: string): BookSnapshot | undefined {
+    const inst = this.instrumentsBySymbol.get(symbol);
+    return inst ? buildBookSnapshot(inst) : undefined;
+  }
+
+  instrument(symbol: string): InstrumentSnapshot | undefined {
+    const inst = this.instrumentsBySymbol.get(symbol);
+    return inst ? this.instrumentSnapshot(inst) : undefined;
+  }
+
+  // ---------------------------------------------------------------- place
+
+  private place(input: PlaceInput): EngineResponse {
+    const acct = this.accountsById.get(input.account);
+    if (!acct) return { ok: false, reason: 'invalid_request', detail: 'unknown account' };
+    const cid = input.clientOrderId;
+    const reject = (reason: RejectReason, detail?: string): EngineResponse =>
+      this.rejectPlace(acct, input, reason, detail);
+    if (typeof cid !== 'string' || cid.length === 0 || cid.length > MAX_CLIENT_ORDER_ID) {
+      return reject('invalid_request', `clientOrderId must be a string of 1 to ${MAX_CLIENT_ORDER_ID} chars`);
+    }
+    const inst = typeof input.symbol === 'string' ? this.instrumentsBySymbol.get(input.symbol) : undefined;
+    if (!inst) return reject('unknown_symbol');
+    if (!this.mayTrade(acct, inst)) return reject('forbidden_symbol');
+    if (inst.halted) return reject('halted');
+    if (acct.byClientId.has(cid) && !this.bugs.has('duplicate_client_order_id')) {
+      return reject('duplicate_client_order_id');
+    }
+    if (input.side !== 'buy' && input.side !== 'sell')
+      return reject('invalid_request', 'side must be buy or sell');
+    if (input.type !== 'limit' && input.type !== 'market') {
+      return reject('invalid_request', 'type must be limit or market');
+    }
+    const tif: TimeInForce = input.tif ?? (input.type === 'market' ? 'ioc' : 'gtc');
+    if (!TIFS.has(tif)) return reject('invalid_request', 'tif must be gtc, ioc, fok or post_only');
+    if (input.type === 'market' && (tif === 'gtc' || tif === 'post_only')) {
+      return reject('invalid_request', 'a market order is ioc or fok');
+    }
+    const stp: SelfTradePrevention = input.stp ?? this.config.defaultStp;
+    if (!STPS.has(stp))
+      return reject('invalid_request', 'stp must be cancel_newest, cancel_oldest or cancel_both');
+    const qty = validateQty(input.qty, inst);
+    if (!qty.ok) return reject(qty.reason);
+    const isBuy = input.side === 'buy';
+    let price = 0;
+    if (input.type === 'limit') {
+      const p = validatePrice(input.price, inst);
+      if (!p.ok) return reject(p.reason);
+      price = p.atoms;
+      if (tif === 'post_only' && this.wouldCross(inst, isBuy, price) && !this.bugs.has('post_only_crosses')) {
+        return reject('post_only_would_cross');
+      }
+    }
+    const risk = this.checkRisk(acct, inst, isBuy, qty.atoms);
+    if (risk) return reject(risk);
+
+    const num = ++this.orderCounter;
+    const order: OrderState = {
+      num,
+      id: `O${num}`,
+      clientOrderId: cid,
+      account: acct,
+      instrument: inst,
+      isBuy,
+      type: input.type,
+      tif,
+      stp,
+      price,
+      qty: qty.atoms,
+      filled: 0,
+      status: 'open',
+      priority: 0,
+      level: null,
+      prev: null,
+      next: null,
+    };
+    acct.byClientId.set(cid, order);
+    acct.openOrders.add(order);
+    this.orders.set(num, order);
+    this.addOpen(order, order.qty);
+    this.touchAccount(acct);
+    this.emitAccount(acct, {
+      type: 'order_accepted',
+      orderId: order.id,
+      clientOrderId: cid,
+      symbol: inst.symbol,
+      side: input.side,
+      orderType: input.type,
+      tif,
+      price: input.type === 'limit' ? fromAtoms(price, inst.priceScale) : null,
+      qty: fromAtoms(order.qty, inst.qtyScale),
+    });
+    if (tif === 'fok' && !this.bugs.has('fok_partial_fill') && this.fillableQty(order) < order.qty) {
+      this.expire(order, 'fok');
+    } else if (tif === 'post_only') {
+      this.rest(order);
+    } else {
+      this.match(order);
+      this.afterTaking(order);
+    }
+    return { ok: true, result: { kind: 'order', order: this.orderResult(order) } };
+  }
+
+  /** What is left of a taker after matching: filled, resting, or expired by its time in force. */
+  private afterTaking(order: OrderState): void {
+    if (order.status === 'cancelled' || order.status === 'filled') return;
+    if (this.remaining(order) <= 0) {
+      this.finish(order, 'filled');
+    } else if (order.type === 'limit' && order.tif === 'gtc') {
+      this.rest(order);
+    } else {
+      this.expire(order, order.type === 'market' ? 'market' : order.tif === 'fok' ? 'fok' : 'ioc');
+    }
+  }
+
+  private rest(order: OrderState): void {
+    order.priority = ++this.priorityCounter;
+    const side = order.isBuy ? order.instrument.bids : order.instrument.asks;
+    side.append(order);
+    this.touchLevel(order.instrument, order.isBuy, order.price);
+  }
+
+  // ---------------------------------------------------------------- matching
+
+  private match(taker: OrderState): void {
+    const inst = taker.instrument;
+    const book = taker.isBuy ? inst.asks : inst.bids;
+    const walksBand = this.bugs.has('market_walks_band');
+    let limit: number;
+    if (taker.type === 'limit') limit = taker.price;
+    else if (walksBand) limit = taker.isBuy ? Number.POSITIVE_INFINITY : 0;
+    else limit = taker.isBuy ? inst.bandHigh : inst.bandLow;
+    const allowSelfTrade = this.bugs.has('self_trade');
+    while (this.remaining(taker) > 0) {
+      const level = book.best();
+      if (!level) break;
+      if (taker.isBuy ? level.price > limit : level.price < limit) break;
+      let maker = level.head;
+      while (maker && this.remaining(taker) > 0) {
+        const next = maker.next;
+        if (maker.account === taker.account && !allowSelfTrade) {
+          const stp = taker.stp;
+          if (stp === 'cancel_oldest' || stp === 'cancel_both') this.cancelOrder(maker, 'self_trade');
+          if (stp === 'cancel_newest' || stp === 'cancel_both') {
+            this.cancelOrder(taker, 'self_trade');
+            return;
+          }
+        } else {
+          this.execute(taker, maker, level.price);
+        }
+        maker = next;
+      }
+    }
+  }
+
+  /**
+   * How much a fill-or-kill order could fill right now, stopping where self-trade prevention
+   * would cancel it; it must be able to fill completely before it touches the book.
+   */
+  private fillableQty(taker: OrderState): number {
+    const inst = taker.instrument;
+    const book = taker.isBuy ? inst.asks : inst.bids;
+    const limit = taker.type === 'limit' ? taker.price : taker.isBuy ? inst.bandHigh : inst.bandLow;
+    let total = 0;
+    for (let i = 0; ; i++) {
+      const level = book.levelAt(i);
+      if (!level || (taker.isBuy ? level.price > limit : level.price < limit)) return total;
+      for (let maker = level.head; maker; maker = maker.next) {
+        if (maker.account === taker.account) {
+          if (taker.stp !== 'cancel_oldest') return total;
+          continue;
+        }
+        total += this.remaining(maker);
+        if (total >= taker.qty) return total;
+      }
+    }
+  }
+
+  private execute(taker: OrderState, maker: OrderState, price: number): void {
+    const inst = taker.instrument;
+    const takerLeft = this.remaining(taker);
+    const makerLeft = this.remaining(maker);
+    const qty = this.bugs.has('overfill') ? takerLeft : Math.min(takerLeft, makerLeft);
+    const tradeId = `T${++this.tradeCounter}`;
+    this.addFilled(maker, qty);
+    this.addFilled(taker, qty);
+    if (maker.level) maker.level.total -= qty;
+    this.addOpen(maker, -qty);
+    this.addOpen(taker, -qty);
+    const buyer = taker.isBuy ? taker.account : maker.account;
+    const seller = taker.isBuy ? maker.account : taker.account;
+    const value = price * qty * inst.cashPerPxQty;
+    buyer.cash -= value;
+    seller.cash += value;
+    this.applyPosition(buyer, inst, qty, price);
+    this.applyPosition(seller, inst, -qty, price);
+    this.touchAccount(buyer);
+    this.touchAccount(seller);
+    const px = fromAtoms(price, inst.priceScale);
+    const q = fromAtoms(qty, inst.qtyScale);
+    this.emitAccount(taker.account, this.fillEvent(taker, tradeId, px, q, 'taker'));
+    const makerFill = this.fillEvent(maker, tradeId, px, q, 'maker');
+    this.emitAccount(maker.account, makerFill);
+    if (this.bugs.has('private_event_leak')) {
+      const leakTo = this.accounts.find((a) => a !== maker.account && a !== taker.account);
+      if (leakTo) this.emitAccount(leakTo, makerFill);
+    }
+    this.emitMarket(inst, {
+      type: 'trade',
+      tradeId,
+      symbol: inst.symbol,
+      price: px,
+      qty: q,
+      takerSide: taker.isBuy ? 'buy' : 'sell',
+    });
+    this.touchLevel(inst, maker.isBuy, maker.price);
+    if (this.remaining(maker) <= 0) {
+      (maker.isBuy ? inst.bids : inst.asks).remove(maker);
+      this.finish(maker, 'filled');
+    } else {
+      maker.status = 'partially_filled';
+    }
+    if (this.remaining(taker) > 0) taker.status = 'partially_filled';
+  }
+
+  /** Adds to the filled quantity; the float_dust bug does it in floating-point decimals. */
+  private addFilled(order: OrderState, qty: number): void {
+    if (this.bugs.has('float_dust')) {
+      const scale = order.instrument.qtyScale;
+      order.filled = (order.filled / scale + qty / scale) * scale;
+    } else {
+      order.filled += qty;
+    }
+  }
+
+  private fillEvent(
+    order: OrderState,
+    tradeId: string,
+    price: number,
+    qty: number,
+    liquidity: 'maker' | 'taker',
+  ): ExchangeEvent {
+    const scale = order.instrument.qtyScale;
+    return {
+      type: 'fill',
+      orderId: order.id,
+      clientOrderId: order.clientOrderId,
+      symbol: order.instrument.symbol,
+      side: order.isBuy ? 'buy' : 'sell',
+      tradeId,
+      price,
+      qty,
+      liquidity,
+      filledQty: fromAtoms(order.filled, scale),
+      remainingQty: fromAtoms(order.qty - order.filled, scale),
+    };
+  }
+
+  /** Moves a position by a signed quantity at a price, keeping the cost of what is still open. */
+  private applyPosition(acct: AccountState, inst: InstrumentState, delta: number, price: number): void {
+    const i = inst.index;
+    const pos = acct.position[i];
+    const next = pos + delta;
+    if (pos === 0 || Math.sign(pos) === Math.sign(delta)) {
+      acct.openCost[i] += delta * price * inst.cashPerPxQty;
+    } else if (next === 0 || Math.sign(next) === Math.sign(pos)) {
+      acct.openCost[i] -= Math.round((acct.openCost[i] * Math.abs(delta)) / Math.abs(pos));
+      if (next === 0) acct.openCost[i] = 0;
+    } else {
+      acct.openCost[i] = next * price * inst.cashPerPxQty;
+    }
+    acct.position[i] = next;
+    acct.positionChanged[i] = true;
+  }
+
+  // ---------------------------------------------------------------- cancel / replace
+
+  private cancel(input: CancelInput): EngineResponse {
+    const acct = this.accountsById.get(input.account);
+    if (!acct) return { ok: false, reason: 'invalid_request', detail: 'unknown account' };
+    const found = this.findOrder(acct, input);
+    if (!found.ok) return this.rejectOrderRequest(acct, 'cancel', input, found.reason);
+    const order = found.order;
+    if (!isOpen(order.status)) return this.rejectOrderRequest(acct, 'cancel', input, 'order_not_open');
+    this.cancelOrder(order, 'user');
+    return { ok: true, result: { kind: 'order', order: this.orderResult(order) } };
+  }
+
+  private cancelAll(input: CancelAllInput): EngineResponse {
+    const acct = this.accountsById.get(input.account);
+    if (!acct) return { ok: false, reason: 'invalid_request', detail: 'unknown account' };
+    if (input.symbol !== undefined && !this.instrumentsBySymbol.has(input.symbol)) {
+      return { ok: false, reason: 'unknown_symbol' };
+    }
+    const targets = [...acct.openOrders]
+      .filter((o) => input.symbol === undefined || o.instrument.symbol === input.symbol)
+      .sort((a, b) => a.num - b.num);
+    for (const order of targets) this.cancelOrder(order, 'cancel_all');
+    return { ok: true, result: { kind: 'cancel_all', cancelled: targets.length } };
+  }
+
+  private replace(input: ReplaceInput): EngineResponse {
+    const acct = this.accountsById.get(input.account);
+    if (!acct) return { ok: false, reason: 'invalid_request', detail: 'unknown account' };
+    const found = this.findOrder(acct, input);
+    if (!found.ok) return this.rejectOrderRequest(acct, 'replace', input, found.reason);
+    const order = found.order;
+    if (!isOpen(order.status)) return this.rejectOrderRequest(acct, 'replace', input, 'order_not_open');
+    const inst = order.instrument;
+    const reject = (reason: RejectReason): EngineResponse => {
+      if (this.bugs.has('rejected_replace_drops_order')) this.dropSilently(order);
+      return this.rejectOrderRequest(acct, 'replace', input, reason);
+    };
+    if (inst.halted) return reject('halted');
+    let price = order.price;
+    if (input.price !== undefined) {
+      const p = validatePrice(input.price, inst);
+      if (!p.ok) return reject(p.reason);
+      price = p.atoms;
+    }
+    let qty = order.qty;
+    if (input.qty !== undefined) {
+      const q = validateQty(input.qty, inst);
+      if (!q.ok) return reject(q.reason);
+      qty = q.atoms;
+    }
+    if (qty <= order.filled) return reject('replace_qty_not_above_filled');
+    if (price === order.price && qty === order.qty) return reject('replace_no_change');
+    const priceChanged = price !== order.price;
+    const crosses = priceChanged && this.wouldCross(inst, order.isBuy, price);
+    if (order.tif === 'post_only' && crosses && !this.bugs.has('post_only_crosses')) {
+      return reject('post_only_would_cross');
+    }
+    const growth = qty - order.qty;
+    if (growth > 0) {
+      const risk = this.checkRisk(acct, inst, order.isBuy, growth);
+      if (risk) return reject(risk);
+    }
+    // Priority rule: a price change or a quantity increase sends the order to the back of the
+    // queue at its (new) price; a quantity decrease keeps its place.
+    const keepsPriority = (!priceChanged || this.bugs.has('replace_keeps_priority')) && growth <= 0;
+    const side = order.isBuy ? inst.bids : inst.asks;
+    this.touchAccount(acct);
+    this.addOpen(order, growth);
+    if (!priceChanged && keepsPriority) {
+      if (order.level) order.level.total += growth;
+      order.qty = qty;
+      this.touchLevel(inst, order.isBuy, price);
+    } else {
+      side.remove(order);
+      this.touchLevel(inst, order.isBuy, order.price);
+      order.price = price;
+      order.qty = qty;
+    }
+    this.emitAccount(acct, {
+      type: 'order_replaced',
+      orderId: order.id,
+      clientOrderId: order.clientOrderId,
+      symbol: inst.symbol,
+      price: fromAtoms(price, inst.priceScale),
+      qty: fromAtoms(qty, inst.qtyScale),
+      filledQty: fromAtoms(order.filled, inst.qtyScale),
+      remainingQty: fromAtoms(qty - order.filled, inst.qtyScale),
+      priorityKept: keepsPriority,
+    });
+    if (priceChanged && keepsPriority) {
+      // Only reachable with the replace_keeps_priority bug: old place in a new queue.
+      side.insertByPriority(order);
+      this.touchLevel(inst, order.isBuy, price);
+    } else if (!keepsPriority) {
+      if (crosses && order.tif !== 'post_only') this.match(order);
+      if (order.status !== 'cancelled') {
+        if (this.remaining(order) <= 0) this.finish(order, 'filled');
+        else this.rest(order);
+      }
+    }
+    return { ok: true, result: { kind: 'order', order: this.orderResult(order) } };
+  }
+
+  /** The rejected_replace_drops_order bug: the order leaves the book and no event says so. */
+  private dropSilently(order: OrderState): void {
+    (order.isBuy ? order.instrument.bids : order.instrument.asks).remove(order);
+    this.touchLevel(order.instrument, order.isBuy, order.price);
+    this.addOpen(order, -this.remaining(order));
+    this.touchAccount(order.account);
+    this.finish(order, 'cancelled');
+  }
+
+  /** Withdraws what is left of an order (resting or a taker mid-match) and says why. */
+  private cancelOrder(order: OrderState, reason: CancelReason): void {
+    const inst = order.instrument;
+    const acct = order.account;
+    const left = this.remaining(order);
+    if (order.level) {
+      (order.isBuy ? inst.bids : inst.asks).remove(order);
+      this.touchLevel(inst, order.isBuy, order.price);
+    }
+    this.addOpen(order, -left);
+    this.finish(order, 'cancelled');
+    this.touchAccount(acct);
+    if (
+      this.bugs.has('reserve_leak_on_cancel') &&
+      order.filled > 0 &&
+      (reason === 'user' || reason === 'cancel_all')
+    ) {
+      const before = acct.requirement[inst.index];
+      this.refreshMargin(acct, inst);
+      acct.leaked += Math.max(0, before - acct.requirement[inst.index]);
+    }
+    this.emitAccount(acct, {
+      type: 'order_cancelled',
+      orderId: order.id,
+      clientOrderId: order.clientOrderId,
+      symbol: inst.symbol,
+      reason,
+      filledQty: fromAtoms(order.filled, inst.qtyScale),
+      cancelledQty: fromAtoms(left, inst.qtyScale),
+    });
+  }
+
+  private expire(order: OrderState, reason: ExpireReason): void {
+    const inst = order.instrument;
+    const left = this.remaining(order);
+    this.addOpen(order, -left);
+    this.finish(order, 'expired');
+    this.emitAccount(order.account, {
+      type: 'order_expired',
+      orderId: order.id,
+      clientOrderId: order.clientOrderId,
+      symbol: inst.symbol,
+      reason,
+      filledQty: fromAtoms(order.filled, inst.qtyScale),
+      expiredQty: fromAtoms(left, inst.qtyScale),
+    });
+  }
+
+  private rejectPlace(
+    acct: AccountState,
+    input: PlaceInput,
+    reason: RejectReason,
+    detail?: string,
+  ): EngineResponse {
+    this.emitAccount(acct, {
+      type: 'order_rejected',
+      request: 'place',
+      reason,
+      ...(typeof input.clientOrderId === 'string' ? { clientOrderId: input.clientOrderId } : {}),
+      ...(typeof input.symbol === 'string' ? { symbol: input.symbol } : {}),
+    });
+    return detail ? { ok: false, reason, detail } : { ok: false, reason };
+  }
+
+  private rejectOrderRequest(
+    acct: AccountState,
+    request: 'cancel' | 'replace',
+    ref: OrderRef,
+    reason: RejectReason,
+  ): EngineResponse {
+    this.emitAccount(acct, {
+      type: 'order_rejected',
+      request,
+      reason,
+      ...(typeof ref.orderId === 'string' ? { orderId: ref.orderId } : {}),
+      ...(typeof ref.clientOrderId === 'string' ? { clientOrderId: ref.clientOrderId } : {}),
+    });
+    return { ok: false, reason };
+  }
+
+  private findOrder(
+    acct: AccountState,
+    ref: OrderRef,
+  ): { ok: true; order: OrderState } | { ok: false; reason: RejectReason } {
+    if (typeof ref.orderId === 'string') {
+      // Only the exact spelling the engine issued names an order ('O02' does not name O2).
+      const num = Number(ref.orderId.slice(1));
+      const order = `O${num}` === ref.orderId ? this.orders.get(num) : undefined;
+      if (!order) return { ok: false, reason: 'unknown_order' };
+      if (order.account !== acct) return { ok: false, reason: 'not_order_owner' };
+      return { ok: true, order };
+    }
+    if (typeof ref.clientOrderId === 'string') {
+      const order = acct.byClientId.get(ref.clientOrderId);
+      return order ? { ok: true, order } : { ok: false, reason: 'unknown_order' };
+    }
+    return { ok: false, reason: 'invalid_request' };
+  }
+
+  // ---------------------------------------------------------------- admin
+
+  private setMark(input: SetMarkInput): EngineResponse {
+    const inst = this.instrumentsBySymbol.get(input.symbol);
+    if (!inst) return { ok: false, reason: 'unknown_symbol' };
+    const p = validateMark(input.price, inst);
+    if (!p.ok) return { ok: false, reason: p.reason };
+    inst.previousMark = inst.mark;
+    inst.mark = p.atoms;
+    const band = priceBand(inst.mark, inst.cfg.bandPct, inst.tick);
+    inst.bandLow = band.low;
+    inst.bandHigh = band.high;
+    this.emitMarket(inst, this.markEvent(inst));
+    // Orders left outside the new band are cancelled, so that no trade ever prints outside it.
+    // The market_walks_band bug leaves them there for market orders to sweep.
+    const outside: OrderState[] = [];
+    for (const side of this.bugs.has('market_walks_band') ? [] : [inst.bids, inst.asks]) {
+      for (const price of side.prices) {
+        if (price >= inst.bandLow && price <= inst.bandHigh) continue;
+        for (let o = side.levels.get(price)?.head ?? null; o; o = o.next) outside.push(o);
+      }
+    }
+    outside.sort((a, b) => a.num - b.num);
+    for (const order of outside) this.cancelOrder(order, 'band');
+    for (const acct of this.accounts) {
+      const i = inst.index;
+      if (acct.position[i] !== 0 || acct.openBuy[i] !== 0 || acct.openSell[i] !== 0) {
+        this.touchAccount(acct);
+        if (acct.position[i] !== 0) acct.positionChanged[i] = true;
+      }
+    }
+    return {
+      ok: true,
+      result: { kind: 'mark', symbol: inst.symbol, price: fromAtoms(inst.mark, inst.priceScale) },
+    };
+  }
+
+  private haltOrResume(input: HaltInput): EngineResponse {
+    let targets = this.instruments;
+    if (input.symbol !== undefined) {
+      const inst = this.instrumentsBySymbol.get(input.symbol);
+      if (!inst) return { ok: false, reason: 'unknown_symbol' };
+      targets = [inst];
+    }
+    const halted = input.op === 'halt';
+    for (const inst of targets) {
+      inst.halted = halted;
+      this.emitMarket(inst, { type: 'instrument_status', symbol: inst.symbol, halted });
+    }
+    return { ok: true, result: { kind: 'status', symbols: targets.map((i) => i.symbol), halted } };
+  }
+
+  /** Back to the configured start. Ids, priorities and stream numbering carry on. */
+  private reset(): EngineResponse {
+    this.orders.clear();
+    this.finished = [];
+    this.finishedHead = 0;
+    for (const inst of this.instruments) {
+      inst.bids.clear();
+      inst.asks.clear();
+      inst.mark = toAtoms(inst.cfg.markPrice, inst.priceScale);
+      inst.previousMark = inst.mark;
+      const band = priceBand(inst.mark, inst.cfg.bandPct, inst.tick);
+      inst.bandLow = band.low;
+      inst.bandHigh = band.high;
+      inst.halted = false;
+      inst.touchedLevels.length = 0;
+      this.emitMarket(inst, { type: 'reset' });
+      this.emitBook(inst, { type: 'reset' });
+      this.emitMarket(inst, this.markEvent(inst));
+    }
+    for (const acct of this.accounts) {
+      acct.cash = toAtoms(acct.cfg.cash, this.cashScale);
+      for (let i = 0; i < this.instruments.length; i++) {
+        acct.position[i] = 0;
+        acct.openCost[i] = 0;
+        acct.openBuy[i] = 0;
+        acct.openSell[i] = 0;
+        acct.requirement[i] = 0;
+        acct.positionMargin[i] = 0;
+        acct.positionChanged[i] = false;
+      }
+      acct.requirementTotal = 0;
+      acct.positionMarginTotal = 0;
+      acct.leaked = 0;
+      acct.byClientId.clear();
+      acct.openOrders.clear();
+      this.emitAccount(acct, { type: 'reset' });
+      this.touchAccount(acct);
+    }
+    return { ok: true, result: { kind: 'reset' } };
+  }
+
+  // ---------------------------------------------------------------- risk and margin
+
+  private mayTrade(acct: AccountState, inst: InstrumentState): boolean {
+    if (acct.forbidden.has(inst.symbol)) return false;
+    return !this.config.sandboxIsolation || acct.sandbox === inst.sandbox;
+  }
+
+  /** Max position, then margin, for adding `qty` of open quantity on one side. */
+  private checkRisk(
+    acct: AccountState,
+    inst: InstrumentState,
+    isBuy: boolean,
+    qty: number,
+  ): RejectReason | null {
+    const i = inst.index;
+    const pos = acct.position[i];
+    const buy = acct.openBuy[i] + (isBuy ? qty : 0);
+    const sell = acct.openSell[i] + (isBuy ? 0 : qty);
+    const before = worstExposure(pos, acct.openBuy[i], acct.openSell[i]);
+    const after = worstExposure(pos, buy, sell);
+    if (after <= before) return null;
+    if (after > inst.maxPosition) return 'max_position';
+    const need = marginFor(after, inst.mark, inst.cashPerPxQty, acct.leverage);
+    const totalAfter = acct.requirementTotal - acct.requirement[i] + need;
+    if (this.equity(acct) - totalAfter - acct.leaked < 0) {
+      return acct.leverage > 1 ? 'insufficient_margin' : 'insufficient_funds';
+    }
+    return null;
+  }
+
+  private refreshMargin(acct: AccountState, inst: InstrumentState): void {
+    const i = inst.index;
+    const pos = acct.position[i];
+    const requirement = marginFor(
+      worstExposure(pos, acct.openBuy[i], acct.openSell[i]),
+      inst.mark,
+      inst.cashPerPxQty,
+      acct.leverage,
+    );
+    const positionMargin = marginFor(Math.abs(pos), inst.mark, inst.cashPerPxQty, acct.leverage);
+    acct.requirementTotal += requirement - acct.requirement[i];
+    acct.positionMarginTotal += positionMargin - acct.positionMargin[i];
+    acct.requirement[i] = requirement;
+    acct.positionMargin[i] = positionMargin;
+  }
+
+  private equity(acct: AccountState): number {
+    const stale = this.bugs.has('stale_equity');
+    let equity = acct.cash;
+    for (const inst of this.instruments) {
+      const pos = acct.position[inst.index];
+      if (pos !== 0) equity += pos * (stale ? inst.previousMark : inst.mark) * inst.cashPerPxQty;
+    }
+    return equity;
+  }
+
+  // ---------------------------------------------------------------- bookkeeping
+
+  private remaining(order: OrderState): number {
+    return order.qty - order.filled;
+  }
+
+  private addOpen(order: OrderState, qty: number): void {
+    const i = order.instrument.index;
+    if (order.isBuy) order.account.openBuy[i] += qty;
+    else order.account.openSell[i] += qty;
+  }
+
+  private wouldCross(inst: InstrumentState, isBuy: boolean, price: number): boolean {
+    const best = (isBuy ? inst.asks : inst.bids).best();
+    return best !== undefined && (isBuy ? price >= best.price : price <= best.price);
+  }
+
+  private finish(order: OrderState, status: OrderStatus): void {
+    order.status = status;
+    order.account.openOrders.delete(order);
+    this.finished.push(order.num);
+    // Finished orders (and their client ids) are remembered up to a bound, oldest forgotten
+    // first, so memory stays flat however long the venue runs.
+    while (this.finished.length - this.finishedHead > this.config.retainFinishedOrders) {
+      const old = this.orders.get(this.finished[this.finishedHead++]);
+      if (old) {
+        this.orders.delete(old.num);
+        if (old.account.byClientId.get(old.clientOrderId) === old)
+          old.account.byClientId.delete(old.clientOrderId);
+      }
+    }
+    if (this.finishedHead > 4096 && this.finishedHead * 2 > this.finished.length) {
+      this.finished = this.finished.slice(this.finishedHead);
+      this.finishedHead = 0;
+    }
+  }
+
+  private touchAccount(acct: AccountState): void {
+    if (!acct.touched) {
+      acct.touched = true;
+      this.touchedAccounts.push(acct);
+    }
+  }
+
+  private touchLevel(inst: InstrumentState, isBuy: boolean, price: number): void {
+    // An input touches a handful of levels, so a linear scan beats a Set (and its clear()).
+    const key = isBuy ? price * 2 + 1 : price * 2;
+    const touched = inst.touchedLevels;
+    if (touched.length === 0) this.touchedInstruments.push(inst);
+    else if (touched.includes(key)) return;
+    touched.push(key);
+  }
+
+  /** End of an input: one book delta per touched level, then positions and balances. */
+  private flush(): void {
+    for (const inst of this.touchedInstruments) {
+      for (const key of inst.touchedLevels) {
+        const isBuy = key % 2 === 1;
+        const price = isBuy ? (key - 1) / 2 : key / 2;
+        const level = (isBuy ? inst.bids : inst.asks).levels.get(price);
+        this.emitBook(inst, {
+          type: 'book_delta',
+          symbol: inst.symbol,
+          side: isBuy ? 'buy' : 'sell',
+          price: fromAtoms(price, inst.priceScale),
+          qty: level ? fromAtoms(level.total, inst.qtyScale) : 0,
+        });
+      }
+      inst.touchedLevels.length = 0;
+    }
+    this.touchedInstruments.length = 0;
+    for (const acct of this.touchedAccounts) {
+      for (const inst of this.instruments) {
+        this.refreshMargin(acct, inst);
+        if (acct.positionChanged[inst.index]) {
+          acct.positionChanged[inst.index] = false;
+          this.emitAccount(acct, {
+            type: 'position',
+            symbol: inst.symbol,
+            qty: fromAtoms(acct.position[inst.index], inst.qtyScale),
+            markPrice: fromAtoms(inst.mark, inst.priceScale),
+            unrealizedPnl: fromAtoms(this.unrealized(acct, inst), this.cashScale),
+          });
+        }
+      }
+      acct.touched = false;
+      this.emitAccount(acct, this.balanceOf(acct));
+    }
+    this.touchedAccounts.length = 0;
+  }
+
+  private unrealized(acct: AccountState, inst: InstrumentState): number {
+    const i = inst.index;
+    return acct.position[i] * inst.mark * inst.cashPerPxQty - acct.openCost[i];
+  }
+
+  private balanceOf(acct: AccountState): BalanceEvent {
+    const s = this.cashScale;
+    const equity = this.equity(acct);
+    return {
+      type: 'balance',
+      cash: fromAtoms(acct.cash, s),
+      reserved: fromAtoms(acct.requirementTotal - acct.positionMarginTotal + acct.leaked, s),
+      positionMargin: fromAtoms(acct.positionMarginTotal, s),
+      equity: fromAtoms(equity, s),
+      available: fromAtoms(equity - acct.requirementTotal - acct.leaked, s),
+    };
+  }
+
+  private markEvent(inst: InstrumentState): ExchangeEvent {
+    return {
+      type: 'mark_price',
+      symbol: inst.symbol,
+      price: fromAtoms(inst.mark, inst.priceScale),
+      bandLow: fromAtoms(inst.bandLow, inst.priceScale),
+      bandHigh: fromAtoms(inst.bandHigh, inst.priceScale),
+    };
+  }
+
+  private orderResult(order: OrderState): OrderResult {
+    const inst = order.instrument;
+    return {
+      orderId: order.id,
+      clientOrderId: order.clientOrderId,
+      status: order.status,
+      price: order.type === 'limit' ? fromAtoms(order.price, inst.priceScale) : null,
+      qty: fromAtoms(order.qty, inst.qtyScale),
+      filledQty: fromAtoms(order.filled, inst.qtyScale),
+      remainingQty: isOpen(order.status) ? fromAtoms(order.qty - order.filled, inst.qtyScale) : 0,
+    };
+  }
+
+  private instrumentSnapshot(inst: InstrumentState): InstrumentSnapshot {
+    return {
+      symbol: inst.symbol,
+      markPrice: fromAtoms(inst.mark, inst.priceScale),
+      halted: inst.halted,
+      bandLow: fromAtoms(inst.bandLow, inst.priceScale),
+      bandHigh: fromAtoms(inst.bandHigh, inst.priceScale),
+    };
+  }
+
+  private accountSnapshotOf(acct: AccountState): AccountSnapshot {
+    return buildAccountSnapshot(
+      acct,
+      this.balanceOf(acct),
+      this.instruments
+        .filter((inst) => acct.position[inst.index] !== 0)
+        .map((inst) => ({
+          symbol: inst.symbol,
+          qty: fromAtoms(acct.position[inst.index], inst.qtyScale),
+          unrealizedPnl: fromAtoms(this.unrealized(acct, inst), this.cashScale),
+        })),
+    );
+  }
+
+  private emitAccount(acct: AccountState, event: ExchangeEvent): void {
+    this.out.push({ stream: acct.stream, seq: ++acct.seq, txn: this.txnCounter + 1, time: this.time, event });
+  }
+
+  private emitMarket(inst: InstrumentState, event: ExchangeEvent): void {
+    this.out.push({
+      stream: inst.marketStream,
+      seq: ++inst.marketSeq,
+      txn: this.txnCounter + 1,
+      time: this.time,
+      event,
+    });
+  }
+
+  private emitBook(inst: InstrumentState, event: ExchangeEvent): void {
+    this.out.push({
+      stream: inst.bookStream,
+      seq: ++inst.bookSeq,
+      txn: this.txnCounter + 1,
+      time: this.time,
+      event,
+    });
+  }
+}
+
+function isOpen(status: OrderStatus): boolean {
+  return status === 'open' || status === 'partially_filled';
+}
+
+/** A mark must be a positive price on the tick grid, within ten times the configured mark. */
+function validateMark(
+  value: unknown,
+  inst: InstrumentState,
+): { ok: true; atoms: number } | { ok: false; reason: RejectReason } {
+  const read = readNumeric(value);
+  if (read.kind === 'missing' || read.kind === 'not_a_number')
+    return { ok: false, reason: 'price_not_a_number' };
+  if (read.kind === 'not_finite') return { ok: false, reason: 'price_not_finite' };
+  const x = read.value;
+  if (x <= 0) return { ok: false, reason: 'price_not_positive' };
+  if (x > inst.cfg.markPrice * 10) return { ok: false, reason: 'price_out_of_band' };
+  const atoms = toAtoms(x, inst.priceScale);
+  if (Number.isNaN(atoms) || atoms % inst.tick !== 0) return { ok: false, reason: 'price_off_tick' };
+  return { ok: true, atoms };
+}
