@@ -1,0 +1,15 @@
+/**
+ * Number of decimal places of a finite decimal as JavaScript prints it: 0.005 -> 3, 1e-7 -> 7,
+ * 2.5e-7 -> 8, 1200 -> 0. Reading the shortest round-trip text (rather than multiplying by 10
+ * until the value looks whole) is exact for any literal a user writes in a config file.
+ */
+export function decimalsOf(x: number): number {
+  if (!Number.isFinite(x)) throw new RangeError(`decimalsOf needs a finite number, got ${x}`);
+  const text = String(Math.abs(x));
+  const e = text.indexOf('e');
+  const mantissa = e === -1 ? text : text.slice(0, e);
+  const exponent = e === -1 ? 0 : Number(text.slice(e + 1));
+  const dot = mantissa.indexOf('.');
+  const fraction = dot === -1 ? 0 : mantissa.length - dot - 1;
+  return Math.max(0, fraction - exponent);
+}
