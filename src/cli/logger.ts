@@ -19,7 +19,11 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       level,
       transport: {
         target: 'pino-pretty',
-        options: { destination: 2, colorize: process.stderr.isTTY && !process.env.NO_COLOR, ignore: 'pid,hostname' },
+        options: {
+          destination: 2,
+          colorize: process.stderr.isTTY && !process.env.NO_COLOR,
+          ignore: 'pid,hostname',
+        },
       },
     });
   }

@@ -8,7 +8,12 @@ export function registerListCommand(program: Command): void {
     .option('--bugs', 'planted bugs, each with the invariant that should catch it')
     .option('--json', 'print JSON instead of a table')
     .action((options: { bugs?: boolean; json?: boolean }) => {
-      const rows = PLANTED_BUGS.map((b) => ({ name: b.name, invariant: b.invariant, needs: b.needs, summary: b.summary }));
+      const rows = PLANTED_BUGS.map((b) => ({
+        name: b.name,
+        invariant: b.invariant,
+        needs: b.needs,
+        summary: b.summary,
+      }));
       if (options.json) {
         process.stdout.write(`${JSON.stringify({ bugs: rows }, null, 2)}\n`);
         return;

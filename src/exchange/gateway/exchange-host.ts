@@ -1,0 +1,211 @@
+import type { BugName } from '../bugs/planted-bugs.ts';
+import type { ExchangeConfig } from '../config/exchange-config.ts';
+import { Engine } from '../engine/engine.ts';
+import type { EventEnvelope } from '../engine/exchange-event.ts';
+import type { ExchangeInput } from '../engine/exchange-input.ts';
+import type { EngineResponse } from '../engine/exchange-output.ts';
+import type { ExchangeSnapshot } from '../engine/exchange-snapshot.ts';
+import type { JournalEntry, JournalSink } from '../journal/journal-entry.ts';
+import type { EventMessage, ServerMessage } from './protocol-messages.ts';
+import { ReplayBuffer, type ReplayResult } from './replay-buffer.ts';
+import { Session, type SessionErrorHandler } from './session.ts';
+
+export const DEFAULT_RESUME_BUFFER = 10_000;
+
+export interface ExchangeHostOptions {
+  config: ExchangeConfig;
+  bugs?: Iterable<BugName>;
+  /** The only source of time: wall clock in the server, virtual time in tests and simulations. */
+  clock: () => number;
+  journal?: JournalSink;
+  /** Journaled inputs to re-apply, with their recorded times, before anything else. */
+  recover?: readonly JournalEntry[];
+  /** Events kept per stream for `resume`. */
+  resumeBuffer?: number;
+}
+
+export type SubmitOutcome =
+  | { kind: 'applied'; response: EngineResponse }
+  /** The input was not taken: the journal failed earlier or now, or the host is closed. */
+  | { kind: 'unavailable'; message: string };
+
+const EMPTY_BUFFER = new ReplayBuffer(0);
+
+/**
+ * Owns one engine and everything around it that is not a socket: the journal, the replay
+ * buffers, and the sessions with their subscriptions. Deterministic given the clock.
+ *
+ * Sequence numbers on the wire are the engine's plus a per-stream count of events the host
+ * itself injected (only the planted bug `duplicate_fill_on_resync` injects any). An injected
+ * event takes the next number, and every later engine event on that stream is shifted by one,
+ * so the stream stays gapless while the duplicate consumes a seq, as a real resend bug would.
+ * The counts are not journaled: after a restart the wire numbering is the engine's again.
+ */
+export class ExchangeHost {
+  readonly config: ExchangeConfig;
+  private readonly core: Engine;
+  private readonly clock: () => number;
+  private readonly journal: JournalSink | undefined;
+  private readonly bufferSize: number;
+  private readonly buffers = new Map<string, ReplayBuffer>();
+  private readonly subscribers = new Map<string, Set<Session>>();
+  private readonly sessions = new Set<Session>();
+  private readonly injected = new Map<string, number>();
+  private readonly lastFills = new Map<string, EventMessage>();
+  private lastTime = Number.NEGATIVE_INFINITY;
+  private stopped: string | undefined;
+  private closed = false;
+
+  constructor(options: ExchangeHostOptions) {
+    this.config = options.config;
+    this.clock = options.clock;
+    this.journal = options.journal;
+    this.bufferSize = options.resumeBuffer ?? DEFAULT_RESUME_BUFFER;
+    this.core = new Engine({ config: options.config, bugs: options.bugs });
+    for (const entry of options.recover ?? []) {
+      const out = this.core.apply(entry.input, entry.time);
+      this.lastTime = Math.max(this.lastTime, entry.time);
+      // Recovered events are buffered (so clients can resume across a restart) but not sent.
+      for (const envelope of out.events) this.record(this.toWire(envelope));
+    }
+  }
+
+  get engine(): Engine {
+    return this.core;
+  }
+
+  hasBug(name: BugName): boolean {
+    return this.core.hasBug(name);
+  }
+
+  /** The clock, never going backwards: event times follow txn order even if the wall clock steps back. */
+  now(): number {
+    const time = this.clock();
+    if (time > this.lastTime) this.lastTime = time;
+    return this.lastTime;
+  }
+
+  connect(deliver: (message: ServerMessage) => void, onError?: SessionErrorHandler): Session {
+    const session = new Session(this, deliver, onError);
+    this.sessions.add(session);
+    return session;
+  }
+
+  /** Called by a session when it closes. */
+  disconnect(session: Session): void {
+    this.sessions.delete(session);
+    for (const set of this.subscribers.values()) set.delete(session);
+  }
+
+  get sessionCount(): number {
+    return this.sessions.size;
+  }
+
+  /**
+   * The one way an input reaches the engine. Order matters: apply, then journal, then send the
+   * events, and only then may the caller answer. So nothing is seen before it is journaled.
+   */
+  submit(input: ExchangeInput): SubmitOutcome {
+    if (this.stopped !== undefined) return { kind: 'unavailable', message: this.stopped };
+    const time = this.now();
+    const out = this.core.apply(input, time);
+    const skipJournal = input.op === 'cancel_all' && this.core.hasBug('journal_skips_cancel_all');
+    if (out.txn > 0 && this.journal !== undefined && !skipJournal) {
+      try {
+        this.journal.append(time, input);
+      } catch (error) {
+        // The engine already holds an input the journal lacks: stop taking inputs rather than diverge.
+        const reason = error instanceof Error ? error.message : String(error);
+        this.stopped = `journal write failed (${reason}); the exchange takes no more inputs`;
+        return { kind: 'unavailable', message: this.stopped };
+      }
+    }
+    for (const envelope of out.events) this.publish(this.toWire(envelope));
+    return { kind: 'applied', response: out.response };
+  }
+
+  subscribe(session: Session, stream: string): void {
+    let set = this.subscribers.get(stream);
+    if (set === undefined) {
+      set = new Set();
+      this.subscribers.set(stream, set);
+    }
+    set.add(session);
+  }
+
+  unsubscribe(session: Session, stream: string): void {
+    this.subscribers.get(stream)?.delete(session);
+  }
+
+  /** The last seq sent on a stream (0 if none). */
+  lastSeq(stream: string): number {
+    return this.core.lastSeq(stream) + (this.injected.get(stream) ?? 0);
+  }
+
+  /** The buffered events after `lastSeen`, or why they cannot be had. */
+  replay(stream: string, lastSeen: number): ReplayResult {
+    return (this.buffers.get(stream) ?? EMPTY_BUFFER).after(lastSeen, this.lastSeq(stream));
+  }
+
+  /**
+   * Planted bug `duplicate_fill_on_resync`: sends the stream's last fill again under the next
+   * seq, to every subscriber. Returns whether there was a fill to repeat.
+   */
+  repeatLastFill(stream: string): boolean {
+    const fill = this.lastFills.get(stream);
+    if (fill === undefined) return false;
+    const seq = this.lastSeq(stream) + 1;
+    this.injected.set(stream, (this.injected.get(stream) ?? 0) + 1);
+    this.publish({ ...fill, seq });
+    return true;
+  }
+
+  /** The engine's snapshot, with stream seqs as the wire numbers them. */
+  snapshot(): ExchangeSnapshot {
+    const snapshot = this.core.snapshot();
+    const streams: Record<string, number> = {};
+    for (const [stream, seq] of Object.entries(snapshot.streams)) {
+      streams[stream] = seq + (this.injected.get(stream) ?? 0);
+    }
+    return { ...snapshot, streams };
+  }
+
+  /** Closes the journal; later inputs get `unavailable`. Sessions are the server's to drop. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.stopped ??= 'the exchange is shutting down';
+    this.journal?.close();
+  }
+
+  private toWire(envelope: EventEnvelope): EventMessage {
+    const shift = this.injected.get(envelope.stream) ?? 0;
+    return {
+      type: 'event',
+      stream: envelope.stream,
+      seq: envelope.seq + shift,
+      txn: envelope.txn,
+      time: envelope.time,
+      event: envelope.event,
+    };
+  }
+
+  private record(message: EventMessage): void {
+    let buffer = this.buffers.get(message.stream);
+    if (buffer === undefined) {
+      buffer = new ReplayBuffer(this.bufferSize);
+      this.buffers.set(message.stream, buffer);
+    }
+    buffer.push(message);
+    if (message.event.type === 'fill' && message.stream.startsWith('account:')) {
+      this.lastFills.set(message.stream, message);
+    }
+  }
+
+  private publish(message: EventMessage): void {
+    this.record(message);
+    const set = this.subscribers.get(message.stream);
+    if (set === undefined) return;
+    for (const session of set) session.send(message);
+  }
+}

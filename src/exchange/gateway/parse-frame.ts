@@ -1,0 +1,141 @@
+import {
+  type ClientRequest,
+  type FrameErrorCode,
+  type ProtocolError,
+  REQUEST_TYPES,
+  type RequestId,
+  type RequestType,
+} from './protocol-messages.ts';
+
+export type ParsedFrame =
+  | { ok: true; request: ClientRequest }
+  /** `id` is set when the frame had a usable one, so the error can be sent as its response. */
+  | { ok: false; id?: RequestId; error: ProtocolError };
+
+/** How one field of a request is checked. `any` fields (price, qty) are left to the engine. */
+type FieldKind =
+  | { kind: 'string' }
+  | { kind: 'enum'; values: readonly string[] }
+  | { kind: 'strings' }
+  | { kind: 'seqs' }
+  | { kind: 'any' };
+
+interface FieldSpec {
+  name: string;
+  required: boolean;
+  check: FieldKind;
+}
+
+const str = (name: string, required = false): FieldSpec => ({ name, required, check: { kind: 'string' } });
+const oneOf = (name: string, values: readonly string[], required = false): FieldSpec => ({
+  name,
+  required,
+  check: { kind: 'enum', values },
+});
+const any = (name: string): FieldSpec => ({ name, required: false, check: { kind: 'any' } });
+const orderRef = [str('orderId'), str('clientOrderId')];
+
+const FIELDS: Record<RequestType, FieldSpec[]> = {
+  login: [str('key', true)],
+  subscribe: [{ name: 'streams', required: true, check: { kind: 'strings' } }],
+  unsubscribe: [{ name: 'streams', required: true, check: { kind: 'strings' } }],
+  resync: [{ name: 'streams', required: false, check: { kind: 'strings' } }],
+  resume: [{ name: 'from', required: true, check: { kind: 'seqs' } }],
+  ping: [],
+  place: [
+    str('symbol', true),
+    oneOf('side', ['buy', 'sell'], true),
+    oneOf('orderType', ['limit', 'market'], true),
+    oneOf('tif', ['gtc', 'ioc', 'fok', 'post_only']),
+    any('price'),
+    any('qty'),
+    str('clientOrderId', true),
+    oneOf('stp', ['cancel_newest', 'cancel_oldest', 'cancel_both']),
+  ],
+  cancel: orderRef,
+  replace: [...orderRef, any('price'), any('qty')],
+  cancel_all: [str('symbol')],
+  status: orderRef,
+  set_mark: [str('symbol', true), any('price')],
+  halt: [str('symbol')],
+  resume_trading: [str('symbol')],
+  reset: [],
+  snapshot: [],
+};
+
+const fail = (code: FrameErrorCode, message: string, id?: RequestId, field?: string): ParsedFrame => {
+  const error: ProtocolError = field === undefined ? { code, message } : { code, message, field };
+  return id === undefined ? { ok: false, error } : { ok: false, id, error };
+};
+
+const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** Returns what the field must be when the value does not fit, or undefined when it does. */
+function describeMismatch(check: FieldKind, value: unknown): string | undefined {
+  switch (check.kind) {
+    case 'string':
+      return typeof value === 'string' ? undefined : 'a string';
+    case 'enum':
+      return typeof value === 'string' && check.values.includes(value)
+        ? undefined
+        : check.values.map((v) => `"${v}"`).join(' or ');
+    case 'strings':
+      return Array.isArray(value) && value.every((s) => typeof s === 'string')
+        ? undefined
+        : 'an array of strings';
+    case 'seqs':
+      return isPlainObject(value) &&
+        Object.values(value).every((n) => typeof n === 'number' && Number.isSafeInteger(n) && n >= 0)
+        ? undefined
+        : 'an object mapping stream names to non-negative integer seqs';
+    case 'any':
+      return undefined;
+  }
+}
+
+const knownTypes = new Set<string>(REQUEST_TYPES);
+
+/**
+ * Turns one text frame into a typed request, or says precisely what is wrong with it. Pure:
+ * the same text always gives the same answer. Only the fields of the request type are kept,
+ * so a frame cannot smuggle in anything else (an `account`, say).
+ */
+export function parseFrame(text: string, maxBytes: number): ParsedFrame {
+  // A UTF-8 byte count is never below the UTF-16 length, so long strings are refused unmeasured.
+  if (text.length > maxBytes || Buffer.byteLength(text, 'utf8') > maxBytes) {
+    return fail('frame_too_large', `frame is larger than ${maxBytes} bytes`);
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : 'invalid JSON';
+    return fail('bad_json', `frame is not valid JSON (${reason})`);
+  }
+  if (!isPlainObject(value)) return fail('not_an_object', 'frame must be a JSON object');
+
+  const id = value.id;
+  if (!(typeof id === 'string' || (typeof id === 'number' && Number.isFinite(id)))) {
+    return fail('missing_id', 'frame needs an "id" that is a string or a number');
+  }
+  const type = value.type;
+  if (typeof type !== 'string' || !knownTypes.has(type)) {
+    return fail('unknown_type', `unknown request type ${JSON.stringify(type ?? null)}`, id);
+  }
+
+  const request: Record<string, unknown> = { id, type };
+  for (const spec of FIELDS[type as RequestType]) {
+    const field = value[spec.name];
+    if (field === undefined) {
+      if (spec.required) return fail('bad_field', `${type}: ${spec.name} is required`, id, spec.name);
+      continue;
+    }
+    const expected = describeMismatch(spec.check, field);
+    if (expected !== undefined) {
+      return fail('bad_field', `${type}: ${spec.name} must be ${expected}`, id, spec.name);
+    }
+    request[spec.name] = field;
+  }
+  return { ok: true, request: request as unknown as ClientRequest };
+}
