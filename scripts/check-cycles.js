@@ -52,7 +52,8 @@ function visit(node) {
 for (const f of graph.keys()) if (!state.get(f)) visit(f);
 
 if (cycles.length > 0) {
-  for (const c of cycles) console.error(`import cycle: ${c.map((f) => relative(process.cwd(), f)).join(' -> ')}`);
+  for (const c of cycles)
+    console.error(`import cycle: ${c.map((f) => relative(process.cwd(), f)).join(' -> ')}`);
   process.exit(1);
 }
 console.log(`no import cycles in ${graph.size} files`);

@@ -16,7 +16,11 @@ export class ShakedownError extends Error {
   readonly exitCode: ExitCode;
   readonly context: Record<string, unknown>;
 
-  constructor(code: string, message: string, options: { exitCode?: ExitCode; context?: Record<string, unknown> } = {}) {
+  constructor(
+    code: string,
+    message: string,
+    options: { exitCode?: ExitCode; context?: Record<string, unknown> } = {},
+  ) {
     super(message);
     this.name = 'ShakedownError';
     this.code = code;
