@@ -55,6 +55,34 @@ export async function runWsBenchmark(ms = 3000): Promise<BenchRow[]> {
   echo.on('connection', (socket) => socket.on('message', (data) => socket.send(data)));
   await new Promise<void>((resolve) => echo.once('listening', () => resolve()));
   const echoUrl = `ws://127.0.0.1:${(echo.address() as AddressInfo).port}`;
+  // The same echo, but each reply preceded by two event-sized frames: a place or cancel on
+  // the exchange answers with its response plus two private events, so this isolates the
+  // exchange's own cost from the cost of the extra frames.
+  const echo3 = new WebSocketServer({ host: '127.0.0.1', port: 0, perMessageDeflate: false });
+  const eventFrame = JSON.stringify({
+    type: 'event',
+    stream: 'account:maker',
+    seq: 1,
+    txn: 1,
+    time: 0,
+    event: {
+      type: 'balance',
+      cash: 1000000,
+      reserved: 4,
+      positionMargin: 0,
+      equity: 1000000,
+      available: 999996,
+    },
+  });
+  echo3.on('connection', (socket) =>
+    socket.on('message', (data) => {
+      socket.send(eventFrame);
+      socket.send(eventFrame);
+      socket.send(data);
+    }),
+  );
+  await new Promise<void>((resolve) => echo3.once('listening', () => resolve()));
+  const echo3Url = `ws://127.0.0.1:${(echo3.address() as AddressInfo).port}`;
 
   const config = defaultExchangeConfig();
   config.rateLimit = { perSecond: 1e9, burst: 1e9 };
@@ -74,6 +102,7 @@ export async function runWsBenchmark(ms = 3000): Promise<BenchRow[]> {
           }
         : { id: n, type: 'cancel', clientOrderId: `b${n - 1}` };
     const echoRate = await pingPong(echoUrl, async () => {}, frame, ms);
+    const echo3Rate = await pingPong(echo3Url, async () => {}, frame, ms);
     const login = async (_ws: WebSocket, request: (f: object) => Promise<unknown>) => {
       await request({ id: 'login', type: 'login', key: 'maker-key' });
     };
@@ -89,6 +118,13 @@ export async function runWsBenchmark(ms = 3000): Promise<BenchRow[]> {
         target: '>= 70% of echo',
       },
       {
+        name: 'exchange round trips/s (place/cancel, events on)',
+        value: exchangeRate,
+        unit: 'trips/s',
+        ceilingName: 'ws echo sending the same 3 frames per trip',
+        ceiling: echo3Rate,
+      },
+      {
         name: 'exchange round trips/s (ping)',
         value: pingRate,
         unit: 'trips/s',
@@ -99,5 +135,6 @@ export async function runWsBenchmark(ms = 3000): Promise<BenchRow[]> {
   } finally {
     await exchange.close();
     await new Promise<void>((resolve) => echo.close(() => resolve()));
+    await new Promise<void>((resolve) => echo3.close(() => resolve()));
   }
 }

@@ -1,4 +1,4 @@
-import type { BugName } from '../bugs/planted-bugs.ts';
+import { BUG_NAMES, type BugName } from '../bugs/planted-bugs.ts';
 import { decimalsOf } from '../config/decimals-of.ts';
 import type { ExchangeConfig } from '../config/exchange-config.ts';
 import { buildAccountSnapshot, buildBookSnapshot, buildOrderSnapshot } from './build-snapshot.ts';
@@ -45,8 +45,6 @@ export interface EngineOptions {
   bugs?: Iterable<BugName>;
 }
 
-const TIFS: ReadonlySet<string> = new Set(['gtc', 'ioc', 'fok', 'post_only']);
-const STPS: ReadonlySet<string> = new Set(['cancel_newest', 'cancel_oldest', 'cancel_both']);
 const MAX_CLIENT_ORDER_ID = 64;
 
 /**
@@ -62,6 +60,8 @@ const MAX_CLIENT_ORDER_ID = 64;
 export class Engine {
   readonly config: ExchangeConfig;
   private readonly bugs: ReadonlySet<BugName>;
+  /** The same bugs as flags: a property read on the hot path instead of a Set lookup. */
+  private readonly bug: Readonly<Record<BugName, boolean>>;
   private readonly instruments: InstrumentState[] = [];
   private readonly instrumentsBySymbol = new Map<string, InstrumentState>();
   private readonly accounts: AccountState[] = [];
@@ -85,6 +85,10 @@ export class Engine {
   constructor(options: EngineOptions) {
     this.config = options.config;
     this.bugs = new Set(options.bugs ?? []);
+    this.bug = Object.fromEntries(BUG_NAMES.map((name) => [name, this.bugs.has(name)])) as Record<
+      BugName,
+      boolean
+    >;
     let cashDecimals = 0;
     for (const cfg of this.config.instruments) {
       cashDecimals = Math.max(cashDecimals, decimalsOf(cfg.tickSize) + decimalsOf(cfg.lotSize));
@@ -273,45 +277,54 @@ export class Engine {
     const acct = this.accountsById.get(input.account);
     if (!acct) return { ok: false, reason: 'invalid_request', detail: 'unknown account' };
     const cid = input.clientOrderId;
-    const reject = (reason: RejectReason, detail?: string): EngineResponse =>
-      this.rejectPlace(acct, input, reason, detail);
     if (typeof cid !== 'string' || cid.length === 0 || cid.length > MAX_CLIENT_ORDER_ID) {
-      return reject('invalid_request', `clientOrderId must be a string of 1 to ${MAX_CLIENT_ORDER_ID} chars`);
+      return this.rejectPlace(
+        acct,
+        input,
+        'invalid_request',
+        `clientOrderId must be a string of 1 to ${MAX_CLIENT_ORDER_ID} chars`,
+      );
     }
     const inst = typeof input.symbol === 'string' ? this.instrumentsBySymbol.get(input.symbol) : undefined;
-    if (!inst) return reject('unknown_symbol');
-    if (!this.mayTrade(acct, inst)) return reject('forbidden_symbol');
-    if (inst.halted) return reject('halted');
-    if (acct.byClientId.has(cid) && !this.bugs.has('duplicate_client_order_id')) {
-      return reject('duplicate_client_order_id');
+    if (!inst) return this.rejectPlace(acct, input, 'unknown_symbol');
+    if (!this.mayTrade(acct, inst)) return this.rejectPlace(acct, input, 'forbidden_symbol');
+    if (inst.halted) return this.rejectPlace(acct, input, 'halted');
+    if (acct.byClientId.has(cid) && !this.bug.duplicate_client_order_id) {
+      return this.rejectPlace(acct, input, 'duplicate_client_order_id');
     }
     if (input.side !== 'buy' && input.side !== 'sell')
-      return reject('invalid_request', 'side must be buy or sell');
+      return this.rejectPlace(acct, input, 'invalid_request', 'side must be buy or sell');
     if (input.type !== 'limit' && input.type !== 'market') {
-      return reject('invalid_request', 'type must be limit or market');
+      return this.rejectPlace(acct, input, 'invalid_request', 'type must be limit or market');
     }
     const tif: TimeInForce = input.tif ?? (input.type === 'market' ? 'ioc' : 'gtc');
-    if (!TIFS.has(tif)) return reject('invalid_request', 'tif must be gtc, ioc, fok or post_only');
+    if (tif !== 'gtc' && tif !== 'ioc' && tif !== 'fok' && tif !== 'post_only')
+      return this.rejectPlace(acct, input, 'invalid_request', 'tif must be gtc, ioc, fok or post_only');
     if (input.type === 'market' && (tif === 'gtc' || tif === 'post_only')) {
-      return reject('invalid_request', 'a market order is ioc or fok');
+      return this.rejectPlace(acct, input, 'invalid_request', 'a market order is ioc or fok');
     }
     const stp: SelfTradePrevention = input.stp ?? this.config.defaultStp;
-    if (!STPS.has(stp))
-      return reject('invalid_request', 'stp must be cancel_newest, cancel_oldest or cancel_both');
+    if (stp !== 'cancel_newest' && stp !== 'cancel_oldest' && stp !== 'cancel_both')
+      return this.rejectPlace(
+        acct,
+        input,
+        'invalid_request',
+        'stp must be cancel_newest, cancel_oldest or cancel_both',
+      );
     const qty = validateQty(input.qty, inst);
-    if (!qty.ok) return reject(qty.reason);
+    if (typeof qty === 'string') return this.rejectPlace(acct, input, qty);
     const isBuy = input.side === 'buy';
     let price = 0;
     if (input.type === 'limit') {
       const p = validatePrice(input.price, inst);
-      if (!p.ok) return reject(p.reason);
-      price = p.atoms;
-      if (tif === 'post_only' && this.wouldCross(inst, isBuy, price) && !this.bugs.has('post_only_crosses')) {
-        return reject('post_only_would_cross');
+      if (typeof p === 'string') return this.rejectPlace(acct, input, p);
+      price = p;
+      if (tif === 'post_only' && this.wouldCross(inst, isBuy, price) && !this.bug.post_only_crosses) {
+        return this.rejectPlace(acct, input, 'post_only_would_cross');
       }
     }
-    const risk = this.checkRisk(acct, inst, isBuy, qty.atoms);
-    if (risk) return reject(risk);
+    const risk = this.checkRisk(acct, inst, isBuy, qty);
+    if (risk) return this.rejectPlace(acct, input, risk);
 
     const num = ++this.orderCounter;
     const order: OrderState = {
@@ -325,7 +338,7 @@ export class Engine {
       tif,
       stp,
       price,
-      qty: qty.atoms,
+      qty,
       filled: 0,
       status: 'open',
       priority: 0,
@@ -349,7 +362,7 @@ export class Engine {
       price: input.type === 'limit' ? fromAtoms(price, inst.priceScale) : null,
       qty: fromAtoms(order.qty, inst.qtyScale),
     });
-    if (tif === 'fok' && !this.bugs.has('fok_partial_fill') && this.fillableQty(order) < order.qty) {
+    if (tif === 'fok' && !this.bug.fok_partial_fill && this.fillableQty(order) < order.qty) {
       this.expire(order, 'fok');
     } else if (tif === 'post_only') {
       this.rest(order);
@@ -384,12 +397,12 @@ export class Engine {
   private match(taker: OrderState): void {
     const inst = taker.instrument;
     const book = taker.isBuy ? inst.asks : inst.bids;
-    const walksBand = this.bugs.has('market_walks_band');
+    const walksBand = this.bug.market_walks_band;
     let limit: number;
     if (taker.type === 'limit') limit = taker.price;
     else if (walksBand) limit = taker.isBuy ? Number.POSITIVE_INFINITY : 0;
     else limit = taker.isBuy ? inst.bandHigh : inst.bandLow;
-    const allowSelfTrade = this.bugs.has('self_trade');
+    const allowSelfTrade = this.bug.self_trade;
     while (this.remaining(taker) > 0) {
       const level = book.best();
       if (!level) break;
@@ -439,7 +452,7 @@ export class Engine {
     const inst = taker.instrument;
     const takerLeft = this.remaining(taker);
     const makerLeft = this.remaining(maker);
-    const qty = this.bugs.has('overfill') ? takerLeft : Math.min(takerLeft, makerLeft);
+    const qty = this.bug.overfill ? takerLeft : Math.min(takerLeft, makerLeft);
     const tradeId = `T${++this.tradeCounter}`;
     this.addFilled(maker, qty);
     this.addFilled(taker, qty);
@@ -460,7 +473,7 @@ export class Engine {
     this.emitAccount(taker.account, this.fillEvent(taker, tradeId, px, q, 'taker'));
     const makerFill = this.fillEvent(maker, tradeId, px, q, 'maker');
     this.emitAccount(maker.account, makerFill);
-    if (this.bugs.has('private_event_leak')) {
+    if (this.bug.private_event_leak) {
       const leakTo = this.accounts.find((a) => a !== maker.account && a !== taker.account);
       if (leakTo) this.emitAccount(leakTo, makerFill);
     }
@@ -484,7 +497,7 @@ export class Engine {
 
   /** Adds to the filled quantity; the float_dust bug does it in floating-point decimals. */
   private addFilled(order: OrderState, qty: number): void {
-    if (this.bugs.has('float_dust')) {
+    if (this.bug.float_dust) {
       const scale = order.instrument.qtyScale;
       order.filled = (order.filled / scale + qty / scale) * scale;
     } else {
@@ -566,38 +579,35 @@ export class Engine {
     const order = found.order;
     if (!isOpen(order.status)) return this.rejectOrderRequest(acct, 'replace', input, 'order_not_open');
     const inst = order.instrument;
-    const reject = (reason: RejectReason): EngineResponse => {
-      if (this.bugs.has('rejected_replace_drops_order')) this.dropSilently(order);
-      return this.rejectOrderRequest(acct, 'replace', input, reason);
-    };
-    if (inst.halted) return reject('halted');
+    if (inst.halted) return this.rejectReplace(order, input, 'halted');
     let price = order.price;
     if (input.price !== undefined) {
       const p = validatePrice(input.price, inst);
-      if (!p.ok) return reject(p.reason);
-      price = p.atoms;
+      if (typeof p === 'string') return this.rejectReplace(order, input, p);
+      price = p;
     }
     let qty = order.qty;
     if (input.qty !== undefined) {
       const q = validateQty(input.qty, inst);
-      if (!q.ok) return reject(q.reason);
-      qty = q.atoms;
+      if (typeof q === 'string') return this.rejectReplace(order, input, q);
+      qty = q;
     }
-    if (qty <= order.filled) return reject('replace_qty_not_above_filled');
-    if (price === order.price && qty === order.qty) return reject('replace_no_change');
+    if (qty <= order.filled) return this.rejectReplace(order, input, 'replace_qty_not_above_filled');
+    if (price === order.price && qty === order.qty)
+      return this.rejectReplace(order, input, 'replace_no_change');
     const priceChanged = price !== order.price;
     const crosses = priceChanged && this.wouldCross(inst, order.isBuy, price);
-    if (order.tif === 'post_only' && crosses && !this.bugs.has('post_only_crosses')) {
-      return reject('post_only_would_cross');
+    if (order.tif === 'post_only' && crosses && !this.bug.post_only_crosses) {
+      return this.rejectReplace(order, input, 'post_only_would_cross');
     }
     const growth = qty - order.qty;
     if (growth > 0) {
       const risk = this.checkRisk(acct, inst, order.isBuy, growth);
-      if (risk) return reject(risk);
+      if (risk) return this.rejectReplace(order, input, risk);
     }
     // Priority rule: a price change or a quantity increase sends the order to the back of the
     // queue at its (new) price; a quantity decrease keeps its place.
-    const keepsPriority = (!priceChanged || this.bugs.has('replace_keeps_priority')) && growth <= 0;
+    const keepsPriority = (!priceChanged || this.bug.replace_keeps_priority) && growth <= 0;
     const side = order.isBuy ? inst.bids : inst.asks;
     this.touchAccount(acct);
     this.addOpen(order, growth);
@@ -636,6 +646,11 @@ export class Engine {
     return { ok: true, result: { kind: 'order', order: this.orderResult(order) } };
   }
 
+  private rejectReplace(order: OrderState, input: ReplaceInput, reason: RejectReason): EngineResponse {
+    if (this.bug.rejected_replace_drops_order) this.dropSilently(order);
+    return this.rejectOrderRequest(order.account, 'replace', input, reason);
+  }
+
   /** The rejected_replace_drops_order bug: the order leaves the book and no event says so. */
   private dropSilently(order: OrderState): void {
     (order.isBuy ? order.instrument.bids : order.instrument.asks).remove(order);
@@ -658,7 +673,7 @@ export class Engine {
     this.finish(order, 'cancelled');
     this.touchAccount(acct);
     if (
-      this.bugs.has('reserve_leak_on_cancel') &&
+      this.bug.reserve_leak_on_cancel &&
       order.filled > 0 &&
       (reason === 'user' || reason === 'cancel_all')
     ) {
@@ -760,7 +775,7 @@ export class Engine {
     // Orders left outside the new band are cancelled, so that no trade ever prints outside it.
     // The market_walks_band bug leaves them there for market orders to sweep.
     const outside: OrderState[] = [];
-    for (const side of this.bugs.has('market_walks_band') ? [] : [inst.bids, inst.asks]) {
+    for (const side of this.bug.market_walks_band ? [] : [inst.bids, inst.asks]) {
       for (const price of side.prices) {
         if (price >= inst.bandLow && price <= inst.bandHigh) continue;
         for (let o = side.levels.get(price)?.head ?? null; o; o = o.next) outside.push(o);
@@ -884,7 +899,7 @@ export class Engine {
   }
 
   private equity(acct: AccountState): number {
-    const stale = this.bugs.has('stale_equity');
+    const stale = this.bug.stale_equity;
     let equity = acct.cash;
     for (const inst of this.instruments) {
       const pos = acct.position[inst.index];
