@@ -25,7 +25,7 @@ export interface ExchangeHostOptions {
 }
 
 export type SubmitOutcome =
-  | { kind: 'applied'; response: EngineResponse }
+  | { kind: 'applied'; response: EngineResponse; txn: number }
   /** The input was not taken: the journal failed earlier or now, or the host is closed. */
   | { kind: 'unavailable'; message: string };
 
@@ -121,7 +121,7 @@ export class ExchangeHost {
       }
     }
     for (const envelope of out.events) this.publish(this.toWire(envelope));
-    return { kind: 'applied', response: out.response };
+    return { kind: 'applied', response: out.response, txn: out.txn };
   }
 
   subscribe(session: Session, stream: string): void {

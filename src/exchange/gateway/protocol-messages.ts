@@ -178,12 +178,16 @@ export interface OkResponse {
   id: RequestId;
   ok: true;
   result: unknown;
+  /** The engine txn of the input, when it changed anything: its events carry the same txn. */
+  txn?: number;
 }
 export interface ErrorResponse {
   type: 'response';
   id: RequestId;
   ok: false;
   error: ProtocolError;
+  /** Set when a rejected trading request still emitted its order_rejected event. */
+  txn?: number;
 }
 /** An event as it reaches a subscriber: the engine's envelope, tagged. */
 export interface EventMessage extends EventEnvelope {

@@ -41,7 +41,9 @@ export interface ResyncSnapshot {
  * How a request is answered. `then` runs right after the response is sent: the planted resend
  * bug uses it so that its duplicate arrives after the catch-up, as live events do.
  */
-type Answer = { ok: true; result: unknown; then?: () => void } | { ok: false; error: ProtocolError };
+type Answer =
+  | { ok: true; result: unknown; then?: () => void; txn?: number }
+  | { ok: false; error: ProtocolError; txn?: number };
 
 const ok = (result: unknown, then?: () => void): Answer =>
   then === undefined ? { ok: true, result } : { ok: true, result, then };
@@ -51,10 +53,13 @@ const fail = (code: ErrorCode, message: string, retryAfterMs?: number): Answer =
   error: retryAfterMs === undefined ? { code, message } : { code, message, retryAfterMs },
 });
 
-const engineAnswer = (response: EngineResponse): Answer =>
-  response.ok
+/** Engine answers carry the txn of the input, so a client can tie events to its request. */
+const engineAnswer = (response: EngineResponse, txn: number): Answer => {
+  const answer = response.ok
     ? ok(response.result)
     : fail(response.reason, response.detail ?? `rejected: ${response.reason}`);
+  return txn > 0 ? { ...answer, txn } : answer;
+};
 
 /** Thrown by the access checks deep inside a handler; becomes an error answer. */
 class RequestError extends Error {
@@ -143,8 +148,9 @@ export class Session {
         this.onError?.(error, request);
       }
     }
-    if (answer.ok) this.send({ type: 'response', id: request.id, ok: true, result: answer.result });
-    else this.send({ type: 'response', id: request.id, ok: false, error: answer.error });
+    const txn = answer.txn === undefined ? {} : { txn: answer.txn };
+    if (answer.ok) this.send({ type: 'response', id: request.id, ok: true, result: answer.result, ...txn });
+    else this.send({ type: 'response', id: request.id, ok: false, error: answer.error, ...txn });
     if (!answer.ok || answer.then === undefined) return;
     try {
       answer.then();
@@ -346,7 +352,7 @@ export class Session {
         return this.submit(defined({ op: 'cancel_all', account, symbol: request.symbol }));
       case 'status': {
         const ref = defined({ orderId: request.orderId, clientOrderId: request.clientOrderId });
-        return engineAnswer(this.host.engine.orderStatus(account, ref));
+        return engineAnswer(this.host.engine.orderStatus(account, ref), 0);
       }
     }
   }
@@ -372,6 +378,8 @@ export class Session {
 
   private submit(input: ExchangeInput): Answer {
     const outcome = this.host.submit(input);
-    return outcome.kind === 'applied' ? engineAnswer(outcome.response) : fail('unavailable', outcome.message);
+    return outcome.kind === 'applied'
+      ? engineAnswer(outcome.response, outcome.txn)
+      : fail('unavailable', outcome.message);
   }
 }
