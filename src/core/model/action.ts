@@ -1,0 +1,11 @@
+/**
+ * What the core knows of an action: which client sends it, and how long after the previous
+ * action it is sent (0 sends it in the same instant, which is how races are made). Everything
+ * else belongs to the domain pack.
+ */
+export interface ActionBase {
+  kind: string;
+  client: string;
+  /** Virtual (or real) milliseconds to wait after sending the previous action. */
+  gapMs: number;
+}

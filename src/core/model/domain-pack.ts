@@ -1,0 +1,32 @@
+import type { ActionBase } from './action.ts';
+import type { Invariant } from './invariant.ts';
+import type { Projection } from './projection.ts';
+import type { Property } from './property.ts';
+import type { TargetFactory } from './target.ts';
+
+/** How a run is pointed at a system: in-process, an embedded server, a URL, or a user module. */
+export type TargetSpec =
+  | { kind: 'inproc' }
+  | { kind: 'embedded-ws' }
+  | { kind: 'url'; url: string }
+  | { kind: 'module'; path: string };
+
+export interface TargetOptions {
+  /** Planted bugs to build the reference system with (reference targets only). */
+  bugs: readonly string[];
+  seed: number;
+}
+
+/**
+ * Everything domain-specific, in one place: a second domain plugs in by providing another
+ * pack, and the core (runner, sequencer, checker, campaign, replay) stays untouched.
+ */
+export interface DomainPack<A extends ActionBase = ActionBase, E = unknown> {
+  readonly name: string;
+  /** Clients every run opens, in this order. */
+  readonly clients: readonly string[];
+  readonly projection: Projection<E>;
+  readonly invariants: readonly Invariant[];
+  readonly properties: readonly Property<A>[];
+  targetFactory(spec: TargetSpec, options: TargetOptions): Promise<TargetFactory<A, E>>;
+}

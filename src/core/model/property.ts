@@ -1,0 +1,32 @@
+import type * as fc from 'fast-check';
+import type { ActionBase } from './action.ts';
+
+export interface PropertySettings {
+  /** Upper bound on actions per generated run. */
+  maxActions: number;
+  /** How long a request may stay unanswered before it is recorded as indeterminate. */
+  requestTimeoutMs: number;
+  /** How long the run must stay quiet (no event) before the final snapshot is read. */
+  quietMs: number;
+}
+
+/** What a property's generator gets to derive deterministic ids and sizes from. */
+export interface GenerationContext {
+  seed: number;
+  maxActions: number;
+}
+
+/**
+ * A named, tagged rule set: the action sequences to generate, the invariants every run must
+ * keep, and its settings. Properties live one per file in the top-level properties/ folder.
+ */
+export interface Property<A extends ActionBase = ActionBase> {
+  readonly name: string;
+  readonly description: string;
+  /** Surface tags (action kinds, event types, reject reasons...) it means to exercise. */
+  readonly tags: readonly string[];
+  actions(context: GenerationContext): fc.Arbitrary<A[]>;
+  /** Names of the invariants checked after every run. */
+  readonly invariants: readonly string[];
+  readonly settings?: Partial<PropertySettings>;
+}

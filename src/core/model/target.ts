@@ -1,0 +1,30 @@
+import type { Observable, SchedulerLike } from 'rxjs';
+import type { Client } from './client.ts';
+
+/**
+ * The system under test, as the core sees it. A target owns its scheduler: in-process targets
+ * run on virtual time (delays and timeouts cost no wall time and a seed reproduces byte for
+ * byte); network targets run on the real clock.
+ */
+export interface Target<A, E = unknown, R = unknown, S = unknown> {
+  readonly name: string;
+  readonly scheduler: SchedulerLike;
+  /** True when the scheduler is virtual and the run is driven by flushing it. */
+  readonly virtual: boolean;
+  /** Opens one client (maker, taker, admin...). Emits once when it is ready. */
+  open(client: string): Observable<Client<A, E, R>>;
+  /** The system's own view of its whole state, read after a run has gone quiet. */
+  snapshot(): Observable<S>;
+  /** Extra evidence the target can give (for example a state rebuilt from its journal). */
+  extraEvidence?(): Observable<Record<string, unknown>>;
+  /** Releases everything: clients, sockets, processes the target started. */
+  stop(): Observable<void>;
+}
+
+/** Makes a fresh target for each run, so runs never see each other's state. */
+export interface TargetFactory<A, E = unknown, R = unknown, S = unknown> {
+  readonly name: string;
+  create(): Promise<Target<A, E, R, S>>;
+  /** Called once after the campaign; a factory that started a server stops it here. */
+  dispose?(): Promise<void>;
+}

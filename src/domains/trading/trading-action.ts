@@ -1,0 +1,90 @@
+import type { ActionBase } from '../../core/model/action.ts';
+import type {
+  OrderType,
+  SelfTradePrevention,
+  Side,
+  TimeInForce,
+} from '../../exchange/engine/exchange-input.ts';
+
+/** The clients every trading run opens: three traders and the venue's admin. */
+export const TRADERS = ['maker', 'taker', 'bystander'] as const;
+export type Trader = (typeof TRADERS)[number];
+export const TRADING_CLIENTS = [...TRADERS, 'admin'] as const;
+export type TradingClient = (typeof TRADING_CLIENTS)[number];
+
+/**
+ * Which order a cancel or replace names: the order placed at `step` (by its client order id),
+ * or that order's exchange id when the reply of that step has arrived and `byOrderId` is set.
+ * Naming another trader's order is allowed on purpose: it must be refused.
+ */
+export interface OrderTarget {
+  step: number;
+  clientOrderId: string;
+  byOrderId: boolean;
+}
+
+export interface PlaceAction extends ActionBase {
+  kind: 'place';
+  client: Trader;
+  symbol: string;
+  side: Side;
+  orderType: OrderType;
+  tif?: TimeInForce;
+  /** Wire values, junk included ("NaN", "abc", -1...): the venue must reject junk itself. */
+  price?: unknown;
+  qty: unknown;
+  clientOrderId: string;
+  stp?: SelfTradePrevention;
+}
+
+export interface CancelAction extends ActionBase {
+  kind: 'cancel';
+  client: Trader;
+  target: OrderTarget;
+}
+
+export interface ReplaceAction extends ActionBase {
+  kind: 'replace';
+  client: Trader;
+  target: OrderTarget;
+  price?: unknown;
+  qty?: unknown;
+}
+
+export interface CancelAllAction extends ActionBase {
+  kind: 'cancel_all';
+  client: Trader;
+  symbol?: string;
+}
+
+export interface SetMarkAction extends ActionBase {
+  kind: 'set_mark';
+  client: 'admin';
+  symbol: string;
+  price: number;
+}
+
+/** Drop the connection and come back, then catch up by resync (snapshot) or resume (replay). */
+export interface ReconnectAction extends ActionBase {
+  kind: 'reconnect';
+  client: Trader;
+  mode: 'resync' | 'resume';
+}
+
+export type TradingAction =
+  | PlaceAction
+  | CancelAction
+  | ReplaceAction
+  | CancelAllAction
+  | SetMarkAction
+  | ReconnectAction;
+
+export type TradingActionKind = TradingAction['kind'];
+export const TRADING_ACTION_KINDS: readonly TradingActionKind[] = [
+  'place',
+  'cancel',
+  'replace',
+  'cancel_all',
+  'set_mark',
+  'reconnect',
+];

@@ -1,0 +1,28 @@
+import type { RunEvidence } from '../../core/model/evidence.ts';
+import type { ExchangeConfig } from '../../exchange/config/exchange-config.ts';
+import type { ExchangeSnapshot } from '../../exchange/engine/exchange-snapshot.ts';
+import type { TradingAction } from './trading-action.ts';
+import type { TradingClientEvent } from './trading-client-event.ts';
+import type { TradingView } from './trading-view.ts';
+
+/** Extra evidence a trading target provides besides the final snapshot. */
+export interface TradingExtra extends Record<string, unknown> {
+  /** The venue's configuration (instruments, accounts and their starting cash). */
+  config: ExchangeConfig;
+  /** The state rebuilt by replaying the venue's journal into a fresh engine, when available. */
+  journalSnapshot?: ExchangeSnapshot;
+}
+
+/**
+ * Replies to trading requests are the protocol's `result` objects (for orders:
+ * { kind:'order', order:{ orderId, status, ... } }).
+ */
+export type TradingEvidence = RunEvidence<
+  TradingAction,
+  TradingClientEvent,
+  unknown,
+  ExchangeSnapshot,
+  TradingView
+> & {
+  extra: TradingExtra;
+};
