@@ -1,6 +1,8 @@
 import { Command, CommanderError } from 'commander';
 import { EXIT, isShakedownError } from '../core/shakedown-error.ts';
 import { registerListCommand } from './commands/list-command.ts';
+import { registerReplayCommand } from './commands/replay-command.ts';
+import { registerRunCommand } from './commands/run-command.ts';
 import { registerServeCommand } from './commands/serve-command.ts';
 import { TOOL_VERSION } from './tool-version.ts';
 
@@ -14,6 +16,8 @@ export function buildProgram(): Command {
     .exitOverride()
     .showHelpAfterError(false);
   registerServeCommand(program);
+  registerRunCommand(program);
+  registerReplayCommand(program);
   registerListCommand(program);
   return program;
 }

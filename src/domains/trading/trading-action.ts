@@ -9,7 +9,8 @@ import type {
 /** The clients every trading run opens: three traders and the venue's admin. */
 export const TRADERS = ['maker', 'taker', 'bystander'] as const;
 export type Trader = (typeof TRADERS)[number];
-export const TRADING_CLIENTS = [...TRADERS, 'admin'] as const;
+/** The admin opens first: on a shared venue it resets the venue before any trader connects. */
+export const TRADING_CLIENTS = ['admin', ...TRADERS] as const;
 export type TradingClient = (typeof TRADING_CLIENTS)[number];
 
 /**

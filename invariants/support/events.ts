@@ -1,0 +1,78 @@
+import type { RecordedEvent } from '../../src/core/model/evidence.ts';
+import type { TradingClientEvent } from '../../src/domains/trading/trading-client-event.ts';
+
+export type TradingRecord = RecordedEvent<TradingClientEvent>;
+export type EventOf<T extends TradingClientEvent['type']> = Extract<TradingClientEvent, { type: T }>;
+export type RecordOf<T extends TradingClientEvent['type']> = RecordedEvent<EventOf<T>>;
+
+export const ADMIN_CLIENT = 'admin';
+
+export function is<T extends TradingClientEvent['type']>(rec: TradingRecord, type: T): rec is RecordOf<T> {
+  return rec?.event?.type === type;
+}
+
+/** Events that name one order on an account stream (rejections excluded: they echo a request). */
+export const ORDER_EVENT_TYPES = new Set<string>([
+  'order_accepted',
+  'fill',
+  'order_cancelled',
+  'order_replaced',
+  'order_expired',
+]);
+
+export type OrderEventRecord = RecordOf<
+  'order_accepted' | 'fill' | 'order_cancelled' | 'order_replaced' | 'order_expired'
+>;
+
+export function isOrderEvent(rec: TradingRecord): rec is OrderEventRecord {
+  return ORDER_EVENT_TYPES.has(rec?.event?.type) && typeof (rec.event as { orderId?: unknown }).orderId === 'string';
+}
+
+/** `account:maker` -> `maker`; undefined for any other stream. */
+export function accountOfStream(stream: string): string | undefined {
+  return typeof stream === 'string' && stream.startsWith('account:') ? stream.slice(8) : undefined;
+}
+
+/** `market:X` or `book:X` -> `X`; undefined for any other stream. */
+export function symbolOfStream(stream: string): string | undefined {
+  if (typeof stream !== 'string') return undefined;
+  if (stream.startsWith('market:')) return stream.slice(7);
+  if (stream.startsWith('book:')) return stream.slice(5);
+  return undefined;
+}
+
+export function isSessionStream(stream: string): boolean {
+  return typeof stream === 'string' && stream.startsWith('session:');
+}
+
+/** Events one client received, in arrival (gseq) order. */
+export function eventsByClient(events: readonly TradingRecord[]): Map<string, TradingRecord[]> {
+  const out = new Map<string, TradingRecord[]>();
+  for (const rec of [...(events ?? [])].sort((a, b) => a.gseq - b.gseq)) {
+    let list = out.get(rec.client);
+    if (list === undefined) {
+      list = [];
+      out.set(rec.client, list);
+    }
+    list.push(rec);
+  }
+  return out;
+}
+
+/** Every client that is not the venue's admin: the traders, each logged in as its own account. */
+export function traderClients(events: readonly TradingRecord[], projections: Record<string, unknown>): string[] {
+  const names = new Set<string>(Object.keys(projections ?? {}));
+  for (const rec of events ?? []) names.add(rec.client);
+  names.delete(ADMIN_CLIENT);
+  return [...names].sort();
+}
+
+/** The account a trader client acts for: the one its session reported, else its own name. */
+export function accountOfClient(client: string, events: readonly TradingRecord[]): string {
+  for (const rec of events ?? []) {
+    if (rec.client === client && is(rec, 'session_connected') && rec.event.account !== null) {
+      return rec.event.account;
+    }
+  }
+  return client;
+}

@@ -1,0 +1,66 @@
+import { sameNumber, show } from './numbers.ts';
+
+/** Where two plain-data values first differ: a path and the two values there. */
+export interface Difference {
+  path: string;
+  left: unknown;
+  right: unknown;
+}
+
+function isRecord(x: unknown): x is Record<string, unknown> {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
+}
+
+function join(path: string, key: string | number): string {
+  if (typeof key === 'number') return `${path}[${key}]`;
+  return path === '' ? key : `${path}.${key}`;
+}
+
+/**
+ * Depth-first comparison of JSON-like data; numbers are equal within EPSILON. Keys listed in
+ * `first` are compared before the others, so the most telling difference is the one reported.
+ */
+export function firstDifference(
+  left: unknown,
+  right: unknown,
+  options: { ignore?: readonly string[]; first?: readonly string[] } = {},
+  path = '',
+): Difference | undefined {
+  if (typeof left === 'number' && typeof right === 'number') {
+    return sameNumber(left, right) ? undefined : { path, left, right };
+  }
+  if (Array.isArray(left) && Array.isArray(right)) {
+    const n = Math.min(left.length, right.length);
+    for (let i = 0; i < n; i++) {
+      const d = firstDifference(left[i], right[i], {}, join(path, i));
+      if (d !== undefined) return d;
+    }
+    if (left.length !== right.length) {
+      return { path: join(path, 'length'), left: left.length, right: right.length };
+    }
+    return undefined;
+  }
+  if (isRecord(left) && isRecord(right)) {
+    const ignore = new Set(options.ignore ?? []);
+    const keys = new Set<string>([...(options.first ?? []), ...Object.keys(left), ...Object.keys(right)]);
+    for (const key of keys) {
+      if (ignore.has(key)) continue;
+      if (!(key in left) || !(key in right)) {
+        if (left[key] === undefined && right[key] === undefined) continue;
+        return { path: join(path, key), left: left[key], right: right[key] };
+      }
+      const d = firstDifference(left[key], right[key], {}, join(path, key));
+      if (d !== undefined) return d;
+    }
+    return undefined;
+  }
+  return Object.is(left, right) ? undefined : { path, left, right };
+}
+
+/** A short, one-line rendering of a value for a message. */
+export function brief(x: unknown): string {
+  if (x === undefined) return 'absent';
+  if (typeof x === 'number' || typeof x === 'string') return show(x);
+  const text = JSON.stringify(x);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}

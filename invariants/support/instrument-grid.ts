@@ -1,0 +1,83 @@
+import { decimalsOf } from '../../src/exchange/config/decimals-of.ts';
+import type { ExchangeConfig } from '../../src/exchange/config/exchange-config.ts';
+import { priceBand } from '../../src/exchange/engine/validate-amounts.ts';
+import { EPSILON, gridUnits } from './numbers.ts';
+
+/**
+ * One instrument's grids as the engine uses them: integer atoms of price (tick decimals),
+ * quantity (lot decimals) and cash (the largest sum of the two over all instruments), so that
+ * recomputations are exact integer arithmetic.
+ */
+export interface InstrumentGrid {
+  symbol: string;
+  lotSize: number;
+  tickSize: number;
+  priceScale: number;
+  qtyScale: number;
+  cashScale: number;
+  /** price atoms x qty atoms x this = cash atoms. */
+  cashPerPxQty: number;
+  bandPct: number;
+  markPrice: number;
+}
+
+function safeDecimals(x: number): number {
+  return typeof x === 'number' && Number.isFinite(x) ? decimalsOf(x) : 0;
+}
+
+export function cashDecimalsOf(config: ExchangeConfig | undefined): number {
+  let decimals = 0;
+  for (const inst of config?.instruments ?? []) {
+    decimals = Math.max(decimals, safeDecimals(inst.tickSize) + safeDecimals(inst.lotSize));
+  }
+  return decimals;
+}
+
+export function instrumentGrids(config: ExchangeConfig | undefined): Map<string, InstrumentGrid> {
+  const cashDecimals = cashDecimalsOf(config);
+  const grids = new Map<string, InstrumentGrid>();
+  for (const inst of config?.instruments ?? []) {
+    const pd = safeDecimals(inst.tickSize);
+    const qd = safeDecimals(inst.lotSize);
+    grids.set(inst.symbol, {
+      symbol: inst.symbol,
+      lotSize: inst.lotSize,
+      tickSize: inst.tickSize,
+      priceScale: 10 ** pd,
+      qtyScale: 10 ** qd,
+      cashScale: 10 ** cashDecimals,
+      cashPerPxQty: 10 ** (cashDecimals - pd - qd),
+      bandPct: inst.bandPct,
+      markPrice: inst.markPrice,
+    });
+  }
+  return grids;
+}
+
+/** A decimal as integer atoms of a scale (NaN when not on that scale's grid). */
+export function atoms(x: number, scale: number): number {
+  if (typeof x !== 'number' || !Number.isFinite(x)) return Number.NaN;
+  const raw = x * scale;
+  const whole = Math.round(raw);
+  return Math.abs(raw - whole) <= EPSILON * Math.max(1, Math.abs(raw)) ? whole : Number.NaN;
+}
+
+/** The band the venue starts with, in price decimals, on the tick grid exactly as the engine rounds it. */
+export function initialBand(grid: InstrumentGrid): { low: number; high: number } {
+  const tick = Math.round(grid.tickSize * grid.priceScale);
+  const mark = Math.round(grid.markPrice * grid.priceScale);
+  const band = priceBand(mark, grid.bandPct, tick);
+  return { low: band.low / grid.priceScale, high: band.high / grid.priceScale };
+}
+
+/** Quantity in lots of the order's instrument; for an unknown symbol, in nano units. */
+export function lotsOf(grids: Map<string, InstrumentGrid>, symbol: string, qty: number): number {
+  return gridUnits(qty, grids.get(symbol)?.lotSize ?? 1e-9);
+}
+
+/** Lots back to the decimal the venue would print (via atoms, so 3 lots of 0.1 print 0.3). */
+export function qtyOfLots(grids: Map<string, InstrumentGrid>, symbol: string, lots: number): number {
+  const grid = grids.get(symbol);
+  if (grid === undefined) return lots * 1e-9;
+  return (lots * Math.round(grid.lotSize * grid.qtyScale)) / grid.qtyScale;
+}

@@ -1,0 +1,58 @@
+import { ShakedownError } from '../../core/shakedown-error.ts';
+
+/** Flag parsers for commander: each rejects bad input with one line naming the flag (exit 2). */
+function usage(flag: string, message: string): ShakedownError {
+  return new ShakedownError('SHK_USAGE', `${flag}: ${message}`, { exitCode: 2, context: { flag } });
+}
+
+export function parseInteger(
+  flag: string,
+  min: number,
+  max = Number.MAX_SAFE_INTEGER,
+): (value: string) => number {
+  return (value) => {
+    if (!/^-?\d+$/.test(value.trim())) throw usage(flag, `expected an integer, got ${JSON.stringify(value)}`);
+    const n = Number(value);
+    if (n < min || n > max) throw usage(flag, `expected an integer from ${min} to ${max}, got ${value}`);
+    return n;
+  };
+}
+
+const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/** "60s", "500ms", "2m", "1h", or a bare number of seconds. */
+export function parseDuration(flag: string): (value: string) => number {
+  return (value) => {
+    const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(value.trim());
+    if (!m) throw usage(flag, `expected a duration such as 30s, 500ms or 2m, got ${JSON.stringify(value)}`);
+    const ms = Number(m[1]) * UNITS[m[2] ?? 's'];
+    if (ms <= 0) throw usage(flag, 'the duration must be positive');
+    return Math.round(ms);
+  };
+}
+
+/** Collects a repeatable flag, checking each value against the allowed names. */
+export function collectChoice(
+  flag: string,
+  allowed: readonly string[],
+): (value: string, previous: string[]) => string[] {
+  return (value, previous) => {
+    const names = value
+      .split(',')
+      .map((v) => v.trim())
+      .filter((v) => v.length > 0);
+    for (const name of names) {
+      if (!allowed.includes(name))
+        throw usage(flag, `unknown name ${JSON.stringify(name)}; one of: ${allowed.join(', ')}`);
+    }
+    return [...previous, ...names];
+  };
+}
+
+export function parseChoice(flag: string, allowed: readonly string[]): (value: string) => string {
+  return (value) => {
+    if (!allowed.includes(value))
+      throw usage(flag, `expected one of ${allowed.join(', ')}, got ${JSON.stringify(value)}`);
+    return value;
+  };
+}

@@ -1,0 +1,243 @@
+import fc from 'fast-check';
+import type { ActionBase } from '../model/action.ts';
+import type { RecordedEvent, RunEvidence } from '../model/evidence.ts';
+import type { Invariant, Verdict, Violation } from '../model/invariant.ts';
+import type { Projection } from '../model/projection.ts';
+import type { Property, PropertySettings } from '../model/property.ts';
+import type { TargetFactory } from '../model/target.ts';
+import { checkInvariants, type InvariantResult } from './check-invariants.ts';
+import { runActions } from './run-actions.ts';
+import { settle } from './settle.ts';
+
+export const DEFAULT_SETTINGS: PropertySettings = { maxActions: 40, requestTimeoutMs: 1000, quietMs: 50 };
+
+export interface CampaignOptions<A extends ActionBase> {
+  properties: readonly Property<A>[];
+  invariants: readonly Invariant[];
+  projection: Projection;
+  clients: readonly string[];
+  factory: TargetFactory<A>;
+  seed: number;
+  runs: number;
+  /** Wall-clock budget for the whole campaign, shrinking included. */
+  timeBudgetMs: number;
+  /** Wall-clock budget for shrinking one failure. */
+  shrinkBudgetMs: number;
+  maxActions?: number;
+  /** Run every generated sequence twice and fail on any difference in the recorded events. */
+  checkDeterminism?: boolean;
+  /** The wall clock, injected: only budgets read it, never the runs themselves. */
+  now: () => number;
+  onRun?: (progress: { property: string; runs: number; actions: number; failed: boolean }) => void;
+}
+
+export interface RunReport<A> {
+  actions: A[];
+  evidence: RunEvidence<A>;
+  verdict: Verdict;
+  results: InvariantResult[];
+}
+
+export interface PropertyFailure<A> {
+  property: string;
+  seed: number;
+  /** fast-check's path to the counterexample: with the seed it regenerates it exactly. */
+  path: string;
+  runIndex: number;
+  shrinks: number;
+  report: RunReport<A>;
+}
+
+export interface PropertyOutcome<A> {
+  property: string;
+  runs: number;
+  actions: number;
+  passed: boolean;
+  interrupted: boolean;
+  failure?: PropertyFailure<A>;
+  /** A run whose checkers threw and nothing failed: not a pass, not a failure. */
+  unknown?: { invariant: string; error: string };
+}
+
+export interface CampaignResult<A> {
+  seed: number;
+  runs: number;
+  actions: number;
+  durationMs: number;
+  interrupted: boolean;
+  properties: PropertyOutcome<A>[];
+}
+
+/** One action list, start to finish, on a fresh target from the factory; then the invariants. */
+export async function executeRun<A extends ActionBase>(
+  factory: TargetFactory<A>,
+  actions: readonly A[],
+  options: {
+    clients: readonly string[];
+    projection: Projection;
+    invariants: readonly Invariant[];
+    settings: PropertySettings;
+    sink?: (event: RecordedEvent) => void;
+  },
+): Promise<RunReport<A>> {
+  const target = await factory.create();
+  try {
+    const evidence = (await settle(
+      target as never,
+      runActions(target, actions, {
+        clients: options.clients,
+        projection: options.projection,
+        quietMs: options.settings.quietMs,
+        ...(options.sink ? { sink: options.sink } : {}),
+      }),
+    )) as RunEvidence<A>;
+    const { verdict, results } = checkInvariants(evidence, options.invariants);
+    return { actions: [...actions], evidence, verdict, results };
+  } finally {
+    await settle(target as never, target.stop());
+  }
+}
+
+/**
+ * A seeded campaign: for each property, fast-check generates action sequences, each runs on
+ * a fresh target and the property's invariants are checked after it. A failing sequence is
+ * shrunk (within its own time bound) and run once more to record its evidence. The runs stop
+ * at the run count or the time budget, whichever comes first.
+ */
+export async function runCampaign<A extends ActionBase>(
+  options: CampaignOptions<A>,
+): Promise<CampaignResult<A>> {
+  const started = options.now();
+  const byName = new Map(options.invariants.map((i) => [i.name, i]));
+  const outcomes: PropertyOutcome<A>[] = [];
+  let totalRuns = 0;
+  let totalActions = 0;
+  let interrupted = false;
+  for (const property of options.properties) {
+    const remaining = options.timeBudgetMs - (options.now() - started);
+    if (remaining <= 0) {
+      interrupted = true;
+      outcomes.push({ property: property.name, runs: 0, actions: 0, passed: true, interrupted: true });
+      continue;
+    }
+    const settings: PropertySettings = {
+      ...DEFAULT_SETTINGS,
+      ...property.settings,
+      ...(options.maxActions === undefined ? {} : { maxActions: options.maxActions }),
+    };
+    const invariants = property.invariants.map((name) => {
+      const invariant = byName.get(name);
+      if (!invariant) throw new Error(`property ${property.name} names an unknown invariant ${name}`);
+      return invariant;
+    });
+    const runOptions = { clients: options.clients, projection: options.projection, invariants, settings };
+    let runs = 0;
+    let actions = 0;
+    let firstFailureAt: number | undefined;
+    let unknown: { invariant: string; error: string } | undefined;
+    const predicate = fc.asyncProperty(
+      property.actions({ seed: options.seed, maxActions: settings.maxActions }),
+      async (generated) => {
+        // Past the shrink budget every candidate "passes", which ends shrinking at the
+        // smallest failure found so far.
+        if (firstFailureAt !== undefined && options.now() - firstFailureAt > options.shrinkBudgetMs)
+          return true;
+        const report = await executeRun(options.factory, generated, runOptions);
+        if (firstFailureAt === undefined) {
+          runs++;
+          actions += generated.length;
+          options.onRun?.({
+            property: property.name,
+            runs,
+            actions,
+            failed: report.verdict.status === 'fail',
+          });
+        }
+        let verdict = report.verdict;
+        if (verdict.status === 'pass' && options.checkDeterminism) {
+          const again = await executeRun(options.factory, generated, runOptions);
+          const difference = firstDifference(report.evidence.events, again.evidence.events);
+          if (difference) {
+            verdict = {
+              status: 'fail',
+              violations: [{ invariant: 'determinism', message: difference, steps: [], events: [] }],
+            };
+          }
+        }
+        if (verdict.status === 'unknown') unknown ??= { invariant: verdict.invariant, error: verdict.error };
+        if (verdict.status === 'fail') {
+          firstFailureAt ??= options.now();
+          return false;
+        }
+        return true;
+      },
+    );
+    const result = await fc.check(predicate, {
+      seed: options.seed,
+      numRuns: options.runs,
+      interruptAfterTimeLimit: Math.max(1, remaining),
+      markInterruptAsFailure: false,
+    });
+    totalRuns += runs;
+    totalActions += actions;
+    interrupted ||= result.interrupted;
+    const outcome: PropertyOutcome<A> = {
+      property: property.name,
+      runs,
+      actions,
+      passed: !result.failed && unknown === undefined,
+      interrupted: result.interrupted,
+      ...(unknown ? { unknown } : {}),
+    };
+    if (result.failed && result.counterexample) {
+      const shrunk = result.counterexample[0] as A[];
+      let report = await executeRun(options.factory, shrunk, runOptions);
+      if (report.verdict.status !== 'fail' && options.checkDeterminism) {
+        const again = await executeRun(options.factory, shrunk, runOptions);
+        const difference = firstDifference(report.evidence.events, again.evidence.events);
+        if (difference) {
+          report = {
+            ...report,
+            verdict: { status: 'fail', violations: [determinismViolation(difference)] },
+          };
+        }
+      }
+      outcome.failure = {
+        property: property.name,
+        seed: result.seed,
+        path: result.counterexamplePath ?? '',
+        runIndex: Math.max(0, result.numRuns - 1),
+        shrinks: result.numShrinks,
+        report,
+      };
+    }
+    outcomes.push(outcome);
+  }
+  return {
+    seed: options.seed,
+    runs: totalRuns,
+    actions: totalActions,
+    durationMs: options.now() - started,
+    interrupted,
+    properties: outcomes,
+  };
+}
+
+function determinismViolation(message: string): Violation {
+  return { invariant: 'determinism', message, steps: [], events: [] };
+}
+
+/** Where two recordings of the same actions first differ, or undefined when they are identical. */
+export function firstDifference(
+  a: readonly RecordedEvent[],
+  b: readonly RecordedEvent[],
+): string | undefined {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = JSON.stringify(a[i]);
+    const y = JSON.stringify(b[i]);
+    if (x !== y) return `the same actions recorded different events at gseq ${i + 1}: ${x} vs ${y}`;
+  }
+  if (a.length !== b.length) return `the same actions recorded ${a.length} events, then ${b.length}`;
+  return undefined;
+}

@@ -1,0 +1,149 @@
+import { concat, defer, forkJoin, map, Observable, of, type Subscription, toArray } from 'rxjs';
+import type { ActionBase } from '../model/action.ts';
+import type { Client, Reply } from '../model/client.ts';
+import type { Operation, RecordedEvent, RunEvidence } from '../model/evidence.ts';
+import type { Projection } from '../model/projection.ts';
+import type { Target } from '../model/target.ts';
+import { EventSequencer } from '../sequencer/event-sequencer.ts';
+
+export interface RunOptions<E> {
+  /** Clients to open, in order, before the first action. */
+  clients: readonly string[];
+  projection: Projection<E>;
+  /** The run is over once every reply is in and no event arrived for this long. */
+  quietMs: number;
+  /** Bounds the quiet wait: after this many windows that still saw events, read the state anyway. */
+  maxQuietWindows?: number;
+  /** Receives every captured event as it is recorded (a campaign streams them to disk). */
+  sink?: (event: RecordedEvent<E>) => void;
+}
+
+/**
+ * Executes one action list against a target and gathers the evidence. Everything is an
+ * Observable on the target's scheduler: actions go out at their gaps without waiting for
+ * earlier replies (so gap 0 makes real races), each reply completes its operation (a timeout
+ * or a lost connection completes it as indeterminate), and once every operation is complete
+ * and the clients have been quiet for `quietMs`, the target's own state is read. On a virtual
+ * scheduler the caller flushes the scheduler and the whole run happens in virtual time.
+ */
+export function runActions<A extends ActionBase, E, R, S, V>(
+  target: Target<A, E, R, S>,
+  actions: readonly A[],
+  options: RunOptions<E>,
+): Observable<RunEvidence<A, E, R, S, V>> {
+  return defer(() => {
+    const scheduler = target.scheduler;
+    const sequencer = new EventSequencer<E>(options.sink ? { sink: options.sink } : {});
+    const clients = new Map<string, Client<A, E, R>>();
+    const history: Operation<A, R>[] = [];
+    const subscriptions: Subscription[] = [];
+    let lastEventAt = scheduler.now();
+
+    const openAll = concat(...options.clients.map((name) => target.open(name))).pipe(toArray());
+
+    const execute = (): Observable<void> =>
+      new Observable<void>((subscriber) => {
+        let outstanding = actions.length;
+        let sent = 0;
+        if (outstanding === 0) {
+          subscriber.next();
+          subscriber.complete();
+          return;
+        }
+        const complete = (op: Operation<A, R>, reply: Reply<R>): void => {
+          op.completedAt = scheduler.now();
+          op.reply = reply;
+          if (reply.status !== 'info' && reply.txn !== undefined) sequencer.attributeStep(reply.txn, op.step);
+          if (--outstanding === 0) {
+            subscriber.next();
+            subscriber.complete();
+          }
+        };
+        const sendNext = (): void => {
+          const step = sent++;
+          const action = actions[step];
+          const client = clients.get(action.client);
+          const op: Operation<A, R> = { step, client: action.client, action, invokedAt: scheduler.now() };
+          history.push(op);
+          if (!client) complete(op, { status: 'info', reason: `no client named ${action.client}` });
+          else subscriptions.push(client.send(action, step).subscribe((reply) => complete(op, reply)));
+          if (sent < actions.length) subscriptions.push(scheduler.schedule(sendNext, actions[sent].gapMs));
+        };
+        subscriptions.push(scheduler.schedule(sendNext, actions[0].gapMs));
+      });
+
+    // Quiet: wait quietMs; if events arrived meanwhile, wait again, a bounded number of times.
+    const quiet = (): Observable<void> =>
+      new Observable<void>((subscriber) => {
+        let windows = 0;
+        const check = (): void => {
+          const idle = scheduler.now() - lastEventAt;
+          if (idle >= options.quietMs || windows >= (options.maxQuietWindows ?? 20)) {
+            subscriber.next();
+            subscriber.complete();
+            return;
+          }
+          windows++;
+          subscriptions.push(scheduler.schedule(check, options.quietMs - idle));
+        };
+        subscriptions.push(scheduler.schedule(check, options.quietMs));
+      });
+
+    return openAll.pipe(
+      map((opened) => {
+        opened.forEach((client, i) => {
+          clients.set(options.clients[i], client);
+          subscriptions.push(
+            client.events$.subscribe((event) => {
+              lastEventAt = scheduler.now();
+              sequencer.record(options.clients[i], event);
+            }),
+          );
+        });
+      }),
+      (opened$) => concat(opened$, defer(execute), defer(quiet)).pipe(toArray()),
+      (done$) =>
+        new Observable<RunEvidence<A, E, R, S, V>>((subscriber) =>
+          done$.subscribe({
+            next: () => {
+              const sub = forkJoin({
+                snapshot: target.snapshot(),
+                extra: target.extraEvidence ? target.extraEvidence() : of({}),
+              }).subscribe({
+                next: ({ snapshot, extra }) => {
+                  for (const s of subscriptions) s.unsubscribe();
+                  const events = sequencer.finish();
+                  subscriber.next({
+                    actions: [...actions],
+                    history,
+                    events,
+                    projections: foldProjections<E, V>(events, options.clients, options.projection),
+                    snapshot,
+                    extra,
+                  });
+                  subscriber.complete();
+                },
+                error: (e: unknown) => subscriber.error(e),
+              });
+              subscriptions.push(sub);
+            },
+            error: (e: unknown) => subscriber.error(e),
+          }),
+        ),
+    );
+  });
+}
+
+/** Each client's view: its own events, in capture order, through a fresh projection. */
+export function foldProjections<E, V>(
+  events: readonly RecordedEvent<E>[],
+  clients: readonly string[],
+  projection: Projection<E>,
+): Record<string, V> {
+  const views: Record<string, unknown> = {};
+  for (const client of clients) views[client] = projection.init(client);
+  for (const event of events) {
+    if (event.client in views) views[event.client] = projection.apply(views[event.client], event);
+  }
+  return views as Record<string, V>;
+}

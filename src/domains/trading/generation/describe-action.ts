@@ -1,0 +1,29 @@
+import type { OrderTarget, TradingAction } from '../trading-action.ts';
+
+/** Wire values printed as JSON, so that junk stays visible: "NaN" (a string) is not NaN. */
+const wire = (value: unknown): string => (value === undefined ? '-' : JSON.stringify(value));
+
+const target = (t: OrderTarget): string =>
+  `${t.byOrderId ? 'orderIdOf' : 'clientOrderId'} ${t.clientOrderId}@${t.step}`;
+
+/** One line per action, for counterexamples: who, what, and how long after the previous one. */
+export function describeAction(action: TradingAction): string {
+  const head = `+${action.gapMs}ms ${action.client} ${action.kind}`;
+  switch (action.kind) {
+    case 'place': {
+      const tif = action.tif ? `/${action.tif}` : '';
+      const stp = action.stp ? ` stp=${action.stp}` : '';
+      return `${head} ${action.symbol} ${action.side} ${action.orderType}${tif} ${wire(action.qty)}@${wire(action.price)} ${action.clientOrderId}${stp}`;
+    }
+    case 'cancel':
+      return `${head} ${target(action.target)}`;
+    case 'replace':
+      return `${head} ${target(action.target)} price=${wire(action.price)} qty=${wire(action.qty)}`;
+    case 'cancel_all':
+      return `${head} ${action.symbol ?? '*'}`;
+    case 'set_mark':
+      return `${head} ${action.symbol} ${action.price}`;
+    case 'reconnect':
+      return `${head} ${action.mode}`;
+  }
+}

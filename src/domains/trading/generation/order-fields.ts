@@ -1,0 +1,111 @@
+import fc from 'fast-check';
+import type {
+  OrderType,
+  SelfTradePrevention,
+  Side,
+  TimeInForce,
+} from '../../../exchange/engine/exchange-input.ts';
+import { TRADERS, type Trader } from '../trading-action.ts';
+import { bandTicks } from './instrument-grid.ts';
+import type { TradingModel } from './trading-model.ts';
+
+/** The small fields of a request, drawn with the biases of the adversarial mix. */
+
+export const traderArb: fc.Arbitrary<Trader> = fc.constantFrom(...TRADERS);
+
+export const sideArb: fc.Arbitrary<Side> = fc.constantFrom<Side>('buy', 'sell');
+
+export const opposite = (side: Side): Side => (side === 'buy' ? 'sell' : 'buy');
+
+/** Mostly back to back (0 is the same instant, which makes races), sometimes a visible pause. */
+export const gapArb: fc.Arbitrary<number> = fc.oneof(
+  { weight: 8, arbitrary: fc.integer({ min: 0, max: 3 }) },
+  { weight: 2, arbitrary: fc.integer({ min: 10, max: 200 }) },
+);
+
+export interface OrderKind {
+  orderType: OrderType;
+  /** Omitted sometimes, to exercise the venue's defaults. */
+  tif?: TimeInForce;
+}
+
+const kind = (orderType: OrderType, tif?: TimeInForce): fc.Arbitrary<OrderKind> =>
+  fc.constant(tif ? { orderType, tif } : { orderType });
+
+export const orderKindArb: fc.Arbitrary<OrderKind> = fc.oneof(
+  { weight: 45, arbitrary: kind('limit', 'gtc') },
+  { weight: 5, arbitrary: kind('limit') },
+  { weight: 10, arbitrary: kind('limit', 'ioc') },
+  { weight: 10, arbitrary: kind('limit', 'fok') },
+  { weight: 10, arbitrary: kind('limit', 'post_only') },
+  { weight: 8, arbitrary: kind('market', 'ioc') },
+  { weight: 2, arbitrary: kind('market') },
+  { weight: 6, arbitrary: kind('market', 'fok') },
+  // Not allowed for market orders: invalid_request.
+  { weight: 2, arbitrary: kind('market', 'gtc') },
+);
+
+/** Orders that take liquidity: what a sweep or a crossing order is sent as. */
+export const takerKindArb: fc.Arbitrary<OrderKind> = fc.oneof(
+  { weight: 3, arbitrary: kind('limit', 'ioc') },
+  { weight: 2, arbitrary: kind('limit', 'gtc') },
+  { weight: 2, arbitrary: kind('limit', 'fok') },
+  { weight: 3, arbitrary: kind('market', 'ioc') },
+  { weight: 1, arbitrary: kind('market', 'fok') },
+);
+
+/** Mostly the venue default, otherwise each mode. */
+export const stpArb: fc.Arbitrary<SelfTradePrevention | undefined> = fc.oneof(
+  { weight: 7, arbitrary: fc.constant(undefined) },
+  { weight: 1, arbitrary: fc.constant<SelfTradePrevention>('cancel_newest') },
+  { weight: 1, arbitrary: fc.constant<SelfTradePrevention>('cancel_oldest') },
+  { weight: 1, arbitrary: fc.constant<SelfTradePrevention>('cancel_both') },
+);
+
+/** Every mode equally, the default included: what the self-trade command uses. */
+export const everyStpArb: fc.Arbitrary<SelfTradePrevention | undefined> = fc.constantFrom(
+  undefined,
+  'cancel_newest',
+  'cancel_oldest',
+  'cancel_both',
+);
+
+/** A sandbox symbol by index, or rarely a symbol the traders must be refused. */
+export interface SymbolChoice {
+  forbidden: boolean;
+  index: number;
+}
+
+export const symbolChoiceArb: fc.Arbitrary<SymbolChoice> = fc.record({
+  forbidden: fc.oneof(
+    { weight: 97, arbitrary: fc.constant(false) },
+    { weight: 3, arbitrary: fc.constant(true) },
+  ),
+  index: fc.nat(99),
+});
+
+export const sandboxSymbolArb: fc.Arbitrary<SymbolChoice> = fc.record({
+  forbidden: fc.constant(false),
+  index: fc.nat(99),
+});
+
+export function resolveSymbol(model: TradingModel, choice: SymbolChoice): string {
+  const pool =
+    choice.forbidden && model.forbiddenSymbols.length > 0 ? model.forbiddenSymbols : model.sandboxSymbols;
+  return pool[choice.index % pool.length];
+}
+
+/**
+ * A price that should rest rather than trade: `offset` ticks behind the better of the mark and
+ * the current touch, kept inside the band.
+ */
+export function passiveTicks(model: TradingModel, symbol: string, side: Side, offset: number): number {
+  const mark = model.mark(symbol);
+  const band = bandTicks(model.grid(symbol), mark);
+  const against = model.bestTicks(symbol, opposite(side));
+  const ticks =
+    side === 'buy'
+      ? (against === undefined ? mark : Math.min(mark, against - 1)) - offset
+      : (against === undefined ? mark : Math.max(mark, against + 1)) + offset;
+  return Math.min(band.high, Math.max(band.low, ticks));
+}

@@ -1,0 +1,53 @@
+import type fc from 'fast-check';
+import type { TradingAction } from '../trading-action.ts';
+import { describeAction } from './describe-action.ts';
+import type { TradingModel } from './trading-model.ts';
+
+/** What the commands build: the concrete action list of one run. */
+export interface PlanBuilder {
+  readonly actions: TradingAction[];
+}
+
+/** Appends an action to the plan and lets the model predict its effect. */
+export type Emit = (action: TradingAction) => void;
+
+/**
+ * A fast-check command that resolves its abstract choices (which order, which price) against
+ * the model when it runs, and appends the concrete actions to the plan. fast-check keeps only
+ * the commands that ran when it shrinks, and the plan is rebuilt from scratch on every try, so
+ * a shrunk command list always means a consistent action list.
+ */
+export abstract class PlanCommand implements fc.Command<TradingModel, PlanBuilder> {
+  private emitted: TradingAction[] = [];
+
+  /** @param size the most actions this command may append; it is skipped when they do not fit. */
+  protected constructor(
+    readonly kind: string,
+    private readonly size: number,
+  ) {}
+
+  check(model: Readonly<TradingModel>): boolean {
+    return model.room >= this.size && this.ready(model);
+  }
+
+  /** A command's own precondition, besides room in the run. */
+  protected ready(_model: Readonly<TradingModel>): boolean {
+    return true;
+  }
+
+  run(model: TradingModel, plan: PlanBuilder): void {
+    this.emitted = [];
+    this.build(model, (action) => {
+      plan.actions.push(action);
+      model.apply(action);
+      this.emitted.push(action);
+    });
+  }
+
+  protected abstract build(model: TradingModel, emit: Emit): void;
+
+  /** The concrete actions of the last run, which is what a counterexample should show. */
+  toString(): string {
+    return `${this.kind}[${this.emitted.map(describeAction).join(' | ')}]`;
+  }
+}

@@ -1,0 +1,39 @@
+import fc from 'fast-check';
+import type { GenerationContext } from '../../../core/model/property.ts';
+import type { ExchangeConfig } from '../../../exchange/config/exchange-config.ts';
+import type { TradingAction } from '../trading-action.ts';
+import type { PlanBuilder } from './plan-command.ts';
+import { type TradingCommandKind, tradingCommandArb } from './trading-commands.ts';
+import { TradingModel } from './trading-model.ts';
+import { unbiasedCommandArb } from './unbiased-commands.ts';
+
+export interface TradingActionsOptions {
+  /** Relative weights of the command kinds; 0 leaves a kind out. Unbiased runs read only the action kinds. */
+  weights?: Partial<Record<TradingCommandKind, number>>;
+  /** The uniform baseline: no model bias, no boundary bias. */
+  unbiased?: boolean;
+  /** The venue the generator aims at; the default configuration unless given. */
+  config?: ExchangeConfig;
+}
+
+/**
+ * Action sequences for one run. fast-check generates (and shrinks) a list of commands; each
+ * try replays the list against a fresh generation model, and the concrete actions the commands
+ * append are the result. Commands that could not run are dropped when shrinking, so a shrunk
+ * counterexample is again a consistent action list.
+ */
+export function tradingActions(
+  context: GenerationContext,
+  options: TradingActionsOptions = {},
+): fc.Arbitrary<TradingAction[]> {
+  const command = options.unbiased ? unbiasedCommandArb(options.weights) : tradingCommandArb(options.weights);
+  // 'max' lets a run use its whole budget; the default size would stop at about ten commands.
+  return fc.commands([command], { maxCommands: context.maxActions, size: 'max' }).map((commands) => {
+    const plan: PlanBuilder = { actions: [] };
+    fc.modelRun(
+      () => ({ model: new TradingModel(context.seed, context.maxActions, options.config), real: plan }),
+      commands,
+    );
+    return plan.actions.slice(0, context.maxActions);
+  });
+}

@@ -1,0 +1,344 @@
+import { defaultExchangeConfig, type ExchangeConfig } from '../../../exchange/config/exchange-config.ts';
+import type {
+  OrderType,
+  SelfTradePrevention,
+  Side,
+  TimeInForce,
+} from '../../../exchange/engine/exchange-input.ts';
+import {
+  type CancelAction,
+  type OrderTarget,
+  type PlaceAction,
+  type ReplaceAction,
+  type SetMarkAction,
+  TRADERS,
+  type Trader,
+  type TradingAction,
+} from '../trading-action.ts';
+import { clientOrderIdFor } from './client-order-id.ts';
+import { bandTicks, gridOf, type InstrumentGrid, lotsOf, ticksOf } from './instrument-grid.ts';
+
+/** An order as generation predicts it: good enough to aim requests at, never a verdict. */
+export interface PredictedOrder {
+  readonly step: number;
+  readonly client: Trader;
+  readonly clientOrderId: string;
+  readonly symbol: string;
+  readonly side: Side;
+  readonly orderType: OrderType;
+  readonly tif: TimeInForce;
+  readonly stp: SelfTradePrevention;
+  /** The request as it was sent, so that a retry can repeat it exactly. */
+  readonly place: PlaceAction;
+  /** Whether the venue should accept it and so consume its client order id. */
+  readonly accepted: boolean;
+  /** Limit price in ticks; undefined for market orders and for prices that look invalid. */
+  priceTicks: number | undefined;
+  /** Total quantity in lots; undefined when it looks invalid. */
+  lots: number | undefined;
+  filledLots: number;
+  /** Resting on the book, so a cancel or replace should reach it. */
+  live: boolean;
+  /** Queue position: lower rests ahead at the same price. */
+  priority: number;
+}
+
+const MAX_CLIENT_ORDER_ID = 64;
+
+/**
+ * The generation-time model: what has been sent so far and a rough prediction of what it did.
+ * Only used to bias generation toward requests that reach something (live orders, crossing
+ * prices, open positions); the real venue decides. Matching is followed in whole ticks and
+ * lots with simple rules (price-time priority, self-trade prevention, fok, post-only, the band
+ * after a mark move); margin is ignored.
+ */
+export class TradingModel {
+  readonly seed: number;
+  readonly maxActions: number;
+  readonly config: ExchangeConfig;
+  readonly grids: ReadonlyMap<string, InstrumentGrid>;
+  readonly sandboxSymbols: readonly string[];
+  /** Symbols the traders (sandbox accounts) must be refused. */
+  readonly forbiddenSymbols: readonly string[];
+  /** Actions sent so far: the step the next action will have. */
+  steps = 0;
+  readonly orders: PredictedOrder[] = [];
+  /** Current marks, in ticks. */
+  readonly markTicks = new Map<string, number>();
+  /** Client order ids each trader has consumed (predicted accepted). */
+  readonly consumedIds = new Map<Trader, Set<string>>();
+  /** Every client order id sent, accepted or not. */
+  readonly sentIds = new Set<string>();
+  /** Predicted trades so far, in total and per trader. */
+  trades = 0;
+  readonly fills = new Map<Trader, number>();
+  /** Signed positions in lots, keyed by `${trader} ${symbol}`. */
+  readonly positions = new Map<string, number>();
+  private priorityCounter = 0;
+
+  constructor(seed: number, maxActions: number, config: ExchangeConfig = defaultExchangeConfig()) {
+    this.seed = seed;
+    this.maxActions = maxActions;
+    this.config = config;
+    this.grids = new Map(config.instruments.map((i) => [i.symbol, gridOf(i)]));
+    const sandbox = (s: string) => s.startsWith(config.sandboxPrefix);
+    this.sandboxSymbols = config.instruments.map((i) => i.symbol).filter(sandbox);
+    this.forbiddenSymbols = config.instruments.map((i) => i.symbol).filter((s) => !sandbox(s));
+    for (const grid of this.grids.values()) this.markTicks.set(grid.symbol, grid.markTicks);
+    for (const trader of TRADERS) {
+      this.consumedIds.set(trader, new Set());
+      this.fills.set(trader, 0);
+    }
+  }
+
+  /** How many more actions fit in the run. */
+  get room(): number {
+    return this.maxActions - this.steps;
+  }
+
+  /** The fresh client order id of the next step. */
+  nextClientOrderId(): string {
+    return clientOrderIdFor(this.seed, this.steps);
+  }
+
+  grid(symbol: string): InstrumentGrid {
+    const grid = this.grids.get(symbol);
+    if (!grid) throw new Error(`no instrument ${symbol}`);
+    return grid;
+  }
+
+  mark(symbol: string): number {
+    return this.markTicks.get(symbol) ?? this.grid(symbol).markTicks;
+  }
+
+  liveOrders(): PredictedOrder[] {
+    return this.orders.filter((o) => o.live);
+  }
+
+  ordersOf(trader: Trader): PredictedOrder[] {
+    return this.orders.filter((o) => o.client === trader);
+  }
+
+  position(trader: Trader, symbol: string): number {
+    return this.positions.get(`${trader} ${symbol}`) ?? 0;
+  }
+
+  /** Best resting price on one side of a book, in ticks. */
+  bestTicks(symbol: string, side: Side): number | undefined {
+    let best: number | undefined;
+    for (const o of this.orders) {
+      if (!o.live || o.symbol !== symbol || o.side !== side || o.priceTicks === undefined) continue;
+      if (best === undefined || (side === 'buy' ? o.priceTicks > best : o.priceTicks < best))
+        best = o.priceTicks;
+    }
+    return best;
+  }
+
+  /**
+   * The order a cancel or replace from `client` reaches, as the venue looks it up: by client
+   * order id within the client's own orders, or by the order id that `step` was given (which
+   * must then belong to the client).
+   */
+  resolveTarget(client: Trader, target: OrderTarget): PredictedOrder | undefined {
+    if (target.byOrderId) {
+      const order = this.orders.find((o) => o.step === target.step);
+      return order?.accepted && order.client === client ? order : undefined;
+    }
+    return this.orders.findLast(
+      (o) => o.accepted && o.client === client && o.clientOrderId === target.clientOrderId,
+    );
+  }
+
+  /** Records one action as sent and predicts its effect. */
+  apply(action: TradingAction): void {
+    const step = this.steps;
+    this.steps += 1;
+    switch (action.kind) {
+      case 'place':
+        this.place(action, step);
+        break;
+      case 'cancel':
+        this.cancel(action);
+        break;
+      case 'replace':
+        this.replace(action);
+        break;
+      case 'cancel_all':
+        for (const o of this.orders) {
+          if (o.live && o.client === action.client && (!action.symbol || o.symbol === action.symbol))
+            o.live = false;
+        }
+        break;
+      case 'set_mark':
+        this.setMark(action);
+        break;
+      case 'reconnect':
+        break;
+    }
+  }
+
+  private place(action: PlaceAction, step: number): void {
+    this.sentIds.add(action.clientOrderId);
+    const grid = this.grids.get(action.symbol);
+    const market = action.orderType === 'market';
+    const tif = action.tif ?? (market ? 'ioc' : 'gtc');
+    const lots = grid ? lotsOf(grid, action.qty) : undefined;
+    const priceTicks = grid && !market ? ticksOf(grid, action.price) : undefined;
+    const order: PredictedOrder = {
+      step,
+      client: action.client,
+      clientOrderId: action.clientOrderId,
+      symbol: action.symbol,
+      side: action.side,
+      orderType: action.orderType,
+      tif,
+      stp: action.stp ?? this.config.defaultStp,
+      place: action,
+      accepted: grid !== undefined && this.wouldAccept(action, grid, tif, lots, priceTicks),
+      priceTicks,
+      lots,
+      filledLots: 0,
+      live: false,
+      priority: 0,
+    };
+    this.orders.push(order);
+    if (!order.accepted) return;
+    this.consumedIds.get(order.client)?.add(order.clientOrderId);
+    if (tif === 'fok' && this.fillable(order) < (order.lots ?? 0)) return;
+    const survived = this.match(order);
+    if (survived && !market && tif === 'gtc' && remaining(order) > 0) {
+      order.live = true;
+      order.priority = ++this.priorityCounter;
+    }
+  }
+
+  private wouldAccept(
+    action: PlaceAction,
+    grid: InstrumentGrid,
+    tif: TimeInForce,
+    lots: number | undefined,
+    priceTicks: number | undefined,
+  ): boolean {
+    const id = action.clientOrderId;
+    if (id.length < 1 || id.length > MAX_CLIENT_ORDER_ID) return false;
+    if (!this.sandboxSymbols.includes(action.symbol)) return false;
+    if (this.consumedIds.get(action.client)?.has(id)) return false;
+    if (action.orderType === 'market' && (tif === 'gtc' || tif === 'post_only')) return false;
+    if (lots === undefined || lots < grid.minLots || lots > grid.maxLots) return false;
+    if (action.orderType === 'market') return true;
+    if (priceTicks === undefined || !this.inBand(grid, priceTicks)) return false;
+    return !(tif === 'post_only' && this.crosses(action.symbol, action.side, priceTicks));
+  }
+
+  private inBand(grid: InstrumentGrid, ticks: number): boolean {
+    const band = bandTicks(grid, this.mark(grid.symbol));
+    return ticks >= band.low && ticks <= band.high;
+  }
+
+  private crosses(symbol: string, side: Side, ticks: number): boolean {
+    const best = this.bestTicks(symbol, side === 'buy' ? 'sell' : 'buy');
+    return best !== undefined && (side === 'buy' ? best <= ticks : best >= ticks);
+  }
+
+  /** Resting orders a taker could reach, best first, then oldest first. */
+  private opposite(taker: PredictedOrder): PredictedOrder[] {
+    const grid = this.grid(taker.symbol);
+    const band = bandTicks(grid, this.mark(taker.symbol));
+    const limit = taker.priceTicks ?? (taker.side === 'buy' ? band.high : band.low);
+    const buy = taker.side === 'buy';
+    return this.orders
+      .filter(
+        (o) =>
+          o.live &&
+          o !== taker &&
+          o.symbol === taker.symbol &&
+          o.side !== taker.side &&
+          o.priceTicks !== undefined &&
+          (buy ? o.priceTicks <= limit : o.priceTicks >= limit),
+      )
+      .sort(
+        (a, b) =>
+          (buy ? a.priceTicks! - b.priceTicks! : b.priceTicks! - a.priceTicks!) || a.priority - b.priority,
+      );
+  }
+
+  /** What a fill-or-kill could take before it reaches its own account's order (unless skipping it). */
+  private fillable(taker: PredictedOrder): number {
+    let total = 0;
+    for (const maker of this.opposite(taker)) {
+      if (maker.client === taker.client) {
+        if (taker.stp === 'cancel_oldest') continue;
+        break;
+      }
+      total += remaining(maker);
+    }
+    return total;
+  }
+
+  /** Trades a taker through the book; false when self-trade prevention cancelled the taker. */
+  private match(taker: PredictedOrder): boolean {
+    for (const maker of this.opposite(taker)) {
+      const left = remaining(taker);
+      if (left <= 0) break;
+      if (maker.client === taker.client) {
+        maker.live = taker.stp === 'cancel_newest';
+        if (taker.stp !== 'cancel_oldest') return false;
+        continue;
+      }
+      const qty = Math.min(left, remaining(maker));
+      taker.filledLots += qty;
+      maker.filledLots += qty;
+      if (remaining(maker) <= 0) maker.live = false;
+      this.trades += 1;
+      for (const o of [taker, maker]) {
+        this.fills.set(o.client, (this.fills.get(o.client) ?? 0) + 1);
+        const key = `${o.client} ${o.symbol}`;
+        this.positions.set(key, (this.positions.get(key) ?? 0) + (o.side === 'buy' ? qty : -qty));
+      }
+    }
+    return true;
+  }
+
+  private cancel(action: CancelAction): void {
+    const order = this.resolveTarget(action.client, action.target);
+    if (order) order.live = false;
+  }
+
+  private replace(action: ReplaceAction): void {
+    const order = this.resolveTarget(action.client, action.target);
+    if (!order?.live || order.lots === undefined || order.priceTicks === undefined) return;
+    const grid = this.grid(order.symbol);
+    const ticks = action.price === undefined ? order.priceTicks : ticksOf(grid, action.price);
+    const lots = action.qty === undefined ? order.lots : lotsOf(grid, action.qty);
+    if (ticks === undefined || !this.inBand(grid, ticks)) return;
+    if (lots === undefined || lots < grid.minLots || lots > grid.maxLots || lots <= order.filledLots) return;
+    if (ticks === order.priceTicks && lots === order.lots) return;
+    if (order.tif === 'post_only' && this.crosses(order.symbol, order.side, ticks)) return;
+    if (ticks !== order.priceTicks || lots > order.lots) order.priority = ++this.priorityCounter;
+    order.priceTicks = ticks;
+    order.lots = lots;
+    if (!this.match(order) || remaining(order) <= 0) order.live = false;
+  }
+
+  private setMark(action: SetMarkAction): void {
+    const grid = this.grids.get(action.symbol);
+    if (!grid) return;
+    const ticks = ticksOf(grid, action.price);
+    if (ticks === undefined || ticks <= 0 || ticks > grid.markTicks * 10) return;
+    this.markTicks.set(action.symbol, ticks);
+    for (const o of this.orders) {
+      if (
+        o.live &&
+        o.symbol === action.symbol &&
+        o.priceTicks !== undefined &&
+        !this.inBand(grid, o.priceTicks)
+      ) {
+        o.live = false;
+      }
+    }
+  }
+}
+
+function remaining(order: PredictedOrder): number {
+  return (order.lots ?? 0) - order.filledLots;
+}

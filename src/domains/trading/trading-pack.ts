@@ -1,0 +1,22 @@
+import { TRADING_INVARIANTS } from '../../../invariants/index.ts';
+import { TRADING_PROPERTIES } from '../../../properties/index.ts';
+import type { DomainPack } from '../../core/model/domain-pack.ts';
+import type { Invariant } from '../../core/model/invariant.ts';
+import type { Projection } from '../../core/model/projection.ts';
+import { TRADING_CLIENTS, type TradingAction } from './trading-action.ts';
+import type { TradingClientEvent } from './trading-client-event.ts';
+import { tradingProjection } from './trading-projection.ts';
+import { tradingTargetFactory } from './trading-target-factory.ts';
+
+/**
+ * The trading domain pack: everything the core needs to test a venue. A second domain plugs
+ * in by writing another pack; nothing in src/core names orders.
+ */
+export const tradingPack: DomainPack<TradingAction, TradingClientEvent> = {
+  name: 'trading',
+  clients: TRADING_CLIENTS,
+  projection: tradingProjection as unknown as Projection<TradingClientEvent>,
+  invariants: TRADING_INVARIANTS as unknown as readonly Invariant[],
+  properties: TRADING_PROPERTIES,
+  targetFactory: (spec, options) => tradingTargetFactory(spec, options),
+};

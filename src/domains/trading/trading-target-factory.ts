@@ -1,0 +1,37 @@
+import type { TargetOptions, TargetSpec } from '../../core/model/domain-pack.ts';
+import type { TargetFactory } from '../../core/model/target.ts';
+import { loadTargetModule } from '../../core/targets/load-target-module.ts';
+import type { BugName } from '../../exchange/bugs/planted-bugs.ts';
+import { defaultExchangeConfig, type ExchangeConfig } from '../../exchange/config/exchange-config.ts';
+import { inprocTargetFactory } from './targets/inproc-target-factory.ts';
+import type { TradingAction } from './trading-action.ts';
+import type { TradingClientEvent } from './trading-client-event.ts';
+import { makeTradingTarget } from './transport/trading-target.ts';
+import { embeddedWsTargetFactory, urlTargetFactory } from './transport/ws-target-factories.ts';
+
+export type TradingTargetFactory = TargetFactory<TradingAction, TradingClientEvent>;
+
+/** Turns `--target` into a factory: in-process (default), the embedded server, a URL, or a user module. */
+export async function tradingTargetFactory(
+  spec: TargetSpec,
+  options: TargetOptions & { config?: ExchangeConfig; requestTimeoutMs?: number },
+): Promise<TradingTargetFactory> {
+  const config = options.config ?? defaultExchangeConfig();
+  const bugs = options.bugs as BugName[];
+  const network = (dialer: Parameters<typeof makeTradingTarget>[0], name: string) =>
+    makeTradingTarget(dialer, name, {
+      config,
+      resetOnOpen: true,
+      ...(options.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: options.requestTimeoutMs }),
+    });
+  switch (spec.kind) {
+    case 'inproc':
+      return inprocTargetFactory({ config, bugs }) as TradingTargetFactory;
+    case 'embedded-ws':
+      return embeddedWsTargetFactory({ bugs, config }, network) as TradingTargetFactory;
+    case 'url':
+      return urlTargetFactory(spec.url, network) as TradingTargetFactory;
+    case 'module':
+      return (await loadTargetModule(spec.path)) as TradingTargetFactory;
+  }
+}

@@ -1,0 +1,115 @@
+import { asyncScheduler, map, Observable, of, type SchedulerLike } from 'rxjs';
+import type { Reply } from '../../../core/model/client.ts';
+import type { Target } from '../../../core/model/target.ts';
+import { defaultExchangeConfig, type ExchangeConfig } from '../../../exchange/config/exchange-config.ts';
+import type { ExchangeSnapshot } from '../../../exchange/engine/exchange-snapshot.ts';
+import type { TradingAction } from '../trading-action.ts';
+import type { TradingClientEvent } from '../trading-client-event.ts';
+import type { TradingExtra } from '../trading-evidence.ts';
+import { TradingClient } from './trading-client.ts';
+import type { VenueDialer } from './venue-connection.ts';
+
+export type TradingTarget = Target<TradingAction, TradingClientEvent, unknown, ExchangeSnapshot>;
+
+export interface TradingTargetOptions {
+  scheduler?: SchedulerLike;
+  virtual?: boolean;
+  config?: ExchangeConfig;
+  requestTimeoutMs?: number;
+  /** Symbols whose public streams every client follows; defaults to the sandbox symbols. */
+  symbols?: readonly string[];
+  /** Reset the venue through the admin before the traders connect (shared network venues). */
+  resetOnOpen?: boolean;
+  extra?: () => Partial<TradingExtra>;
+  stop?: () => void;
+}
+
+/**
+ * A trading target over any venue that speaks the reference protocol: the clients are
+ * TradingClients on the given dialer. Traders log in with their account keys and follow their
+ * own private stream plus the public streams; the admin follows every stream, so its record
+ * is the venue's complete, totally ordered history.
+ */
+export function makeTradingTarget(
+  dialer: VenueDialer,
+  name: string,
+  options: TradingTargetOptions = {},
+): TradingTarget {
+  const config = options.config ?? defaultExchangeConfig();
+  const scheduler = options.scheduler ?? asyncScheduler;
+  const symbols =
+    options.symbols ??
+    config.instruments.map((i) => i.symbol).filter((s) => s.startsWith(config.sandboxPrefix));
+  const publicStreams = symbols.flatMap((s) => [`market:${s}`, `book:${s}`]);
+  const orderIds = new Map<number, string>();
+  const clients: TradingClient[] = [];
+  let admin: TradingClient | undefined;
+
+  const keyOf = (client: string): string => {
+    if (client === 'admin') return config.adminKey;
+    const account = config.accounts.find((a) => a.id === client);
+    if (!account) throw new Error(`no account named ${client} in the venue config`);
+    return account.key;
+  };
+
+  const open = (client: string): Observable<TradingClient> => {
+    const streams =
+      client === 'admin'
+        ? [...config.accounts.filter((a) => a.sandbox).map((a) => `account:${a.id}`), ...publicStreams]
+        : publicStreams;
+    const c = new TradingClient(dialer, scheduler, {
+      name: client,
+      key: keyOf(client),
+      streams,
+      requestTimeoutMs: options.requestTimeoutMs ?? 1000,
+      orderIds,
+    });
+    clients.push(c);
+    if (client === 'admin') admin = c;
+    const connected = c.connect().pipe(map(() => c));
+    if (client !== 'admin' || !options.resetOnOpen) return connected;
+    return new Observable<TradingClient>((subscriber) =>
+      connected.subscribe({
+        next: () =>
+          c.call({ type: 'reset' } as never).subscribe((reply) => {
+            if (reply.status !== 'ok') subscriber.error(new Error(`venue reset failed: ${describe(reply)}`));
+            else {
+              subscriber.next(c);
+              subscriber.complete();
+            }
+          }),
+        error: (e: unknown) => subscriber.error(e),
+      }),
+    );
+  };
+
+  return {
+    name,
+    scheduler,
+    virtual: options.virtual ?? false,
+    open,
+    snapshot: () => {
+      if (!admin) throw new Error('the admin client must be open to read a snapshot');
+      return admin.call({ type: 'snapshot' } as never).pipe(
+        map((reply) => {
+          if (reply.status !== 'ok') throw new Error(`snapshot failed: ${describe(reply)}`);
+          return reply.result as ExchangeSnapshot;
+        }),
+      );
+    },
+    extraEvidence: () => of({ config, ...(options.extra?.() ?? {}) }),
+    stop: () => {
+      for (const c of clients) c.close();
+      options.stop?.();
+      return of(undefined);
+    },
+  };
+}
+
+function describe(reply: Reply): string {
+  return reply.status === 'fail'
+    ? `${reply.code}: ${reply.message}`
+    : reply.status === 'info'
+      ? reply.reason
+      : 'ok';
+}

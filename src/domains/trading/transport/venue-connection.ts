@@ -1,0 +1,18 @@
+import type { Observable } from 'rxjs';
+import type { ClientRequest, ServerMessage } from '../../../exchange/gateway/protocol-messages.ts';
+
+/**
+ * One connection to a venue that speaks the reference protocol (docs/protocol.md), whatever
+ * carries it: a virtual in-process link on a VirtualTimeScheduler, or a real WebSocket. The
+ * trading client is written once against this and runs unchanged on either.
+ */
+export interface VenueConnection {
+  /** Every message the venue sends, in arrival order; completes when the connection closes. */
+  readonly messages$: Observable<ServerMessage>;
+  send(request: ClientRequest): void;
+  /** Closes this side; messages$ completes. */
+  close(): void;
+}
+
+/** Opens connections to one venue; emits one connection per subscription, or errors if it cannot. */
+export type VenueDialer = () => Observable<VenueConnection>;
