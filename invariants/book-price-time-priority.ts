@@ -34,7 +34,8 @@ interface Resting {
  */
 export const bookPriceTimePriority: Invariant<TradingEvidence> = {
   name: NAME,
-  description: 'maker fills hit the best level and the front of its queue; replaces lose priority as the rules say',
+  description:
+    'maker fills hit the best level and the front of its queue; replaces lose priority as the rules say',
   check(evidence: TradingEvidence): Violation[] {
     const out: Violation[] = [];
     const grids = instrumentGrids(evidence.extra?.config);
@@ -123,7 +124,10 @@ export const bookPriceTimePriority: Invariant<TradingEvidence> = {
               ? `changed price ${show(order.price)} -> ${show(e.price)}`
               : `raised qty to ${show(e.qty)}`;
             out.push(
-              violation(NAME, `replace of ${order.label} at txn ${rec.txn} ${what} but kept its priority`, [order.joined, rec]),
+              violation(NAME, `replace of ${order.label} at txn ${rec.txn} ${what} but kept its priority`, [
+                order.joined,
+                rec,
+              ]),
             );
           }
           order.qty = qty;
@@ -156,10 +160,11 @@ export const bookPriceTimePriority: Invariant<TradingEvidence> = {
       const where = `${order.symbol} ${order.buy ? 'buy' : 'sell'} ${show(order.price)}`;
       if (order.queue === undefined) {
         out.push(
-          violation(NAME, `maker fill ${fill.tradeId} hit ${order.label}, which was not resting on ${order.symbol}`, [
-            order.joined,
-            rec,
-          ]),
+          violation(
+            NAME,
+            `maker fill ${fill.tradeId} hit ${order.label}, which was not resting on ${order.symbol}`,
+            [order.joined, rec],
+          ),
         );
         return;
       }

@@ -53,7 +53,10 @@ export const fundsConservation: Invariant<TradingEvidence> = {
       if (total !== 0) {
         const scale = grids.get(symbol)?.qtyScale ?? 1e9;
         out.push(
-          violation(NAME, `positions in ${symbol} sum to ${show(total / scale)}, not 0 (${parts.join(', ')})`),
+          violation(
+            NAME,
+            `positions in ${symbol} sum to ${show(total / scale)}, not 0 (${parts.join(', ')})`,
+          ),
         );
       }
     }

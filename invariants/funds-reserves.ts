@@ -3,6 +3,7 @@ import type { TradingEvidence } from '../src/domains/trading/trading-evidence.ts
 import { marginFor, worstExposure } from '../src/exchange/engine/margin.ts';
 import { adminRecord } from './support/admin-record.ts';
 import { is, type TradingRecord } from './support/events.ts';
+import { unfundedAcceptances } from './support/funded-acceptance.ts';
 import { atoms, cashDecimalsOf, instrumentGrids } from './support/instrument-grid.ts';
 import { show } from './support/numbers.ts';
 import { violation } from './support/violation.ts';
@@ -13,11 +14,13 @@ const NAME = 'funds.reserves';
  * What an account holds back is a function of its state: per instrument, the margin of the
  * worst case (all open buys or all open sells filled) at the mark, over its leverage. The
  * final snapshot's reserved and positionMargin must equal that recomputation, in cash atoms
- * exactly as margin.ts rounds them, and reserved is never negative.
+ * exactly as margin.ts rounds them, and reserved is never negative. Along the way, an order
+ * that added exposure is never accepted into a negative `available` (see funded-acceptance.ts).
  */
 export const fundsReserves: Invariant<TradingEvidence> = {
   name: NAME,
-  description: 'reserved and positionMargin equal the margin model recomputed from positions, open orders and marks',
+  description:
+    'reserved and positionMargin equal the margin model recomputed from positions, open orders and marks',
   check(evidence: TradingEvidence): Violation[] {
     const out: Violation[] = [];
     const config = evidence.extra?.config;
@@ -29,9 +32,13 @@ export const fundsReserves: Invariant<TradingEvidence> = {
     for (const inst of config.instruments ?? []) marks.set(inst.symbol, inst.markPrice);
     for (const inst of snapshot.instruments ?? []) marks.set(inst.symbol, inst.markPrice);
 
+    const record = adminRecord(evidence.events);
+    for (const unfunded of unfundedAcceptances(record, grids)) {
+      out.push(violation(NAME, unfunded.message, unfunded.events));
+    }
     // The last balance each account was sent, so the report points at what a client saw.
     const lastBalance = new Map<string, TradingRecord>();
-    for (const rec of adminRecord(evidence.events)) {
+    for (const rec of record) {
       if (is(rec, 'balance')) lastBalance.set(rec.stream, rec);
     }
 
@@ -65,7 +72,9 @@ export const fundsReserves: Invariant<TradingEvidence> = {
       const gotReserved = atoms(account.reserved, cashScale);
       const gotMargin = atoms(account.positionMargin, cashScale);
       if (!(gotReserved >= 0)) {
-        out.push(violation(NAME, `account ${account.id}: reserved ${show(account.reserved)} is negative`, events));
+        out.push(
+          violation(NAME, `account ${account.id}: reserved ${show(account.reserved)} is negative`, events),
+        );
       } else if (gotReserved !== reserved) {
         out.push(
           violation(

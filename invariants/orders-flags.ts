@@ -67,10 +67,11 @@ export const ordersFlags: Invariant<TradingEvidence> = {
           if (!reportedPostOnly.has(e.orderId)) {
             reportedPostOnly.add(e.orderId);
             out.push(
-              violation(NAME, `post_only ${po.label} took liquidity: taker fill ${e.tradeId} of ${show(e.qty)} @ ${show(e.price)}`, [
-                po.accepted,
-                rec,
-              ]),
+              violation(
+                NAME,
+                `post_only ${po.label} took liquidity: taker fill ${e.tradeId} of ${show(e.qty)} @ ${show(e.price)}`,
+                [po.accepted, rec],
+              ),
             );
           }
         }

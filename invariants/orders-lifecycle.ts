@@ -113,7 +113,9 @@ export const ordersLifecycle: Invariant<TradingEvidence> = {
         continue;
       }
       const ends =
-        e.type === 'order_cancelled' || e.type === 'order_expired' || (e.type === 'fill' && !(e.remainingQty > 1e-12));
+        e.type === 'order_cancelled' ||
+        e.type === 'order_expired' ||
+        (e.type === 'fill' && !(e.remainingQty > 1e-12));
       if (ends) {
         order.end = rec;
         openByAccount.get(account)?.delete(e.orderId);

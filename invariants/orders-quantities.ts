@@ -1,7 +1,12 @@
 import type { Invariant, Violation } from '../src/core/model/invariant.ts';
 import type { TradingEvidence } from '../src/domains/trading/trading-evidence.ts';
 import { adminRecord, orderOwners } from './support/admin-record.ts';
-import { accountOfStream, isOrderEvent, type OrderEventRecord, type TradingRecord } from './support/events.ts';
+import {
+  accountOfStream,
+  isOrderEvent,
+  type OrderEventRecord,
+  type TradingRecord,
+} from './support/events.ts';
 import { instrumentGrids, lotsOf, qtyOfLots } from './support/instrument-grid.ts';
 import { show } from './support/numbers.ts';
 import { orderLabel } from './support/order-label.ts';
@@ -27,7 +32,8 @@ interface OrderQty {
  */
 export const ordersQuantities: Invariant<TradingEvidence> = {
   name: NAME,
-  description: 'fills are positive lot multiples that add up: filled = sum of fills <= qty, remaining = qty - filled',
+  description:
+    'fills are positive lot multiples that add up: filled = sum of fills <= qty, remaining = qty - filled',
   check(evidence: TradingEvidence): Violation[] {
     const out: Violation[] = [];
     const grids = instrumentGrids(evidence.extra?.config);
@@ -42,7 +48,9 @@ export const ordersQuantities: Invariant<TradingEvidence> = {
 
     const fail = (orderId: string, order: OrderQty, problem: string, rec: OrderEventRecord): void => {
       reported.add(orderId);
-      out.push(violation(NAME, `${order.label}: ${problem}`, [order.accepted, ...order.fills.slice(-3), rec]));
+      out.push(
+        violation(NAME, `${order.label}: ${problem}`, [order.accepted, ...order.fills.slice(-3), rec]),
+      );
     };
 
     for (const rec of record) {
@@ -62,7 +70,13 @@ export const ordersQuantities: Invariant<TradingEvidence> = {
           accepted: rec,
         };
         orders.set(e.orderId, order);
-        if (!(order.qty > 0)) fail(e.orderId, order, `qty ${show(e.qty)} is not a positive whole number of lots${lotNote(e.symbol)}`, rec);
+        if (!(order.qty > 0))
+          fail(
+            e.orderId,
+            order,
+            `qty ${show(e.qty)} is not a positive whole number of lots${lotNote(e.symbol)}`,
+            rec,
+          );
         continue;
       }
       const order = orders.get(e.orderId);
@@ -79,7 +93,8 @@ export const ordersQuantities: Invariant<TradingEvidence> = {
         order.filled += q;
         const filled = lots(e.filledQty);
         const remaining = lots(e.remainingQty);
-        if (Number.isNaN(filled)) fail(e.orderId, order, problem(`fill ${e.tradeId} filledQty`, e.filledQty), rec);
+        if (Number.isNaN(filled))
+          fail(e.orderId, order, problem(`fill ${e.tradeId} filledQty`, e.filledQty), rec);
         else if (Number.isNaN(remaining))
           fail(e.orderId, order, problem(`fill ${e.tradeId} remainingQty`, e.remainingQty), rec);
         else if (filled !== order.filled)
@@ -90,7 +105,12 @@ export const ordersQuantities: Invariant<TradingEvidence> = {
             rec,
           );
         else if (filled > order.qty)
-          fail(e.orderId, order, `filledQty ${show(e.filledQty)} > qty ${show(qtyOfLots(grids, order.symbol, order.qty))}`, rec);
+          fail(
+            e.orderId,
+            order,
+            `filledQty ${show(e.filledQty)} > qty ${show(qtyOfLots(grids, order.symbol, order.qty))}`,
+            rec,
+          );
         else if (remaining !== order.qty - filled)
           fail(
             e.orderId,
@@ -106,11 +126,26 @@ export const ordersQuantities: Invariant<TradingEvidence> = {
         const remaining = lots(e.remainingQty);
         if (Number.isNaN(qty)) fail(e.orderId, order, problem('replaced qty', e.qty), rec);
         else if (Number.isNaN(filled) || filled !== order.filled)
-          fail(e.orderId, order, `replace reports filledQty ${show(e.filledQty)}, its fills add up to a different amount`, rec);
+          fail(
+            e.orderId,
+            order,
+            `replace reports filledQty ${show(e.filledQty)}, its fills add up to ${show(qtyOfLots(grids, order.symbol, order.filled))}`,
+            rec,
+          );
         else if (qty <= filled)
-          fail(e.orderId, order, `replaced to qty ${show(e.qty)}, not above filledQty ${show(e.filledQty)}`, rec);
+          fail(
+            e.orderId,
+            order,
+            `replaced to qty ${show(e.qty)}, not above filledQty ${show(e.filledQty)}`,
+            rec,
+          );
         else if (Number.isNaN(remaining) || remaining !== qty - filled)
-          fail(e.orderId, order, `replace reports remainingQty ${show(e.remainingQty)} != qty ${show(e.qty)} - filledQty ${show(e.filledQty)}`, rec);
+          fail(
+            e.orderId,
+            order,
+            `replace reports remainingQty ${show(e.remainingQty)} != qty ${show(e.qty)} - filledQty ${show(e.filledQty)}`,
+            rec,
+          );
         order.qty = qty;
         continue;
       }
@@ -119,9 +154,19 @@ export const ordersQuantities: Invariant<TradingEvidence> = {
       const filled = lots(e.filledQty);
       const withdrawn = lots(left);
       if (Number.isNaN(filled) || filled !== order.filled)
-        fail(e.orderId, order, `${e.type} reports filledQty ${show(e.filledQty)}, its fills add up to a different amount`, rec);
+        fail(
+          e.orderId,
+          order,
+          `${e.type} reports filledQty ${show(e.filledQty)}, its fills add up to ${show(qtyOfLots(grids, order.symbol, order.filled))}`,
+          rec,
+        );
       else if (Number.isNaN(withdrawn) || withdrawn !== order.qty - order.filled)
-        fail(e.orderId, order, `${e.type} withdrew ${show(left)}, but qty - filledQty is a different amount`, rec);
+        fail(
+          e.orderId,
+          order,
+          `${e.type} withdrew ${show(left)}, but qty - filledQty is ${show(qtyOfLots(grids, order.symbol, order.qty - order.filled))}`,
+          rec,
+        );
     }
 
     for (const o of evidence.snapshot?.orders ?? []) {
@@ -131,9 +176,12 @@ export const ordersQuantities: Invariant<TradingEvidence> = {
       const remaining = lots(o.remainingQty);
       const label = `open ${orderLabel(o.orderId, o.account, o.clientOrderId)} in the final snapshot`;
       let problem: string | undefined;
-      if (Number.isNaN(remaining)) problem = `remainingQty ${show(o.remainingQty)} is not a whole number of lots${lotNote(o.symbol)}`;
-      else if (Number.isNaN(qty)) problem = `qty ${show(o.qty)} is not a whole number of lots${lotNote(o.symbol)}`;
-      else if (Number.isNaN(filled)) problem = `filledQty ${show(o.filledQty)} is not a whole number of lots${lotNote(o.symbol)}`;
+      if (Number.isNaN(remaining))
+        problem = `remainingQty ${show(o.remainingQty)} is not a whole number of lots${lotNote(o.symbol)}`;
+      else if (Number.isNaN(qty))
+        problem = `qty ${show(o.qty)} is not a whole number of lots${lotNote(o.symbol)}`;
+      else if (Number.isNaN(filled))
+        problem = `filledQty ${show(o.filledQty)} is not a whole number of lots${lotNote(o.symbol)}`;
       else if (remaining <= 0) problem = `remainingQty ${show(o.remainingQty)} is not positive`;
       else if (remaining > qty) problem = `remainingQty ${show(o.remainingQty)} > qty ${show(o.qty)}`;
       else if (remaining !== qty - filled)

@@ -7,7 +7,13 @@ import { ADMIN_CLIENT, isSessionStream, type TradingRecord } from './events.ts';
  */
 export function adminRecord(events: readonly TradingRecord[]): TradingRecord[] {
   const own = (events ?? []).filter(
-    (rec) => rec.client === ADMIN_CLIENT && typeof rec.txn === 'number' && !isSessionStream(rec.stream),
+    (rec) =>
+      rec?.client === ADMIN_CLIENT &&
+      typeof rec.txn === 'number' &&
+      typeof rec.stream === 'string' &&
+      typeof rec.event === 'object' &&
+      rec.event !== null &&
+      !isSessionStream(rec.stream),
   );
   return own.sort((a, b) => (a.txn as number) - (b.txn as number) || a.gseq - b.gseq);
 }

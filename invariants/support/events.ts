@@ -25,7 +25,10 @@ export type OrderEventRecord = RecordOf<
 >;
 
 export function isOrderEvent(rec: TradingRecord): rec is OrderEventRecord {
-  return ORDER_EVENT_TYPES.has(rec?.event?.type) && typeof (rec.event as { orderId?: unknown }).orderId === 'string';
+  return (
+    ORDER_EVENT_TYPES.has(rec?.event?.type) &&
+    typeof (rec.event as { orderId?: unknown }).orderId === 'string'
+  );
 }
 
 /** `account:maker` -> `maker`; undefined for any other stream. */
@@ -48,7 +51,10 @@ export function isSessionStream(stream: string): boolean {
 /** Events one client received, in arrival (gseq) order. */
 export function eventsByClient(events: readonly TradingRecord[]): Map<string, TradingRecord[]> {
   const out = new Map<string, TradingRecord[]>();
-  for (const rec of [...(events ?? [])].sort((a, b) => a.gseq - b.gseq)) {
+  const usable = (events ?? []).filter(
+    (rec) => typeof rec?.stream === 'string' && typeof rec.event === 'object' && rec.event !== null,
+  );
+  for (const rec of usable.sort((a, b) => a.gseq - b.gseq)) {
     let list = out.get(rec.client);
     if (list === undefined) {
       list = [];
@@ -60,9 +66,12 @@ export function eventsByClient(events: readonly TradingRecord[]): Map<string, Tr
 }
 
 /** Every client that is not the venue's admin: the traders, each logged in as its own account. */
-export function traderClients(events: readonly TradingRecord[], projections: Record<string, unknown>): string[] {
+export function traderClients(
+  events: readonly TradingRecord[],
+  projections: Record<string, unknown>,
+): string[] {
   const names = new Set<string>(Object.keys(projections ?? {}));
-  for (const rec of events ?? []) names.add(rec.client);
+  for (const rec of events ?? []) if (typeof rec?.client === 'string') names.add(rec.client);
   names.delete(ADMIN_CLIENT);
   return [...names].sort();
 }
@@ -70,7 +79,7 @@ export function traderClients(events: readonly TradingRecord[], projections: Rec
 /** The account a trader client acts for: the one its session reported, else its own name. */
 export function accountOfClient(client: string, events: readonly TradingRecord[]): string {
   for (const rec of events ?? []) {
-    if (rec.client === client && is(rec, 'session_connected') && rec.event.account !== null) {
+    if (rec?.client === client && is(rec, 'session_connected') && typeof rec.event.account === 'string') {
       return rec.event.account;
     }
   }

@@ -5,6 +5,7 @@ import type { Invariant, Verdict, Violation } from '../model/invariant.ts';
 import type { Projection } from '../model/projection.ts';
 import type { Property, PropertySettings } from '../model/property.ts';
 import type { TargetFactory } from '../model/target.ts';
+import { orderRecordedEvent } from '../replay/replay-file.ts';
 import { checkInvariants, type InvariantResult } from './check-invariants.ts';
 import { runActions } from './run-actions.ts';
 import { settle } from './settle.ts';
@@ -234,8 +235,8 @@ export function firstDifference(
 ): string | undefined {
   const n = Math.min(a.length, b.length);
   for (let i = 0; i < n; i++) {
-    const x = JSON.stringify(a[i]);
-    const y = JSON.stringify(b[i]);
+    const x = JSON.stringify(orderRecordedEvent(a[i]));
+    const y = JSON.stringify(orderRecordedEvent(b[i]));
     if (x !== y) return `the same actions recorded different events at gseq ${i + 1}: ${x} vs ${y}`;
   }
   if (a.length !== b.length) return `the same actions recorded ${a.length} events, then ${b.length}`;

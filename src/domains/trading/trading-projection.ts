@@ -242,9 +242,7 @@ export function normalizeView(view: TradingView): NormalizedTradingView {
  * A trading client's view folded from its own events. A resync replaces what its snapshot
  * covers, so a client that lost events converges again; the fold updates the view in place.
  */
-export const tradingProjection: Projection<TradingClientEvent, TradingView> & {
-  normalize(view: TradingView): NormalizedTradingView;
-} = {
+export const tradingProjection: Projection<TradingClientEvent, TradingView> = {
   name: 'trading',
   init(client: string): TradingView {
     return {

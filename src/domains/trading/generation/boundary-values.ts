@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import type { Side } from '../../../exchange/engine/exchange-input.ts';
 import { bandTicks, cleanDecimal, type InstrumentGrid, priceAt, qtyAt } from './instrument-grid.ts';
 
 /**
@@ -51,7 +52,20 @@ export const PRICE_POINTS = [
 ] as const;
 export type PricePoint = (typeof PRICE_POINTS)[number];
 
-export type PriceChoice = { kind: 'near'; ticks: number } | { kind: 'point'; point: PricePoint };
+/**
+ * `near`: ticks from the mark. `touch`: ticks of aggressiveness from the best opposite order
+ * (0 joins it, positive trades through it, negative rests just behind it).
+ */
+export type PriceChoice =
+  | { kind: 'near'; ticks: number }
+  | { kind: 'touch'; ticks: number }
+  | { kind: 'point'; point: PricePoint };
+
+/** The best opposite price (in ticks) an order of `side` would meet, when the book has one. */
+export interface Touch {
+  side: Side;
+  ticks: number;
+}
 
 const VALID_QTY_EDGES: readonly QtyPoint[] = ['lot', 'min', 'max', 'max-minus-lot', 'min-as-string'];
 const INVALID_QTY_EDGES: readonly QtyPoint[] = [
@@ -101,7 +115,11 @@ export const validQtyChoiceArb: fc.Arbitrary<QtyChoice> = fc.oneof(
 const nearTicks = fc.integer({ min: -10, max: 10 });
 
 export const priceChoiceArb: fc.Arbitrary<PriceChoice> = fc.oneof(
-  { weight: 70, arbitrary: nearTicks.map((ticks): PriceChoice => ({ kind: 'near', ticks })) },
+  { weight: 40, arbitrary: nearTicks.map((ticks): PriceChoice => ({ kind: 'near', ticks })) },
+  {
+    weight: 30,
+    arbitrary: fc.integer({ min: -3, max: 3 }).map((ticks): PriceChoice => ({ kind: 'touch', ticks })),
+  },
   { weight: 12, arbitrary: pricePoints(VALID_PRICE_EDGES) },
   { weight: 10, arbitrary: pricePoints(INVALID_PRICE_EDGES) },
   { weight: 8, arbitrary: pricePoints(PRICE_JUNK) },
@@ -161,10 +179,19 @@ export function resolveQty(grid: InstrumentGrid, choice: QtyChoice): unknown {
   }
 }
 
-export function resolvePrice(grid: InstrumentGrid, markTicks: number, choice: PriceChoice): unknown {
+export function resolvePrice(
+  grid: InstrumentGrid,
+  markTicks: number,
+  choice: PriceChoice,
+  touch?: Touch,
+): unknown {
   const band = bandTicks(grid, markTicks);
-  if (choice.kind === 'near')
-    return priceAt(grid, Math.min(band.high, Math.max(band.low, markTicks + choice.ticks)));
+  const inBand = (ticks: number) => priceAt(grid, Math.min(band.high, Math.max(band.low, ticks)));
+  if (choice.kind === 'near') return inBand(markTicks + choice.ticks);
+  if (choice.kind === 'touch') {
+    if (!touch) return inBand(markTicks + choice.ticks);
+    return inBand(touch.ticks + (touch.side === 'buy' ? choice.ticks : -choice.ticks));
+  }
   const tick = grid.config.tickSize;
   switch (choice.point) {
     case 'band-low':
@@ -204,6 +231,10 @@ export function qtyValues(grid: InstrumentGrid): fc.Arbitrary<unknown> {
 }
 
 /** Concrete limit prices for one instrument at a given mark (in ticks), with the weights of priceChoiceArb. */
-export function priceValues(grid: InstrumentGrid, markTicks: number = grid.markTicks): fc.Arbitrary<unknown> {
-  return priceChoiceArb.map((choice) => resolvePrice(grid, markTicks, choice));
+export function priceValues(
+  grid: InstrumentGrid,
+  markTicks: number = grid.markTicks,
+  touch?: Touch,
+): fc.Arbitrary<unknown> {
+  return priceChoiceArb.map((choice) => resolvePrice(grid, markTicks, choice, touch));
 }

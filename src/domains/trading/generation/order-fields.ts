@@ -45,13 +45,15 @@ export const orderKindArb: fc.Arbitrary<OrderKind> = fc.oneof(
   { weight: 2, arbitrary: kind('market', 'gtc') },
 );
 
-/** Orders that take liquidity: what a sweep or a crossing order is sent as. */
+/** Orders meant to take liquidity: what a sweep or a crossing order is sent as. */
 export const takerKindArb: fc.Arbitrary<OrderKind> = fc.oneof(
   { weight: 3, arbitrary: kind('limit', 'ioc') },
   { weight: 2, arbitrary: kind('limit', 'gtc') },
   { weight: 2, arbitrary: kind('limit', 'fok') },
   { weight: 3, arbitrary: kind('market', 'ioc') },
   { weight: 1, arbitrary: kind('market', 'fok') },
+  // Marketable by construction, so the venue must refuse it: post_only_would_cross.
+  { weight: 1, arbitrary: kind('limit', 'post_only') },
 );
 
 /** Mostly the venue default, otherwise each mode. */

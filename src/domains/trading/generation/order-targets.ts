@@ -25,10 +25,10 @@ export const byOrderIdArb = fc.oneof(
 
 export const targetChoiceArb: fc.Arbitrary<TargetChoice> = fc.record({
   mode: fc.oneof(
-    { weight: 75, arbitrary: fc.constant<TargetMode>('live') },
-    { weight: 10, arbitrary: fc.constant<TargetMode>('dead') },
-    { weight: 10, arbitrary: fc.constant<TargetMode>('foreign') },
-    { weight: 5, arbitrary: fc.constant<TargetMode>('unknown') },
+    { weight: 85, arbitrary: fc.constant<TargetMode>('live') },
+    { weight: 6, arbitrary: fc.constant<TargetMode>('dead') },
+    { weight: 5, arbitrary: fc.constant<TargetMode>('foreign') },
+    { weight: 4, arbitrary: fc.constant<TargetMode>('unknown') },
   ),
   pick: pickArb,
   byOrderId: byOrderIdArb,
@@ -61,6 +61,23 @@ export interface ResolvedTarget {
   target: OrderTarget;
   /** The order named, when there is one. */
   order?: PredictedOrder;
+}
+
+/**
+ * Whether the kind of order a choice asks for exists yet. Commands wait for it (fast-check
+ * skips a command whose precondition fails) rather than fall back to something else.
+ */
+export function targetAvailable(model: Readonly<TradingModel>, mode: TargetMode): boolean {
+  switch (mode) {
+    case 'live':
+      return model.orders.some((o) => o.live);
+    case 'dead':
+      return model.orders.some((o) => !o.live);
+    case 'foreign':
+      return model.orders.length > 0;
+    case 'unknown':
+      return true;
+  }
 }
 
 /** Resolves a choice against the model, falling back to whatever exists when the wanted kind does not. */

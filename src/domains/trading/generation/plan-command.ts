@@ -1,4 +1,4 @@
-import type fc from 'fast-check';
+import fc from 'fast-check';
 import type { TradingAction } from '../trading-action.ts';
 import { describeAction } from './describe-action.ts';
 import type { TradingModel } from './trading-model.ts';
@@ -8,8 +8,21 @@ export interface PlanBuilder {
   readonly actions: TradingAction[];
 }
 
-/** Appends an action to the plan and lets the model predict its effect. */
-export type Emit = (action: TradingAction) => void;
+/**
+ * Appends an action to the plan and lets the model predict its effect; false when the shrinker
+ * has dropped this part of the command, in which case nothing is sent.
+ */
+export type Emit = (action: TradingAction) => boolean;
+
+/**
+ * One flag per action a command may send, all but always true when generated. They exist for
+ * shrinking: a flag shrinks to false, so the shrinker can drop single actions out of a composite
+ * scenario (and the last command, which fast-check never removes), not only whole commands.
+ */
+export function keepMaskArb(parts: number): fc.Arbitrary<boolean[]> {
+  const keep = fc.noBias(fc.nat(999)).map((n) => n !== 0);
+  return fc.array(keep, { minLength: parts, maxLength: parts });
+}
 
 /**
  * A fast-check command that resolves its abstract choices (which order, which price) against
@@ -20,10 +33,14 @@ export type Emit = (action: TradingAction) => void;
 export abstract class PlanCommand implements fc.Command<TradingModel, PlanBuilder> {
   private emitted: TradingAction[] = [];
 
-  /** @param size the most actions this command may append; it is skipped when they do not fit. */
+  /**
+   * @param size the most actions this command may append; it is skipped when they do not fit.
+   * @param keep which of its actions to send (see keepMaskArb); missing flags mean send.
+   */
   protected constructor(
     readonly kind: string,
     private readonly size: number,
+    private readonly keep: readonly boolean[],
   ) {}
 
   check(model: Readonly<TradingModel>): boolean {
@@ -37,10 +54,15 @@ export abstract class PlanCommand implements fc.Command<TradingModel, PlanBuilde
 
   run(model: TradingModel, plan: PlanBuilder): void {
     this.emitted = [];
+    let part = 0;
     this.build(model, (action) => {
+      const kept = this.keep[part] ?? true;
+      part += 1;
+      if (!kept) return false;
       plan.actions.push(action);
       model.apply(action);
       this.emitted.push(action);
+      return true;
     });
   }
 

@@ -39,8 +39,8 @@ const nonZeroTicks = fc.tuple(fc.integer({ min: 1, max: 5 }), fc.boolean()).map(
 
 const priceEditArb: fc.Arbitrary<PriceEdit> = fc.oneof(
   { weight: 25, arbitrary: fc.constant<PriceEdit>({ kind: 'keep' }) },
-  { weight: 35, arbitrary: nonZeroTicks.map((ticks): PriceEdit => ({ kind: 'move', ticks })) },
-  { weight: 15, arbitrary: pickArb.map((pick): PriceEdit => ({ kind: 'join', pick })) },
+  { weight: 30, arbitrary: nonZeroTicks.map((ticks): PriceEdit => ({ kind: 'move', ticks })) },
+  { weight: 20, arbitrary: pickArb.map((pick): PriceEdit => ({ kind: 'join', pick })) },
   { weight: 25, arbitrary: priceChoiceArb.map((choice): PriceEdit => ({ kind: 'choice', choice })) },
 );
 
@@ -81,7 +81,7 @@ export function resolveEdit(
       break;
     }
     case 'choice':
-      out.price = resolvePrice(grid, mark, edit.price.choice);
+      out.price = resolvePrice(grid, mark, edit.price.choice, order && model.touch(symbol, order.side));
       break;
   }
   switch (edit.qty.kind) {

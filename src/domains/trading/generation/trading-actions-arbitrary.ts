@@ -19,8 +19,10 @@ export interface TradingActionsOptions {
 /**
  * Action sequences for one run. fast-check generates (and shrinks) a list of commands; each
  * try replays the list against a fresh generation model, and the concrete actions the commands
- * append are the result. Commands that could not run are dropped when shrinking, so a shrunk
- * counterexample is again a consistent action list.
+ * append are the result, so a shrunk counterexample is again a consistent action list.
+ * fast-check never removes the last command of a list (in a model-based test the failure
+ * happens there; here every command runs), so each command also carries a keep mask that lets
+ * the shrinker empty it, or drop single actions out of a composite scenario.
  */
 export function tradingActions(
   context: GenerationContext,

@@ -15,6 +15,7 @@ import {
   type Trader,
   type TradingAction,
 } from '../trading-action.ts';
+import type { Touch } from './boundary-values.ts';
 import { clientOrderIdFor } from './client-order-id.ts';
 import { bandTicks, gridOf, type InstrumentGrid, lotsOf, ticksOf } from './instrument-grid.ts';
 
@@ -50,7 +51,7 @@ const MAX_CLIENT_ORDER_ID = 64;
  * Only used to bias generation toward requests that reach something (live orders, crossing
  * prices, open positions); the real venue decides. Matching is followed in whole ticks and
  * lots with simple rules (price-time priority, self-trade prevention, fok, post-only, the band
- * after a mark move); margin is ignored.
+ * after a mark move, the margin check at the mark), in floating point where the venue is exact.
  */
 export class TradingModel {
   readonly seed: number;
@@ -74,6 +75,8 @@ export class TradingModel {
   readonly fills = new Map<Trader, number>();
   /** Signed positions in lots, keyed by `${trader} ${symbol}`. */
   readonly positions = new Map<string, number>();
+  /** Cash per trader, moved by predicted trades. */
+  readonly cash = new Map<Trader, number>();
   private priorityCounter = 0;
 
   constructor(seed: number, maxActions: number, config: ExchangeConfig = defaultExchangeConfig()) {
@@ -88,6 +91,7 @@ export class TradingModel {
     for (const trader of TRADERS) {
       this.consumedIds.set(trader, new Set());
       this.fills.set(trader, 0);
+      this.cash.set(trader, config.accounts.find((a) => a.id === trader)?.cash ?? 0);
     }
   }
 
@@ -132,6 +136,12 @@ export class TradingModel {
         best = o.priceTicks;
     }
     return best;
+  }
+
+  /** Where an order of `side` would meet the book: the best opposite price, if any. */
+  touch(symbol: string, side: Side): Touch | undefined {
+    const ticks = this.bestTicks(symbol, side === 'buy' ? 'sell' : 'buy');
+    return ticks === undefined ? undefined : { side, ticks };
   }
 
   /**
@@ -206,7 +216,8 @@ export class TradingModel {
     this.consumedIds.get(order.client)?.add(order.clientOrderId);
     if (tif === 'fok' && this.fillable(order) < (order.lots ?? 0)) return;
     const survived = this.match(order);
-    if (survived && !market && tif === 'gtc' && remaining(order) > 0) {
+    const rests = !market && (tif === 'gtc' || tif === 'post_only');
+    if (survived && rests && remaining(order) > 0) {
       order.live = true;
       order.priority = ++this.priorityCounter;
     }
@@ -227,7 +238,41 @@ export class TradingModel {
     if (lots === undefined || lots < grid.minLots || lots > grid.maxLots) return false;
     if (action.orderType === 'market') return true;
     if (priceTicks === undefined || !this.inBand(grid, priceTicks)) return false;
-    return !(tif === 'post_only' && this.crosses(action.symbol, action.side, priceTicks));
+    if (tif === 'post_only' && this.crosses(action.symbol, action.side, priceTicks)) return false;
+    return this.marginAllows(action.client, grid, action.side, lots);
+  }
+
+  /** Worst position a trader could reach on one symbol if all its buys, or all its sells, filled. */
+  private worst(trader: Trader, symbol: string, extra?: { side: Side; lots: number }): number {
+    let buys = extra?.side === 'buy' ? extra.lots : 0;
+    let sells = extra?.side === 'sell' ? extra.lots : 0;
+    for (const o of this.orders) {
+      if (!o.live || o.client !== trader || o.symbol !== symbol) continue;
+      if (o.side === 'buy') buys += remaining(o);
+      else sells += remaining(o);
+    }
+    const pos = this.position(trader, symbol);
+    return Math.max(Math.abs(pos + buys), Math.abs(pos - sells));
+  }
+
+  /**
+   * The venue's margin rule, valued at the mark: an order that does not grow the worst position
+   * always passes; otherwise the position limit, then equity minus every requirement must hold.
+   */
+  private marginAllows(trader: Trader, grid: InstrumentGrid, side: Side, lots: number): boolean {
+    const extra = { side, lots };
+    const after = this.worst(trader, grid.symbol, extra);
+    if (after <= this.worst(trader, grid.symbol)) return true;
+    if (after * grid.config.lotSize > grid.config.maxPosition + 1e-9) return false;
+    const leverage = this.config.accounts.find((a) => a.id === trader)?.leverage ?? 1;
+    let available = this.cash.get(trader) ?? 0;
+    for (const g of this.grids.values()) {
+      const markPrice = this.mark(g.symbol) * g.config.tickSize;
+      const worst = this.worst(trader, g.symbol, g === grid ? extra : undefined);
+      available += this.position(trader, g.symbol) * g.config.lotSize * markPrice;
+      available -= (worst * g.config.lotSize * markPrice) / leverage;
+    }
+    return available >= 0;
   }
 
   private inBand(grid: InstrumentGrid, ticks: number): boolean {
@@ -281,6 +326,7 @@ export class TradingModel {
       const left = remaining(taker);
       if (left <= 0) break;
       if (maker.client === taker.client) {
+        // cancel_newest keeps the resting order, the others cancel it; only cancel_oldest goes on.
         maker.live = taker.stp === 'cancel_newest';
         if (taker.stp !== 'cancel_oldest') return false;
         continue;
@@ -290,7 +336,10 @@ export class TradingModel {
       maker.filledLots += qty;
       if (remaining(maker) <= 0) maker.live = false;
       this.trades += 1;
+      const grid = this.grid(taker.symbol);
+      const value = maker.priceTicks! * grid.config.tickSize * qty * grid.config.lotSize;
       for (const o of [taker, maker]) {
+        this.cash.set(o.client, (this.cash.get(o.client) ?? 0) + (o.side === 'buy' ? -value : value));
         this.fills.set(o.client, (this.fills.get(o.client) ?? 0) + 1);
         const key = `${o.client} ${o.symbol}`;
         this.positions.set(key, (this.positions.get(key) ?? 0) + (o.side === 'buy' ? qty : -qty));
@@ -314,6 +363,7 @@ export class TradingModel {
     if (lots === undefined || lots < grid.minLots || lots > grid.maxLots || lots <= order.filledLots) return;
     if (ticks === order.priceTicks && lots === order.lots) return;
     if (order.tif === 'post_only' && this.crosses(order.symbol, order.side, ticks)) return;
+    if (lots > order.lots && !this.marginAllows(order.client, grid, order.side, lots - order.lots)) return;
     if (ticks !== order.priceTicks || lots > order.lots) order.priority = ++this.priorityCounter;
     order.priceTicks = ticks;
     order.lots = lots;

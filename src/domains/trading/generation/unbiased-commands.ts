@@ -5,9 +5,15 @@ import type {
   Side,
   TimeInForce,
 } from '../../../exchange/engine/exchange-input.ts';
-import { type OrderTarget, TRADERS, type Trader, type TradingActionKind } from '../trading-action.ts';
+import {
+  type OrderTarget,
+  TRADERS,
+  type Trader,
+  type TradingAction,
+  type TradingActionKind,
+} from '../trading-action.ts';
 import { priceAt, qtyAt } from './instrument-grid.ts';
-import { type Emit, PlanCommand } from './plan-command.ts';
+import { type Emit, keepMaskArb, PlanCommand } from './plan-command.ts';
 import type { TradingModel } from './trading-model.ts';
 
 /**
@@ -45,9 +51,10 @@ function uniformTarget(model: TradingModel, pick: number, byOrderId: boolean): O
 class UniformCommand extends PlanCommand {
   constructor(
     kind: TradingActionKind,
-    private readonly make: (model: TradingModel) => Parameters<Emit>[0],
+    keep: boolean[],
+    private readonly make: (model: TradingModel) => TradingAction,
   ) {
-    super(kind, 1);
+    super(kind, 1, keep);
   }
 
   protected build(model: TradingModel, emit: Emit): void {
@@ -78,10 +85,11 @@ const UNIFORM_ARBS: Record<TradingActionKind, fc.Arbitrary<PlanCommand>> = {
       qty: unit,
       stp: stpArb,
       gapMs: uniformGap,
+      keep: keepMaskArb(1),
     })
     .map(
       (p) =>
-        new UniformCommand('place', (model) => {
+        new UniformCommand('place', p.keep, (model) => {
           const symbols = allSymbols(model);
           const symbol = symbols[p.symbol % symbols.length];
           return {
@@ -100,10 +108,16 @@ const UNIFORM_ARBS: Record<TradingActionKind, fc.Arbitrary<PlanCommand>> = {
         }),
     ),
   cancel: fc
-    .record({ trader: traderArb, pick: fc.nat(9999), byOrderId: fc.boolean(), gapMs: uniformGap })
+    .record({
+      trader: traderArb,
+      pick: fc.nat(9999),
+      byOrderId: fc.boolean(),
+      gapMs: uniformGap,
+      keep: keepMaskArb(1),
+    })
     .map(
       (p) =>
-        new UniformCommand('cancel', (model) => ({
+        new UniformCommand('cancel', p.keep, (model) => ({
           kind: 'cancel',
           client: p.trader,
           gapMs: p.gapMs,
@@ -118,10 +132,11 @@ const UNIFORM_ARBS: Record<TradingActionKind, fc.Arbitrary<PlanCommand>> = {
       price: fc.option(unit),
       qty: fc.option(unit),
       gapMs: uniformGap,
+      keep: keepMaskArb(1),
     })
     .map(
       (p) =>
-        new UniformCommand('replace', (model) => {
+        new UniformCommand('replace', p.keep, (model) => {
           const target = uniformTarget(model, p.pick, p.byOrderId);
           const symbol = model.orders.find((o) => o.step === target.step)?.symbol ?? model.sandboxSymbols[0];
           return {
@@ -134,21 +149,23 @@ const UNIFORM_ARBS: Record<TradingActionKind, fc.Arbitrary<PlanCommand>> = {
           };
         }),
     ),
-  cancel_all: fc.record({ trader: traderArb, symbol: fc.option(fc.nat(99)), gapMs: uniformGap }).map(
+  cancel_all: fc
+    .record({ trader: traderArb, symbol: fc.option(fc.nat(99)), gapMs: uniformGap, keep: keepMaskArb(1) })
+    .map(
+      (p) =>
+        new UniformCommand('cancel_all', p.keep, (model) => {
+          const symbols = allSymbols(model);
+          return {
+            kind: 'cancel_all',
+            client: p.trader,
+            gapMs: p.gapMs,
+            ...(p.symbol === null ? {} : { symbol: symbols[p.symbol % symbols.length] }),
+          };
+        }),
+    ),
+  set_mark: fc.record({ symbol: fc.nat(99), price: unit, gapMs: uniformGap, keep: keepMaskArb(1) }).map(
     (p) =>
-      new UniformCommand('cancel_all', (model) => {
-        const symbols = allSymbols(model);
-        return {
-          kind: 'cancel_all',
-          client: p.trader,
-          gapMs: p.gapMs,
-          ...(p.symbol === null ? {} : { symbol: symbols[p.symbol % symbols.length] }),
-        };
-      }),
-  ),
-  set_mark: fc.record({ symbol: fc.nat(99), price: unit, gapMs: uniformGap }).map(
-    (p) =>
-      new UniformCommand('set_mark', (model) => {
+      new UniformCommand('set_mark', p.keep, (model) => {
         const symbols = allSymbols(model);
         const symbol = symbols[p.symbol % symbols.length];
         return {
@@ -165,10 +182,11 @@ const UNIFORM_ARBS: Record<TradingActionKind, fc.Arbitrary<PlanCommand>> = {
       trader: traderArb,
       mode: fc.constantFrom<'resync' | 'resume'>('resync', 'resume'),
       gapMs: uniformGap,
+      keep: keepMaskArb(1),
     })
     .map(
       (p) =>
-        new UniformCommand('reconnect', () => ({
+        new UniformCommand('reconnect', p.keep, () => ({
           kind: 'reconnect',
           client: p.trader,
           gapMs: p.gapMs,
@@ -185,5 +203,5 @@ export function unbiasedCommandArb(
     .map((kind) => ({ weight: weights[kind] ?? 1, arbitrary: UNIFORM_ARBS[kind] }))
     .filter((e) => e.weight > 0);
   if (entries.length === 0) throw new Error('unbiasedCommandArb: every action kind has weight 0');
-  return fc.oneof(...entries);
+  return fc.oneof({ withCrossShrink: true }, ...entries);
 }

@@ -49,6 +49,8 @@ export class TradingClient implements Client<TradingAction, TradingClientEvent, 
   /** While catching up after a reconnect, live events wait here. */
   private holding: ClientEvent<TradingClientEvent>[] | undefined;
   private account: string | null = null;
+  private reconnecting = false;
+  private readonly waitingReconnects: (() => void)[] = [];
 
   constructor(
     private readonly dialer: VenueDialer,
@@ -198,8 +200,41 @@ export class TradingClient implements Client<TradingAction, TradingClientEvent, 
     );
   }
 
-  /** Drops the connection, dials again, logs in and catches up; emits the catch-up reply. */
+  /**
+   * Reconnects one at a time: a reconnect asked for while another is under way waits for it,
+   * as a real client's connection manager would, instead of tearing down a half-built session.
+   */
   private reconnect(mode: 'resync' | 'resume'): Observable<Reply> {
+    return new Observable<Reply>((subscriber) => {
+      let sub: Subscription | undefined;
+      const start = (): void => {
+        this.reconnecting = true;
+        sub = this.reconnectNow(mode).subscribe({
+          next: (reply) => subscriber.next(reply),
+          error: (error: unknown) => {
+            subscriber.next({ status: 'info', reason: `reconnect failed: ${String(error)}` });
+            this.reconnectDone();
+            subscriber.complete();
+          },
+          complete: () => {
+            this.reconnectDone();
+            subscriber.complete();
+          },
+        });
+      };
+      if (this.reconnecting) this.waitingReconnects.push(start);
+      else start();
+      return () => sub?.unsubscribe();
+    });
+  }
+
+  private reconnectDone(): void {
+    this.reconnecting = false;
+    this.waitingReconnects.shift()?.();
+  }
+
+  /** Drops the connection, dials again, logs in and catches up; emits the catch-up reply. */
+  private reconnectNow(mode: 'resync' | 'resume'): Observable<Reply> {
     return defer(() => {
       this.subscription?.unsubscribe();
       this.connection?.close();

@@ -1,0 +1,46 @@
+import type { Invariant } from '../src/core/model/invariant.ts';
+import type { TradingEvidence } from '../src/domains/trading/trading-evidence.ts';
+import { bookNotCrossed } from './book-not-crossed.ts';
+import { bookPriceTimePriority } from './book-price-time-priority.ts';
+import { durabilityJournalReplay } from './durability-journal-replay.ts';
+import { fillsNoDuplicates } from './fills-no-duplicates.ts';
+import { fundsConservation } from './funds-conservation.ts';
+import { fundsReserves } from './funds-reserves.ts';
+import { idempotencyClientOrderId } from './idempotency-client-order-id.ts';
+import { isolationPrivateStreams } from './isolation-private-streams.ts';
+import { ledgerEquity } from './ledger-equity.ts';
+import { ordersFlags } from './orders-flags.ts';
+import { ordersLifecycle } from './orders-lifecycle.ts';
+import { ordersQuantities } from './orders-quantities.ts';
+import { projectionConverges } from './projection-converges.ts';
+import { requestsOneResponse } from './requests-one-response.ts';
+import { streamsGapless } from './streams-gapless.ts';
+import { tradesBothSides } from './trades-both-sides.ts';
+import { tradesNoSelfTrade } from './trades-no-self-trade.ts';
+import { tradesWithinBand } from './trades-within-band.ts';
+
+/** Every trading invariant; properties name the ones they check, planted bugs the one that catches them. */
+export const TRADING_INVARIANTS: readonly Invariant<TradingEvidence>[] = [
+  bookNotCrossed,
+  ordersQuantities,
+  ordersLifecycle,
+  ordersFlags,
+  bookPriceTimePriority,
+  fundsConservation,
+  fundsReserves,
+  tradesBothSides,
+  tradesNoSelfTrade,
+  tradesWithinBand,
+  projectionConverges,
+  streamsGapless,
+  requestsOneResponse,
+  idempotencyClientOrderId,
+  isolationPrivateStreams,
+  ledgerEquity,
+  fillsNoDuplicates,
+  durabilityJournalReplay,
+];
+
+export const invariantByName: ReadonlyMap<string, Invariant<TradingEvidence>> = new Map(
+  TRADING_INVARIANTS.map((invariant) => [invariant.name, invariant]),
+);

@@ -1,0 +1,16 @@
+import type { Property } from '../src/core/model/property.ts';
+import type { TradingAction } from '../src/domains/trading/trading-action.ts';
+import { marginAndMarks } from './margin-and-marks.ts';
+import { orderLifecycle } from './order-lifecycle.ts';
+import { reconnectConvergence } from './reconnect-convergence.ts';
+import { selfTradePrevention } from './self-trade-prevention.ts';
+import { tradingVenue } from './trading-venue.ts';
+
+/** Every trading property; the first is the full mix a campaign runs by default. */
+export const TRADING_PROPERTIES: readonly Property<TradingAction>[] = [
+  tradingVenue,
+  orderLifecycle,
+  selfTradePrevention,
+  marginAndMarks,
+  reconnectConvergence,
+];

@@ -1,0 +1,52 @@
+import type { Property } from '../src/core/model/property.ts';
+import { tradingActions } from '../src/domains/trading/generation/trading-actions-arbitrary.ts';
+import { TRADING_ACTION_KINDS, type TradingAction } from '../src/domains/trading/trading-action.ts';
+import { REJECT_REASONS } from '../src/exchange/engine/reject-reason.ts';
+
+/**
+ * The full adversarial mix against every trading rule at once: all request kinds, races at
+ * the same instant, boundary and junk values, self-trades, retried ids, foreign orders, mark
+ * jumps and reconnects. It is the property that should catch every planted bug.
+ */
+export const tradingVenue: Property<TradingAction> = {
+  name: 'trading-venue',
+  description:
+    'Adversarial trading (races, boundary values, self-trades, duplicate ids, mark jumps, reconnects) keeps every trading invariant',
+  tags: [
+    ...TRADING_ACTION_KINDS,
+    'order_accepted',
+    'order_rejected',
+    'fill',
+    'order_cancelled',
+    'order_replaced',
+    'order_expired',
+    'balance',
+    'position',
+    'trade',
+    'mark_price',
+    'book_delta',
+    ...REJECT_REASONS.filter((r) => r !== 'rate_limited' && r !== 'halted'),
+  ],
+  actions: (context) => tradingActions(context),
+  invariants: [
+    'book.not-crossed',
+    'orders.quantities',
+    'orders.lifecycle',
+    'orders.flags',
+    'book.price-time-priority',
+    'funds.conservation',
+    'funds.reserves',
+    'trades.both-sides',
+    'trades.no-self-trade',
+    'trades.within-band',
+    'projection.converges',
+    'streams.gapless',
+    'requests.one-response',
+    'idempotency.client-order-id',
+    'isolation.private-streams',
+    'ledger.equity',
+    'fills.no-duplicates',
+    'durability.journal-replay',
+  ],
+  settings: { maxActions: 60, requestTimeoutMs: 1000, quietMs: 50 },
+};

@@ -1,0 +1,44 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { TRADING_INVARIANTS } from '../../../../invariants/index.ts';
+import { TRADING_PROPERTIES } from '../../../../properties/index.ts';
+import type { TradingActionKind } from '../../../../src/domains/trading/trading-action.ts';
+
+const kindsOf = (name: string, runs = 100): Set<TradingActionKind> => {
+  const property = TRADING_PROPERTIES.find((p) => p.name === name)!;
+  const maxActions = property.settings?.maxActions ?? 40;
+  const kinds = new Set<TradingActionKind>();
+  for (const actions of fc.sample(property.actions({ seed: 1, maxActions }), { seed: 5, numRuns: runs })) {
+    expect(actions.length).toBeLessThanOrEqual(maxActions);
+    for (const a of actions) kinds.add(a.kind);
+  }
+  return kinds;
+};
+
+describe('trading properties', () => {
+  it('have unique names, tags, settings, and name only invariants that exist', () => {
+    const known = new Set(TRADING_INVARIANTS.map((i) => i.name));
+    expect(new Set(TRADING_PROPERTIES.map((p) => p.name)).size).toBe(TRADING_PROPERTIES.length);
+    for (const p of TRADING_PROPERTIES) {
+      expect(p.tags.length).toBeGreaterThan(0);
+      expect(p.invariants.length).toBeGreaterThan(0);
+      for (const name of p.invariants) expect(known, `${p.name} names ${name}`).toContain(name);
+      expect(p.settings).toMatchObject({ requestTimeoutMs: 1000, quietMs: 50 });
+    }
+  });
+
+  it('trading-venue checks every trading invariant with 60 actions', () => {
+    const venue = TRADING_PROPERTIES.find((p) => p.name === 'trading-venue')!;
+    expect([...venue.invariants].sort()).toEqual(TRADING_INVARIANTS.map((i) => i.name).sort());
+    expect(venue.settings?.maxActions).toBe(60);
+    expect(kindsOf('trading-venue').size).toBe(6);
+  });
+
+  it('each focused property sends what it is about', () => {
+    expect([...kindsOf('order-lifecycle')].sort()).toEqual(['cancel', 'place', 'replace']);
+    expect(kindsOf('margin-and-marks')).toContain('set_mark');
+    expect(kindsOf('margin-and-marks')).not.toContain('reconnect');
+    expect(kindsOf('reconnect-convergence')).toContain('reconnect');
+    expect(kindsOf('self-trade-prevention')).not.toContain('reconnect');
+  });
+});
