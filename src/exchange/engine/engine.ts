@@ -419,6 +419,9 @@ export class Engine {
           }
         } else {
           this.execute(taker, maker, level.price);
+          // In exact arithmetic a fill exhausts the maker or the taker. Only float_dust's
+          // floating-point quantities can leave both with dust; stop rather than loop forever.
+          if (this.remaining(maker) > 0 && this.remaining(taker) > 0) return;
         }
         maker = next;
       }

@@ -1,0 +1,107 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const BIN = join(import.meta.dirname, '../../bin/shakedown.js');
+const dirs: string[] = [];
+const tempDir = (): string => {
+  const dir = mkdtempSync(join(tmpdir(), 'shakedown-cli-'));
+  dirs.push(dir);
+  return dir;
+};
+afterAll(() => {
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
+function shakedown(...args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 120_000 });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+const withoutClock = (text: string): unknown => {
+  const { createdAt: _c, durationMs: _d, ...rest } = JSON.parse(text) as Record<string, unknown>;
+  return rest;
+};
+
+describe('shakedown run and replay, end to end', () => {
+  it('passes on the clean exchange and prints the seed', () => {
+    const out = tempDir();
+    const run = shakedown('run', '--seed', '1', '--runs', '20', '--out', out, '--log-level', 'warn');
+    expect(run.status, run.stderr + run.stdout).toBe(0);
+    expect(run.stderr).toContain('seed 1');
+    expect(readdirSync(out)).toEqual([]);
+  });
+
+  it('finds a planted bug, saves a replay that reproduces it, and the same seed writes the same file', () => {
+    const first = tempDir();
+    const second = tempDir();
+    const args = [
+      '--bug',
+      'overfill',
+      '--seed',
+      '1',
+      '--time-budget',
+      '30s',
+      '--property',
+      'trading-venue',
+      '--json',
+    ];
+    const a = shakedown('run', ...args, '--out', first, '--log-level', 'warn');
+    expect(a.status, a.stderr).toBe(1);
+    const summary = JSON.parse(a.stdout) as {
+      seed: number;
+      passed: boolean;
+      failures: { replayFile: string; violations: { invariant: string }[] }[];
+    };
+    expect(summary).toMatchObject({ seed: 1, passed: false });
+    const invariants = summary.failures[0].violations.map((v) => v.invariant);
+    expect(invariants).toContain('orders.quantities');
+
+    const b = shakedown('run', ...args, '--out', second, '--log-level', 'warn');
+    expect(b.status).toBe(1);
+    const [fileA] = readdirSync(first);
+    const [fileB] = readdirSync(second);
+    expect(fileA).toBe(fileB);
+    expect(withoutClock(readFileSync(join(first, fileA), 'utf8'))).toEqual(
+      withoutClock(readFileSync(join(second, fileB), 'utf8')),
+    );
+
+    const replay = shakedown('replay', join(first, fileA), '--json');
+    expect(replay.status, replay.stderr).toBe(1);
+    const replayed = JSON.parse(replay.stdout) as {
+      violations: { invariant: string }[];
+      divergence?: string;
+    };
+    expect(replayed.divergence).toBeUndefined();
+    expect(replayed.violations.map((v) => v.invariant)).toEqual(invariants);
+
+    const eventsOnly = shakedown('replay', join(first, fileA), '--events-only', '--json');
+    expect(eventsOnly.status).toBe(1);
+    expect((JSON.parse(eventsOnly.stdout) as { violations: unknown[] }).violations.length).toBeGreaterThan(0);
+  });
+
+  it('a garbage replay file exits 2 with a one-line reason', () => {
+    const dir = tempDir();
+    const file = join(dir, 'garbage.json');
+    writeFileSync(file, 'not json at all');
+    const result = shakedown('replay', file);
+    expect(result.status).toBe(2);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr).toContain('SHK_REPLAY_INVALID');
+    writeFileSync(file, JSON.stringify({ format: 'shakedown-replay', version: 1 }));
+    const missing = shakedown('replay', file);
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toMatch(/tool|is missing/);
+  });
+
+  it('bad flags exit 2 naming the flag', () => {
+    const result = shakedown('run', '--runs', 'many');
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('--runs');
+    const bug = shakedown('run', '--bug', 'no_such_bug');
+    expect(bug.status).toBe(2);
+    expect(bug.stderr).toContain('no_such_bug');
+  });
+});
