@@ -2,7 +2,7 @@ import seedrandom from 'seedrandom';
 import { defaultExchangeConfig, type ExchangeConfig } from '../src/exchange/config/exchange-config.ts';
 import { Engine } from '../src/exchange/engine/engine.ts';
 import type { ExchangeInput } from '../src/exchange/engine/exchange-input.ts';
-import type { BenchRow } from './bench-table.ts';
+import { type BenchRow, opsPerSecond } from './bench-table.ts';
 
 const SYMBOL = 'SANDBOX.BTC-USD';
 
@@ -88,7 +88,7 @@ export function runEngineBenchmark(durationMs = 3000): { rows: BenchRow[]; resti
   // Warm the book up to its steady state before timing.
   for (let k = 0; k < 10; k++) engineOps();
   const resting = engine.snapshot().orders.length;
-  const engineRate = opsPerSecondSync(engineOps, durationMs);
+  const engineRate = opsPerSecond(engineOps, durationMs);
 
   // Ceiling: the same inputs through a bare loop that only keeps a Map of live orders.
   const live = new Map<string, ExchangeInput>();
@@ -103,7 +103,7 @@ export function runEngineBenchmark(durationMs = 3000): { rows: BenchRow[]; resti
     }
     return 10_000;
   };
-  const bareRate = opsPerSecondSync(bareOps, durationMs);
+  const bareRate = opsPerSecond(bareOps, durationMs);
   return {
     resting,
     rows: [
@@ -117,16 +117,4 @@ export function runEngineBenchmark(durationMs = 3000): { rows: BenchRow[]; resti
       },
     ],
   };
-}
-
-function opsPerSecondSync(fn: () => number, ms: number): number {
-  fn();
-  let ops = 0;
-  const start = process.hrtime.bigint();
-  let elapsed = 0;
-  while (elapsed < ms) {
-    ops += fn();
-    elapsed = Number(process.hrtime.bigint() - start) / 1e6;
-  }
-  return (ops / elapsed) * 1000;
 }

@@ -1,6 +1,7 @@
 import type { Property } from '../src/core/model/property.ts';
 import { tradingActions } from '../src/domains/trading/generation/trading-actions-arbitrary.ts';
 import { TRADING_ACTION_KINDS, type TradingAction } from '../src/domains/trading/trading-action.ts';
+import { EVENT_TYPES } from '../src/exchange/engine/exchange-event.ts';
 import { REJECT_REASONS } from '../src/exchange/engine/reject-reason.ts';
 
 /**
@@ -14,17 +15,7 @@ export const tradingVenue: Property<TradingAction> = {
     'Adversarial trading (races, boundary values, self-trades, duplicate ids, mark jumps, reconnects) keeps every trading invariant',
   tags: [
     ...TRADING_ACTION_KINDS,
-    'order_accepted',
-    'order_rejected',
-    'fill',
-    'order_cancelled',
-    'order_replaced',
-    'order_expired',
-    'balance',
-    'position',
-    'trade',
-    'mark_price',
-    'book_delta',
+    ...EVENT_TYPES.filter((t) => t !== 'instrument_status' && t !== 'reset'),
     ...REJECT_REASONS.filter((r) => r !== 'rate_limited' && r !== 'halted'),
   ],
   actions: (context) => tradingActions(context),

@@ -1,30 +1,67 @@
 import type { Command } from 'commander';
+import { tradingPack } from '../../domains/trading/trading-pack.ts';
 import { PLANTED_BUGS } from '../../exchange/bugs/planted-bugs.ts';
 
+interface ListFlags {
+  bugs?: boolean;
+  properties?: boolean;
+  invariants?: boolean;
+  json?: boolean;
+}
+
+/** `shakedown list`: the properties, invariants and planted bugs (all three unless one is asked for). */
 export function registerListCommand(program: Command): void {
   program
     .command('list')
-    .description('list the planted bugs of the reference exchange (and, later, properties and invariants)')
+    .description('list the properties, the invariants and the planted bugs of the reference exchange')
+    .option('--properties', 'properties, with their invariants and tags')
+    .option('--invariants', 'invariants, with what each checks')
     .option('--bugs', 'planted bugs, each with the invariant that should catch it')
-    .option('--json', 'print JSON instead of a table')
-    .action((options: { bugs?: boolean; json?: boolean }) => {
-      const rows = PLANTED_BUGS.map((b) => ({
+    .option('--json', 'print JSON instead of text')
+    .action((flags: ListFlags) => {
+      const all = !flags.bugs && !flags.properties && !flags.invariants;
+      const properties = tradingPack.properties.map((p) => ({
+        name: p.name,
+        description: p.description,
+        invariants: [...p.invariants],
+        tags: [...p.tags],
+      }));
+      const invariants = tradingPack.invariants.map((i) => ({ name: i.name, description: i.description }));
+      const bugs = PLANTED_BUGS.map((b) => ({
         name: b.name,
         invariant: b.invariant,
         needs: b.needs,
         summary: b.summary,
       }));
-      if (options.json) {
-        process.stdout.write(`${JSON.stringify({ bugs: rows }, null, 2)}\n`);
+      if (flags.json) {
+        const out: Record<string, unknown> = {};
+        if (all || flags.properties) out.properties = properties;
+        if (all || flags.invariants) out.invariants = invariants;
+        if (all || flags.bugs) out.bugs = bugs;
+        process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
         return;
       }
-      const width = Math.max(...rows.map((r) => r.name.length));
-      const invWidth = Math.max(...rows.map((r) => r.invariant.length));
-      process.stdout.write(`planted bugs (${rows.length}), enable with --bug NAME:\n`);
-      for (const r of rows) {
-        process.stdout.write(
-          `  ${r.name.padEnd(width)}  caught by ${r.invariant.padEnd(invWidth)}  [${r.needs}]  ${r.summary}\n`,
-        );
+      const write = (line: string) => process.stdout.write(`${line}\n`);
+      const pad = (rows: { name: string }[]) => Math.max(...rows.map((r) => r.name.length));
+      if (all || flags.properties) {
+        write(`properties (${properties.length}), run with --property NAME:`);
+        const w = pad(properties);
+        for (const p of properties)
+          write(`  ${p.name.padEnd(w)}  ${p.invariants.length} invariants  ${p.description}`);
+      }
+      if (all || flags.invariants) {
+        if (all) write('');
+        write(`invariants (${invariants.length}):`);
+        const w = pad(invariants);
+        for (const i of invariants) write(`  ${i.name.padEnd(w)}  ${i.description}`);
+      }
+      if (all || flags.bugs) {
+        if (all) write('');
+        write(`planted bugs (${bugs.length}), enable with --bug NAME:`);
+        const w = pad(bugs);
+        const iw = Math.max(...bugs.map((b) => b.invariant.length));
+        for (const b of bugs)
+          write(`  ${b.name.padEnd(w)}  caught by ${b.invariant.padEnd(iw)}  [${b.needs}]  ${b.summary}`);
       }
     });
 }
