@@ -206,19 +206,32 @@ export function sortedLevels(levels: Iterable<[number, number]>, bids: boolean):
   return out;
 }
 
+/** The comparable fields of an open order, shared by a client's view and the venue's snapshot. */
+export function normalizedOrder(o: {
+  orderId: string;
+  clientOrderId: string;
+  symbol: string;
+  side: ViewOrder['side'];
+  price: number | null;
+  qty: number;
+  filledQty: number;
+}): NormalizedTradingView['orders'][number] {
+  return {
+    orderId: o.orderId,
+    clientOrderId: o.clientOrderId,
+    symbol: o.symbol,
+    side: o.side,
+    price: o.price,
+    qty: o.qty,
+    filledQty: o.filledQty,
+  };
+}
+
 export function normalizeView(view: TradingView): NormalizedTradingView {
   const orders = Object.values(view.orders)
     .filter((o) => isOpenStatus(o.status))
     .sort((a, b) => compareOrderIds(a.orderId, b.orderId))
-    .map((o) => ({
-      orderId: o.orderId,
-      clientOrderId: o.clientOrderId,
-      symbol: o.symbol,
-      side: o.side,
-      price: o.price,
-      qty: o.qty,
-      filledQty: o.filledQty,
-    }));
+    .map(normalizedOrder);
   const positions: Record<string, number> = {};
   for (const symbol of Object.keys(view.positions).sort()) {
     if (view.positions[symbol] !== 0) positions[symbol] = view.positions[symbol];

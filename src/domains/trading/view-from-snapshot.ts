@@ -3,6 +3,7 @@ import {
   compareOrderIds,
   type NormalizedBook,
   type NormalizedTradingView,
+  normalizedOrder,
   sortedLevels,
 } from './trading-projection.ts';
 
@@ -15,15 +16,7 @@ export function viewFromSnapshot(snapshot: ExchangeSnapshot, account: string): N
   const orders = (snapshot.orders ?? [])
     .filter((o) => o.account === account)
     .sort((a, b) => compareOrderIds(a.orderId, b.orderId))
-    .map((o) => ({
-      orderId: o.orderId,
-      clientOrderId: o.clientOrderId,
-      symbol: o.symbol,
-      side: o.side,
-      price: o.price,
-      qty: o.qty,
-      filledQty: o.filledQty,
-    }));
+    .map(normalizedOrder);
   const acct = (snapshot.accounts ?? []).find((a) => a.id === account);
   const balance =
     acct === undefined
