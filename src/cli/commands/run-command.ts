@@ -35,6 +35,7 @@ interface RunFlags {
   json?: boolean;
   replays: boolean;
   checkDeterminism?: boolean;
+  checkEveryStep?: boolean;
   logLevel: string;
   logFormat?: LogFormat;
 }
@@ -103,6 +104,10 @@ export function registerRunCommand(program: Command): void {
     .option('--no-replays', 'skip replaying the saved files in --out first')
     .option('--check-determinism', 'run every sequence twice in-process and fail on any difference')
     .option(
+      '--check-every-step',
+      'check the invariants after every step (each prefix of a run on its own target)',
+    )
+    .option(
       '--log-level <level>',
       'trace | debug | info | warn | error | silent',
       parseChoice('--log-level', ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']),
@@ -157,6 +162,7 @@ async function runCommand(flags: RunFlags): Promise<number> {
       shrinkBudgetMs: flags.shrinkBudget,
       ...(flags.maxActions === undefined ? {} : { maxActions: flags.maxActions }),
       checkDeterminism: flags.checkDeterminism === true,
+      checkEveryStep: flags.checkEveryStep === true,
       now: Date.now,
     });
     summary.runs += result.runs;

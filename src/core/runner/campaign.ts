@@ -27,6 +27,8 @@ export interface CampaignOptions<A extends ActionBase> {
   maxActions?: number;
   /** Run every generated sequence twice and fail on any difference in the recorded events. */
   checkDeterminism?: boolean;
+  /** Check the invariants after every step, not only at the end of the run (see executeEveryStep). */
+  checkEveryStep?: boolean;
   /** The wall clock, injected: only budgets read it, never the runs themselves. */
   now: () => number;
   onRun?: (progress: { property: string; runs: number; actions: number; failed: boolean }) => void;
@@ -100,6 +102,33 @@ export async function executeRun<A extends ActionBase>(
 }
 
 /**
+ * Checks the invariants after every step: the state "after step k" is the state a fresh target
+ * reaches from the first k actions once quiet, so each prefix runs on its own target (cheap
+ * in-process, and exact: actions are pipelined, so a live run has no such instant). Stops at
+ * the first prefix that breaks an invariant and says after which step.
+ */
+export async function executeEveryStep<A extends ActionBase>(
+  factory: TargetFactory<A>,
+  actions: readonly A[],
+  options: Parameters<typeof executeRun<A>>[2],
+): Promise<RunReport<A>> {
+  let report: RunReport<A> | undefined;
+  for (let k = 1; k <= actions.length; k++) {
+    report = await executeRun(factory, actions.slice(0, k), options);
+    if (report.verdict.status === 'fail') {
+      const step = k - 1;
+      const violations = report.verdict.violations.map((v) => ({
+        ...v,
+        message: `after step ${step}: ${v.message}`,
+      }));
+      return { ...report, verdict: { status: 'fail', violations } };
+    }
+    if (report.verdict.status === 'unknown') return report;
+  }
+  return report ?? executeRun(factory, actions, options);
+}
+
+/**
  * A seeded campaign: for each property, fast-check generates action sequences, each runs on
  * a fresh target and the property's invariants are checked after it. A failing sequence is
  * shrunk (within its own time bound) and run once more to record its evidence. The runs stop
@@ -132,6 +161,10 @@ export async function runCampaign<A extends ActionBase>(
       return invariant;
     });
     const runOptions = { clients: options.clients, projection: options.projection, invariants, settings };
+    const execute = (list: readonly A[]): Promise<RunReport<A>> =>
+      options.checkEveryStep
+        ? executeEveryStep(options.factory, list, runOptions)
+        : executeRun(options.factory, list, runOptions);
     let runs = 0;
     let actions = 0;
     let firstFailureAt: number | undefined;
@@ -143,7 +176,7 @@ export async function runCampaign<A extends ActionBase>(
         // smallest failure found so far.
         if (firstFailureAt !== undefined && options.now() - firstFailureAt > options.shrinkBudgetMs)
           return true;
-        const report = await executeRun(options.factory, generated, runOptions);
+        const report = await execute(generated);
         if (firstFailureAt === undefined) {
           runs++;
           actions += generated.length;
@@ -192,7 +225,7 @@ export async function runCampaign<A extends ActionBase>(
     };
     if (result.failed && result.counterexample) {
       const shrunk = result.counterexample[0] as A[];
-      let report = await executeRun(options.factory, shrunk, runOptions);
+      let report = await execute(shrunk);
       if (report.verdict.status !== 'fail' && options.checkDeterminism) {
         const again = await executeRun(options.factory, shrunk, runOptions);
         const difference = firstDifference(report.evidence.events, again.evidence.events);
