@@ -1,15 +1,25 @@
 import os from 'node:os';
 import { formatTable } from './bench-table.ts';
+import { runCampaignBenchmark } from './campaign-throughput.ts';
 import { runEngineBenchmark } from './engine-throughput.ts';
+import { runEventsOnlyBenchmark } from './events-only-replay.ts';
 import { runWsBenchmark } from './ws-roundtrip.ts';
 
 /** `npm run bench`: every figure beside a ceiling measured in the same run. */
 const ms = Number(process.env.BENCH_MS ?? 3000);
 const engine = runEngineBenchmark(ms);
 const ws = await runWsBenchmark(ms);
+const campaign = await runCampaignBenchmark(ms);
+const replay = await runEventsOnlyBenchmark(ms);
 const cpu = os.cpus()[0]?.model ?? 'unknown cpu';
 process.stdout.write(
   `shakedown benchmarks — ${new Date().toISOString().slice(0, 10)}, node ${process.version}, ${os.cpus().length} x ${cpu}\n`,
 );
 process.stdout.write(`engine book held at ~${engine.resting} resting orders\n\n`);
-process.stdout.write(`${formatTable([...engine.rows, ...ws])}\n`);
+const rows = [...engine.rows, ...ws, ...campaign.rows, ...replay.rows];
+process.stdout.write(`${formatTable(rows)}\n`);
+const notes = rows.filter((r) => r.note !== undefined);
+if (notes.length > 0) {
+  process.stdout.write('\n');
+  for (const r of notes) process.stdout.write(`- ${r.name}: ${r.note}\n`);
+}

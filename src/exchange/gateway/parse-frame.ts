@@ -15,6 +15,7 @@ export type ParsedFrame =
 /** How one field of a request is checked. `any` fields (price, qty) are left to the engine. */
 type FieldKind =
   | { kind: 'string' }
+  | { kind: 'boolean' }
   | { kind: 'enum'; values: readonly string[] }
   | { kind: 'strings' }
   | { kind: 'seqs' }
@@ -36,7 +37,7 @@ const any = (name: string): FieldSpec => ({ name, required: false, check: { kind
 const orderRef = [str('orderId'), str('clientOrderId')];
 
 const FIELDS: Record<RequestType, FieldSpec[]> = {
-  login: [str('key', true)],
+  login: [str('key', true), { name: 'batch', required: false, check: { kind: 'boolean' } }],
   subscribe: [{ name: 'streams', required: true, check: { kind: 'strings' } }],
   unsubscribe: [{ name: 'streams', required: true, check: { kind: 'strings' } }],
   resync: [{ name: 'streams', required: false, check: { kind: 'strings' } }],
@@ -76,6 +77,8 @@ function describeMismatch(check: FieldKind, value: unknown): string | undefined 
   switch (check.kind) {
     case 'string':
       return typeof value === 'string' ? undefined : 'a string';
+    case 'boolean':
+      return typeof value === 'boolean' ? undefined : 'a boolean';
     case 'enum':
       return typeof value === 'string' && check.values.includes(value)
         ? undefined

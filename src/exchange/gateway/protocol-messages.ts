@@ -17,6 +17,8 @@ interface RequestBase<T extends string> {
 
 export interface LoginRequest extends RequestBase<'login'> {
   key: string;
+  /** Asks for batched delivery: every frame to the session is then a MessageBatch. */
+  batch?: boolean;
 }
 export interface SubscribeRequest extends RequestBase<'subscribe'> {
   streams: string[];
@@ -200,6 +202,13 @@ export interface UnsolicitedError {
 }
 
 export type ServerMessage = OkResponse | ErrorResponse | EventMessage | UnsolicitedError;
+
+/**
+ * One frame to a session that logged in with `batch: true`: everything sent to it while one
+ * request was handled (the events it caused, then its response) or one engine input fanned
+ * out, in the order the messages would otherwise have come one frame each. Never empty.
+ */
+export type MessageBatch = ServerMessage[];
 
 export type Role = 'trader' | 'admin';
 

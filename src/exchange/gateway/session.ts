@@ -14,6 +14,8 @@ import type {
   ClientRequest,
   ErrorCode,
   EventMessage,
+  LoginRequest,
+  MessageBatch,
   ProtocolError,
   ResumeRequest,
   ResyncRequest,
@@ -27,6 +29,9 @@ import { parseStreamName } from './stream-names.ts';
 
 /** Told about an unexpected throw in a handler; the client got `internal` unless already answered. */
 export type SessionErrorHandler = (error: unknown, request: ClientRequest) => void;
+
+/** Where a batched session's frames go: set by a transport that can carry a JSON array per frame. */
+export type BatchSink = (batch: MessageBatch) => void;
 
 type Identity = { role: 'none' } | { role: 'trader'; account: string } | { role: 'admin' };
 
@@ -88,16 +93,40 @@ function amount(value: unknown): unknown {
 }
 
 /**
+ * Everything sent while one request is handled, on every session of the host, belongs to one
+ * delivery round: the events the request causes (to the requester and to every other
+ * subscriber), then its response. A batched session holds what it is sent during a round and
+ * hands it over as one batch when the round ends; other sessions are sent each message at once.
+ * A request handled from inside another's round (a synchronous re-entry) joins that round.
+ */
+interface DeliveryRound {
+  depth: number;
+  /** Batched sessions holding messages, in the order they were first sent one. */
+  holding: Session[];
+}
+
+const rounds = new WeakMap<ExchangeHost, DeliveryRound>();
+
+/**
  * One connection's state: not logged in, then a trader (one account) or the admin. It turns
  * requests into engine inputs, always naming the account from the login, and answers each
  * request exactly once, synchronously, through `deliver`. Events caused by a request reach
- * subscribers before the request's response.
+ * subscribers before the request's response. A session that logged in with `batch: true`
+ * (and whose transport gave it a BatchSink) is sent batches instead: one per request it makes,
+ * one per engine input that reaches it through a subscription, and one per message sent outside
+ * of any request. Batching only groups: what is sent, and its order, stay the same.
  */
 export class Session {
   private identity: Identity = { role: 'none' };
   private readonly streams = new Set<string>();
   private readonly limiter: RateLimiter;
   private open = true;
+  /** Where batches would go, if the client asks for them. */
+  private batchSink: BatchSink | undefined;
+  /** Set once the client logged in with batch: true; from then on every frame is a batch. */
+  private batchTo: BatchSink | undefined;
+  /** Messages held during the current round; undefined while not in the round's holding list. */
+  private held: ServerMessage[] | undefined;
 
   constructor(
     private readonly host: ExchangeHost,
@@ -119,6 +148,20 @@ export class Session {
     return [...this.streams];
   }
 
+  /** Whether the client asked for batched delivery at login and gets it. */
+  get batched(): boolean {
+    return this.batchTo !== undefined;
+  }
+
+  /**
+   * Called by a transport that can carry batched frames, before the first frame. Without it,
+   * `batch: true` at login is accepted but delivery stays one message at a time (the login
+   * result says `batch: false`).
+   */
+  acceptBatches(sink: BatchSink): void {
+    this.batchSink = sink;
+  }
+
   /** A text frame from the client. */
   receive(text: string): void {
     const parsed = parseFrame(text, this.host.config.maxFrameBytes);
@@ -137,6 +180,75 @@ export class Session {
   }
 
   handle(request: ClientRequest): void {
+    const round = this.beginRound();
+    try {
+      this.answer(request);
+    } finally {
+      this.endRound(round);
+    }
+  }
+
+  /** Delivers a message unless the session is closed. The host calls it for events. */
+  send(message: ServerMessage): void {
+    if (!this.open) return;
+    const sink = this.batchTo;
+    if (sink === undefined) {
+      this.deliver(message);
+      return;
+    }
+    const round = rounds.get(this.host);
+    if (round === undefined) {
+      sink([message]);
+      return;
+    }
+    if (this.held === undefined) {
+      this.held = [];
+      round.holding.push(this);
+    }
+    this.held.push(message);
+  }
+
+  close(): void {
+    if (!this.open) return;
+    this.open = false;
+    this.held = undefined;
+    this.host.disconnect(this);
+    this.streams.clear();
+  }
+
+  private beginRound(): DeliveryRound {
+    let round = rounds.get(this.host);
+    if (round === undefined) {
+      round = { depth: 0, holding: [] };
+      rounds.set(this.host, round);
+    }
+    round.depth++;
+    return round;
+  }
+
+  /** The outermost round's end hands every held batch over; one failing sink does not stop the rest. */
+  private endRound(round: DeliveryRound): void {
+    round.depth--;
+    if (round.depth > 0) return;
+    rounds.delete(this.host);
+    const failures: unknown[] = [];
+    for (const session of round.holding) {
+      try {
+        session.flush();
+      } catch (error) {
+        failures.push(error);
+      }
+    }
+    if (failures.length > 0) throw failures[0];
+  }
+
+  private flush(): void {
+    const held = this.held;
+    this.held = undefined;
+    if (held !== undefined && held.length > 0 && this.open) this.batchTo?.(held);
+  }
+
+  private answer(request: ClientRequest): void {
     let answer: Answer;
     try {
       answer = this.dispatch(request);
@@ -159,21 +271,9 @@ export class Session {
     }
   }
 
-  /** Delivers a message unless the session is closed. The host calls it for events. */
-  send(message: ServerMessage): void {
-    if (this.open) this.deliver(message);
-  }
-
-  close(): void {
-    if (!this.open) return;
-    this.open = false;
-    this.host.disconnect(this);
-    this.streams.clear();
-  }
-
   private dispatch(request: ClientRequest): Answer {
     if (request.type === 'ping') return ok({ pong: true, time: this.host.now() });
-    if (request.type === 'login') return ok(this.login(request.key));
+    if (request.type === 'login') return ok(this.login(request));
 
     const allowed = this.limiter.take(this.host.now());
     if (!allowed.ok) {
@@ -208,18 +308,24 @@ export class Session {
     throw new Error(`no handler for request type ${request.type}`);
   }
 
-  private login(key: string): unknown {
+  private login({ key, batch }: LoginRequest): unknown {
     if (this.identity.role !== 'none')
       throw new RequestError('already_logged_in', 'this session is logged in');
+    let result: Record<string, unknown>;
     if (key === this.host.config.adminKey) {
       this.identity = { role: 'admin' };
-      return { role: 'admin', seqs: {} };
+      result = { role: 'admin', seqs: {} };
+    } else {
+      const account = this.host.config.accounts.find((a) => a.key === key);
+      if (account === undefined) throw new RequestError('login_failed', 'unknown key');
+      this.identity = { role: 'trader', account: account.id };
+      // The own private stream comes with the login.
+      result = { role: 'trader', account: account.id, seqs: this.subscribe([accountStream(account.id)]) };
     }
-    const account = this.host.config.accounts.find((a) => a.key === key);
-    if (account === undefined) throw new RequestError('login_failed', 'unknown key');
-    this.identity = { role: 'trader', account: account.id };
-    // The own private stream comes with the login.
-    return { role: 'trader', account: account.id, seqs: this.subscribe([accountStream(account.id)]) };
+    if (batch !== true) return result;
+    // From here on every frame is a batch, starting with the one that carries this response.
+    this.batchTo = this.batchSink;
+    return { ...result, batch: this.batched };
   }
 
   /** Throws unless this session may read every one of the streams. */

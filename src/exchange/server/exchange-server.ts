@@ -4,7 +4,6 @@ import { ShakedownError } from '../../core/shakedown-error.ts';
 import type { BugName } from '../bugs/planted-bugs.ts';
 import type { ExchangeConfig } from '../config/exchange-config.ts';
 import type { ExchangeHost } from '../gateway/exchange-host.ts';
-import type { ServerMessage } from '../gateway/protocol-messages.ts';
 import type { JournalFsync } from '../journal/file-journal.ts';
 import { openExchangeHost } from './open-exchange-host.ts';
 
@@ -124,7 +123,8 @@ export async function startExchangeServer(options: ExchangeServerOptions): Promi
     }
   };
 
-  const send = (socket: WebSocket, message: ServerMessage): void => {
+  /** Sends one frame: a message, or for a batched session a batch of them. */
+  const send = (socket: WebSocket, frame: object): void => {
     if (socket.readyState !== socket.OPEN) return;
     cork(socket);
     if (socket.bufferedAmount > maxBuffered) {
@@ -133,7 +133,7 @@ export async function startExchangeServer(options: ExchangeServerOptions): Promi
       return;
     }
     try {
-      socket.send(JSON.stringify(message));
+      socket.send(JSON.stringify(frame));
     } catch (error) {
       logger.error({ err: error }, 'cannot send a message');
     }
@@ -147,16 +147,19 @@ export async function startExchangeServer(options: ExchangeServerOptions): Promi
       (error, req) =>
         logger.error({ err: error, peer, request: req.type }, 'internal error handling a request'),
     );
+    // A client that logs in with batch: true gets each batch as one frame, a JSON array.
+    session.acceptBatches((batch) => send(socket, batch));
     socket.on('message', (data, isBinary) => {
       try {
         if (isBinary) session.receiveBinary();
         else session.receive(frameText(data));
       } catch (error) {
         logger.error({ err: error, peer }, 'internal error handling a frame');
-        send(socket, {
+        const internal = {
           type: 'error',
           error: { code: 'internal', message: 'internal error handling this frame' },
-        });
+        };
+        send(socket, session.batched ? [internal] : internal);
       }
     });
     socket.on('close', () => {

@@ -1,5 +1,5 @@
-import { VirtualTimeScheduler } from 'rxjs';
 import type { TargetFactory } from '../../../core/model/target.ts';
+import { SortedVirtualTimeScheduler } from '../../../core/time/sorted-virtual-scheduler.ts';
 import type { BugName } from '../../../exchange/bugs/planted-bugs.ts';
 import { defaultExchangeConfig, type ExchangeConfig } from '../../../exchange/config/exchange-config.ts';
 import { Engine } from '../../../exchange/engine/engine.ts';
@@ -35,7 +35,7 @@ export function inprocTargetFactory(
   return {
     name: 'inproc',
     create: async () => {
-      const scheduler = new VirtualTimeScheduler();
+      const scheduler = new SortedVirtualTimeScheduler();
       const journal = new MemoryJournal();
       const host = new ExchangeHost({ config, bugs, clock: () => scheduler.now(), journal });
       return makeTradingTarget(inprocDialer(host, scheduler, options.latencyMs ?? 1), 'inproc', {
