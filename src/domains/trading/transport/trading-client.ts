@@ -86,16 +86,12 @@ export class TradingClient implements Client<TradingAction, TradingClientEvent, 
   send(action: TradingAction, step: number): Observable<Reply> {
     if (action.kind === 'reconnect') return this.reconnect(action.mode);
     const request = this.toRequest(action, step);
-    return new Observable<Reply>((subscriber) => {
-      const sub = this.request(request).subscribe((reply) => {
-        if (reply.status === 'ok' && (action.kind === 'place' || action.kind === 'replace')) {
-          const orderId = (reply.result as { order?: { orderId?: string } }).order?.orderId;
-          if (action.kind === 'place' && orderId !== undefined) this.options.orderIds.set(step, orderId);
-        }
-        subscriber.next(reply);
-        subscriber.complete();
-      });
-      return () => sub.unsubscribe();
+    if (action.kind !== 'place') return this.request(request);
+    // A place's order id is remembered so later actions may name the order by it.
+    return this.request(request, (reply) => {
+      if (reply.status !== 'ok') return;
+      const orderId = (reply.result as { order?: { orderId?: string } }).order?.orderId;
+      if (orderId !== undefined) this.options.orderIds.set(step, orderId);
     });
   }
 
@@ -156,7 +152,7 @@ export class TradingClient implements Client<TradingAction, TradingClientEvent, 
   }
 
   /** Sends one request; emits exactly one Reply: the answer, or `info` on timeout or disconnect. */
-  private request(request: ClientRequest): Observable<Reply> {
+  private request(request: ClientRequest, onReply?: (reply: Reply) => void): Observable<Reply> {
     return new Observable<Reply>((subscriber) => {
       const id = String(request.id);
       const connection = this.connection;
@@ -173,6 +169,7 @@ export class TradingClient implements Client<TradingAction, TradingClientEvent, 
       this.pending.set(id, {
         settle: (reply) => {
           timer.unsubscribe();
+          onReply?.(reply);
           subscriber.next(reply);
           subscriber.complete();
         },
