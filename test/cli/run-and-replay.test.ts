@@ -3,6 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { readNdjsonEvents } from '../../src/core/sequencer/ndjson-event-sink.ts';
 
 const BIN = join(import.meta.dirname, '../../bin/shakedown.js');
 const dirs: string[] = [];
@@ -26,12 +27,29 @@ const withoutClock = (text: string): unknown => {
 };
 
 describe('shakedown run and replay, end to end', () => {
-  it('passes on the clean exchange and prints the seed', () => {
+  it('passes on the clean exchange, prints the seed, and streams its record to NDJSON', async () => {
     const out = tempDir();
-    const run = shakedown('run', '--seed', '1', '--runs', '20', '--out', out, '--log-level', 'warn');
+    const record = join(tempDir(), 'record.ndjson');
+    const run = shakedown(
+      'run',
+      '--seed',
+      '1',
+      '--runs',
+      '20',
+      '--out',
+      out,
+      '--record',
+      record,
+      '--log-level',
+      'warn',
+    );
     expect(run.status, run.stderr + run.stdout).toBe(0);
     expect(run.stderr).toContain('seed 1');
     expect(readdirSync(out)).toEqual([]);
+    let events = 0;
+    // The reader checks every line and that gseq rises through the whole file.
+    for await (const _event of readNdjsonEvents(record)) events++;
+    expect(events).toBeGreaterThan(1000);
   });
 
   it('finds a planted bug, saves a replay that reproduces it, and the same seed writes the same file', () => {

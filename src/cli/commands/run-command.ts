@@ -2,6 +2,7 @@ import { readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { Command } from 'commander';
 import type { TargetSpec } from '../../core/model/domain-pack.ts';
+import type { RecordedEvent } from '../../core/model/evidence.ts';
 import type { Violation } from '../../core/model/invariant.ts';
 import type { Property } from '../../core/model/property.ts';
 import type { ReplayFile } from '../../core/replay/replay-file.ts';
@@ -12,6 +13,7 @@ import {
   type PropertyFailure,
   runCampaign,
 } from '../../core/runner/campaign.ts';
+import { NdjsonEventSink } from '../../core/sequencer/ndjson-event-sink.ts';
 import { EXIT } from '../../core/shakedown-error.ts';
 import type { TradingAction } from '../../domains/trading/trading-action.ts';
 import { tradingPack } from '../../domains/trading/trading-pack.ts';
@@ -33,6 +35,7 @@ interface RunFlags {
   config?: string;
   out: string;
   json?: boolean;
+  record?: string;
   replays: boolean;
   checkDeterminism?: boolean;
   checkEveryStep?: boolean;
@@ -101,6 +104,7 @@ export function registerRunCommand(program: Command): void {
     .option('--config <file>', 'exchange config for the reference venue (JSON)')
     .option('--out <dir>', 'where failures are saved (and the regression corpus is read)', 'replays')
     .option('--json', 'print one JSON summary on stdout')
+    .option('--record <file>', 'stream every recorded event of every run to an NDJSON file')
     .option('--no-replays', 'skip replaying the saved files in --out first')
     .option('--check-determinism', 'run every sequence twice in-process and fail on any difference')
     .option(
@@ -135,6 +139,7 @@ async function runCommand(flags: RunFlags): Promise<number> {
     'campaign starts',
   );
   const factory = await tradingPack.targetFactory(spec, { bugs: flags.bug, seed, config } as never);
+  let recorder: NdjsonEventSink | undefined;
   const summary: RunSummary = {
     seed,
     runs: 0,
@@ -148,6 +153,7 @@ async function runCommand(flags: RunFlags): Promise<number> {
     failures: [],
   };
   try {
+    if (flags.record) recorder = new NdjsonEventSink(flags.record);
     if (flags.replays) await replayCorpus(flags, factory, summary, logger);
     const started = Date.now();
     const result = await runCampaign<TradingAction>({
@@ -163,6 +169,7 @@ async function runCommand(flags: RunFlags): Promise<number> {
       ...(flags.maxActions === undefined ? {} : { maxActions: flags.maxActions }),
       checkDeterminism: flags.checkDeterminism === true,
       checkEveryStep: flags.checkEveryStep === true,
+      ...(recorder ? { sink: numberedAcrossRuns(recorder) } : {}),
       now: Date.now,
     });
     summary.runs += result.runs;
@@ -191,6 +198,7 @@ async function runCommand(flags: RunFlags): Promise<number> {
       if (!outcome.passed) summary.passed = false;
     }
   } finally {
+    recorder?.close();
     await factory.dispose?.();
   }
   summary.passed = summary.passed && summary.failures.length === 0;
@@ -309,4 +317,18 @@ function printHuman(summary: RunSummary): void {
   out(
     `${summary.passed ? 'passed' : 'failed'}: ${summary.runs} runs, ${summary.actions} actions in ${summary.durationMs} ms (${rate} actions/s)${summary.interrupted ? ', interrupted by the time budget' : ''}`,
   );
+}
+
+/**
+ * Each run numbers its events from gseq 1; a campaign-long record renumbers them so gseq rises
+ * through the whole file (a drop back in `step` marks the next run).
+ */
+function numberedAcrossRuns(sink: NdjsonEventSink): (event: RecordedEvent) => void {
+  let offset = 0;
+  let last = 0;
+  return (event) => {
+    if (event.gseq <= last) offset += last;
+    last = event.gseq;
+    sink.write({ ...event, gseq: event.gseq + offset });
+  };
 }

@@ -29,6 +29,8 @@ export interface CampaignOptions<A extends ActionBase> {
   checkDeterminism?: boolean;
   /** Check the invariants after every step, not only at the end of the run (see executeEveryStep). */
   checkEveryStep?: boolean;
+  /** Receives every recorded event of every run (a CLI streams them to an NDJSON file). */
+  sink?: (event: RecordedEvent) => void;
   /** The wall clock, injected: only budgets read it, never the runs themselves. */
   now: () => number;
   onRun?: (progress: { property: string; runs: number; actions: number; failed: boolean }) => void;
@@ -160,7 +162,13 @@ export async function runCampaign<A extends ActionBase>(
       if (!invariant) throw new Error(`property ${property.name} names an unknown invariant ${name}`);
       return invariant;
     });
-    const runOptions = { clients: options.clients, projection: options.projection, invariants, settings };
+    const runOptions = {
+      clients: options.clients,
+      projection: options.projection,
+      invariants,
+      settings,
+      ...(options.sink ? { sink: options.sink } : {}),
+    };
     const execute = (list: readonly A[]): Promise<RunReport<A>> =>
       options.checkEveryStep
         ? executeEveryStep(options.factory, list, runOptions)
