@@ -54,7 +54,7 @@ async function campaign(
   const outcome = result.properties[0];
   if (outcome && !outcome.passed) {
     throw new Error(
-      `benchmark: ${property.name} did not pass (seed ${SEED}); the figures would include shrinking`,
+      `benchmark: ${property.name} did not pass (seed ${seed}); the figures would include shrinking`,
     );
   }
   return { result, wallMs };
@@ -208,6 +208,7 @@ function sampleOf(evidence: RunEvidence): SampledRun {
 
 /** Milliseconds the sequencer alone takes to record `total` events (sampled runs, repeated). */
 function sequencerMs(samples: SampledRun[], total: number): number {
+  if (total === 0 || samples.every((run) => run.events.length === 0)) return 0;
   const pass = (limit: number): number => {
     let done = 0;
     while (done < limit) {

@@ -200,10 +200,7 @@ export async function runCampaign<A extends ActionBase>(
           const again = await executeRun(options.factory, generated, runOptions);
           const difference = firstDifference(report.evidence.events, again.evidence.events);
           if (difference) {
-            verdict = {
-              status: 'fail',
-              violations: [{ invariant: 'determinism', message: difference, steps: [], events: [] }],
-            };
+            verdict = { status: 'fail', violations: [determinismViolation(difference)] };
           }
         }
         if (verdict.status === 'unknown') unknown ??= { invariant: verdict.invariant, error: verdict.error };

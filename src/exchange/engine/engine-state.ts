@@ -60,10 +60,15 @@ export interface AccountState {
   leaked: number;
   /** Client id -> order, for open and remembered finished orders: the duplicate check and lookups. */
   byClientId: Map<string, OrderState>;
-  openOrders: Set<OrderState>;
-  /** Bookkeeping for the current input: touched flag and instruments whose position changed. */
+  /** In no particular order (readers sort by number); each order knows its slot, so removal is O(1). */
+  openOrders: OrderState[];
+  /**
+   * Bookkeeping for the current input: touched flag, instruments whose position changed, and
+   * instruments whose exposure or mark changed (only their margin needs recomputing).
+   */
   touched: boolean;
   positionChanged: boolean[];
+  marginStale: boolean[];
 }
 
 export interface OrderState {
@@ -82,6 +87,8 @@ export interface OrderState {
   filled: number;
   status: OrderStatus;
   priority: number;
+  /** Index in the account's openOrders while open, else -1. */
+  openSlot: number;
   level: PriceLevel | null;
   prev: OrderState | null;
   next: OrderState | null;

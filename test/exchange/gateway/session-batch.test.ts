@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ExchangeHost } from '../../../src/exchange/gateway/exchange-host.ts';
 import { parseFrame } from '../../../src/exchange/gateway/parse-frame.ts';
-import { BTC, makeHost, type Msg, placeFrame } from './host-harness.ts';
+import { BTC, type Msg, makeHost, placeFrame } from './host-harness.ts';
 
 /** What one connection was handed: a frame is a message, or (batched) an array of them. */
 type Frame = Msg | Msg[];
@@ -99,7 +99,11 @@ describe('Session batched delivery', () => {
 
     const cancelled = maker.send({ type: 'cancel', clientOrderId: 'm-1' });
     expect(cancelled).toHaveLength(1);
-    expect(kinds(cancelled[0])).toEqual(['account:maker order_cancelled', 'account:maker balance', 'response']);
+    expect(kinds(cancelled[0])).toEqual([
+      'account:maker order_cancelled',
+      'account:maker balance',
+      'response',
+    ]);
   });
 
   it('batches hold exactly what an unbatched session gets, in the same order', () => {

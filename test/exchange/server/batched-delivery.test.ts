@@ -50,7 +50,9 @@ describe('exchange server, batched delivery', () => {
     const { url } = await start();
     const maker = await connect(url);
     const login = await batchRequest(maker, { id: 1, type: 'login', key: 'maker-key', batch: true });
-    expect(maker.messages[login]).toMatchObject([{ id: 1, ok: true, result: { account: 'maker', batch: true } }]);
+    expect(maker.messages[login]).toMatchObject([
+      { id: 1, ok: true, result: { account: 'maker', batch: true } },
+    ]);
 
     const placed = await batchRequest(maker, { id: 2, ...place('sell', 20000, 0.01, 'm-1') });
     expect(placed).toBe(login + 1);
