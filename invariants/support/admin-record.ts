@@ -6,6 +6,17 @@ import { ADMIN_CLIENT, isSessionStream, type TradingRecord } from './events.ts';
  * keeps the engine's order within one input and puts a re-sent event back in its own input.
  */
 export function adminRecord(events: readonly TradingRecord[]): TradingRecord[] {
+  // Eighteen invariants ask for the same record of the same run: build it once per events array.
+  const cached = events ? adminRecords.get(events) : undefined;
+  if (cached) return cached.slice();
+  const built = buildAdminRecord(events);
+  if (events) adminRecords.set(events, built);
+  return built.slice();
+}
+
+const adminRecords = new WeakMap<readonly TradingRecord[], TradingRecord[]>();
+
+function buildAdminRecord(events: readonly TradingRecord[]): TradingRecord[] {
   const own = (events ?? []).filter(
     (rec) =>
       rec?.client === ADMIN_CLIENT &&

@@ -50,6 +50,18 @@ export function isSessionStream(stream: string): boolean {
 
 /** Events one client received, in arrival (gseq) order. */
 export function eventsByClient(events: readonly TradingRecord[]): Map<string, TradingRecord[]> {
+  // Built once per run's events and shared; callers get their own arrays to do as they like with.
+  let byClient = events ? clientRecords.get(events) : undefined;
+  if (!byClient) {
+    byClient = buildEventsByClient(events);
+    if (events) clientRecords.set(events, byClient);
+  }
+  return new Map([...byClient].map(([client, list]) => [client, list.slice()]));
+}
+
+const clientRecords = new WeakMap<readonly TradingRecord[], Map<string, TradingRecord[]>>();
+
+function buildEventsByClient(events: readonly TradingRecord[]): Map<string, TradingRecord[]> {
   const out = new Map<string, TradingRecord[]>();
   const usable = (events ?? []).filter(
     (rec) => typeof rec?.stream === 'string' && typeof rec.event === 'object' && rec.event !== null,
