@@ -105,8 +105,9 @@ const knownTypes = new Set<string>(REQUEST_TYPES);
  * so a frame cannot smuggle in anything else (an `account`, say).
  */
 export function parseFrame(text: string, maxBytes: number): ParsedFrame {
-  // A UTF-8 byte count is never below the UTF-16 length, so long strings are refused unmeasured.
-  if (text.length > maxBytes || Buffer.byteLength(text, 'utf8') > maxBytes) {
+  // A UTF-8 byte count is never below the UTF-16 length, so long strings are refused unmeasured,
+  // and never above three times it, so short ones (nearly every frame) pass unmeasured.
+  if (text.length > maxBytes || (text.length * 3 > maxBytes && Buffer.byteLength(text, 'utf8') > maxBytes)) {
     return fail('frame_too_large', `frame is larger than ${maxBytes} bytes`);
   }
   let value: unknown;

@@ -4,6 +4,7 @@ import { ShakedownError } from '../../core/shakedown-error.ts';
 import type { BugName } from '../bugs/planted-bugs.ts';
 import type { ExchangeConfig } from '../config/exchange-config.ts';
 import type { ExchangeHost } from '../gateway/exchange-host.ts';
+import type { MessageBatch, ServerMessage } from '../gateway/protocol-messages.ts';
 import type { JournalFsync } from '../journal/file-journal.ts';
 import { openExchangeHost } from './open-exchange-host.ts';
 
@@ -124,7 +125,7 @@ export async function startExchangeServer(options: ExchangeServerOptions): Promi
   };
 
   /** Sends one frame: a message, or for a batched session a batch of them. */
-  const send = (socket: WebSocket, frame: object): void => {
+  const send = (socket: WebSocket, frame: ServerMessage | MessageBatch): void => {
     if (socket.readyState !== socket.OPEN) return;
     cork(socket);
     if (socket.bufferedAmount > maxBuffered) {
@@ -155,7 +156,7 @@ export async function startExchangeServer(options: ExchangeServerOptions): Promi
         else session.receive(frameText(data));
       } catch (error) {
         logger.error({ err: error, peer }, 'internal error handling a frame');
-        const internal = {
+        const internal: ServerMessage = {
           type: 'error',
           error: { code: 'internal', message: 'internal error handling this frame' },
         };
