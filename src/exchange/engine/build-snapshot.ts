@@ -24,11 +24,15 @@ export function buildOrderSnapshot(order: OrderState): OrderSnapshot {
   };
 }
 
+/** Best first; the ladder keeps the best last and may hold emptied levels. */
 function levels(side: BookSide, inst: InstrumentState): [number, number, number][] {
-  return side.prices.map((price) => {
-    const level = side.levels.get(price)!;
-    return [fromAtoms(price, inst.priceScale), fromAtoms(level.total, inst.qtyScale), level.count];
-  });
+  const out: [number, number, number][] = [];
+  for (let i = side.ladder.length - 1; i >= 0; i--) {
+    const level = side.ladder[i];
+    if (level.count === 0) continue;
+    out.push([fromAtoms(level.price, inst.priceScale), fromAtoms(level.total, inst.qtyScale), level.count]);
+  }
+  return out;
 }
 
 export function buildBookSnapshot(inst: InstrumentState): BookSnapshot {

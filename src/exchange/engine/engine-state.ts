@@ -1,4 +1,5 @@
 import type { AccountConfig, InstrumentConfig } from '../config/exchange-config.ts';
+import type { ClientIdMap } from './client-id-map.ts';
 import type { OrderStatus } from './exchange-event.ts';
 import type { OrderType, SelfTradePrevention, TimeInForce } from './exchange-input.ts';
 import type { BookSide, PriceLevel } from './order-book.ts';
@@ -59,7 +60,7 @@ export interface AccountState {
   /** Reserve kept by the reserve_leak_on_cancel bug after its orders are gone. */
   leaked: number;
   /** Client id -> order, for open and remembered finished orders: the duplicate check and lookups. */
-  byClientId: Map<string, OrderState>;
+  byClientId: ClientIdMap<OrderState>;
   /** In no particular order (readers sort by number); each order knows its slot, so removal is O(1). */
   openOrders: OrderState[];
   /**
@@ -75,6 +76,8 @@ export interface OrderState {
   num: number;
   id: string;
   clientOrderId: string;
+  /** clientIdHash(clientOrderId), kept so that forgetting the order need not read the id again. */
+  clientIdHash: number;
   account: AccountState;
   instrument: InstrumentState;
   isBuy: boolean;

@@ -2,6 +2,7 @@ import { BUG_NAMES, type BugName } from '../bugs/planted-bugs.ts';
 import { decimalsOf } from '../config/decimals-of.ts';
 import type { ExchangeConfig } from '../config/exchange-config.ts';
 import { buildAccountSnapshot, buildBookSnapshot, buildOrderSnapshot } from './build-snapshot.ts';
+import { ClientIdMap, clientIdHash } from './client-id-map.ts';
 import { fromAtoms, pow10, readNumeric, toAtoms } from './decimal-codec.ts';
 import type { AccountState, InstrumentState, OrderState } from './engine-state.ts';
 import {
@@ -13,6 +14,7 @@ import {
   type ExchangeEvent,
   type ExpireReason,
   marketStream,
+  type OrderRejectedEvent,
   type OrderStatus,
 } from './exchange-event.ts';
 import type {
@@ -35,8 +37,10 @@ import type {
   InstrumentSnapshot,
   OrderSnapshot,
 } from './exchange-snapshot.ts';
+import { clearList, dropFront } from './lists.ts';
 import { marginFor, worstExposure } from './margin.ts';
 import { BookSide } from './order-book.ts';
+import { OrderIndex } from './order-index.ts';
 import type { RejectReason } from './reject-reason.ts';
 import { priceBand, validatePrice, validateQty } from './validate-amounts.ts';
 
@@ -46,6 +50,7 @@ export interface EngineOptions {
 }
 
 const MAX_CLIENT_ORDER_ID = 64;
+const MAX_SPARE_ORDERS = 1024;
 
 /**
  * The reference exchange's matching engine: pure, synchronous and deterministic. The same
@@ -66,11 +71,19 @@ export class Engine {
   private readonly instrumentsBySymbol = new Map<string, InstrumentState>();
   private readonly accounts: AccountState[] = [];
   private readonly accountsById = new Map<string, AccountState>();
-  /** Open and retained finished orders by number (integer keys hash fast). */
-  private readonly orders = new Map<number, OrderState>();
+  /** Open and retained finished orders by number. */
+  private readonly orders = new OrderIndex<OrderState>();
   private readonly cashScale: number;
-  private finished: number[] = [];
+  /** Finished orders, oldest first from finishedHead: the next to forget. */
+  private readonly finished: OrderState[] = [];
   private finishedHead = 0;
+  /**
+   * Records of forgotten orders, reused for new ones: a record outlives a few young-generation
+   * collections before it is forgotten, and copying it through them costs more than reusing
+   * it. Nothing refers to a forgotten order any more (see forget), and records are taken only
+   * when an order is placed, never while an input is still using one it just forgot.
+   */
+  private readonly spareOrders: OrderState[] = [];
   private txnCounter = 0;
   private orderCounter = 0;
   private tradeCounter = 0;
@@ -78,7 +91,8 @@ export class Engine {
   private time = 0;
 
   // Scratch for the input being applied.
-  private out: EventEnvelope[] = [];
+  /** Events of the input being applied; the caller gets an exactly sized copy. */
+  private readonly out: EventEnvelope[] = [];
   private touchedAccounts: AccountState[] = [];
   private touchedInstruments: InstrumentState[] = [];
 
@@ -151,10 +165,11 @@ export class Engine {
         requirementTotal: 0,
         positionMarginTotal: 0,
         leaked: 0,
-        byClientId: new Map(),
-        openOrders: new Set(),
+        byClientId: new ClientIdMap(),
+        openOrders: [],
         touched: false,
         positionChanged: new Array(n).fill(false),
+        marginStale: new Array(n).fill(false),
       };
       this.accounts.push(acct);
       this.accountsById.set(cfg.id, acct);
@@ -172,7 +187,7 @@ export class Engine {
   /** Applies one input. Deterministic; an input that changes nothing returns txn 0 and no events. */
   apply(input: ExchangeInput, time: number): EngineOutput {
     this.time = time;
-    this.out = [];
+    clearList(this.out);
     let response: EngineResponse;
     switch (input?.op) {
       case 'place':
@@ -201,8 +216,8 @@ export class Engine {
         response = { ok: false, reason: 'invalid_request', detail: 'unknown op' };
     }
     this.flush();
-    const events = this.out;
-    this.out = [];
+    const events = this.out.slice();
+    clearList(this.out);
     if (events.length === 0) return { txn: 0, response, events };
     this.txnCounter++;
     return { txn: this.txnCounter, response, events };
@@ -212,9 +227,9 @@ export class Engine {
   orderStatus(account: string, ref: OrderRef): EngineResponse {
     const acct = this.accountsById.get(account);
     if (!acct) return { ok: false, reason: 'invalid_request', detail: 'unknown account' };
-    const found = this.findOrder(acct, ref);
-    if (!found.ok) return found;
-    return { ok: true, result: { kind: 'order', order: this.orderResult(found.order) } };
+    const order = this.findOrder(acct, ref);
+    if (typeof order === 'string') return { ok: false, reason: order };
+    return { ok: true, result: { kind: 'order', order: this.orderResult(order) } };
   }
 
   lastSeq(stream: string): number {
@@ -258,7 +273,10 @@ export class Engine {
   openOrders(account: string): OrderSnapshot[] {
     const acct = this.accountsById.get(account);
     if (!acct) return [];
-    return [...acct.openOrders].sort((a, b) => a.num - b.num).map(buildOrderSnapshot);
+    return acct.openOrders
+      .slice()
+      .sort((a, b) => a.num - b.num)
+      .map(buildOrderSnapshot);
   }
 
   book(symbol: string): BookSnapshot | undefined {
@@ -289,7 +307,8 @@ export class Engine {
     if (!inst) return this.rejectPlace(acct, input, 'unknown_symbol');
     if (!this.mayTrade(acct, inst)) return this.rejectPlace(acct, input, 'forbidden_symbol');
     if (inst.halted) return this.rejectPlace(acct, input, 'halted');
-    if (acct.byClientId.has(cid) && !this.bug.duplicate_client_order_id) {
+    const cidHash = clientIdHash(cid);
+    if (acct.byClientId.has(cid, cidHash) && !this.bug.duplicate_client_order_id) {
       return this.rejectPlace(acct, input, 'duplicate_client_order_id');
     }
     if (input.side !== 'buy' && input.side !== 'sell')
@@ -327,28 +346,30 @@ export class Engine {
     if (risk) return this.rejectPlace(acct, input, risk);
 
     const num = ++this.orderCounter;
-    const order: OrderState = {
-      num,
-      id: `O${num}`,
-      clientOrderId: cid,
-      account: acct,
-      instrument: inst,
-      isBuy,
-      type: input.type,
-      tif,
-      stp,
-      price,
-      qty,
-      filled: 0,
-      status: 'open',
-      priority: 0,
-      level: null,
-      prev: null,
-      next: null,
-    };
-    acct.byClientId.set(cid, order);
-    acct.openOrders.add(order);
-    this.orders.set(num, order);
+    // Every field is set, as the record may be a spare one.
+    const order = this.spareOrders.pop() ?? blankOrder(acct, inst);
+    order.num = num;
+    order.id = `O${num}`;
+    order.clientOrderId = cid;
+    order.clientIdHash = cidHash;
+    order.account = acct;
+    order.instrument = inst;
+    order.isBuy = isBuy;
+    order.type = input.type;
+    order.tif = tif;
+    order.stp = stp;
+    order.price = price;
+    order.qty = qty;
+    order.filled = 0;
+    order.status = 'open';
+    order.priority = 0;
+    order.openSlot = acct.openOrders.length;
+    order.level = null;
+    order.prev = null;
+    order.next = null;
+    acct.byClientId.set(cid, order, cidHash);
+    acct.openOrders.push(order);
+    this.orders.add(num, order);
     this.addOpen(order, order.qty);
     this.touchAccount(acct);
     this.emitAccount(acct, {
@@ -437,9 +458,10 @@ export class Engine {
     const book = taker.isBuy ? inst.asks : inst.bids;
     const limit = taker.type === 'limit' ? taker.price : taker.isBuy ? inst.bandHigh : inst.bandLow;
     let total = 0;
-    for (let i = 0; ; i++) {
-      const level = book.levelAt(i);
-      if (!level || (taker.isBuy ? level.price > limit : level.price < limit)) return total;
+    for (let i = book.ladder.length - 1; i >= 0; i--) {
+      const level = book.ladder[i];
+      if (level.count === 0) continue;
+      if (taker.isBuy ? level.price > limit : level.price < limit) return total;
       for (let maker = level.head; maker; maker = maker.next) {
         if (maker.account === taker.account) {
           if (taker.stp !== 'cancel_oldest') return total;
@@ -449,6 +471,7 @@ export class Engine {
         if (total >= taker.qty) return total;
       }
     }
+    return total;
   }
 
   private execute(taker: OrderState, maker: OrderState, price: number): void {
@@ -546,6 +569,7 @@ export class Engine {
     }
     acct.position[i] = next;
     acct.positionChanged[i] = true;
+    acct.marginStale[i] = true;
   }
 
   // ---------------------------------------------------------------- cancel / replace
@@ -553,9 +577,8 @@ export class Engine {
   private cancel(input: CancelInput): EngineResponse {
     const acct = this.accountsById.get(input.account);
     if (!acct) return { ok: false, reason: 'invalid_request', detail: 'unknown account' };
-    const found = this.findOrder(acct, input);
-    if (!found.ok) return this.rejectOrderRequest(acct, 'cancel', input, found.reason);
-    const order = found.order;
+    const order = this.findOrder(acct, input);
+    if (typeof order === 'string') return this.rejectOrderRequest(acct, 'cancel', input, order);
     if (!isOpen(order.status)) return this.rejectOrderRequest(acct, 'cancel', input, 'order_not_open');
     this.cancelOrder(order, 'user');
     return { ok: true, result: { kind: 'order', order: this.orderResult(order) } };
@@ -567,7 +590,7 @@ export class Engine {
     if (input.symbol !== undefined && !this.instrumentsBySymbol.has(input.symbol)) {
       return { ok: false, reason: 'unknown_symbol' };
     }
-    const targets = [...acct.openOrders]
+    const targets = acct.openOrders
       .filter((o) => input.symbol === undefined || o.instrument.symbol === input.symbol)
       .sort((a, b) => a.num - b.num);
     for (const order of targets) this.cancelOrder(order, 'cancel_all');
@@ -577,9 +600,8 @@ export class Engine {
   private replace(input: ReplaceInput): EngineResponse {
     const acct = this.accountsById.get(input.account);
     if (!acct) return { ok: false, reason: 'invalid_request', detail: 'unknown account' };
-    const found = this.findOrder(acct, input);
-    if (!found.ok) return this.rejectOrderRequest(acct, 'replace', input, found.reason);
-    const order = found.order;
+    const order = this.findOrder(acct, input);
+    if (typeof order === 'string') return this.rejectOrderRequest(acct, 'replace', input, order);
     if (!isOpen(order.status)) return this.rejectOrderRequest(acct, 'replace', input, 'order_not_open');
     const inst = order.instrument;
     if (inst.halted) return this.rejectReplace(order, input, 'halted');
@@ -717,13 +739,10 @@ export class Engine {
     reason: RejectReason,
     detail?: string,
   ): EngineResponse {
-    this.emitAccount(acct, {
-      type: 'order_rejected',
-      request: 'place',
-      reason,
-      ...(typeof input.clientOrderId === 'string' ? { clientOrderId: input.clientOrderId } : {}),
-      ...(typeof input.symbol === 'string' ? { symbol: input.symbol } : {}),
-    });
+    const event: OrderRejectedEvent = { type: 'order_rejected', request: 'place', reason };
+    if (typeof input.clientOrderId === 'string') event.clientOrderId = input.clientOrderId;
+    if (typeof input.symbol === 'string') event.symbol = input.symbol;
+    this.emitAccount(acct, event);
     return detail ? { ok: false, reason, detail } : { ok: false, reason };
   }
 
@@ -733,33 +752,23 @@ export class Engine {
     ref: OrderRef,
     reason: RejectReason,
   ): EngineResponse {
-    this.emitAccount(acct, {
-      type: 'order_rejected',
-      request,
-      reason,
-      ...(typeof ref.orderId === 'string' ? { orderId: ref.orderId } : {}),
-      ...(typeof ref.clientOrderId === 'string' ? { clientOrderId: ref.clientOrderId } : {}),
-    });
+    const event: OrderRejectedEvent = { type: 'order_rejected', request, reason };
+    if (typeof ref.orderId === 'string') event.orderId = ref.orderId;
+    if (typeof ref.clientOrderId === 'string') event.clientOrderId = ref.clientOrderId;
+    this.emitAccount(acct, event);
     return { ok: false, reason };
   }
 
-  private findOrder(
-    acct: AccountState,
-    ref: OrderRef,
-  ): { ok: true; order: OrderState } | { ok: false; reason: RejectReason } {
+  /** The order a reference names, or why there is none (a string: no allocation per lookup). */
+  private findOrder(acct: AccountState, ref: OrderRef): OrderState | RejectReason {
     if (typeof ref.orderId === 'string') {
-      // Only the exact spelling the engine issued names an order ('O02' does not name O2).
-      const num = Number(ref.orderId.slice(1));
-      const order = `O${num}` === ref.orderId ? this.orders.get(num) : undefined;
-      if (!order) return { ok: false, reason: 'unknown_order' };
-      if (order.account !== acct) return { ok: false, reason: 'not_order_owner' };
-      return { ok: true, order };
+      const order = this.orders.get(orderNumber(ref.orderId));
+      if (!order) return 'unknown_order';
+      return order.account === acct ? order : 'not_order_owner';
     }
-    if (typeof ref.clientOrderId === 'string') {
-      const order = acct.byClientId.get(ref.clientOrderId);
-      return order ? { ok: true, order } : { ok: false, reason: 'unknown_order' };
-    }
-    return { ok: false, reason: 'invalid_request' };
+    if (typeof ref.clientOrderId === 'string')
+      return acct.byClientId.get(ref.clientOrderId) ?? 'unknown_order';
+    return 'invalid_request';
   }
 
   // ---------------------------------------------------------------- admin
@@ -779,9 +788,9 @@ export class Engine {
     // The market_walks_band bug leaves them there for market orders to sweep.
     const outside: OrderState[] = [];
     for (const side of this.bug.market_walks_band ? [] : [inst.bids, inst.asks]) {
-      for (const price of side.prices) {
-        if (price >= inst.bandLow && price <= inst.bandHigh) continue;
-        for (let o = side.levels.get(price)?.head ?? null; o; o = o.next) outside.push(o);
+      for (const level of side.ladder) {
+        if (level.price >= inst.bandLow && level.price <= inst.bandHigh) continue;
+        for (let o = level.head; o; o = o.next) outside.push(o);
       }
     }
     outside.sort((a, b) => a.num - b.num);
@@ -790,6 +799,7 @@ export class Engine {
       const i = inst.index;
       if (acct.position[i] !== 0 || acct.openBuy[i] !== 0 || acct.openSell[i] !== 0) {
         this.touchAccount(acct);
+        acct.marginStale[i] = true;
         if (acct.position[i] !== 0) acct.positionChanged[i] = true;
       }
     }
@@ -817,7 +827,7 @@ export class Engine {
   /** Back to the configured start. Ids, priorities and stream numbering carry on. */
   private reset(): EngineResponse {
     this.orders.clear();
-    this.finished = [];
+    this.finished.length = 0;
     this.finishedHead = 0;
     for (const inst of this.instruments) {
       inst.bids.clear();
@@ -843,12 +853,14 @@ export class Engine {
         acct.requirement[i] = 0;
         acct.positionMargin[i] = 0;
         acct.positionChanged[i] = false;
+        acct.marginStale[i] = false;
       }
       acct.requirementTotal = 0;
       acct.positionMarginTotal = 0;
       acct.leaked = 0;
       acct.byClientId.clear();
-      acct.openOrders.clear();
+      for (const order of acct.openOrders) order.openSlot = -1;
+      acct.openOrders.length = 0;
       this.emitAccount(acct, { type: 'reset' });
       this.touchAccount(acct);
     }
@@ -919,8 +931,10 @@ export class Engine {
 
   private addOpen(order: OrderState, qty: number): void {
     const i = order.instrument.index;
-    if (order.isBuy) order.account.openBuy[i] += qty;
-    else order.account.openSell[i] += qty;
+    const acct = order.account;
+    if (order.isBuy) acct.openBuy[i] += qty;
+    else acct.openSell[i] += qty;
+    acct.marginStale[i] = true;
   }
 
   private wouldCross(inst: InstrumentState, isBuy: boolean, price: number): boolean {
@@ -930,22 +944,41 @@ export class Engine {
 
   private finish(order: OrderState, status: OrderStatus): void {
     order.status = status;
-    order.account.openOrders.delete(order);
-    this.finished.push(order.num);
+    this.removeOpen(order);
+    this.finished.push(order);
     // Finished orders (and their client ids) are remembered up to a bound, oldest forgotten
     // first, so memory stays flat however long the venue runs.
     while (this.finished.length - this.finishedHead > this.config.retainFinishedOrders) {
-      const old = this.orders.get(this.finished[this.finishedHead++]);
-      if (old) {
-        this.orders.delete(old.num);
-        if (old.account.byClientId.get(old.clientOrderId) === old)
-          old.account.byClientId.delete(old.clientOrderId);
-      }
+      this.forget(this.finished[this.finishedHead++]);
     }
     if (this.finishedHead > 4096 && this.finishedHead * 2 > this.finished.length) {
-      this.finished = this.finished.slice(this.finishedHead);
+      dropFront(this.finished, this.finishedHead);
       this.finishedHead = 0;
     }
+  }
+
+  private removeOpen(order: OrderState): void {
+    const slot = order.openSlot;
+    if (slot < 0) return;
+    const open = order.account.openOrders;
+    const last = open.pop()!;
+    if (last !== order) {
+      open[slot] = last;
+      last.openSlot = slot;
+    }
+    order.openSlot = -1;
+  }
+
+  private forget(old: OrderState): void {
+    if (this.orders.get(old.num) !== old) return;
+    this.orders.delete(old.num);
+    const byClientId = old.account.byClientId;
+    const cid = old.clientOrderId;
+    // Only the duplicate_client_order_id bug lets a later order take the client id over.
+    if (!this.bug.duplicate_client_order_id || byClientId.get(cid, old.clientIdHash) === old) {
+      byClientId.delete(cid, old.clientIdHash);
+    }
+    if (this.spareOrders.length < MAX_SPARE_ORDERS) this.spareOrders.push(old);
   }
 
   private touchAccount(acct: AccountState): void {
@@ -970,7 +1003,7 @@ export class Engine {
       for (const key of inst.touchedLevels) {
         const isBuy = key % 2 === 1;
         const price = isBuy ? (key - 1) / 2 : key / 2;
-        const level = (isBuy ? inst.bids : inst.asks).levels.get(price);
+        const level = (isBuy ? inst.bids : inst.asks).levelAt(price);
         this.emitBook(inst, {
           type: 'book_delta',
           symbol: inst.symbol,
@@ -979,12 +1012,15 @@ export class Engine {
           qty: level ? fromAtoms(level.total, inst.qtyScale) : 0,
         });
       }
-      inst.touchedLevels.length = 0;
+      clearList(inst.touchedLevels);
     }
-    this.touchedInstruments.length = 0;
+    clearList(this.touchedInstruments);
     for (const acct of this.touchedAccounts) {
       for (const inst of this.instruments) {
-        this.refreshMargin(acct, inst);
+        if (acct.marginStale[inst.index]) {
+          acct.marginStale[inst.index] = false;
+          this.refreshMargin(acct, inst);
+        }
         if (acct.positionChanged[inst.index]) {
           acct.positionChanged[inst.index] = false;
           this.emitAccount(acct, {
@@ -999,7 +1035,7 @@ export class Engine {
       acct.touched = false;
       this.emitAccount(acct, this.balanceOf(acct));
     }
-    this.touchedAccounts.length = 0;
+    clearList(this.touchedAccounts);
   }
 
   private unrealized(acct: AccountState, inst: InstrumentState): number {
@@ -1090,6 +1126,48 @@ export class Engine {
       event,
     });
   }
+}
+
+/** A record with every field of an order, for place() to fill in. */
+function blankOrder(account: AccountState, instrument: InstrumentState): OrderState {
+  return {
+    num: 0,
+    id: '',
+    clientOrderId: '',
+    clientIdHash: 0,
+    account,
+    instrument,
+    isBuy: false,
+    type: 'limit',
+    tif: 'gtc',
+    stp: 'cancel_newest',
+    price: 0,
+    qty: 0,
+    filled: 0,
+    status: 'open',
+    priority: 0,
+    openSlot: -1,
+    level: null,
+    prev: null,
+    next: null,
+  };
+}
+
+/**
+ * The number an order id names, or -1. Only the exact spelling the engine issues names an
+ * order ('O02' does not name O2): 'O' and digits without a leading zero. Up to 15 digits, so
+ * the number is exact; no order number gets longer.
+ */
+function orderNumber(id: string): number {
+  const n = id.length;
+  if (n < 2 || n > 16 || id[0] !== 'O' || id[1] === '0') return -1;
+  let num = 0;
+  for (let i = 1; i < n; i++) {
+    const digit = id.charCodeAt(i) - 48;
+    if (digit < 0 || digit > 9) return -1;
+    num = num * 10 + digit;
+  }
+  return num;
 }
 
 function isOpen(status: OrderStatus): boolean {
