@@ -37,7 +37,6 @@ import type {
   InstrumentSnapshot,
   OrderSnapshot,
 } from './exchange-snapshot.ts';
-import { clearList, dropFront } from './lists.ts';
 import { marginFor, worstExposure } from './margin.ts';
 import { BookSide } from './order-book.ts';
 import { OrderIndex } from './order-index.ts';
@@ -952,7 +951,8 @@ export class Engine {
       this.forget(this.finished[this.finishedHead++]);
     }
     if (this.finishedHead > 4096 && this.finishedHead * 2 > this.finished.length) {
-      dropFront(this.finished, this.finishedHead);
+      // In place: a slice() copy of what is kept would have to survive a young-generation GC.
+      this.finished.splice(0, this.finishedHead);
       this.finishedHead = 0;
     }
   }
@@ -1151,6 +1151,11 @@ function blankOrder(account: AccountState, instrument: InstrumentState): OrderSt
     prev: null,
     next: null,
   };
+}
+
+/** Empties a scratch list but keeps its capacity (setting length to 0 frees the backing store). */
+function clearList(list: unknown[]): void {
+  while (list.length > 0) list.pop();
 }
 
 /**

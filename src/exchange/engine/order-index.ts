@@ -1,5 +1,3 @@
-import { dropFront } from './lists.ts';
-
 /**
  * Values by order number. Numbers are issued in sequence and most orders are forgotten soon
  * after they finish, so recent numbers live in an array window (an index costs less than a
@@ -47,7 +45,7 @@ export class OrderIndex<T> {
     // A long-resting order at the front would pin an ever longer, ever emptier window.
     if (slots.length - this.head > 2 * this.live + 4096) this.moveOldHalf();
     if (this.head > 4096 && this.head * 2 > slots.length) {
-      dropFront(slots, this.head);
+      slots.splice(0, this.head);
       this.base += this.head;
       this.head = 0;
     }
