@@ -90,8 +90,8 @@ export class Engine {
   private time = 0;
 
   // Scratch for the input being applied.
-  /** Events of the input being applied; the caller gets an exactly sized copy. */
-  private readonly out: EventEnvelope[] = [];
+  /** Events of the input being applied: a new array each time, as the caller keeps it. */
+  private out: EventEnvelope[] = [];
   private touchedAccounts: AccountState[] = [];
   private touchedInstruments: InstrumentState[] = [];
 
@@ -186,7 +186,7 @@ export class Engine {
   /** Applies one input. Deterministic; an input that changes nothing returns txn 0 and no events. */
   apply(input: ExchangeInput, time: number): EngineOutput {
     this.time = time;
-    clearList(this.out);
+    this.out = [];
     let response: EngineResponse;
     switch (input?.op) {
       case 'place':
@@ -215,8 +215,7 @@ export class Engine {
         response = { ok: false, reason: 'invalid_request', detail: 'unknown op' };
     }
     this.flush();
-    const events = this.out.slice();
-    clearList(this.out);
+    const events = this.out;
     if (events.length === 0) return { txn: 0, response, events };
     this.txnCounter++;
     return { txn: this.txnCounter, response, events };
