@@ -38,6 +38,7 @@ import type {
   OrderSnapshot,
 } from './exchange-snapshot.ts';
 import { marginFor, worstExposure } from './margin.ts';
+import { NumberedIds } from './numbered-ids.ts';
 import { BookSide } from './order-book.ts';
 import { OrderIndex } from './order-index.ts';
 import type { RejectReason } from './reject-reason.ts';
@@ -86,6 +87,8 @@ export class Engine {
   private txnCounter = 0;
   private orderCounter = 0;
   private tradeCounter = 0;
+  private readonly orderIds = new NumberedIds('O');
+  private readonly tradeIds = new NumberedIds('T');
   private priorityCounter = 0;
   private time = 0;
 
@@ -347,7 +350,7 @@ export class Engine {
     // Every field is set, as the record may be a spare one.
     const order = this.spareOrders.pop() ?? blankOrder(acct, inst);
     order.num = num;
-    order.id = `O${num}`;
+    order.id = this.orderIds.idOf(num);
     order.clientOrderId = cid;
     order.clientIdHash = cidHash;
     order.account = acct;
@@ -477,7 +480,7 @@ export class Engine {
     const takerLeft = this.remaining(taker);
     const makerLeft = this.remaining(maker);
     const qty = this.bug.overfill ? takerLeft : Math.min(takerLeft, makerLeft);
-    const tradeId = `T${++this.tradeCounter}`;
+    const tradeId = this.tradeIds.idOf(++this.tradeCounter);
     this.addFilled(maker, qty);
     this.addFilled(taker, qty);
     if (maker.level) maker.level.total -= qty;

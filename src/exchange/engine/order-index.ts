@@ -20,13 +20,14 @@ export class OrderIndex<T> {
     return k >= this.head ? this.slots[k] : this.old.get(num);
   }
 
-  /** `num` must be above every number added since the last clear, and is the next one unless the window is empty. */
+  /** `num` must be above every number added since the last clear (usually the next one). */
   add(num: number, value: T): void {
     if (this.head === this.slots.length) {
       this.slots.length = 0;
       this.head = 0;
       this.base = num;
     }
+    while (this.base + this.slots.length < num) this.slots.push(undefined);
     this.slots.push(value);
     this.live++;
   }
