@@ -1,5 +1,6 @@
 import type { Observable, SchedulerLike } from 'rxjs';
-import type { Client } from './client.ts';
+import type { Fault, FaultKind } from '../faults/fault.ts';
+import type { Client, Reply } from './client.ts';
 
 /**
  * The system under test, as the core sees it. A target owns its scheduler: in-process targets
@@ -17,6 +18,13 @@ export interface Target<A, E = unknown, R = unknown, S = unknown> {
   snapshot(): Observable<S>;
   /** Extra evidence the target can give (for example a state rebuilt from its journal). */
   extraEvidence?(): Observable<Record<string, unknown>>;
+  /**
+   * Applies one fault (core/faults) at this instant: arms it on the client's link, cuts the
+   * connection, kills the process... Emits one Reply: `ok` once done or armed; `fail` with
+   * SHK_FAULT_UNSUPPORTED when this target cannot, or SHK_FAULT_NO_PROCESS when a process
+   * fault found nothing to act on. What really fired goes to the `faults` extra evidence.
+   */
+  inject?(fault: Fault, client: string, step: number): Observable<Reply>;
   /** Releases everything: clients, sockets, processes the target started. */
   stop(): Observable<void>;
 }
@@ -25,6 +33,8 @@ export interface Target<A, E = unknown, R = unknown, S = unknown> {
 export interface TargetFactory<A, E = unknown, R = unknown, S = unknown> {
   readonly name: string;
   create(): Promise<Target<A, E, R, S>>;
+  /** The fault kinds its targets can inject; none when absent. */
+  readonly faultKinds?: readonly FaultKind[];
   /** Called once after the campaign; a factory that started a server stops it here. */
   dispose?(): Promise<void>;
 }

@@ -8,11 +8,32 @@ import type { ResyncSnapshot } from '../../exchange/gateway/session.ts';
  */
 export type SessionEvent =
   | { type: 'session_connected'; account: string | null }
-  | { type: 'session_disconnected' }
+  /** `reason` says who cut it: `requested` (a reconnect action), or what the client saw. */
+  | { type: 'session_disconnected'; reason?: string }
   /** After a resync: the snapshot and the last seq of each stream the client continues from. */
   | { type: 'session_resynced'; snapshot: ResyncSnapshot; seqs: Record<string, number> }
   /** After a resume: the streams and the seqs the client asked to continue from. */
-  | { type: 'session_resumed'; from: Record<string, number> };
+  | { type: 'session_resumed'; from: Record<string, number> }
+  /** The client will dial again after `backoffMs` (attempt 1 is the first after a cut). */
+  | { type: 'session_reconnect_attempt'; attempt: number; backoffMs: number }
+  /**
+   * The client sends the request of `step` again after `afterMs`: `reason` is `rate_limited`
+   * (after a 429, `retryAfterMs` is what the venue asked for), `unavailable` (a 5xx) or
+   * `no_reply` (a timeout or a lost connection). A place is retried with its clientOrderId.
+   */
+  | {
+      type: 'session_retry';
+      step: number;
+      attempt: number;
+      reason: 'rate_limited' | 'unavailable' | 'no_reply';
+      afterMs: number;
+      retryAfterMs?: number;
+      clientOrderId?: string;
+    }
+  /** A stream skipped seqs (a frame was lost): the client resyncs. */
+  | { type: 'session_gap'; stream: string; expected: number; got: number }
+  /** A frame from the venue that the client could not read; it is dropped. */
+  | { type: 'session_bad_frame'; reason: string };
 
 export type TradingClientEvent = ExchangeEvent | SessionEvent;
 
