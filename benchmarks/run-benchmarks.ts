@@ -1,6 +1,7 @@
 import os from 'node:os';
 import { formatTable } from './bench-table.ts';
 import { runCampaignBenchmark } from './campaign-throughput.ts';
+import { runChaosProxyBenchmark } from './chaos-proxy-roundtrip.ts';
 import { runEngineBenchmark } from './engine-throughput.ts';
 import { runEventsOnlyBenchmark } from './events-only-replay.ts';
 import { runWsBenchmark } from './ws-roundtrip.ts';
@@ -9,6 +10,7 @@ import { runWsBenchmark } from './ws-roundtrip.ts';
 const ms = Number(process.env.BENCH_MS ?? 3000);
 const engine = runEngineBenchmark(ms);
 const ws = await runWsBenchmark(ms);
+const chaosProxy = await runChaosProxyBenchmark(ms);
 const campaign = await runCampaignBenchmark(ms);
 const replay = await runEventsOnlyBenchmark(ms);
 const cpu = os.cpus()[0]?.model ?? 'unknown cpu';
@@ -16,7 +18,7 @@ process.stdout.write(
   `shakedown benchmarks — ${new Date().toISOString().slice(0, 10)}, node ${process.version}, ${os.cpus().length} x ${cpu}\n`,
 );
 process.stdout.write(`engine book held at ~${engine.resting} resting orders\n\n`);
-const rows = [...engine.rows, ...ws, ...campaign.rows, ...replay.rows];
+const rows = [...engine.rows, ...ws, ...chaosProxy, ...campaign.rows, ...replay.rows];
 process.stdout.write(`${formatTable(rows)}\n`);
 const notes = rows.filter((r) => r.note !== undefined);
 if (notes.length > 0) {

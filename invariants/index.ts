@@ -2,6 +2,8 @@ import type { Invariant } from '../src/core/model/invariant.ts';
 import type { TradingEvidence } from '../src/domains/trading/trading-evidence.ts';
 import { bookNotCrossed } from './book-not-crossed.ts';
 import { bookPriceTimePriority } from './book-price-time-priority.ts';
+import { clientBackoff } from './client-backoff.ts';
+import { durabilityAcknowledgedKept } from './durability-acknowledged-kept.ts';
 import { durabilityJournalReplay } from './durability-journal-replay.ts';
 import { fillsNoDuplicates } from './fills-no-duplicates.ts';
 import { fundsConservation } from './funds-conservation.ts';
@@ -13,7 +15,9 @@ import { ordersFlags } from './orders-flags.ts';
 import { ordersLifecycle } from './orders-lifecycle.ts';
 import { ordersQuantities } from './orders-quantities.ts';
 import { projectionConverges } from './projection-converges.ts';
+import { reconnectGhostFillsFound } from './reconnect-ghost-fills-found.ts';
 import { requestsOneResponse } from './requests-one-response.ts';
+import { retriesExecuteOnce } from './retries-execute-once.ts';
 import { streamsGapless } from './streams-gapless.ts';
 import { tradesBothSides } from './trades-both-sides.ts';
 import { tradesNoSelfTrade } from './trades-no-self-trade.ts';
@@ -39,6 +43,10 @@ export const TRADING_INVARIANTS: readonly Invariant<TradingEvidence>[] = [
   ledgerEquity,
   fillsNoDuplicates,
   durabilityJournalReplay,
+  reconnectGhostFillsFound,
+  durabilityAcknowledgedKept,
+  retriesExecuteOnce,
+  clientBackoff,
 ];
 
 export const invariantByName: ReadonlyMap<string, Invariant<TradingEvidence>> = new Map(

@@ -2,6 +2,7 @@ import type { Invariant, Violation } from '../src/core/model/invariant.ts';
 import type { TradingEvidence } from '../src/domains/trading/trading-evidence.ts';
 import { adminRecord } from './support/admin-record.ts';
 import type { TradingRecord } from './support/events.ts';
+import { isFaultStep } from './support/history.ts';
 import { violation } from './support/violation.ts';
 
 const NAME = 'requests.one-response';
@@ -42,6 +43,8 @@ export const requestsOneResponse: Invariant<TradingEvidence> = {
       if (seen.get(op.step) === 2) {
         out.push(violation(NAME, `${what} has more than one operation in the history`, [], [op.step]));
       }
+      // A fault step is chaos handed to the target, not a request to the venue.
+      if (isFaultStep(op.action)) continue;
       if (op.reply === undefined || op.completedAt === undefined) {
         const state = op.reply === undefined ? 'no reply' : 'a reply but no completion time';
         out.push(violation(NAME, `${what} never completed: ${state}`, [], [op.step]));

@@ -1,5 +1,6 @@
 import type { Property } from '../src/core/model/property.ts';
 import type { TradingAction } from '../src/domains/trading/trading-action.ts';
+import { chaosRecovery } from './chaos-recovery.ts';
 import { marginAndMarks } from './margin-and-marks.ts';
 import { orderLifecycle } from './order-lifecycle.ts';
 import { reconnectConvergence } from './reconnect-convergence.ts';
@@ -13,4 +14,5 @@ export const TRADING_PROPERTIES: readonly Property<TradingAction>[] = [
   selfTradePrevention,
   marginAndMarks,
   reconnectConvergence,
+  chaosRecovery,
 ];

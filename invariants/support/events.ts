@@ -97,3 +97,18 @@ export function accountOfClient(client: string, events: readonly TradingRecord[]
   }
   return client;
 }
+
+/** Whether an order event leaves its order closed: a cancel, an expiry, or the fill that leaves nothing. */
+export function endsOrder(rec: OrderEventRecord): boolean {
+  const e = rec.event;
+  return (
+    e.type === 'order_cancelled' ||
+    e.type === 'order_expired' ||
+    (e.type === 'fill' && !(e.remainingQty > 1e-12))
+  );
+}
+
+/** The session events a client made itself, in arrival order. */
+export function sessionRecords(events: readonly TradingRecord[]): TradingRecord[] {
+  return events.filter((rec) => isSessionStream(rec.stream));
+}

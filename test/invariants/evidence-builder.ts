@@ -1,3 +1,5 @@
+import type { Fault, FaultAction, ResponseFault } from '../../src/core/faults/fault.ts';
+import { FaultLog } from '../../src/core/faults/fault-record.ts';
 import type { Reply } from '../../src/core/model/client.ts';
 import type { Operation, RecordedEvent } from '../../src/core/model/evidence.ts';
 import {
@@ -10,9 +12,14 @@ import {
   TRADING_CLIENTS,
   type Trader,
   type TradingAction,
+  type TradingClient,
 } from '../../src/domains/trading/trading-action.ts';
-import { sessionStream, type TradingClientEvent } from '../../src/domains/trading/trading-client-event.ts';
-import type { TradingEvidence } from '../../src/domains/trading/trading-evidence.ts';
+import {
+  type SessionEvent,
+  sessionStream,
+  type TradingClientEvent,
+} from '../../src/domains/trading/trading-client-event.ts';
+import type { CrashRecord, TradingEvidence } from '../../src/domains/trading/trading-evidence.ts';
 import { tradingProjection } from '../../src/domains/trading/trading-projection.ts';
 import type { TradingView } from '../../src/domains/trading/trading-view.ts';
 import type { BugName } from '../../src/exchange/bugs/planted-bugs.ts';
@@ -57,6 +64,18 @@ interface SimClient {
   responses: Map<string, Response>;
   sessionSeq: number;
   nextId: number;
+  /** Chaos armed on the link to this client (see Scenario.fault). */
+  dropping?: { step: number; left: number; only?: 'event' | 'response' };
+  reordering?: { step: number; holdFor: number };
+  held?: { message: EventMessage; passesLeft: number };
+  forging?: { step: number; fault: ResponseFault };
+}
+
+/** The request a step sent and how many times it was sent again. */
+interface Attempts {
+  action: TradingAction;
+  retries: number;
+  clientOrderId?: string;
 }
 
 /**
@@ -68,8 +87,8 @@ interface SimClient {
 export class Scenario {
   readonly config: ExchangeConfig;
   private readonly bugs: BugName[];
-  private readonly host: ExchangeHost;
-  private readonly journal: MemoryJournal | undefined;
+  private host: ExchangeHost;
+  private journal: MemoryJournal | undefined;
   private now = 1_000;
   private gseq = 0;
   private readonly clients = new Map<string, SimClient>();
@@ -77,6 +96,9 @@ export class Scenario {
   private readonly actions: TradingAction[] = [];
   private readonly history: Operation<TradingAction, unknown>[] = [];
   private readonly orderIds = new Map<number, string>();
+  private readonly faultLog = new FaultLog();
+  private readonly crashes: CrashRecord[] = [];
+  private readonly attempts = new Map<number, Attempts>();
 
   constructor(options: ScenarioOptions = {}) {
     this.config = options.config ?? defaultExchangeConfig();
@@ -187,12 +209,145 @@ export class Scenario {
   }
 
   /** Loses the connection without coming back yet: events meanwhile are missed. Not a step. */
-  drop(client: Trader): void {
+  drop(client: TradingClient, reason?: string): void {
     const c = this.clients.get(client)!;
     if (c.session === undefined) return;
     c.session.close();
     c.session = undefined;
-    this.emitSession(c, { type: 'session_disconnected' });
+    this.emitSession(
+      c,
+      reason === undefined ? { type: 'session_disconnected' } : { type: 'session_disconnected', reason },
+    );
+  }
+
+  /** Lets virtual time pass without an action. */
+  wait(ms: number): void {
+    this.now += ms;
+  }
+
+  /** A session event the client makes itself (a retry, a reconnect attempt, a gap...). */
+  session(client: TradingClient, event: SessionEvent): void {
+    this.emitSession(this.clients.get(client)!, event);
+  }
+
+  /**
+   * A fault step, as a campaign injects it. Applied here: frame drop and reorder on the way to
+   * the client (`only` narrows a drop to events or to responses), a response fault on the
+   * client's next request (reject_429, error_5xx, with or without the effect), a connection
+   * close, and a process crash (see crash). Destroyed frames are labelled in the fault record.
+   */
+  fault(client: TradingClient, fault: Fault, only?: 'event' | 'response'): Reply {
+    const action: FaultAction = { kind: 'fault', client, gapMs: 1, fault };
+    const step = this.actions.length;
+    const c = this.clients.get(client)!;
+    if (fault.type === 'frame' && fault.direction === 'from_target') {
+      if (fault.effect === 'drop')
+        c.dropping = { step, left: Math.max(1, fault.count), ...(only ? { only } : {}) };
+      if (fault.effect === 'reorder') c.reordering = { step, holdFor: Math.max(1, fault.holdFor ?? 1) };
+    } else if (fault.type === 'response') {
+      c.forging = { step, fault };
+    }
+    const reply = this.act(action);
+    if (fault.type === 'connection' && fault.effect === 'close' && c.session !== undefined) {
+      this.faultLog.hit(step, client, 'connection.close', this.now, { downMs: fault.downMs });
+      this.drop(client as Trader, 'closed by the venue');
+    }
+    if (fault.type === 'process' && fault.effect === 'crash_restart') this.restart(step, fault.downMs, 0);
+    return reply;
+  }
+
+  /**
+   * The venue's process is killed and restarted from its journal (a process.crash_restart
+   * fault step): every connection drops, the admin comes back by resume (by resync when the
+   * venue cannot resume), each trader redials after a backoff and resyncs. `lose` drops the
+   * last journaled inputs first, as a venue that acknowledged them before journaling would
+   * (the planted bug ack_before_journal, whose own held-back inputs are lost here too).
+   */
+  crash(options: { lose?: number; downMs?: number } = {}): void {
+    const downMs = options.downMs ?? 50;
+    const step = this.actions.length;
+    this.act({
+      kind: 'fault',
+      client: 'admin',
+      gapMs: 1,
+      fault: { type: 'process', effect: 'crash_restart', downMs },
+    });
+    this.restart(step, downMs, options.lose ?? 0);
+  }
+
+  /**
+   * A lost connection the client redials by itself: session_disconnected, one
+   * session_reconnect_attempt per backoff (all but the last dial refused), then it logs in
+   * and catches up: by resync, as the reference client does, or not at all (`none`: it only
+   * subscribes again, as the client bug reconnect_without_catch_up does). Not a step.
+   */
+  redial(
+    client: Trader,
+    backoffsMs: readonly number[] = [10],
+    options: { reason?: string; catchUp?: 'resync' | 'none' } = {},
+  ): Reply {
+    const c = this.clients.get(client)!;
+    this.drop(client, options.reason ?? 'closed by the venue');
+    backoffsMs.forEach((backoffMs, i) => {
+      this.emitSession(c, { type: 'session_reconnect_attempt', attempt: i + 1, backoffMs });
+      this.now += backoffMs;
+    });
+    if (options.catchUp !== 'none') return this.catchUp(c, 'resync', { connected: true });
+    c.holding = [];
+    this.dial(c);
+    this.call(c, { type: 'login', key: c.key });
+    this.emitSession(c, { type: 'session_connected', account: c.account });
+    return this.release(c, toReply(this.call(c, { type: 'subscribe', streams: this.streamsOf(c) })));
+  }
+
+  /** The client resyncs on its live connection (after a gap), as the reference client does. */
+  resync(client: Trader): Reply {
+    const c = this.clients.get(client)!;
+    return this.resyncOn(c);
+  }
+
+  /**
+   * The client sends the request of `step` again, as the reference client does after a 429, a
+   * 5xx or no reply: session_retry, `afterMs` of waiting, then the request (a place under
+   * `clientOrderId` when given, as a client that makes up a new one would). The step's reply
+   * becomes the answer to this attempt.
+   */
+  retry(
+    step: number,
+    options: {
+      reason: 'rate_limited' | 'unavailable' | 'no_reply';
+      afterMs: number;
+      retryAfterMs?: number;
+      clientOrderId?: string;
+    },
+  ): Reply {
+    const op = this.history[step];
+    const attempts = this.attempts.get(step) ?? { action: op.action, retries: 0 };
+    const previous = attempts.action;
+    const c = this.clients.get(op.client)!;
+    attempts.retries++;
+    this.attempts.set(step, attempts);
+    this.emitSession(c, {
+      type: 'session_retry',
+      step,
+      attempt: attempts.retries + 1,
+      reason: options.reason,
+      afterMs: options.afterMs,
+      ...(options.retryAfterMs === undefined ? {} : { retryAfterMs: options.retryAfterMs }),
+      ...(previous.kind === 'place' ? { clientOrderId: previous.clientOrderId } : {}),
+    });
+    this.now += options.afterMs;
+    const again =
+      previous.kind === 'place' && options.clientOrderId !== undefined
+        ? { ...previous, clientOrderId: options.clientOrderId }
+        : previous;
+    attempts.action = again;
+    if (again.kind === 'reconnect' || again.kind === 'fault')
+      throw new Error(`step ${step} is not a request`);
+    const reply = this.send(c, again, step);
+    op.reply = reply;
+    op.completedAt = this.now;
+    return reply;
   }
 
   reconnect(client: Trader, mode: 'resync' | 'resume'): Reply {
@@ -232,6 +387,8 @@ export class Scenario {
       projections[rec.client] = tradingProjection.apply(projections[rec.client], rec);
     }
     const extra: TradingEvidence['extra'] = { config: this.config };
+    if (this.faultLog.size > 0) extra.faults = this.faultLog.list();
+    if (this.crashes.length > 0) extra.crashes = this.crashes;
     if (this.journal !== undefined) {
       const replay = new ExchangeHost({
         config: this.config,
@@ -270,13 +427,21 @@ export class Scenario {
     this.history.push(op);
     const client = this.clients.get(action.client)!;
     const reply =
-      action.kind === 'reconnect' ? this.catchUp(client, action.mode) : this.send(client, action, step);
+      action.kind === 'fault'
+        ? { status: 'ok' as const, result: { fault: `${action.fault.type}.${action.fault.effect}` } }
+        : action.kind === 'reconnect'
+          ? this.catchUp(client, action.mode)
+          : this.send(client, action, step);
     op.completedAt = this.now;
     op.reply = reply;
     return reply;
   }
 
-  private send(client: SimClient, action: Exclude<TradingAction, ReconnectAction>, step: number): Reply {
+  private send(
+    client: SimClient,
+    action: Exclude<TradingAction, ReconnectAction | FaultAction>,
+    step: number,
+  ): Reply {
     if (client.session === undefined) return { status: 'info', reason: 'not connected' };
     const ref = (target: { step: number; clientOrderId: string; byOrderId: boolean }) => {
       const orderId = target.byOrderId ? this.orderIds.get(target.step) : undefined;
@@ -315,7 +480,7 @@ export class Scenario {
         request = { type: 'set_mark', symbol: action.symbol, price: action.price };
         break;
     }
-    const reply = toReply(this.call(client, request));
+    const reply = this.answer(client, request, step);
     if (action.kind === 'place' && reply.status === 'ok') {
       const orderId = (reply.result as { order?: { orderId?: string } }).order?.orderId;
       if (orderId !== undefined) this.orderIds.set(step, orderId);
@@ -323,33 +488,104 @@ export class Scenario {
     return reply;
   }
 
+  /**
+   * A request's answer as the client gets it: forged by an armed response fault, or `info`
+   * when the chaos dropped the venue's answer.
+   */
+  private answer(client: SimClient, request: RequestBody, step: number): Reply {
+    const forging = client.forging;
+    client.forging = undefined;
+    if (forging === undefined) {
+      const response = this.tryCall(client, request);
+      return response === undefined
+        ? { status: 'info', reason: 'no reply within 1000 ms' }
+        : toReply(response);
+    }
+    const { fault } = forging;
+    this.faultLog.hit(forging.step, client.name, `response.${fault.effect}`, this.now, {
+      request: `s${step}`,
+    });
+    if (fault.effect === 'error_5xx' && fault.afterEffect) this.tryCall(client, request);
+    if (fault.effect === 'reject_429') {
+      const retryAfterMs = fault.retryAfterMs ?? 100;
+      return { status: 'fail', code: 'rate_limited', message: 'injected 429', retryAfterMs };
+    }
+    return { status: 'fail', code: 'unavailable', message: 'injected 503' };
+  }
+
   /** Reconnect: drop (unless dropped already), dial, log in, then resync or resume while holding live events. */
-  private catchUp(client: SimClient, mode: 'resync' | 'resume'): Reply {
+  private catchUp(
+    client: SimClient,
+    mode: 'resync' | 'resume',
+    options: { connected?: boolean; fallback?: boolean } = {},
+  ): Reply {
     if (client.session !== undefined) this.drop(client.name as Trader);
     client.holding = [];
     this.dial(client);
     const login = this.call(client, { type: 'login', key: client.key });
     if (!login.ok) return this.release(client, toReply(login));
-    const streams = [
-      ...new Set([...(client.account ? [`account:${client.account}`] : []), ...client.streams]),
-    ];
-    if (mode === 'resync') {
-      const response = this.call(client, { type: 'resync', streams });
-      if (response.ok) {
-        const { seqs, snapshot } = response.result as {
-          seqs: Record<string, number>;
-          snapshot: ResyncSnapshot;
-        };
-        for (const [stream, seq] of Object.entries(seqs)) client.lastSeq.set(stream, seq);
-        this.emitSession(client, { type: 'session_resynced', snapshot, seqs });
-      }
-      return this.release(client, toReply(response));
-    }
+    if (options.connected) this.emitSession(client, { type: 'session_connected', account: client.account });
+    if (mode === 'resync') return this.resyncOn(client);
     const from: Record<string, number> = {};
-    for (const stream of streams) from[stream] = client.lastSeq.get(stream) ?? 0;
+    for (const stream of this.streamsOf(client)) from[stream] = client.lastSeq.get(stream) ?? 0;
     const response = this.call(client, { type: 'resume', from });
     if (response.ok) this.emitSession(client, { type: 'session_resumed', from });
+    // A venue that restarted without what was missed cannot resume: resync instead.
+    else if (options.fallback) return this.resyncOn(client);
     return this.release(client, toReply(response));
+  }
+
+  private resyncOn(client: SimClient): Reply {
+    client.holding ??= [];
+    const response = this.call(client, { type: 'resync', streams: this.streamsOf(client) });
+    if (response.ok) {
+      const { seqs, snapshot } = response.result as {
+        seqs: Record<string, number>;
+        snapshot: ResyncSnapshot;
+      };
+      for (const [stream, seq] of Object.entries(seqs)) client.lastSeq.set(stream, seq);
+      this.emitSession(client, { type: 'session_resynced', snapshot, seqs });
+    }
+    return this.release(client, toReply(response));
+  }
+
+  private streamsOf(client: SimClient): string[] {
+    return [...new Set([...(client.account ? [`account:${client.account}`] : []), ...client.streams])];
+  }
+
+  /**
+   * Kills the venue and starts it again from its journal, minus the last `lose` entries; the
+   * admin catches up by resume (falling back to resync), the traders by redial and resync.
+   */
+  private restart(step: number, downMs: number, lose: number): void {
+    if (this.journal === undefined)
+      throw new Error('a crash needs a journal: new Scenario({ journal: true })');
+    const at = this.now;
+    const txnBefore = this.host.engine.snapshot().txn;
+    for (const c of this.clients.values()) this.drop(c.name as TradingClient, 'closed by the venue');
+    const entries = this.journal.entries();
+    const kept = entries.slice(0, Math.max(0, entries.length - lose));
+    this.journal = new MemoryJournal();
+    for (const entry of kept) this.journal.append(entry.time, entry.input);
+    this.now += downMs;
+    this.host = new ExchangeHost({
+      config: this.config,
+      bugs: this.bugs,
+      clock: () => this.now,
+      journal: this.journal,
+      recover: kept,
+    });
+    this.crashes.push({ step, at, restartedAt: this.now, txnBefore });
+    this.faultLog.hit(step, 'admin', 'process.crash_restart', at, { downMs });
+    for (const c of this.clients.values()) {
+      if (c.name === 'admin') {
+        this.catchUp(c, 'resume', { connected: true, fallback: true });
+        continue;
+      }
+      this.emitSession(c, { type: 'session_reconnect_attempt', attempt: 1, backoffMs: 10 });
+      this.now += 10;
+      this.catchUp(c, 'resync', { connected: true });
+    }
   }
 
   /** Ends a catch-up: held events in seq order per stream, minus what the catch-up covered. */
@@ -370,18 +606,60 @@ export class Scenario {
   }
 
   private deliver(client: SimClient, message: ServerMessage): void {
-    if (message.type === 'response') client.responses.set(String(message.id), message);
-    else if (message.type === 'event') {
-      if (client.holding !== undefined) client.holding.push(message);
-      else this.record(client, message);
+    if (message.type !== 'response' && message.type !== 'event') return;
+    const dropping = client.dropping;
+    if (dropping !== undefined && (dropping.only === undefined || dropping.only === message.type)) {
+      if (--dropping.left <= 0) client.dropping = undefined;
+      const label = message.type === 'event' ? `${message.stream}#${message.seq}` : `response#${message.id}`;
+      this.faultLog.hit(
+        dropping.step,
+        client.name,
+        'frame.drop',
+        this.now,
+        { direction: 'from_target' },
+        label,
+      );
+      return;
+    }
+    if (message.type === 'response') {
+      client.responses.set(String(message.id), message);
+      return;
+    }
+    if (client.reordering !== undefined && client.held === undefined) {
+      // Held back until `holdFor` later events went past it, then delivered late.
+      this.faultLog.hit(client.reordering.step, client.name, 'frame.reorder', this.now, {
+        direction: 'from_target',
+      });
+      client.held = { message, passesLeft: client.reordering.holdFor };
+      client.reordering = undefined;
+      return;
+    }
+    this.accept(client, message);
+    const held = client.held;
+    if (held !== undefined && --held.passesLeft <= 0) {
+      client.held = undefined;
+      // Like the reference client, a frame older than what it already has is dropped as stale.
+      if (held.message.seq > (client.lastSeq.get(held.message.stream) ?? 0))
+        this.accept(client, held.message);
     }
   }
 
+  private accept(client: SimClient, message: EventMessage): void {
+    if (client.holding !== undefined) client.holding.push(message);
+    else this.record(client, message);
+  }
+
   private call(client: SimClient, request: RequestBody): Response {
-    const id = `${client.name}-${++client.nextId}`;
-    client.session!.handle({ ...request, id } as ClientRequest);
-    const response = client.responses.get(id);
+    const response = this.tryCall(client, request);
     if (response === undefined) throw new Error(`no response to ${JSON.stringify(request)}`);
+    return response;
+  }
+
+  private tryCall(client: SimClient, request: RequestBody): Response | undefined {
+    if (client.session === undefined) return undefined;
+    const id = `${client.name}-${++client.nextId}`;
+    client.session.handle({ ...request, id } as ClientRequest);
+    const response = client.responses.get(id);
     client.responses.delete(id);
     return response;
   }

@@ -1,6 +1,8 @@
 import { readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { Command } from 'commander';
+import { FAULT_KINDS, type FaultKind } from '../../core/faults/fault.ts';
+import type { FaultCounts } from '../../core/faults/fault-record.ts';
 import type { TargetSpec } from '../../core/model/domain-pack.ts';
 import type { RecordedEvent } from '../../core/model/evidence.ts';
 import type { Violation } from '../../core/model/invariant.ts';
@@ -14,9 +16,10 @@ import {
   runCampaign,
 } from '../../core/runner/campaign.ts';
 import { NdjsonEventSink } from '../../core/sequencer/ndjson-event-sink.ts';
-import { EXIT } from '../../core/shakedown-error.ts';
+import { EXIT, ShakedownError } from '../../core/shakedown-error.ts';
 import type { TradingAction } from '../../domains/trading/trading-action.ts';
 import { tradingPack } from '../../domains/trading/trading-pack.ts';
+import { CLIENT_BUG_NAMES } from '../../domains/trading/transport/client-bugs.ts';
 import { BUG_NAMES } from '../../exchange/bugs/planted-bugs.ts';
 import { loadExchangeConfig } from '../../exchange/config/load-config.ts';
 import { createLogger, type LogFormat } from '../logger.ts';
@@ -41,6 +44,7 @@ interface RunFlags {
   checkEveryStep?: boolean;
   logLevel: string;
   logFormat?: LogFormat;
+  faults: string[];
 }
 
 /** `--target` as the user wrote it, turned into what the domain pack understands. */
@@ -60,7 +64,20 @@ export interface RunSummary {
   interrupted: boolean;
   target: string;
   bugs: string[];
-  properties: { name: string; runs: number; actions: number; passed: boolean; interrupted: boolean }[];
+  properties: {
+    name: string;
+    runs: number;
+    actions: number;
+    passed: boolean;
+    interrupted: boolean;
+    faults: FaultCounts;
+    /** Kinds the property's `sometimes` assertion required that never fired. */
+    unfiredFaults?: FaultKind[];
+  }[];
+  /** Faults fired over the campaign, by kind. */
+  faults: FaultCounts;
+  /** Kinds asked for with --faults that never fired: the campaign fails. */
+  unfiredFaults: FaultKind[];
   failures: { property: string; replayFile: string | null; violations: Violation[]; regression: boolean }[];
 }
 
@@ -98,7 +115,13 @@ export function registerRunCommand(program: Command): void {
     .option(
       '--bug <name...>',
       'build the reference exchange with a planted bug',
-      collectChoice('--bug', BUG_NAMES),
+      collectChoice('--bug', [...BUG_NAMES, ...CLIENT_BUG_NAMES]),
+      [],
+    )
+    .option(
+      '--faults <kinds...>',
+      `faults to mix into every property's runs, each required to fire at least once: all | none | ${FAULT_KINDS.join(', ')} (default: each property's own)`,
+      collectChoice('--faults', ['all', 'none', ...FAULT_KINDS]),
       [],
     )
     .option('--config <file>', 'exchange config for the reference venue (JSON)')
@@ -138,7 +161,27 @@ async function runCommand(flags: RunFlags): Promise<number> {
     { seed, target: flags.target, bugs: flags.bug, properties: chosen.map((p) => p.name) },
     'campaign starts',
   );
-  const factory = await tradingPack.targetFactory(spec, { bugs: flags.bug, seed, config } as never);
+  const faults = parseFaultSelection(flags.faults);
+  const factory = await tradingPack.targetFactory(spec, {
+    bugs: flags.bug,
+    seed,
+    config,
+    ...(faults === undefined ? {} : { faults }),
+  } as never);
+  const supported = factory.faultKinds ?? [];
+  if (Array.isArray(faults)) {
+    const unsupported = faults.filter((kind) => !supported.includes(kind));
+    if (unsupported.length > 0) {
+      await factory.dispose?.();
+      throw new ShakedownError(
+        'SHK_FAULT_UNSUPPORTED',
+        `--faults: target ${flags.target} cannot inject ${unsupported.join(', ')}; it supports ${supported.join(', ') || 'no faults'}`,
+        { exitCode: EXIT.usage, context: { unsupported, supported } },
+      );
+    }
+  }
+  // Faults asked for by name (or all) must fire, each at least once: chaos that never fired proves nothing.
+  const requireFaults = faults === undefined ? [] : faults === 'all' ? [...supported] : faults;
   let recorder: NdjsonEventSink | undefined;
   const summary: RunSummary = {
     seed,
@@ -151,6 +194,8 @@ async function runCommand(flags: RunFlags): Promise<number> {
     bugs: flags.bug,
     properties: [],
     failures: [],
+    faults: {},
+    unfiredFaults: [],
   };
   try {
     if (flags.record) recorder = new NdjsonEventSink(flags.record);
@@ -169,6 +214,8 @@ async function runCommand(flags: RunFlags): Promise<number> {
       ...(flags.maxActions === undefined ? {} : { maxActions: flags.maxActions }),
       checkDeterminism: flags.checkDeterminism === true,
       checkEveryStep: flags.checkEveryStep === true,
+      ...(faults === undefined ? {} : { faults }),
+      requireFaults,
       ...(recorder ? { sink: numberedAcrossRuns(recorder) } : {}),
       now: Date.now,
     });
@@ -176,6 +223,9 @@ async function runCommand(flags: RunFlags): Promise<number> {
     summary.actions += result.actions;
     summary.durationMs = Date.now() - started;
     summary.interrupted = result.interrupted;
+    summary.faults = result.faults;
+    summary.unfiredFaults = result.unfired;
+    if (result.unfired.length > 0) summary.passed = false;
     for (const outcome of result.properties) {
       summary.properties.push({
         name: outcome.property,
@@ -183,6 +233,8 @@ async function runCommand(flags: RunFlags): Promise<number> {
         actions: outcome.actions,
         passed: outcome.passed,
         interrupted: outcome.interrupted,
+        faults: outcome.faults,
+        ...(outcome.unfired ? { unfiredFaults: outcome.unfired } : {}),
       });
       if (outcome.failure) {
         const file = saveFailure(flags, outcome.failure, summary.durationMs);
@@ -300,6 +352,18 @@ function printHuman(summary: RunSummary): void {
     out(
       `  ${mark}  ${p.name}: ${p.runs} runs, ${p.actions} actions${p.interrupted ? ' (stopped by the time budget)' : ''}`,
     );
+    if (p.unfiredFaults?.length) out(`        faults that never fired: ${p.unfiredFaults.join(', ')}`);
+  }
+  const fired = Object.entries(summary.faults);
+  if (fired.length > 0 || summary.unfiredFaults.length > 0) {
+    out('');
+    out('faults fired:');
+    for (const [kind, n] of fired.sort(([a], [b]) => a.localeCompare(b))) out(`  ${kind.padEnd(26)} ${n}`);
+    for (const kind of summary.unfiredFaults) out(`  ${kind.padEnd(26)} 0  <- never fired`);
+    if (summary.unfiredFaults.length > 0)
+      out(
+        `the campaign asked for faults that never fired (${summary.unfiredFaults.join(', ')}): it proves nothing about them`,
+      );
   }
   for (const f of summary.failures) {
     out('');
@@ -331,4 +395,24 @@ function numberedAcrossRuns(sink: NdjsonEventSink): (event: RecordedEvent) => vo
     last = event.gseq;
     sink.write({ ...event, gseq: event.gseq + offset });
   };
+}
+
+/** `--faults`: nothing given means each property's default; `none` turns faults off everywhere. */
+function parseFaultSelection(values: readonly string[]): readonly FaultKind[] | 'all' | undefined {
+  if (values.length === 0) return undefined;
+  if (values.includes('all')) {
+    if (values.length > 1)
+      throw new ShakedownError('SHK_USAGE', '--faults: "all" cannot be combined with other kinds', {
+        exitCode: EXIT.usage,
+      });
+    return 'all';
+  }
+  if (values.includes('none')) {
+    if (values.length > 1)
+      throw new ShakedownError('SHK_USAGE', '--faults: "none" cannot be combined with other kinds', {
+        exitCode: EXIT.usage,
+      });
+    return [];
+  }
+  return [...new Set(values)] as FaultKind[];
 }

@@ -74,3 +74,11 @@ export class FaultLog {
     return this.records.map((r) => ({ ...r, ...(r.lost ? { lost: [...r.lost] } : {}) }));
   }
 }
+
+/** Targets put their fault records under this key of the run's extra evidence. */
+export const FAULTS_EVIDENCE_KEY = 'faults';
+
+export function faultRecordsOf(extra: Record<string, unknown>): FaultRecord[] {
+  const records = extra[FAULTS_EVIDENCE_KEY];
+  return Array.isArray(records) ? (records as FaultRecord[]) : [];
+}

@@ -124,6 +124,11 @@ export class LinkChaos<F> {
     );
   }
 
+  /** Frames delayed or held back that have not crossed yet. */
+  get inFlight(): boolean {
+    return Object.values(this.lanes).some((l) => l.queue.length > 0 || l.held.length > 0);
+  }
+
   /** The connection died: frames queued or held die with it; armed faults wait for the next one. */
   clear(): void {
     for (const lane of Object.values(this.lanes)) {

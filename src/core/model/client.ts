@@ -30,5 +30,16 @@ export interface Client<A, E = unknown, R = unknown> {
   readonly name: string;
   readonly events$: Observable<ClientEvent<E>>;
   send(action: A, step: number): Observable<Reply<R>>;
+  /**
+   * False while the client is still recovering (reconnecting, catching up, retrying): the run
+   * does not end on a client that has not healed yet. Absent means always settled.
+   */
+  settled?(): boolean;
+  /**
+   * The end-of-run barrier, once the faults have healed and the run went quiet: the client
+   * confirms with the system that it has seen everything (and catches up if not), as Jepsen
+   * does a final read after healing the network. Emits once when done.
+   */
+  sync?(): Observable<void>;
   close(): void;
 }

@@ -1,4 +1,5 @@
 import type * as fc from 'fast-check';
+import type { FaultKind } from '../faults/fault.ts';
 import type { ActionBase } from './action.ts';
 
 export interface PropertySettings {
@@ -14,6 +15,8 @@ export interface PropertySettings {
 export interface GenerationContext {
   seed: number;
   maxActions: number;
+  /** Fault kinds to mix into the sequence; none when empty or absent. */
+  faults?: readonly FaultKind[];
 }
 
 /**
@@ -29,4 +32,15 @@ export interface Property<A extends ActionBase = ActionBase> {
   /** Names of the invariants checked after every run. */
   readonly invariants: readonly string[];
   readonly settings?: Partial<PropertySettings>;
+  /**
+   * The fault kinds this property mixes in when the campaign does not say (`--faults`):
+   * 'all' means every kind the target supports. None when absent.
+   */
+  readonly faults?: readonly FaultKind[] | 'all';
+  /**
+   * `sometimes` assertions: fault kinds that must have fired at least once over the
+   * property's runs, or the property fails (chaos that never happens proves nothing).
+   * 'enabled' means every kind the run enabled.
+   */
+  readonly sometimes?: readonly FaultKind[] | 'enabled';
 }

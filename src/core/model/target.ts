@@ -25,6 +25,11 @@ export interface Target<A, E = unknown, R = unknown, S = unknown> {
    * fault found nothing to act on. What really fired goes to the `faults` extra evidence.
    */
   inject?(fault: Fault, client: string, step: number): Observable<Reply>;
+  /**
+   * False while a fault is still acting (a link half-open, frames held back, the process down
+   * or paused): the run waits for the system to heal before it reads the final state.
+   */
+  settled?(): boolean;
   /** Releases everything: clients, sockets, processes the target started. */
   stop(): Observable<void>;
 }

@@ -1,4 +1,6 @@
 import fc from 'fast-check';
+import { type FaultKind, isFaultAction } from '../faults/fault.ts';
+import { addFaultCounts, countFaults, type FaultCounts, faultRecordsOf } from '../faults/fault-record.ts';
 import type { ActionBase } from '../model/action.ts';
 import type { RecordedEvent, RunEvidence } from '../model/evidence.ts';
 import type { Invariant, Verdict, Violation } from '../model/invariant.ts';
@@ -29,6 +31,13 @@ export interface CampaignOptions<A extends ActionBase> {
   checkDeterminism?: boolean;
   /** Check the invariants after every step, not only at the end of the run (see executeEveryStep). */
   checkEveryStep?: boolean;
+  /**
+   * Fault kinds to mix in, for every property: 'all' is every kind the factory supports. When
+   * absent each property uses its own default (Property.faults).
+   */
+  faults?: readonly FaultKind[] | 'all';
+  /** Kinds that must fire at least once over the whole campaign (`sometimes`). */
+  requireFaults?: readonly FaultKind[];
   /** Receives every recorded event of every run (a CLI streams them to an NDJSON file). */
   sink?: (event: RecordedEvent) => void;
   /** The wall clock, injected: only budgets read it, never the runs themselves. */
@@ -62,6 +71,12 @@ export interface PropertyOutcome<A> {
   failure?: PropertyFailure<A>;
   /** A run whose checkers threw and nothing failed: not a pass, not a failure. */
   unknown?: { invariant: string; error: string };
+  /** The fault kinds mixed into this property's runs. */
+  faultKinds: FaultKind[];
+  /** How many faults of each kind fired over the runs (shrinking not counted). */
+  faults: FaultCounts;
+  /** Kinds its `sometimes` assertion required that never fired: the property fails. */
+  unfired?: FaultKind[];
 }
 
 export interface CampaignResult<A> {
@@ -71,6 +86,10 @@ export interface CampaignResult<A> {
   durationMs: number;
   interrupted: boolean;
   properties: PropertyOutcome<A>[];
+  /** Faults fired over the whole campaign, by kind. */
+  faults: FaultCounts;
+  /** Kinds the campaign required (requireFaults) that never fired: the campaign fails. */
+  unfired: FaultKind[];
 }
 
 /** One action list, start to finish, on a fresh target from the factory; then the invariants. */
@@ -147,9 +166,18 @@ export async function runCampaign<A extends ActionBase>(
   let interrupted = false;
   for (const property of options.properties) {
     const remaining = options.timeBudgetMs - (options.now() - started);
+    const faultKinds = enabledFaults(property, options);
     if (remaining <= 0) {
       interrupted = true;
-      outcomes.push({ property: property.name, runs: 0, actions: 0, passed: true, interrupted: true });
+      outcomes.push({
+        property: property.name,
+        runs: 0,
+        actions: 0,
+        passed: true,
+        interrupted: true,
+        faultKinds,
+        faults: {},
+      });
       continue;
     }
     const settings: PropertySettings = {
@@ -175,10 +203,11 @@ export async function runCampaign<A extends ActionBase>(
         : executeRun(options.factory, list, runOptions);
     let runs = 0;
     let actions = 0;
+    const faults: FaultCounts = {};
     let firstFailureAt: number | undefined;
     let unknown: { invariant: string; error: string } | undefined;
     const predicate = fc.asyncProperty(
-      property.actions({ seed: options.seed, maxActions: settings.maxActions }),
+      property.actions({ seed: options.seed, maxActions: settings.maxActions, faults: faultKinds }),
       async (generated) => {
         // Past the shrink budget every candidate "passes", which ends shrinking at the
         // smallest failure found so far.
@@ -188,6 +217,7 @@ export async function runCampaign<A extends ActionBase>(
         if (firstFailureAt === undefined) {
           runs++;
           actions += generated.length;
+          addFaultCounts(faults, countFaults(faultRecordsOf(report.evidence.extra)));
           options.onRun?.({
             property: property.name,
             runs,
@@ -220,13 +250,18 @@ export async function runCampaign<A extends ActionBase>(
     totalRuns += runs;
     totalActions += actions;
     interrupted ||= result.interrupted;
+    const required = property.sometimes === 'enabled' ? faultKinds : (property.sometimes ?? []);
+    const unfired = required.filter((kind) => !(faults[kind] ?? 0));
     const outcome: PropertyOutcome<A> = {
       property: property.name,
       runs,
       actions,
-      passed: !result.failed && unknown === undefined,
+      passed: !result.failed && unknown === undefined && unfired.length === 0,
       interrupted: result.interrupted,
       ...(unknown ? { unknown } : {}),
+      faultKinds: [...faultKinds],
+      faults,
+      ...(unfired.length > 0 ? { unfired } : {}),
     };
     if (result.failed && result.counterexample) {
       const shrunk = result.counterexample[0] as A[];
@@ -252,6 +287,8 @@ export async function runCampaign<A extends ActionBase>(
     }
     outcomes.push(outcome);
   }
+  const faults: FaultCounts = {};
+  for (const outcome of outcomes) addFaultCounts(faults, outcome.faults);
   return {
     seed: options.seed,
     runs: totalRuns,
@@ -259,7 +296,25 @@ export async function runCampaign<A extends ActionBase>(
     durationMs: options.now() - started,
     interrupted,
     properties: outcomes,
+    faults,
+    unfired: (options.requireFaults ?? []).filter((kind) => !(faults[kind] ?? 0)),
   };
+}
+
+/** The kinds a property's runs mix in: the campaign's choice, else the property's own default. */
+function enabledFaults<A extends ActionBase>(
+  property: Property<A>,
+  options: CampaignOptions<A>,
+): FaultKind[] {
+  const supported = options.factory.faultKinds ?? [];
+  const wanted = options.faults ?? property.faults ?? [];
+  if (wanted === 'all') return [...supported];
+  return wanted.filter((kind) => supported.includes(kind));
+}
+
+/** Whether a run's actions include faults (a run with faults is replayed with them). */
+export function hasFaults(actions: readonly ActionBase[]): boolean {
+  return actions.some(isFaultAction);
 }
 
 function determinismViolation(message: string): Violation {

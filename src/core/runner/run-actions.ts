@@ -1,4 +1,15 @@
-import { concat, defer, forkJoin, map, Observable, of, type Subscription, toArray } from 'rxjs';
+import {
+  concat,
+  defaultIfEmpty,
+  defer,
+  forkJoin,
+  map,
+  Observable,
+  of,
+  type Subscription,
+  toArray,
+} from 'rxjs';
+import { isFaultAction } from '../faults/fault.ts';
 import type { ActionBase } from '../model/action.ts';
 import type { Client, Reply } from '../model/client.ts';
 import type { Operation, RecordedEvent, RunEvidence } from '../model/evidence.ts';
@@ -12,8 +23,8 @@ export interface RunOptions<E> {
   projection: Projection<E>;
   /** The run is over once every reply is in and no event arrived for this long. */
   quietMs: number;
-  /** Bounds the quiet wait: after this many windows that still saw events, read the state anyway. */
-  maxQuietWindows?: number;
+  /** Bounds the wait for quiet, in scheduler ms after the last reply: then the state is read anyway. */
+  maxSettleMs?: number;
   /** Receives every captured event as it is recorded (a campaign streams them to disk). */
   sink?: (event: RecordedEvent<E>) => void;
 }
@@ -65,29 +76,49 @@ export function runActions<A extends ActionBase, E, R, S, V>(
           const client = clients.get(action.client);
           const op: Operation<A, R> = { step, client: action.client, action, invokedAt: scheduler.now() };
           history.push(op);
-          if (!client) complete(op, { status: 'info', reason: `no client named ${action.client}` });
+          if (isFaultAction(action)) {
+            // Faults go to the target, which owns links, connections and processes.
+            const injected = target.inject
+              ? target.inject(action.fault, action.client, step)
+              : of<Reply<R>>({
+                  status: 'fail',
+                  code: 'SHK_FAULT_UNSUPPORTED',
+                  message: `target ${target.name} cannot inject faults`,
+                });
+            subscriptions.push(injected.subscribe((reply) => complete(op, reply as Reply<R>)));
+          } else if (!client) complete(op, { status: 'info', reason: `no client named ${action.client}` });
           else subscriptions.push(client.send(action, step).subscribe((reply) => complete(op, reply)));
           if (sent < actions.length) subscriptions.push(scheduler.schedule(sendNext, actions[sent].gapMs));
         };
         subscriptions.push(scheduler.schedule(sendNext, actions[0].gapMs));
       });
 
-    // Quiet: wait quietMs; if events arrived meanwhile, wait again, a bounded number of times.
+    // Quiet: no event for quietMs, every client settled and the target healed. Bounded: after
+    // maxSettleMs the state is read anyway (a client that never heals is the invariants' finding).
     const quiet = (): Observable<void> =>
       new Observable<void>((subscriber) => {
-        let windows = 0;
+        const startedAt = scheduler.now();
+        const maxSettleMs = options.maxSettleMs ?? 30_000;
+        const healed = (): boolean =>
+          (target.settled?.() ?? true) && [...clients.values()].every((c) => c.settled?.() ?? true);
         const check = (): void => {
-          const idle = scheduler.now() - lastEventAt;
-          if (idle >= options.quietMs || windows >= (options.maxQuietWindows ?? 20)) {
+          const now = scheduler.now();
+          const idle = now - lastEventAt;
+          if ((idle >= options.quietMs && healed()) || now - startedAt >= maxSettleMs) {
             subscriber.next();
             subscriber.complete();
             return;
           }
-          windows++;
-          subscriptions.push(scheduler.schedule(check, options.quietMs - idle));
+          subscriptions.push(scheduler.schedule(check, Math.max(1, options.quietMs - idle)));
         };
         subscriptions.push(scheduler.schedule(check, options.quietMs));
       });
+
+    // Every client confirms it has seen everything, then the run waits for quiet again.
+    const syncAll = (): Observable<unknown> =>
+      forkJoin([...clients.values()].map((c) => (c.sync ? c.sync() : of(undefined)))).pipe(
+        defaultIfEmpty([]),
+      );
 
     return openAll.pipe(
       map((opened) => {
@@ -101,7 +132,8 @@ export function runActions<A extends ActionBase, E, R, S, V>(
           );
         });
       }),
-      (opened$) => concat(opened$, defer(execute), defer(quiet)).pipe(toArray()),
+      (opened$) =>
+        concat(opened$, defer(execute), defer(quiet), defer(syncAll), defer(quiet)).pipe(toArray()),
       (done$) =>
         new Observable<RunEvidence<A, E, R, S, V>>((subscriber) =>
           done$.subscribe({

@@ -34,4 +34,26 @@ export class SortedVirtualTimeScheduler extends VirtualTimeScheduler {
   constructor() {
     super(SortedVirtualAction as unknown as typeof VirtualAction, Number.POSITIVE_INFINITY);
   }
+
+  /**
+   * Runs scheduled work in time order until `done()` holds, the queue is empty, or virtual time
+   * would pass `untilFrame`. Unlike flush(), it stops once the answer is in: clients with a
+   * heartbeat always have something scheduled, so a queue that never empties is normal.
+   * Returns whether `done()` holds.
+   */
+  runUntil(done: () => boolean, untilFrame = Number.POSITIVE_INFINITY): boolean {
+    const actions = this.actions as unknown as (VirtualAction<unknown> & Queued)[];
+    while (!done()) {
+      const action = actions[0];
+      if (action === undefined || action.delay > untilFrame) return done();
+      actions.shift();
+      this.frame = action.delay;
+      const error = action.execute(action.state, action.delay);
+      if (error) {
+        for (const left of actions.splice(0)) left.unsubscribe();
+        throw error;
+      }
+    }
+    return true;
+  }
 }

@@ -1,3 +1,4 @@
+import type { FaultAction } from '../../core/faults/fault.ts';
 import type { ActionBase } from '../../core/model/action.ts';
 import type {
   OrderType,
@@ -78,9 +79,12 @@ export type TradingAction =
   | ReplaceAction
   | CancelAllAction
   | SetMarkAction
-  | ReconnectAction;
+  | ReconnectAction
+  /** A fault, in the same sequence so that it shrinks with the orders (core/faults). */
+  | FaultAction;
 
-export type TradingActionKind = TradingAction['kind'];
+/** The kinds of trading actions proper; faults are generated apart (fault-commands.ts). */
+export type TradingActionKind = Exclude<TradingAction['kind'], 'fault'>;
 export const TRADING_ACTION_KINDS: readonly TradingActionKind[] = [
   'place',
   'cancel',

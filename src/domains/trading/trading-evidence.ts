@@ -1,3 +1,4 @@
+import type { FaultRecord } from '../../core/faults/fault-record.ts';
 import type { RunEvidence } from '../../core/model/evidence.ts';
 import type { ExchangeConfig } from '../../exchange/config/exchange-config.ts';
 import type { ExchangeSnapshot } from '../../exchange/engine/exchange-snapshot.ts';
@@ -11,6 +12,18 @@ export interface TradingExtra extends Record<string, unknown> {
   config: ExchangeConfig;
   /** The state rebuilt by replaying the venue's journal into a fresh engine, when available. */
   journalSnapshot?: ExchangeSnapshot;
+  /** What the chaos layer did in this run, one record per fault that fired (core/faults). */
+  faults?: FaultRecord[];
+  /** Times (target scheduler) at which the venue process crashed and came back. */
+  crashes?: CrashRecord[];
+}
+
+/** One crash of the venue's process: when, by which fault step, and the last txn before it. */
+export interface CrashRecord {
+  step: number;
+  at: number;
+  restartedAt?: number;
+  txnBefore?: number;
 }
 
 /**

@@ -6,6 +6,7 @@ import { defaultExchangeConfig, type ExchangeConfig } from '../../exchange/confi
 import { inprocTargetFactory } from './targets/inproc-target-factory.ts';
 import type { TradingAction } from './trading-action.ts';
 import type { TradingClientEvent } from './trading-client-event.ts';
+import { isClientBug } from './transport/client-bugs.ts';
 import { makeTradingTarget } from './transport/trading-target.ts';
 import { embeddedWsTargetFactory, urlTargetFactory } from './transport/ws-target-factories.ts';
 
@@ -17,16 +18,19 @@ export async function tradingTargetFactory(
   options: TargetOptions & { config?: ExchangeConfig; requestTimeoutMs?: number },
 ): Promise<TradingTargetFactory> {
   const config = options.config ?? defaultExchangeConfig();
-  const bugs = options.bugs as BugName[];
+  // --bug names venue bugs and client bugs alike; each goes to its side.
+  const bugs = options.bugs.filter((b) => !isClientBug(b)) as BugName[];
+  const clientBugs = options.bugs.filter(isClientBug);
   const network = (dialer: Parameters<typeof makeTradingTarget>[0], name: string) =>
     makeTradingTarget(dialer, name, {
       config,
       resetOnOpen: true,
+      clientBugs,
       ...(options.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: options.requestTimeoutMs }),
     });
   switch (spec.kind) {
     case 'inproc':
-      return inprocTargetFactory({ config, bugs }) as TradingTargetFactory;
+      return inprocTargetFactory({ config, bugs, clientBugs }) as TradingTargetFactory;
     case 'embedded-ws':
       return embeddedWsTargetFactory({ bugs, config }, network) as TradingTargetFactory;
     case 'url':

@@ -104,6 +104,13 @@ export const PLANTED_BUGS = [
     invariant: 'fills.no-duplicates',
     needs: 'reconnect',
   },
+  {
+    name: 'ack_before_journal',
+    summary:
+      'inputs are acknowledged before they are journaled; the journal catches up every 4 inputs or when a snapshot is read, so a crash in between loses acknowledged orders',
+    invariant: 'durability.acknowledged-kept',
+    needs: 'restart',
+  },
 ] as const satisfies readonly PlantedBug[];
 
 export type BugName = (typeof PLANTED_BUGS)[number]['name'];

@@ -12,6 +12,9 @@ import { Session, type SessionErrorHandler } from './session.ts';
 
 export const DEFAULT_RESUME_BUFFER = 10_000;
 
+/** Planted bug `ack_before_journal`: held journal appends are written once this many wait. */
+const ACK_BEFORE_JOURNAL_BATCH = 4;
+
 export interface ExchangeHostOptions {
   config: ExchangeConfig;
   bugs?: Iterable<BugName>;
@@ -52,6 +55,10 @@ export class ExchangeHost {
   private readonly sessions = new Set<Session>();
   private readonly injected = new Map<string, number>();
   private readonly lastFills = new Map<string, EventMessage>();
+  /** Planted bug `ack_before_journal`: inputs applied and acknowledged but not yet journaled. */
+  private readonly unjournaled: { time: number; input: ExchangeInput }[] = [];
+  private readonly ackBeforeJournal: boolean;
+  private journalFailed = false;
   private lastTime = Number.NEGATIVE_INFINITY;
   private stopped: string | undefined;
   private closed = false;
@@ -62,6 +69,7 @@ export class ExchangeHost {
     this.journal = options.journal;
     this.bufferSize = options.resumeBuffer ?? DEFAULT_RESUME_BUFFER;
     this.core = new Engine({ config: options.config, bugs: options.bugs });
+    this.ackBeforeJournal = this.core.hasBug('ack_before_journal');
     for (const entry of options.recover ?? []) {
       const out = this.core.apply(entry.input, entry.time);
       this.lastTime = Math.max(this.lastTime, entry.time);
@@ -111,13 +119,15 @@ export class ExchangeHost {
     const out = this.core.apply(input, time);
     const skipJournal = input.op === 'cancel_all' && this.core.hasBug('journal_skips_cancel_all');
     if (out.txn > 0 && this.journal !== undefined && !skipJournal) {
-      try {
-        this.journal.append(time, input);
-      } catch (error) {
-        // The engine already holds an input the journal lacks: stop taking inputs rather than diverge.
-        const reason = error instanceof Error ? error.message : String(error);
-        this.stopped = `journal write failed (${reason}); the exchange takes no more inputs`;
-        return { kind: 'unavailable', message: this.stopped };
+      if (this.ackBeforeJournal) {
+        // Planted bug `ack_before_journal`: the append is held back (the effects below go out
+        // anyway) until a batch is full, so a SIGKILL in between loses acknowledged inputs.
+        this.unjournaled.push({ time, input });
+        if (this.unjournaled.length >= ACK_BEFORE_JOURNAL_BATCH && !this.writeJournal()) {
+          return { kind: 'unavailable', message: this.stopped ?? 'journal write failed' };
+        }
+      } else if (!this.append(time, input)) {
+        return { kind: 'unavailable', message: this.stopped ?? 'journal write failed' };
       }
     }
     for (const envelope of out.events) this.publish(this.toWire(envelope));
@@ -160,8 +170,20 @@ export class ExchangeHost {
     return true;
   }
 
-  /** The engine's snapshot, with stream seqs as the wire numbers them. */
+  /**
+   * Writes any journal appends still held back (only the planted bug `ack_before_journal`
+   * holds any), so the journal matches the engine again. False if the write failed.
+   */
+  flushJournal(): boolean {
+    return this.writeJournal();
+  }
+
+  /**
+   * The engine's snapshot, with stream seqs as the wire numbers them. Held journal appends
+   * are written first, so a state read from outside is also the journal's state.
+   */
   snapshot(): ExchangeSnapshot {
+    this.writeJournal();
     const snapshot = this.core.snapshot();
     const streams: Record<string, number> = {};
     for (const [stream, seq] of Object.entries(snapshot.streams)) {
@@ -173,9 +195,40 @@ export class ExchangeHost {
   /** Closes the journal; later inputs get `unavailable`. Sessions are the server's to drop. */
   close(): void {
     if (this.closed) return;
+    // A clean shutdown writes what was held back; only a kill loses it.
+    this.writeJournal();
     this.closed = true;
     this.stopped ??= 'the exchange is shutting down';
     this.journal?.close();
+  }
+
+  /**
+   * Appends the inputs waiting in `unjournaled`, in order. On failure the engine already
+   * holds inputs the journal lacks: stop taking inputs rather than diverge.
+   */
+  private writeJournal(): boolean {
+    let written = 0;
+    for (const { time, input } of this.unjournaled) {
+      if (!this.append(time, input)) break;
+      written++;
+    }
+    this.unjournaled.splice(0, written);
+    return this.unjournaled.length === 0;
+  }
+
+  /** One journal append. A failure stops the host for good, and nothing is appended after it. */
+  private append(time: number, input: ExchangeInput): boolean {
+    if (this.journal === undefined || this.journalFailed) return false;
+    try {
+      this.journal.append(time, input);
+      return true;
+    } catch (error) {
+      // The engine already holds an input the journal lacks: stop taking inputs rather than diverge.
+      this.journalFailed = true;
+      const reason = error instanceof Error ? error.message : String(error);
+      this.stopped = `journal write failed (${reason}); the exchange takes no more inputs`;
+      return false;
+    }
   }
 
   private toWire(envelope: EventEnvelope): EventMessage {

@@ -286,7 +286,7 @@ export class Session {
   }
 
   private dispatch(request: ClientRequest): Answer {
-    if (request.type === 'ping') return ok({ pong: true, time: this.host.now() });
+    if (request.type === 'ping') return ok({ pong: true, time: this.host.now(), seqs: this.lastSeqs() });
     if (request.type === 'login') return ok(this.login(request));
 
     const allowed = this.limiter.take(this.host.now());
@@ -356,6 +356,16 @@ export class Session {
         throw new RequestError('unknown_stream', `no stream named ${JSON.stringify(stream)}`);
       }
     }
+  }
+
+  /**
+   * The last seq issued on each subscribed stream. A ping carries them so that a client can
+   * notice it lost the last events of a stream, which no later event would ever reveal.
+   */
+  private lastSeqs(): StreamSeqs {
+    const seqs: StreamSeqs = {};
+    for (const stream of this.streams) seqs[stream] = this.host.lastSeq(stream);
+    return seqs;
   }
 
   /** All or nothing: one bad name and no subscription changes. */

@@ -28,13 +28,13 @@ interface Keep {
 /** How much of a resting order a crossing order asks for. */
 export type FillShare = 'all' | 'part' | 'more';
 
-function shareOf(anchor: Anchor, share: FillShare, extraLots: number): number {
+export function shareOf(anchor: Anchor, share: FillShare, extraLots: number): number {
   if (share === 'all') return anchor.lots;
   return share === 'part' ? Math.max(1, anchor.lots >> 1) : anchor.lots + extraLots;
 }
 
 /** An order from `client` that crosses the anchor at its price (market orders cross anything). */
-function crossing(
+export function crossing(
   model: TradingModel,
   anchor: Anchor,
   client: Trader,

@@ -1,3 +1,4 @@
+import { describeFault } from '../../../core/faults/fault.ts';
 import type { OrderTarget, TradingAction } from '../trading-action.ts';
 
 /** Wire values printed as JSON, so that junk stays visible: "NaN" (a string) is not NaN. */
@@ -25,5 +26,7 @@ export function describeAction(action: TradingAction): string {
       return `${head} ${action.symbol} ${action.price}`;
     case 'reconnect':
       return `${head} ${action.mode}`;
+    case 'fault':
+      return `${head} ${describeFault(action.fault)}`;
   }
 }

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import type { GenerationContext } from '../../../core/model/property.ts';
 import type { ExchangeConfig } from '../../../exchange/config/exchange-config.ts';
 import type { TradingAction } from '../trading-action.ts';
+import { faultCommandArb } from './fault-commands.ts';
 import type { PlanBuilder } from './plan-command.ts';
 import { type TradingCommandKind, tradingCommandArb } from './trading-commands.ts';
 import { TradingModel } from './trading-model.ts';
@@ -14,6 +15,8 @@ export interface TradingActionsOptions {
   unbiased?: boolean;
   /** The venue the generator aims at; the default configuration unless given. */
   config?: ExchangeConfig;
+  /** Share of commands that are faults (of the context's enabled kinds), in percent. */
+  faultPercent?: number;
 }
 
 /**
@@ -28,7 +31,17 @@ export function tradingActions(
   context: GenerationContext,
   options: TradingActionsOptions = {},
 ): fc.Arbitrary<TradingAction[]> {
-  const command = options.unbiased ? unbiasedCommandArb(options.weights) : tradingCommandArb(options.weights);
+  const trading = options.unbiased ? unbiasedCommandArb(options.weights) : tradingCommandArb(options.weights);
+  const faults = context.faults ?? [];
+  const percent = Math.min(90, Math.max(1, options.faultPercent ?? 15));
+  // Faults are commands among the others, so the shrinker drops a fault like any order.
+  const command =
+    faults.length === 0
+      ? trading
+      : fc.oneof(
+          { arbitrary: trading, weight: 100 - percent },
+          { arbitrary: faultCommandArb(faults), weight: percent },
+        );
   // 'max' lets a run use its whole budget; the default size would stop at about ten commands.
   return fc.commands([command], { maxCommands: context.maxActions, size: 'max' }).map((commands) => {
     const plan: PlanBuilder = { actions: [] };

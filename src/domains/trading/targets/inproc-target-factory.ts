@@ -1,3 +1,4 @@
+import { FAULT_KINDS } from '../../../core/faults/fault.ts';
 import type { TargetFactory } from '../../../core/model/target.ts';
 import { SortedVirtualTimeScheduler } from '../../../core/time/sorted-virtual-scheduler.ts';
 import type { BugName } from '../../../exchange/bugs/planted-bugs.ts';
@@ -5,13 +6,12 @@ import { defaultExchangeConfig, type ExchangeConfig } from '../../../exchange/co
 import { Engine } from '../../../exchange/engine/engine.ts';
 import type { ExchangeInput } from '../../../exchange/engine/exchange-input.ts';
 import type { ExchangeSnapshot } from '../../../exchange/engine/exchange-snapshot.ts';
-import { ExchangeHost } from '../../../exchange/gateway/exchange-host.ts';
 import type { JournalEntry } from '../../../exchange/journal/journal-entry.ts';
-import { MemoryJournal } from '../../../exchange/journal/memory-journal.ts';
 import type { TradingAction } from '../trading-action.ts';
 import type { TradingClientEvent } from '../trading-client-event.ts';
-import { inprocDialer } from '../transport/inproc-dialer.ts';
+import type { ClientBug } from '../transport/client-bugs.ts';
 import { makeTradingTarget } from '../transport/trading-target.ts';
+import { InprocVenue } from './inproc-venue.ts';
 
 export interface InprocTargetOptions {
   config?: ExchangeConfig;
@@ -19,13 +19,16 @@ export interface InprocTargetOptions {
   /** One-way virtual latency of the link, in ms. */
   latencyMs?: number;
   requestTimeoutMs?: number;
+  /** Planted bugs of the reference client (client-bugs.ts). */
+  clientBugs?: readonly ClientBug[];
 }
 
 /**
  * A fresh reference exchange per run, in this process, on a VirtualTimeScheduler: the host's
  * clock is the scheduler's, so a seed reproduces byte for byte and waiting costs nothing. The
  * venue journals to memory, and the run's extra evidence includes the state rebuilt from that
- * journal, so the durability invariant is checked on every run.
+ * journal, so the durability invariant is checked on every run. Every fault kind applies here,
+ * on virtual time (InprocVenue).
  */
 export function inprocTargetFactory(
   options: InprocTargetOptions = {},
@@ -34,17 +37,27 @@ export function inprocTargetFactory(
   const bugs = options.bugs ?? [];
   return {
     name: 'inproc',
+    faultKinds: FAULT_KINDS,
     create: async () => {
       const scheduler = new SortedVirtualTimeScheduler();
-      const journal = new MemoryJournal();
-      const host = new ExchangeHost({ config, bugs, clock: () => scheduler.now(), journal });
-      return makeTradingTarget(inprocDialer(host, scheduler, options.latencyMs ?? 1), 'inproc', {
+      const venue = new InprocVenue({ config, bugs, scheduler, latencyMs: options.latencyMs ?? 1 });
+      return makeTradingTarget(venue.dialer, 'inproc', {
         scheduler,
         virtual: true,
         config,
         requestTimeoutMs: options.requestTimeoutMs,
-        extra: () => ({ journalSnapshot: rebuildFromJournal(config, bugs, journal.entries()) }),
-        stop: () => host.close(),
+        clientBugs: options.clientBugs,
+        inject: (fault, client, step) => venue.inject(fault, client, step),
+        settled: () => venue.settled(),
+        extra: () => {
+          // Evidence is read before the final snapshot request is handled: catch the journal up.
+          venue.exchange.flushJournal();
+          return {
+            journalSnapshot: rebuildFromJournal(config, bugs, venue.journal.entries()),
+            ...venue.extra(),
+          };
+        },
+        stop: () => venue.stop(),
       });
     },
   };

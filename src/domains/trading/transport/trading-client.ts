@@ -10,12 +10,19 @@ import {
   take,
   tap,
 } from 'rxjs';
+import seedrandom from 'seedrandom';
 import type { Client, ClientEvent, Reply } from '../../../core/model/client.ts';
 import type { ClientRequest, ServerMessage } from '../../../exchange/gateway/protocol-messages.ts';
 import type { ResyncSnapshot } from '../../../exchange/gateway/session.ts';
 import type { TradingAction } from '../trading-action.ts';
-import { sessionStream, type TradingClientEvent } from '../trading-client-event.ts';
+import { type SessionEvent, sessionStream, type TradingClientEvent } from '../trading-client-event.ts';
+import { type BackoffPolicy, backoffDelay, DEFAULT_BACKOFF } from './backoff.ts';
+import type { ClientBug } from './client-bugs.ts';
+import { tradingRequest } from './trading-request.ts';
 import type { VenueConnection, VenueDialer } from './venue-connection.ts';
+import { BAD_FRAME_FROM_TARGET } from './ws-dialer.ts';
+
+export type CatchUp = 'resync' | 'resume';
 
 export interface TradingClientOptions {
   name: string;
@@ -25,16 +32,33 @@ export interface TradingClientOptions {
   requestTimeoutMs: number;
   /** Order ids learned from replies, shared by every client of a run: actions may name foreign orders. */
   orderIds: Map<number, string>;
+  /** How the client catches up after a connection it did not close came back. */
+  catchUp?: CatchUp;
+  /** Attempts per request, the first included. */
+  maxAttempts?: number;
+  /** Dials per outage before the client gives up. */
+  maxReconnects?: number;
+  backoff?: BackoffPolicy;
+  /** With nothing heard for this long the client pings; requestTimeoutMs when absent, 0 for none. */
+  heartbeatMs?: number;
+  bugs?: readonly ClientBug[];
 }
 
 type Pending = { settle: (reply: Reply) => void; cancelTimeout: () => void };
 
 /**
  * The reference trading client, written once against a VenueConnection so that it runs
- * unchanged in-process and over WebSocket. It behaves as a careful real client: one request
- * id per request, a timeout per request that records the outcome as indeterminate, and after
- * a reconnect it catches up (resync: snapshot plus seqs; resume: replay from the last seq
- * seen) holding back live events until the catch-up answer, so its stream stays in order.
+ * unchanged in-process and over WebSocket. It behaves as a careful real client should, and the
+ * invariants check that it does:
+ * - one request id per attempt and a timeout per attempt; an unanswered attempt is retried
+ *   (a place under the same clientOrderId, so the venue can refuse a second execution);
+ * - after a 429 it waits at least the retry-after, after a 5xx it backs off;
+ * - a connection it did not close is redialed with exponential backoff and jitter, then the
+ *   client catches up (resync: snapshot plus seqs; resume: replay from the last seq seen),
+ *   holding back live events until the catch-up answer so its stream stays in order;
+ * - a timeout with no traffic at all since the request went out means a dead (half-open) link;
+ * - a seq gap on a stream means a lost frame: it resyncs; a seq it already has is dropped.
+ * Everything is an Observable on the client's scheduler, so on virtual time it is exact.
  */
 export class TradingClient implements Client<TradingAction, TradingClientEvent, unknown> {
   readonly name: string;
@@ -44,13 +68,30 @@ export class TradingClient implements Client<TradingAction, TradingClientEvent, 
   private subscription: Subscription | undefined;
   private readonly pending = new Map<string, Pending>();
   private readonly lastSeq = new Map<string, number>();
+  /** Streams known to have lost events since the last resync: the view is stale until one. */
+  private readonly gapped = new Set<string>();
+  private gapResyncs = 0;
   private sessionSeq = 0;
   private internalId = 0;
-  /** While catching up after a reconnect, live events wait here. */
+  /** While catching up, live events wait here. */
   private holding: ClientEvent<TradingClientEvent>[] | undefined;
+  /** Tells a stale catch-up answer (from a connection since replaced) from the current one. */
+  private catchUpToken = 0;
   private account: string | null = null;
+  /** A reconnect (requested or automatic) is under way. */
   private reconnecting = false;
   private readonly waitingReconnects: (() => void)[] = [];
+  /** Requests waiting for the client to be connected and caught up again. */
+  private readonly waitingReady: ((ready: boolean) => void)[] = [];
+  private closed = false;
+  private gaveUp = false;
+  private lastHeardAt = Number.NEGATIVE_INFINITY;
+  private readonly random: () => number;
+  private readonly bugs: ReadonlySet<ClientBug>;
+  private readonly timers = new Set<Subscription>();
+  /** Requests between attempts (waiting out a backoff or a reconnect). */
+  private retrying = 0;
+  private heartbeat: Subscription | undefined;
 
   constructor(
     private readonly dialer: VenueDialer,
@@ -58,6 +99,8 @@ export class TradingClient implements Client<TradingAction, TradingClientEvent, 
     private readonly options: TradingClientOptions,
   ) {
     this.name = options.name;
+    this.random = seedrandom(`backoff:${options.name}`);
+    this.bugs = new Set(options.bugs ?? []);
   }
 
   /**
@@ -71,11 +114,13 @@ export class TradingClient implements Client<TradingAction, TradingClientEvent, 
       concatMap((login) => {
         if (login.status !== 'ok') throw new Error(`${this.name}: login failed (${replyText(login)})`);
         this.account = (login.result as { account?: string }).account ?? null;
+        this.startFrom(login.result);
         const streams = this.options.streams;
         if (streams.length === 0) return of(undefined);
         return this.request({ id: this.nextId(), type: 'subscribe', streams: [...streams] }).pipe(
           map((sub) => {
             if (sub.status !== 'ok') throw new Error(`${this.name}: subscribe failed (${replyText(sub)})`);
+            this.startFrom(sub.result);
           }),
         );
       }),
@@ -84,75 +129,247 @@ export class TradingClient implements Client<TradingAction, TradingClientEvent, 
   }
 
   send(action: TradingAction, step: number): Observable<Reply> {
+    if (action.kind === 'fault') {
+      return of({ status: 'fail', code: 'SHK_FAULT_UNSUPPORTED', message: 'faults go to the target' });
+    }
     if (action.kind === 'reconnect') return this.reconnect(action.mode);
-    const request = this.toRequest(action, step);
-    if (action.kind !== 'place') return this.request(request);
-    // A place's order id is remembered so later actions may name the order by it.
-    return this.request(request, (reply) => {
-      if (reply.status !== 'ok') return;
-      const orderId = (reply.result as { order?: { orderId?: string } }).order?.orderId;
-      if (orderId !== undefined) this.options.orderIds.set(step, orderId);
-    });
+    const onOk =
+      action.kind === 'place'
+        ? (reply: Extract<Reply, { status: 'ok' }>): void => {
+            const orderId = (reply.result as { order?: { orderId?: string } }).order?.orderId;
+            if (orderId !== undefined) this.options.orderIds.set(step, orderId);
+          }
+        : undefined;
+    return this.withRetries(step, action, (attempt) => {
+      const request = tradingRequest(action, step, this.options.orderIds);
+      if (attempt === 1) return request;
+      const retried = { ...request, id: `s${step}r${attempt}` } as ClientRequest;
+      if (retried.type === 'place' && this.bugs.has('retry_fresh_client_order_id')) {
+        retried.clientOrderId = `${retried.clientOrderId}-r${attempt}`;
+      }
+      return retried;
+    }).pipe(
+      tap((reply) => {
+        if (reply.status === 'ok') onOk?.(reply);
+      }),
+    );
   }
 
-  /** An admin request that is not a trading action (snapshot, reset, subscribe). */
+  /** An admin request that is not a trading action (snapshot, reset), retried like any other. */
   call(request: Omit<ClientRequest, 'id'>): Observable<Reply> {
-    return this.request({ ...request, id: this.nextId() } as ClientRequest);
+    return this.withRetries(undefined, undefined, () => ({ ...request, id: this.nextId() }) as ClientRequest);
   }
 
-  close(): void {
-    this.subscription?.unsubscribe();
-    this.connection?.close();
-    this.connection = undefined;
-    this.failPending('connection closed');
-    this.eventsSubject.complete();
+  /**
+   * The end-of-run barrier: a ping tells the last seq of every subscribed stream; a stream the
+   * client is behind on lost its last frames, so the client resyncs. A client without catch-up
+   * logic (the planted bug) has no such barrier either.
+   */
+  sync(): Observable<void> {
+    if (this.bugs.has('reconnect_without_catch_up')) return of(undefined);
+    // A lost pong is retried like any request: the barrier must not give up on one lost frame.
+    return this.withRetries(undefined, undefined, () => ({ id: this.nextId(), type: 'ping' })).pipe(
+      concatMap((reply) => {
+        const behind = reply.status === 'ok' && this.behind(reply.result);
+        if ((!behind && this.gapped.size === 0) || this.connection === undefined) return of(undefined);
+        if (this.holding !== undefined || this.reconnecting) return of(undefined);
+        return this.catchUp('resync').pipe(map(() => undefined));
+      }),
+    );
   }
 
-  private toRequest(action: TradingAction, step: number): ClientRequest {
-    const id = `s${step}`;
-    switch (action.kind) {
-      case 'place':
-        return {
-          id,
-          type: 'place',
-          symbol: action.symbol,
-          side: action.side,
-          orderType: action.orderType,
-          ...(action.tif === undefined ? {} : { tif: action.tif }),
-          ...(action.price === undefined ? {} : { price: action.price }),
-          qty: action.qty,
-          clientOrderId: action.clientOrderId,
-          ...(action.stp === undefined ? {} : { stp: action.stp }),
-        };
-      case 'cancel':
-        return { id, type: 'cancel', ...this.orderRef(action.target) };
-      case 'replace':
-        return {
-          id,
-          type: 'replace',
-          ...this.orderRef(action.target),
-          ...(action.price === undefined ? {} : { price: action.price }),
-          ...(action.qty === undefined ? {} : { qty: action.qty }),
-        };
-      case 'cancel_all':
-        return { id, type: 'cancel_all', ...(action.symbol === undefined ? {} : { symbol: action.symbol }) };
-      case 'set_mark':
-        return { id, type: 'set_mark', symbol: action.symbol, price: action.price };
-      case 'reconnect':
-        throw new Error('reconnect is not a request');
+  /**
+   * A subscription says where each stream stands, so even its first event can be checked:
+   * if that one is lost, the next shows a gap.
+   */
+  private startFrom(result: unknown): void {
+    const seqs = (result as { seqs?: Record<string, number> } | null)?.seqs;
+    if (seqs === undefined || seqs === null) return;
+    for (const [stream, seq] of Object.entries(seqs)) {
+      if (!this.lastSeq.has(stream)) this.lastSeq.set(stream, seq);
     }
   }
 
-  private orderRef(target: { step: number; clientOrderId: string; byOrderId: boolean }): {
-    orderId?: string;
-    clientOrderId?: string;
-  } {
-    const orderId = target.byOrderId ? this.options.orderIds.get(target.step) : undefined;
-    return orderId === undefined ? { clientOrderId: target.clientOrderId } : { orderId };
+  /** Whether a pong's seqs show events this client never got (and says so on its session stream). */
+  private behind(result: unknown): boolean {
+    const seqs = (result as { seqs?: Record<string, number> } | null)?.seqs;
+    if (seqs === undefined || seqs === null) return false;
+    let behind = false;
+    for (const [stream, seq] of Object.entries(seqs)) {
+      const last = this.lastSeq.get(stream) ?? 0;
+      if (seq <= last) continue;
+      behind = true;
+      this.gapped.add(stream);
+      this.emitSession({ type: 'session_gap', stream, expected: last + 1, got: seq });
+    }
+    return behind;
+  }
+
+  /** Connected, caught up, nothing in flight and nothing to retry. */
+  settled(): boolean {
+    return (
+      this.gaveUp ||
+      (this.connection !== undefined &&
+        !this.reconnecting &&
+        this.holding === undefined &&
+        this.gapped.size === 0 &&
+        this.pending.size === 0 &&
+        this.retrying === 0)
+    );
+  }
+
+  close(): void {
+    this.closed = true;
+    this.heartbeat?.unsubscribe();
+    for (const timer of this.timers) timer.unsubscribe();
+    this.timers.clear();
+    this.subscription?.unsubscribe();
+    const connection = this.connection;
+    this.connection = undefined;
+    connection?.close();
+    this.failPending('connection closed');
+    this.settleWaiting(false);
+    this.eventsSubject.complete();
+  }
+
+  /**
+   * Sends a request until it gets an answer worth keeping, within maxAttempts. An attempt that
+   * got no answer (timeout, lost connection) or a 5xx may have taken effect, so the request is
+   * from then on indeterminate: a later refusal is reported as `info`, except for a place
+   * refused as a duplicate, which the client looks up by clientOrderId, as a real one would.
+   */
+  private withRetries(
+    step: number | undefined,
+    action: TradingAction | undefined,
+    requestFor: (attempt: number) => ClientRequest,
+  ): Observable<Reply> {
+    const maxAttempts = this.options.maxAttempts ?? 4;
+    return new Observable<Reply>((subscriber) => {
+      let inner: Subscription | undefined;
+      let timer: Subscription | undefined;
+      let indeterminate = false;
+      const finish = (reply: Reply): void => {
+        subscriber.next(reply);
+        subscriber.complete();
+      };
+      let waiting = false;
+      const setWaiting = (value: boolean): void => {
+        if (waiting !== value) this.retrying += value ? 1 : -1;
+        waiting = value;
+      };
+      const attempt = (n: number): void => {
+        setWaiting(false);
+        const request = requestFor(n);
+        inner = this.whenReady()
+          .pipe(
+            concatMap((ready) =>
+              ready ? this.request(request) : of<Reply>({ status: 'info', reason: 'not connected' }),
+            ),
+          )
+          .subscribe((reply) => {
+            if (reply.status === 'ok') return finish(reply);
+            const retry = this.retryReason(reply);
+            if (retry !== undefined && n < maxAttempts && !this.closed) {
+              if (retry !== 'rate_limited') indeterminate = true;
+              const retryAfterMs = reply.status === 'fail' ? reply.retryAfterMs : undefined;
+              const backoff = backoffDelay(n, this.options.backoff ?? DEFAULT_BACKOFF, this.random);
+              const afterMs = this.bugs.has('ignore_retry_after') ? 0 : Math.max(backoff, retryAfterMs ?? 0);
+              if (step !== undefined) {
+                this.emitSession({
+                  type: 'session_retry',
+                  step,
+                  attempt: n + 1,
+                  reason: retry,
+                  afterMs,
+                  ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+                  ...(request.type === 'place' ? { clientOrderId: request.clientOrderId } : {}),
+                });
+              }
+              setWaiting(true);
+              timer = this.scheduler.schedule(() => attempt(n + 1), afterMs);
+              return;
+            }
+            if (!indeterminate || reply.status === 'info') return finish(reply);
+            if (
+              reply.status === 'fail' &&
+              reply.code === 'duplicate_client_order_id' &&
+              action?.kind === 'place'
+            ) {
+              inner = this.whenReady()
+                .pipe(
+                  concatMap((ready) =>
+                    ready
+                      ? this.request({
+                          id: this.nextId(),
+                          type: 'status',
+                          clientOrderId: action.clientOrderId,
+                        })
+                      : of<Reply>({ status: 'info', reason: 'not connected' }),
+                  ),
+                )
+                .subscribe((status) =>
+                  finish(
+                    status.status === 'ok'
+                      ? status
+                      : { status: 'info', reason: `earlier attempt may have executed: ${replyText(reply)}` },
+                  ),
+                );
+              return;
+            }
+            finish({
+              status: 'info',
+              reason: `earlier attempt may have executed; the retry got ${replyText(reply)}`,
+            });
+          });
+      };
+      attempt(1);
+      return () => {
+        setWaiting(false);
+        inner?.unsubscribe();
+        timer?.unsubscribe();
+      };
+    });
+  }
+
+  private retryReason(reply: Reply): 'rate_limited' | 'unavailable' | 'no_reply' | undefined {
+    if (reply.status === 'info') return 'no_reply';
+    if (reply.status !== 'fail') return undefined;
+    if (reply.code === 'rate_limited') return 'rate_limited';
+    if (reply.code === 'unavailable' || reply.code === 'internal') return 'unavailable';
+    return undefined;
+  }
+
+  /** Emits true once connected and caught up, false if the client closed or gave up. */
+  private whenReady(): Observable<boolean> {
+    return new Observable<boolean>((subscriber) => {
+      const answer = (ready: boolean): void => {
+        subscriber.next(ready);
+        subscriber.complete();
+      };
+      if (this.closed || this.gaveUp) return answer(false);
+      if (this.connection !== undefined && !this.reconnecting && this.holding === undefined)
+        return answer(true);
+      let done = false;
+      const waiter = (ready: boolean): void => {
+        if (done) return;
+        done = true;
+        answer(ready);
+      };
+      this.waitingReady.push(waiter);
+      return () => {
+        done = true;
+        const at = this.waitingReady.indexOf(waiter);
+        if (at >= 0) this.waitingReady.splice(at, 1);
+      };
+    });
+  }
+
+  private settleWaiting(ready: boolean): void {
+    for (const waiter of this.waitingReady.splice(0)) waiter(ready);
   }
 
   /** Sends one request; emits exactly one Reply: the answer, or `info` on timeout or disconnect. */
-  private request(request: ClientRequest, onReply?: (reply: Reply) => void): Observable<Reply> {
+  private request(request: ClientRequest): Observable<Reply> {
     return new Observable<Reply>((subscriber) => {
       const id = String(request.id);
       const connection = this.connection;
@@ -161,61 +378,169 @@ export class TradingClient implements Client<TradingAction, TradingClientEvent, 
         subscriber.complete();
         return;
       }
+      const sentAt = this.scheduler.now();
       const timer = this.scheduler.schedule(() => {
         this.pending.delete(id);
         subscriber.next({ status: 'info', reason: `no reply within ${this.options.requestTimeoutMs} ms` });
         subscriber.complete();
+        // Not a byte since the request went out: the link is dead even if nobody closed it.
+        if (this.connection === connection && this.lastHeardAt < sentAt) {
+          this.connectionLost(
+            connection,
+            `nothing heard for ${this.options.requestTimeoutMs} ms (half-open link)`,
+          );
+        }
       }, this.options.requestTimeoutMs);
       this.pending.set(id, {
         settle: (reply) => {
           timer.unsubscribe();
-          onReply?.(reply);
           subscriber.next(reply);
           subscriber.complete();
         },
         cancelTimeout: () => timer.unsubscribe(),
       });
       connection.send(request);
+      return () => {
+        // Unsubscribed before the answer (the run ended): forget the request.
+        const left = this.pending.get(id);
+        if (left === undefined) return;
+        left.cancelTimeout();
+        this.pending.delete(id);
+      };
     });
   }
 
   private dial(): Observable<void> {
-    return this.dialer().pipe(
+    return this.dialer(this.name).pipe(
       take(1),
       map((connection) => {
         this.connection = connection;
+        this.lastHeardAt = this.scheduler.now();
         this.subscription = connection.messages$.subscribe({
           next: (message) => this.onMessage(message),
-          complete: () => {
-            if (this.connection === connection) {
-              this.connection = undefined;
-              this.failPending('connection closed before the reply');
-            }
-          },
+          complete: () => this.connectionLost(connection, 'closed by the venue'),
         });
+        this.startHeartbeat(connection);
       }),
     );
   }
 
   /**
-   * Reconnects one at a time: a reconnect asked for while another is under way waits for it,
-   * as a real client's connection manager would, instead of tearing down a half-built session.
+   * A link can die without closing (half-open): with nothing heard for a while the client
+   * pings, and a ping that meets silence declares the link dead (see request()).
    */
-  private reconnect(mode: 'resync' | 'resume'): Observable<Reply> {
+  private startHeartbeat(connection: VenueConnection): void {
+    this.heartbeat?.unsubscribe();
+    const every = this.options.heartbeatMs ?? this.options.requestTimeoutMs;
+    if (every <= 0) return;
+    const beat = (): void => {
+      if (this.closed || this.connection !== connection) return;
+      if (this.scheduler.now() - this.lastHeardAt >= every && this.pending.size === 0) {
+        this.request({ id: this.nextId(), type: 'ping' }).subscribe((reply) => {
+          if (reply.status !== 'ok' || this.bugs.has('reconnect_without_catch_up')) return;
+          if (this.behind(reply.result)) this.resyncAfterGap();
+        });
+      }
+      this.heartbeat = this.scheduler.schedule(beat, every);
+    };
+    this.heartbeat = this.scheduler.schedule(beat, every);
+  }
+
+  /** A connection the client did not choose to close is gone: say so and come back. */
+  private connectionLost(connection: VenueConnection, reason: string): void {
+    if (this.connection !== connection) return;
+    this.subscription?.unsubscribe();
+    this.connection = undefined;
+    connection.close();
+    this.catchUpToken++;
+    this.failPending(`connection lost: ${reason}`);
+    if (this.closed) return;
+    this.emitSession({ type: 'session_disconnected', reason });
+    if (this.reconnecting) return;
+    this.reconnecting = true;
+    this.redial(1);
+  }
+
+  /** One more dial of an automatic reconnect, after the backoff for this attempt. */
+  private redial(attempt: number): void {
+    const maxReconnects = this.options.maxReconnects ?? 30;
+    if (this.closed) return;
+    if (attempt > maxReconnects) {
+      this.gaveUp = true;
+      this.emitSession({ type: 'session_disconnected', reason: `gave up after ${maxReconnects} dials` });
+      this.reconnectDone();
+      this.settleWaiting(false);
+      return;
+    }
+    const backoffMs = this.bugs.has('no_backoff')
+      ? 0
+      : backoffDelay(attempt, this.options.backoff ?? DEFAULT_BACKOFF, this.random);
+    this.emitSession({ type: 'session_reconnect_attempt', attempt, backoffMs });
+    const timer = this.scheduler.schedule(() => {
+      this.timers.delete(timer);
+      const mode = this.bugs.has('reconnect_without_catch_up') ? 'none' : (this.options.catchUp ?? 'resync');
+      this.reestablish(mode).subscribe({
+        next: (reply) => {
+          if (reply.status === 'ok') {
+            this.reconnectDone();
+            return;
+          }
+          this.dropQuietly();
+          this.redial(attempt + 1);
+        },
+        error: () => {
+          this.dropQuietly();
+          this.redial(attempt + 1);
+        },
+      });
+    }, backoffMs);
+    this.timers.add(timer);
+  }
+
+  /** Closes a half-built connection without treating it as a new outage. */
+  private dropQuietly(): void {
+    const connection = this.connection;
+    this.subscription?.unsubscribe();
+    this.connection = undefined;
+    connection?.close();
+    this.holding = undefined;
+    this.catchUpToken++;
+    this.failPending('connection dropped during a reconnect');
+  }
+
+  /**
+   * A requested reconnect. Reconnects go one at a time: one asked for while another is under
+   * way waits for it, as a real client's connection manager would.
+   */
+  private reconnect(mode: CatchUp): Observable<Reply> {
     return new Observable<Reply>((subscriber) => {
       let sub: Subscription | undefined;
       const start = (): void => {
         this.reconnecting = true;
-        sub = this.reconnectNow(mode).subscribe({
-          next: (reply) => subscriber.next(reply),
-          error: (error: unknown) => {
-            subscriber.next({ status: 'info', reason: `reconnect failed: ${String(error)}` });
-            this.reconnectDone();
+        sub = defer(() => {
+          const connection = this.connection;
+          this.subscription?.unsubscribe();
+          this.connection = undefined;
+          connection?.close();
+          this.catchUpToken++;
+          this.failPending('connection dropped by a reconnect');
+          this.emitSession({ type: 'session_disconnected', reason: 'requested' });
+          return this.reestablish(mode);
+        }).subscribe({
+          next: (reply) => {
+            subscriber.next(reply);
+            if (reply.status === 'ok') this.reconnectDone();
+            else {
+              this.dropQuietly();
+              this.redial(1);
+            }
             subscriber.complete();
           },
-          complete: () => {
-            this.reconnectDone();
+          error: (error: unknown) => {
+            subscriber.next({ status: 'info', reason: `reconnect failed: ${String(error)}` });
             subscriber.complete();
+            this.dropQuietly();
+            this.redial(1);
           },
         });
       };
@@ -227,46 +552,72 @@ export class TradingClient implements Client<TradingAction, TradingClientEvent, 
 
   private reconnectDone(): void {
     this.reconnecting = false;
-    this.waitingReconnects.shift()?.();
+    if (this.connection !== undefined) this.gaveUp = false;
+    const next = this.waitingReconnects.shift();
+    if (next) {
+      next();
+      return;
+    }
+    if (this.connection !== undefined && this.holding === undefined) this.settleWaiting(true);
   }
 
-  /** Drops the connection, dials again, logs in and catches up; emits the catch-up reply. */
-  private reconnectNow(mode: 'resync' | 'resume'): Observable<Reply> {
+  /** Dials, logs in and catches up; emits the catch-up reply (or the failed login). */
+  private reestablish(mode: CatchUp | 'none'): Observable<Reply> {
     return defer(() => {
-      this.subscription?.unsubscribe();
-      this.connection?.close();
-      this.connection = undefined;
-      this.failPending('connection dropped by a reconnect');
-      this.emitSession({ type: 'session_disconnected' });
       this.holding = [];
       return this.dial();
     }).pipe(
       concatMap(() => this.request({ id: this.nextId(), type: 'login', key: this.options.key })),
       concatMap((login) => {
         if (login.status !== 'ok') return of(login);
-        const streams = this.allStreams();
-        if (mode === 'resync') {
-          return this.request({ id: this.nextId(), type: 'resync', streams }).pipe(
-            tap((reply) => {
-              if (reply.status !== 'ok') return;
-              const { seqs, snapshot } = reply.result as {
-                seqs: Record<string, number>;
-                snapshot: ResyncSnapshot;
-              };
-              for (const [stream, seq] of Object.entries(seqs)) this.lastSeq.set(stream, seq);
-              this.emitSession({ type: 'session_resynced', snapshot, seqs });
-            }),
-          );
-        }
-        const from: Record<string, number> = {};
-        for (const stream of streams) from[stream] = this.lastSeq.get(stream) ?? 0;
-        return this.request({ id: this.nextId(), type: 'resume', from }).pipe(
-          tap((reply) => {
-            if (reply.status === 'ok') this.emitSession({ type: 'session_resumed', from });
-          }),
-        );
+        this.emitSession({ type: 'session_connected', account: this.account });
+        return this.catchUp(mode);
       }),
-      map((reply) => this.release(reply)),
+    );
+  }
+
+  /** Asks where each stream continues; live events wait meanwhile and are released after. */
+  private catchUp(mode: CatchUp | 'none'): Observable<Reply> {
+    const token = ++this.catchUpToken;
+    this.holding ??= [];
+    const streams = this.allStreams();
+    const answer =
+      mode === 'none'
+        ? this.request({ id: this.nextId(), type: 'subscribe', streams })
+        : mode === 'resync'
+          ? this.resync(streams)
+          : this.resume(streams).pipe(
+              // The venue no longer has what was missed (or restarted): resync instead.
+              concatMap((reply) =>
+                reply.status === 'fail' &&
+                (reply.code === 'resume_gap_too_old' || reply.code === 'resume_seq_ahead')
+                  ? this.resync(streams)
+                  : of(reply),
+              ),
+            );
+    return answer.pipe(map((reply) => (token === this.catchUpToken ? this.release(reply) : reply)));
+  }
+
+  private resync(streams: string[]): Observable<Reply> {
+    return this.request({ id: this.nextId(), type: 'resync', streams }).pipe(
+      tap((reply) => {
+        if (reply.status !== 'ok') return;
+        const { seqs, snapshot } = reply.result as { seqs: Record<string, number>; snapshot: ResyncSnapshot };
+        for (const [stream, seq] of Object.entries(seqs)) this.lastSeq.set(stream, seq);
+        this.gapped.clear();
+        this.gapResyncs = 0;
+        this.emitSession({ type: 'session_resynced', snapshot, seqs });
+      }),
+    );
+  }
+
+  private resume(streams: string[]): Observable<Reply> {
+    const from: Record<string, number> = {};
+    for (const stream of streams) from[stream] = this.lastSeq.get(stream) ?? 0;
+    return this.request({ id: this.nextId(), type: 'resume', from }).pipe(
+      tap((reply) => {
+        if (reply.status === 'ok') this.emitSession({ type: 'session_resumed', from });
+      }),
     );
   }
 
@@ -285,10 +636,10 @@ export class TradingClient implements Client<TradingAction, TradingClientEvent, 
     }
     for (const list of byStream.values()) {
       list.sort((a, b) => a.seq - b.seq);
-      for (const event of list) {
-        if (event.seq > (this.lastSeq.get(event.stream) ?? 0)) this.deliver(event);
-      }
+      for (const event of list) this.deliver(event);
     }
+    if (!this.reconnecting && this.connection !== undefined && this.holding === undefined)
+      this.settleWaiting(true);
     return reply;
   }
 
@@ -298,6 +649,7 @@ export class TradingClient implements Client<TradingAction, TradingClientEvent, 
   }
 
   private onMessage(message: ServerMessage): void {
+    this.lastHeardAt = this.scheduler.now();
     if (message.type === 'response') {
       const id = String(message.id);
       const pending = this.pending.get(id);
@@ -329,16 +681,58 @@ export class TradingClient implements Client<TradingAction, TradingClientEvent, 
       };
       if (this.holding !== undefined) this.holding.push(event);
       else this.deliver(event);
+      return;
+    }
+    if (message.type === 'error' && message.error.code === BAD_FRAME_FROM_TARGET) {
+      this.emitSession({ type: 'session_bad_frame', reason: message.error.message });
     }
   }
 
+  /**
+   * Passes one event on. A seq already seen is dropped (a duplicated or late frame); a seq
+   * past the next one means frames were lost: the event still goes out, as received, and the
+   * client resyncs the stream.
+   */
   private deliver(event: ClientEvent<TradingClientEvent>): void {
-    const last = this.lastSeq.get(event.stream) ?? 0;
-    if (event.seq > last) this.lastSeq.set(event.stream, event.seq);
+    const last = this.lastSeq.get(event.stream);
+    if (last !== undefined && event.seq <= last) return;
+    this.lastSeq.set(event.stream, event.seq);
     this.eventsSubject.next(event);
+    if (last !== undefined && event.seq > last + 1 && !this.bugs.has('reconnect_without_catch_up')) {
+      this.gapped.add(event.stream);
+      this.emitSession({ type: 'session_gap', stream: event.stream, expected: last + 1, got: event.seq });
+      this.resyncAfterGap();
+    }
   }
 
-  private emitSession(event: TradingClientEvent): void {
+  /**
+   * A gap on a live connection: resync in place, unless a catch-up is already under way (a
+   * reconnect's resync covers it). A resync that fails (a 429, a lost answer) is tried again
+   * after a backoff: until one succeeds, the view is known to be stale.
+   */
+  private resyncAfterGap(): void {
+    if (this.holding !== undefined || this.reconnecting || this.connection === undefined || this.closed)
+      return;
+    const sub = this.catchUp('resync').subscribe((reply) => {
+      this.timers.delete(sub);
+      if (reply.status === 'ok' || this.gapped.size === 0) return;
+      if (++this.gapResyncs > (this.options.maxAttempts ?? 4) * 3) return;
+      const retry = this.scheduler.schedule(
+        () => {
+          this.timers.delete(retry);
+          this.resyncAfterGap();
+        },
+        Math.max(
+          backoffDelay(this.gapResyncs, this.options.backoff ?? DEFAULT_BACKOFF, this.random),
+          reply.status === 'fail' ? (reply.retryAfterMs ?? 0) : 0,
+        ),
+      );
+      this.timers.add(retry);
+    });
+    this.timers.add(sub);
+  }
+
+  private emitSession(event: SessionEvent): void {
     this.eventsSubject.next({
       stream: sessionStream(this.name),
       seq: ++this.sessionSeq,

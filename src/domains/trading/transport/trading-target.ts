@@ -1,4 +1,5 @@
-import { asyncScheduler, map, Observable, of, type SchedulerLike } from 'rxjs';
+import { asyncScheduler, isObservable, map, Observable, of, type SchedulerLike } from 'rxjs';
+import type { Fault } from '../../../core/faults/fault.ts';
 import type { Reply } from '../../../core/model/client.ts';
 import type { Target } from '../../../core/model/target.ts';
 import { defaultExchangeConfig, type ExchangeConfig } from '../../../exchange/config/exchange-config.ts';
@@ -6,6 +7,7 @@ import type { ExchangeSnapshot } from '../../../exchange/engine/exchange-snapsho
 import type { TradingAction } from '../trading-action.ts';
 import type { TradingClientEvent } from '../trading-client-event.ts';
 import type { TradingExtra } from '../trading-evidence.ts';
+import type { ClientBug } from './client-bugs.ts';
 import { TradingClient } from './trading-client.ts';
 import type { VenueDialer } from './venue-connection.ts';
 
@@ -22,6 +24,12 @@ export interface TradingTargetOptions {
   resetOnOpen?: boolean;
   extra?: () => Partial<TradingExtra>;
   stop?: () => void;
+  /** Planted bugs of the reference client (client-bugs.ts). */
+  clientBugs?: readonly ClientBug[];
+  /** Whether the venue has healed from every fault (see Target.settled). */
+  settled?: () => boolean;
+  /** Applies a fault; targets without it answer SHK_FAULT_UNSUPPORTED. */
+  inject?: (fault: Fault, client: string, step: number) => Reply | Observable<Reply>;
 }
 
 /**
@@ -63,6 +71,9 @@ export function makeTradingTarget(
       streams,
       requestTimeoutMs: options.requestTimeoutMs ?? 1000,
       orderIds,
+      // The admin's record is the venue's whole history: across a crash it resumes, never skips.
+      catchUp: client === 'admin' ? 'resume' : 'resync',
+      bugs: client === 'admin' ? [] : (options.clientBugs ?? []),
     });
     clients.push(c);
     if (client === 'admin') admin = c;
@@ -98,6 +109,18 @@ export function makeTradingTarget(
       );
     },
     extraEvidence: () => of({ config, ...(options.extra?.() ?? {}) }),
+    settled: () => options.settled?.() ?? true,
+    inject: (fault, client, step) => {
+      if (!options.inject) {
+        return of<Reply>({
+          status: 'fail',
+          code: 'SHK_FAULT_UNSUPPORTED',
+          message: `target ${name} cannot inject ${fault.type}.${fault.effect}`,
+        });
+      }
+      const reply = options.inject(fault, client, step);
+      return isObservable(reply) ? reply : of(reply);
+    },
     stop: () => {
       for (const c of clients) c.close();
       options.stop?.();

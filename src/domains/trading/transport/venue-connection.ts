@@ -14,5 +14,8 @@ export interface VenueConnection {
   close(): void;
 }
 
-/** Opens connections to one venue; emits one connection per subscription, or errors if it cannot. */
-export type VenueDialer = () => Observable<VenueConnection>;
+/**
+ * Opens connections to one venue for the named client; emits one connection per subscription,
+ * or errors if it cannot. The name lets a chaotic link tell clients apart; most dialers ignore it.
+ */
+export type VenueDialer = (client?: string) => Observable<VenueConnection>;

@@ -2,7 +2,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { TRADING_INVARIANTS } from '../../../../invariants/index.ts';
 import { TRADING_PROPERTIES } from '../../../../properties/index.ts';
-import type { TradingActionKind } from '../../../../src/domains/trading/trading-action.ts';
+import type { TradingAction } from '../../../../src/domains/trading/trading-action.ts';
+
+type TradingActionKind = TradingAction['kind'];
 
 const kindsOf = (name: string, runs = 100): Set<TradingActionKind> => {
   const property = TRADING_PROPERTIES.find((p) => p.name === name)!;

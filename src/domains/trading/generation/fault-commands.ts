@@ -1,0 +1,189 @@
+import fc from 'fast-check';
+import type { Fault, FaultKind, FrameDirection } from '../../../core/faults/fault.ts';
+import type { Trader } from '../trading-action.ts';
+import { liveOrSeed, type RestingSeed, restingSeedArb } from './command-parts.ts';
+import { crossing, type FillShare, shareOf } from './composite-commands.ts';
+import { gapArb, type OrderKind, takerKindArb, traderArb } from './order-fields.ts';
+import { otherTrader, pickArb } from './order-targets.ts';
+import { type Emit, keepMaskArb, PlanCommand } from './plan-command.ts';
+import type { TradingModel } from './trading-model.ts';
+
+/**
+ * Every number a fault of any kind may need, drawn together so that one record shrinks as a
+ * whole; build() keeps the fields its kind uses. Ranges are in (virtual) ms, sized against the
+ * default request timeout (1 s): some delays and pauses outlast it on purpose, to make the
+ * client retry a request that in fact went through.
+ */
+interface FaultNumbers {
+  direction: FrameDirection;
+  count: number;
+  delayMs: number;
+  jitterMs: number;
+  holdFor: number;
+  seed: number;
+  downMs: number;
+  times: number;
+  intervalMs: number;
+  nth: number;
+  every: number | undefined;
+  retryAfterMs: number;
+  afterEffect: boolean;
+  processDownMs: number;
+  jumpMs: number;
+}
+
+const faultNumbersArb: fc.Arbitrary<FaultNumbers> = fc.record({
+  direction: fc.constantFrom<FrameDirection>('from_target', 'to_target'),
+  count: fc.integer({ min: 1, max: 4 }),
+  delayMs: fc.oneof(fc.integer({ min: 1, max: 60 }), fc.integer({ min: 400, max: 1_500 })),
+  jitterMs: fc.integer({ min: 0, max: 40 }),
+  holdFor: fc.integer({ min: 1, max: 3 }),
+  seed: fc.nat(1_000_000),
+  downMs: fc.oneof(fc.constant(0), fc.integer({ min: 10, max: 400 })),
+  times: fc.integer({ min: 2, max: 4 }),
+  intervalMs: fc.integer({ min: 5, max: 200 }),
+  nth: fc.integer({ min: 1, max: 3 }),
+  every: fc.option(fc.integer({ min: 1, max: 3 }), { nil: undefined }),
+  retryAfterMs: fc.integer({ min: 5, max: 300 }),
+  afterEffect: fc.boolean(),
+  processDownMs: fc.integer({ min: 10, max: 600 }),
+  jumpMs: fc.oneof(fc.integer({ min: 1, max: 2_000 }), fc.constant(3_600_000)),
+});
+
+/** The fault of `kind` made from the drawn numbers. */
+export function buildFault(kind: FaultKind, n: FaultNumbers): Fault {
+  const [type, effect] = kind.split('.') as [Fault['type'], string];
+  switch (type) {
+    case 'frame':
+      return {
+        type,
+        effect: effect as Extract<Fault, { type: 'frame' }>['effect'],
+        direction: n.direction,
+        count: n.count,
+        ...(effect === 'delay' ? { delayMs: n.delayMs, jitterMs: n.jitterMs } : {}),
+        ...(effect === 'reorder' ? { holdFor: n.holdFor } : {}),
+        ...(effect === 'delay' || effect === 'truncate' || effect === 'garble' ? { seed: n.seed } : {}),
+      };
+    case 'connection':
+      return {
+        type,
+        effect: effect as Extract<Fault, { type: 'connection' }>['effect'],
+        downMs: n.downMs,
+        ...(effect === 'flap' ? { times: n.times, intervalMs: n.intervalMs } : {}),
+      };
+    case 'response':
+      return {
+        type,
+        effect: effect as Extract<Fault, { type: 'response' }>['effect'],
+        nth: n.nth,
+        count: n.every === undefined ? 1 : n.count,
+        ...(n.every === undefined ? {} : { every: n.every }),
+        ...(effect === 'reject_429' ? { retryAfterMs: n.retryAfterMs } : { afterEffect: n.afterEffect }),
+      };
+    case 'process':
+      return {
+        type,
+        effect: effect as Extract<Fault, { type: 'process' }>['effect'],
+        downMs: n.processDownMs,
+      };
+    case 'clock':
+      return { type, effect: 'jump', ms: n.jumpMs };
+  }
+}
+
+/** Link faults hit a trader; process and clock faults hit the venue, recorded under 'venue'. */
+const VENUE = 'venue';
+
+/** One fault of an enabled kind, at a trader's link or at the venue. */
+export class FaultCommand extends PlanCommand {
+  constructor(
+    private readonly p: {
+      kind: FaultKind;
+      trader: Trader;
+      numbers: FaultNumbers;
+      gapMs: number;
+      keep: boolean[];
+    },
+  ) {
+    super('fault', 1, p.keep);
+  }
+
+  protected build(_model: TradingModel, emit: Emit): void {
+    const fault = buildFault(this.p.kind, this.p.numbers);
+    const client = fault.type === 'process' || fault.type === 'clock' ? VENUE : this.p.trader;
+    emit({ kind: 'fault', client, gapMs: this.p.gapMs, fault });
+  }
+}
+
+/**
+ * The ghost fill: a trader's link is cut while its order rests, another trader fills that
+ * order, and the trader must find the fill when it comes back (its reconnect catches up).
+ */
+export class OfflineFillCommand extends PlanCommand {
+  constructor(
+    private readonly p: {
+      cut: 'half_open' | 'close' | 'reset';
+      downMs: number;
+      pick: number;
+      seed: RestingSeed;
+      takerPick: number;
+      takerKind: OrderKind;
+      share: FillShare;
+      gapMs: number;
+      fillGapMs: number;
+      keep: boolean[];
+    },
+  ) {
+    super('offline_fill', 3, p.keep);
+  }
+
+  protected build(model: TradingModel, emit: Emit): void {
+    const { anchor, gapMs } = liveOrSeed(model, emit, this.p.pick, this.p.seed, this.p.gapMs);
+    emit({
+      kind: 'fault',
+      client: anchor.client,
+      gapMs,
+      fault: { type: 'connection', effect: this.p.cut, downMs: this.p.downMs },
+    });
+    const taker = otherTrader(anchor.client, this.p.takerPick);
+    emit(
+      crossing(model, anchor, taker, this.p.takerKind, shareOf(anchor, this.p.share, 0), this.p.fillGapMs),
+    );
+  }
+}
+
+/** Faults of the enabled kinds, plus the ghost-fill scenario when connection cuts are enabled. */
+export function faultCommandArb(kinds: readonly FaultKind[]): fc.Arbitrary<PlanCommand> {
+  if (kinds.length === 0) throw new Error('faultCommandArb: no fault kind enabled');
+  const single = fc
+    .record({
+      kind: fc.constantFrom(...kinds),
+      trader: traderArb,
+      numbers: faultNumbersArb,
+      gapMs: gapArb,
+      keep: keepMaskArb(1),
+    })
+    .map((p) => new FaultCommand(p));
+  const cuts = kinds.filter(
+    (k): k is 'connection.half_open' | 'connection.close' | 'connection.reset' =>
+      k === 'connection.half_open' || k === 'connection.close' || k === 'connection.reset',
+  );
+  if (cuts.length === 0) return single;
+  const offline = fc
+    .record({
+      cut: fc.constantFrom(
+        ...cuts.map((k) => k.slice('connection.'.length) as 'half_open' | 'close' | 'reset'),
+      ),
+      downMs: fc.integer({ min: 0, max: 300 }),
+      pick: pickArb,
+      seed: restingSeedArb,
+      takerPick: pickArb,
+      takerKind: takerKindArb,
+      share: fc.constantFrom<FillShare>('all', 'part'),
+      gapMs: gapArb,
+      fillGapMs: fc.integer({ min: 1, max: 30 }),
+      keep: keepMaskArb(3),
+    })
+    .map((p) => new OfflineFillCommand(p));
+  return fc.oneof({ arbitrary: single, weight: 3 }, { arbitrary: offline, weight: 1 });
+}
