@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { type AddressInfo, connect, createServer as createNetServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -118,45 +119,92 @@ const CASES: Case[] = [
 ];
 
 /**
- * Each case against `target`, directly and through a chaos proxy in this process with nothing
- * armed, in alternating rounds so that drift in the machine's speed hits both alike.
+ * A proxy that only copies bytes between two TCP sockets, no WebSocket parsing at all: the
+ * least any proxy in this process can cost, to tell the price of the extra hop from the
+ * price of the chaos proxy's own work.
+ */
+async function startTcpPipe(target: string): Promise<{ url: string; close(): Promise<void> }> {
+  const { hostname, port } = new URL(target);
+  const sockets = new Set<Socket>();
+  const server = createNetServer((client) => {
+    const upstream = connect(Number(port), hostname);
+    for (const socket of [client, upstream]) {
+      socket.setNoDelay(true);
+      socket.on('error', () => {
+        client.destroy();
+        upstream.destroy();
+      });
+      sockets.add(socket);
+      socket.once('close', () => sockets.delete(socket));
+    }
+    client.pipe(upstream);
+    upstream.pipe(client);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  return {
+    url: `ws://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/**
+ * Each case against `target`: directly, through a chaos proxy in this process with nothing
+ * armed and, for one request in flight (where the extra hop weighs most), through a bare TCP
+ * pipe; in alternating rounds so that drift in the machine's speed hits all alike.
  */
 async function compare(target: string, where: string, tag: string, ms: number): Promise<BenchRow[]> {
   const proxy = await startWsChaosProxy({ upstream: () => target, hooks: tradingTextFrameHooks });
   proxy.beginRun(new FaultLog());
+  const pipe = await startTcpPipe(target);
   const rounds = 5;
   const rows: BenchRow[] = [];
   try {
     for (const [c, bench] of CASES.entries()) {
       // The account keeps its clientOrderIds forever: each client gets its own.
-      const direct = await Trips.open(target, bench.frame(`${tag}d${c}-`));
-      const proxied = await Trips.open(proxy.urlFor('maker'), bench.frame(`${tag}p${c}-`));
-      await direct.run(2000, bench.inFlight);
-      await proxied.run(2000, bench.inFlight);
-      const total = { direct: { trips: 0, ms: 0 }, proxied: { trips: 0, ms: 0 } };
+      const paths = {
+        direct: await Trips.open(target, bench.frame(`${tag}d${c}-`)),
+        proxied: await Trips.open(proxy.urlFor('maker'), bench.frame(`${tag}p${c}-`)),
+        ...(bench.inFlight === 1 ? { piped: await Trips.open(pipe.url, bench.frame(`${tag}t${c}-`)) } : {}),
+      };
+      const entries = Object.entries(paths);
+      for (const [, trips] of entries) await trips.run(2000, bench.inFlight);
+      const total: Record<string, { trips: number; ms: number }> = {};
       for (let round = 0; round < rounds; round++) {
-        for (const [key, trips] of [
-          ['direct', direct],
-          ['proxied', proxied],
-        ] as const) {
+        for (const [key, trips] of entries) {
           const r = await trips.rate(ms / rounds, bench.inFlight);
+          total[key] ??= { trips: 0, ms: 0 };
           total[key].trips += r.trips;
           total[key].ms += r.ms;
         }
       }
-      direct.close();
-      proxied.close();
+      for (const [, trips] of entries) trips.close();
+      const perSecond = (key: string): number => (total[key].trips / total[key].ms) * 1000;
+      const name = `chaos proxy, nothing armed: ${bench.name}, ${where}`;
       rows.push({
-        name: `chaos proxy, nothing armed: ${bench.name}, ${where}`,
-        value: (total.proxied.trips / total.proxied.ms) * 1000,
+        name,
+        value: perSecond('proxied'),
         unit: 'trips/s',
         ceilingName: 'the same client straight to the exchange',
-        ceiling: (total.direct.trips / total.direct.ms) * 1000,
+        ceiling: perSecond('direct'),
         target: '>= 85% of direct',
       });
+      if (total.piped !== undefined) {
+        rows.push({
+          name,
+          value: perSecond('proxied'),
+          unit: 'trips/s',
+          ceilingName: 'bare TCP pipe in its place: the extra hop alone',
+          ceiling: perSecond('piped'),
+        });
+      }
     }
     return rows;
   } finally {
+    await pipe.close();
     await proxy.close();
   }
 }

@@ -7,7 +7,7 @@ const NAME = 'client.backoff';
 
 /** The least wait before a redial once the first one failed. */
 export const MIN_REDIAL_BACKOFF_MS = 10;
-/** At most this many dials within any window of WINDOW_MS (virtual time). */
+/** At most this many dials of one outage within any DIAL_WINDOW_MS (virtual time). */
 export const MAX_DIALS_PER_WINDOW = 3;
 export const DIAL_WINDOW_MS = 100;
 
@@ -15,10 +15,11 @@ const isFiniteNumber = (x: unknown): x is number => typeof x === 'number' && Num
 
 /**
  * The client treats a struggling venue as real clients must: (a) a retry after a 429 waits at
- * least the retry-after the venue asked for; (b) within one outage (from a disconnect to the
- * next session_connected, resync or resume), every redial after the first waits at least
- * 10 ms; (c) no more than 3 dials (a reconnect attempt dials `backoffMs` after it is
- * announced) fall within any 100 ms.
+ * least the retry-after the venue asked for; within one outage (the reconnect attempts until
+ * the next session_connected, resync or resume), (b) every redial after the first waits at
+ * least 10 ms and (c) no more than 3 dials (an attempt dials `backoffMs` after it is
+ * announced) fall within any 100 ms, so the waits must grow. Each outage starts afresh: a
+ * venue that drops every new connection at once sees one dial per outage plus the backoff.
  */
 export const clientBackoff: Invariant<TradingEvidence> = {
   name: NAME,
@@ -26,9 +27,8 @@ export const clientBackoff: Invariant<TradingEvidence> = {
   check(evidence: TradingEvidence): Violation[] {
     const out: Violation[] = [];
     for (const [client, events] of eventsByClient(evidence.events)) {
-      const dials: { at: number; rec: TradingRecord }[] = [];
-      // Attempts of the current outage so far.
-      let outage = 0;
+      // Dials of the current outage so far.
+      let dials: Dial[] = [];
       for (const rec of events) {
         if (is(rec, 'session_retry')) {
           const { reason, afterMs, retryAfterMs, step } = rec.event;
@@ -45,14 +45,14 @@ export const clientBackoff: Invariant<TradingEvidence> = {
           continue;
         }
         if (is(rec, 'session_connected') || is(rec, 'session_resynced') || is(rec, 'session_resumed')) {
-          outage = 0;
+          out.push(...tooManyDials(client, dials));
+          dials = [];
           continue;
         }
         if (!is(rec, 'session_reconnect_attempt')) continue;
-        outage++;
         const { attempt, backoffMs } = rec.event;
         // The field or the count, whichever is further: a client that restarts its count is no excuse.
-        const k = Math.max(outage, isFiniteNumber(attempt) ? attempt : 0);
+        const k = Math.max(dials.length + 1, isFiniteNumber(attempt) ? attempt : 0);
         if (k >= 2 && !(backoffMs >= MIN_REDIAL_BACKOFF_MS)) {
           out.push(
             violation(
@@ -70,8 +70,14 @@ export const clientBackoff: Invariant<TradingEvidence> = {
   },
 };
 
-/** Each burst of dials over the limit, reported once (the window starting at its first dial). */
-function tooManyDials(client: string, dials: { at: number; rec: TradingRecord }[]): Violation[] {
+interface Dial {
+  at: number;
+  rec: TradingRecord;
+}
+
+/** Each burst of one outage's dials over the limit, reported once (the window starting at its first dial). */
+function tooManyDials(client: string, dials: readonly Dial[]): Violation[] {
+  if (dials.length <= MAX_DIALS_PER_WINDOW) return [];
   const out: Violation[] = [];
   const sorted = [...dials].sort((a, b) => a.at - b.at);
   let i = 0;

@@ -21,6 +21,7 @@ import { violation } from './support/violation.ts';
 const NAME = 'durability.acknowledged-kept';
 
 const RESTING = new Set(['open', 'partially_filled']);
+const FINISHED = new Set(['filled', 'cancelled', 'expired']);
 
 /** Order ids may be handed out again after a restart that lost inputs: the client order id tells them apart. */
 const keyOf = (account: string, orderId: string, clientOrderId: string | undefined): string =>
@@ -43,8 +44,9 @@ function describe(rec: OrderEventRecord): string {
 /**
  * What the venue acknowledged survives a crash. Judged by the venue's own record (the admin's
  * events, which its link never loses) against the final snapshot's open orders:
- * - an order an ok reply described as resting (open or partially filled) that the record never
- *   ended (no cancel, expiry, last fill, or reset of its account) is still open at the end;
+ * - an order an ok reply described as resting (open or partially filled) that the venue never
+ *   ended (no cancel, expiry, last fill or reset of its account on the record, nor on a
+ *   trader's stream or in a later reply) is still open at the end;
  * - an order the record ended through an acknowledged input (a cancel, a cancel-all, the
  *   trade of an acknowledged place) is not open at the end;
  * - an open order shows at least the fills, and the price and quantity of the last replace,
@@ -79,6 +81,23 @@ export const durabilityAcknowledgedKept: Invariant<TradingEvidence> = {
       return crash === undefined ? '' : ` after the crash at step ${crash.step}`;
     };
 
+    // Orders the venue said ended, in any client's record or in a reply: a venue that restarted
+    // from a shorter journal reuses seqs, so a resumed admin can miss what the traders saw.
+    const ended = new Set<string>();
+    for (const [client, events] of eventsByClient(evidence.events)) {
+      if (client === ADMIN_CLIENT) continue;
+      for (const rec of events) {
+        const account = accountOfStream(rec.stream);
+        if (account !== undefined && isOrderEvent(rec) && endsOrder(rec))
+          ended.add(keyOf(account, rec.event.orderId, rec.event.clientOrderId));
+      }
+    }
+    for (const op of ops) {
+      const order = orderOfReply(op);
+      if (order !== undefined && FINISHED.has(order.status ?? ''))
+        ended.add(keyOf(accountOfClient(op.client, evidence.events), order.orderId, order.clientOrderId));
+    }
+
     const followed = new Set<string>();
     const resets = new Map<string, TradingRecord[]>();
     const histories = new Map<string, OrderHistory>();
@@ -101,7 +120,10 @@ export const durabilityAcknowledgedKept: Invariant<TradingEvidence> = {
       if (e.type === 'order_accepted') h.accepted ??= rec;
       else if (e.type === 'fill') h.lastFill = rec as RecordOf<'fill'>;
       else if (e.type === 'order_replaced') h.lastReplace = rec as RecordOf<'order_replaced'>;
-      if (endsOrder(rec)) h.end ??= rec;
+      if (endsOrder(rec)) {
+        h.end ??= rec;
+        ended.add(key);
+      }
     }
 
     // Resting orders an ok reply vouched for.
@@ -114,9 +136,8 @@ export const durabilityAcknowledgedKept: Invariant<TradingEvidence> = {
       const cid =
         order.clientOrderId ?? (typeof action?.clientOrderId === 'string' ? action.clientOrderId : undefined);
       const key = keyOf(account, order.orderId, cid);
-      if (open.has(key)) continue;
+      if (open.has(key) || ended.has(key)) continue;
       const h = histories.get(key);
-      if (h?.end !== undefined) continue;
       const since = h?.accepted?.gseq ?? Number.NEGATIVE_INFINITY;
       if ((resets.get(account) ?? []).some((r) => r.gseq > since)) continue;
       const txn =

@@ -35,6 +35,10 @@ export const chaosRecovery: Property<TradingAction> = {
     'isolation.private-streams',
     'fills.no-duplicates',
     'durability.journal-replay',
+    'durability.acknowledged-kept',
+    'reconnect.ghost-fills-found',
+    'retries.execute-once',
+    'client.backoff',
   ],
   settings: { maxActions: 40, requestTimeoutMs: 1000, quietMs: 50 },
 };

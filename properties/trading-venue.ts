@@ -38,6 +38,10 @@ export const tradingVenue: Property<TradingAction> = {
     'ledger.equity',
     'fills.no-duplicates',
     'durability.journal-replay',
+    'durability.acknowledged-kept',
+    'reconnect.ghost-fills-found',
+    'retries.execute-once',
+    'client.backoff',
   ],
   settings: { maxActions: 60, requestTimeoutMs: 1000, quietMs: 50 },
 };

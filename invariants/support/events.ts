@@ -107,8 +107,3 @@ export function endsOrder(rec: OrderEventRecord): boolean {
     (e.type === 'fill' && !(e.remainingQty > 1e-12))
   );
 }
-
-/** The session events a client made itself, in arrival order. */
-export function sessionRecords(events: readonly TradingRecord[]): TradingRecord[] {
-  return events.filter((rec) => isSessionStream(rec.stream));
-}

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { invariantByName, TRADING_INVARIANTS } from '../../invariants/index.ts';
 import type { TradingEvidence } from '../../src/domains/trading/trading-evidence.ts';
+import { CLIENT_BUGS } from '../../src/domains/trading/transport/client-bugs.ts';
 import { PLANTED_BUGS } from '../../src/exchange/bugs/planted-bugs.ts';
 import { cleanScenario } from './clean-scenario.ts';
 import { Scenario } from './evidence-builder.ts';
@@ -13,11 +14,9 @@ describe('trading invariants', () => {
     for (const invariant of TRADING_INVARIANTS) expect(invariantByName.get(invariant.name)).toBe(invariant);
   });
 
-  it('include the invariant every planted bug names', () => {
-    // Not yet for bugs that need a restart: their invariant, durability.acknowledged-kept, is to come.
-    for (const bug of PLANTED_BUGS.filter((b) => b.needs !== 'restart')) {
-      expect(invariantByName.has(bug.invariant), bug.name).toBe(true);
-    }
+  it('include the invariant every planted bug names, in the venue and in the client', () => {
+    for (const bug of PLANTED_BUGS) expect(invariantByName.has(bug.invariant), bug.name).toBe(true);
+    for (const bug of CLIENT_BUGS) expect(invariantByName.has(bug.invariant), bug.name).toBe(true);
   });
 
   it('all pass a clean run that touches most of the venue', () => {

@@ -41,17 +41,15 @@ describe(NAME, () => {
     ]);
   });
 
-  it('counts dials across outages too, and each outage starts its count afresh', () => {
-    const s = new Scenario();
-    for (let i = 0; i < 4; i++) s.redial('maker', [10]);
-    expect(check(NAME, s.evidence()).map((v) => v.message)).toEqual([
+  it('wants the waits to grow within an outage, and starts each outage afresh', () => {
+    const flat = new Scenario();
+    flat.redial('maker', [10, 10, 10, 10]);
+    expect(check(NAME, flat.evidence()).map((v) => v.message)).toEqual([
       'maker dialed 4 times within 100 ms (at 1010, 1020, 1030, 1040): at most 3',
     ]);
-    const spaced = new Scenario();
-    for (let i = 0; i < 4; i++) {
-      spaced.redial('maker', [10]);
-      spaced.wait(40);
-    }
-    expect(check(NAME, spaced.evidence())).toEqual([]);
+    // A venue that drops each new connection at once: one quick dial per outage is fine.
+    const cut = new Scenario();
+    for (let i = 0; i < 4; i++) cut.redial('maker', [10]);
+    expect(check(NAME, cut.evidence())).toEqual([]);
   });
 });

@@ -92,7 +92,10 @@ export class ProxiedConnection {
   ) {
     // An error without a listener would crash the process; 'close' follows every error.
     client.on('error', noop);
-    client.on('message', (data, isBinary) => this.events.frame('to_target', asBuffer(data), isBinary));
+    // Frames still arriving on a connection that was cut go nowhere, and meet no fault.
+    client.on('message', (data, isBinary) => {
+      if (!this.over) this.events.frame('to_target', asBuffer(data), isBinary);
+    });
     client.on('close', (code, reason) => {
       if (this.over) return;
       const upstream = this.upstream;
@@ -140,9 +143,12 @@ export class ProxiedConnection {
       opened = true;
       const waiting = this.waiting;
       this.waiting = [];
+      cork(upstream);
       for (const frame of waiting) upstream.send(frame.data, frame.binary ? BINARY : TEXT);
     });
-    upstream.on('message', (data, isBinary) => this.events.frame('from_target', asBuffer(data), isBinary));
+    upstream.on('message', (data, isBinary) => {
+      if (!this.over) this.events.frame('from_target', asBuffer(data), isBinary);
+    });
     upstream.on('close', (code, reason) => {
       // A dial that failed was already reported to the client by refuse().
       if (this.over || !opened) return;

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { type FaultKind, isFaultAction } from '../faults/fault.ts';
 import { addFaultCounts, countFaults, type FaultCounts, faultRecordsOf } from '../faults/fault-record.ts';
+import { faultsApplied } from '../faults/faults-applied.ts';
 import type { ActionBase } from '../model/action.ts';
 import type { RecordedEvent, RunEvidence } from '../model/evidence.ts';
 import type { Invariant, Verdict, Violation } from '../model/invariant.ts';
@@ -115,7 +116,9 @@ export async function executeRun<A extends ActionBase>(
         ...(options.sink ? { sink: options.sink } : {}),
       }),
     )) as RunEvidence<A>;
-    const { verdict, results } = checkInvariants(evidence, options.invariants);
+    // A run with faults also checks that each was applied (core, whatever the property names).
+    const invariants = hasFaults(actions) ? [...options.invariants, faultsApplied] : options.invariants;
+    const { verdict, results } = checkInvariants(evidence, invariants);
     return { actions: [...actions], evidence, verdict, results };
   } finally {
     await settle(target as never, target.stop());

@@ -60,6 +60,8 @@ export class InprocVenue {
   private downUntil = Number.NEGATIVE_INFINITY;
   private paused: (() => void)[] | undefined;
   private readonly timers: Subscription[] = [];
+  /** Flap cuts still to come: the run is not over until they have hit. */
+  private flapsPending = 0;
 
   constructor(private readonly options: InprocVenueOptions) {
     this.host = this.newHost();
@@ -121,7 +123,7 @@ export class InprocVenue {
   /** No link half-open or holding frames, and the process up and running. */
   settled(): boolean {
     const now = this.options.scheduler.now();
-    if (now < this.downUntil || this.paused !== undefined) return false;
+    if (now < this.downUntil || this.paused !== undefined || this.flapsPending > 0) return false;
     for (const line of this.lines.values()) {
       if (line.chaos.isBlackholed || line.chaos.inFlight) return false;
     }
@@ -262,7 +264,12 @@ export class InprocVenue {
     if (fault.effect !== 'flap') return;
     const times = Math.max(1, fault.times ?? 2);
     for (let i = 1; i < times; i++) {
-      this.timers.push(scheduler.schedule(once, i * Math.max(1, fault.intervalMs ?? 50)));
+      this.flapsPending++;
+      const later = (): void => {
+        this.flapsPending--;
+        once();
+      };
+      this.timers.push(scheduler.schedule(later, i * Math.max(1, fault.intervalMs ?? 50)));
     }
   }
 
@@ -270,29 +277,36 @@ export class InprocVenue {
   private crash(step: number, client: string, downMs: number): Reply {
     const scheduler = this.options.scheduler;
     const now = scheduler.now();
-    if (now < this.downUntil)
-      return { status: 'fail', code: 'SHK_FAULT_NO_PROCESS', message: 'the venue is already down' };
+    // Down already from an earlier crash of this run: it stays down longer (nothing to kill).
+    if (now < this.downUntil) {
+      this.downUntil = Math.max(this.downUntil, now + downMs);
+      return ok('already down; stays down longer');
+    }
     const record: CrashRecord = { step, at: now, txnBefore: this.host.engine.txn };
     this.crashes.push(record);
     this.log.hit(step, client, 'process.crash_restart', now, { downMs });
     this.paused = undefined;
     for (const line of this.lines.values()) if (line.link) this.drop(line, line.link, false);
     this.downUntil = now + downMs;
-    this.timers.push(
-      scheduler.schedule(() => {
-        this.host = this.newHost();
-        record.restartedAt = scheduler.now();
-      }, downMs),
-    );
+    const restart = (): void => {
+      const left = this.downUntil - scheduler.now();
+      if (left > 0) {
+        this.timers.push(scheduler.schedule(restart, left));
+        return;
+      }
+      this.host = this.newHost();
+      record.restartedAt = scheduler.now();
+    };
+    this.timers.push(scheduler.schedule(restart, downMs));
     return ok(`crashed; restarts in ${downMs} ms`);
   }
 
   /** SIGSTOP: frames wait at the venue's door and are handled, in order, at SIGCONT. */
   private pause(step: number, client: string, downMs: number): Reply {
     const scheduler = this.options.scheduler;
-    if (this.paused !== undefined || scheduler.now() < this.downUntil) {
-      return { status: 'fail', code: 'SHK_FAULT_NO_PROCESS', message: 'the venue is not running' };
-    }
+    // Stopped already (paused or crashed by an earlier fault of this run): nothing more to stop.
+    if (this.paused !== undefined || scheduler.now() < this.downUntil)
+      return ok('not running; nothing to pause');
     this.log.hit(step, client, 'process.pause', scheduler.now(), { downMs });
     const waiting: (() => void)[] = [];
     this.paused = waiting;

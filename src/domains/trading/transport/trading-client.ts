@@ -24,6 +24,9 @@ import { BAD_FRAME_FROM_TARGET } from './ws-dialer.ts';
 
 export type CatchUp = 'resync' | 'resume';
 
+/** A connection that stayed up this long ends an outage: the next cut backs off from the start. */
+const STABLE_AFTER_MS = 1_000;
+
 export interface TradingClientOptions {
   name: string;
   key: string;
@@ -86,6 +89,9 @@ export class TradingClient implements Client<TradingAction, TradingClientEvent, 
   private closed = false;
   private gaveUp = false;
   private lastHeardAt = Number.NEGATIVE_INFINITY;
+  /** Dials of the current run of short-lived connections; reset once a connection stays up. */
+  private streak = 0;
+  private upSince = Number.NEGATIVE_INFINITY;
   private readonly random: () => number;
   private readonly bugs: ReadonlySet<ClientBug>;
   private readonly timers = new Set<Subscription>();
@@ -124,7 +130,10 @@ export class TradingClient implements Client<TradingAction, TradingClientEvent, 
           }),
         );
       }),
-      tap(() => this.emitSession({ type: 'session_connected', account: this.account })),
+      tap(() => {
+        this.upSince = this.scheduler.now();
+        this.emitSession({ type: 'session_connected', account: this.account });
+      }),
     );
   }
 
@@ -269,8 +278,11 @@ export class TradingClient implements Client<TradingAction, TradingClientEvent, 
           .subscribe((reply) => {
             if (reply.status === 'ok') return finish(reply);
             const retry = this.retryReason(reply);
-            if (retry !== undefined && n < maxAttempts && !this.closed) {
-              if (retry !== 'rate_limited') indeterminate = true;
+            // Anything but a 429 may have taken effect. A replace has no idempotency key, so
+            // sending it again could apply it twice: it is retried only when refused for sure.
+            if (retry !== undefined && retry !== 'rate_limited') indeterminate = true;
+            const safe = retry === 'rate_limited' || action?.kind !== 'replace';
+            if (retry !== undefined && safe && n < maxAttempts && !this.closed) {
               const retryAfterMs = reply.status === 'fail' ? reply.retryAfterMs : undefined;
               const backoff = backoffDelay(n, this.options.backoff ?? DEFAULT_BACKOFF, this.random);
               const afterMs = this.bugs.has('ignore_retry_after') ? 0 : Math.max(backoff, retryAfterMs ?? 0);
@@ -289,7 +301,9 @@ export class TradingClient implements Client<TradingAction, TradingClientEvent, 
               timer = this.scheduler.schedule(() => attempt(n + 1), afterMs);
               return;
             }
-            if (!indeterminate || reply.status === 'info') return finish(reply);
+            if (reply.status === 'info' || !indeterminate) return finish(reply);
+            if (n === 1)
+              return finish({ status: 'info', reason: `${replyText(reply)}; it may have taken effect` });
             if (
               reply.status === 'fail' &&
               reply.code === 'duplicate_client_order_id' &&
@@ -458,13 +472,17 @@ export class TradingClient implements Client<TradingAction, TradingClientEvent, 
     this.emitSession({ type: 'session_disconnected', reason });
     if (this.reconnecting) return;
     this.reconnecting = true;
-    this.redial(1);
+    // A connection that dies soon after it came back is the same outage: the backoff goes on
+    // growing instead of starting small again, or a flapping link would be hammered.
+    const stable = this.scheduler.now() - this.upSince >= STABLE_AFTER_MS;
+    this.redial(stable ? 1 : this.streak + 1);
   }
 
   /** One more dial of an automatic reconnect, after the backoff for this attempt. */
   private redial(attempt: number): void {
     const maxReconnects = this.options.maxReconnects ?? 30;
     if (this.closed) return;
+    this.streak = attempt;
     if (attempt > maxReconnects) {
       this.gaveUp = true;
       this.emitSession({ type: 'session_disconnected', reason: `gave up after ${maxReconnects} dials` });
@@ -552,7 +570,10 @@ export class TradingClient implements Client<TradingAction, TradingClientEvent, 
 
   private reconnectDone(): void {
     this.reconnecting = false;
-    if (this.connection !== undefined) this.gaveUp = false;
+    if (this.connection !== undefined) {
+      this.gaveUp = false;
+      this.upSince = this.scheduler.now();
+    }
     const next = this.waitingReconnects.shift();
     if (next) {
       next();
