@@ -23,7 +23,8 @@ const isFiniteNumber = (x: unknown): x is number => typeof x === 'number' && Num
  */
 export const clientBackoff: Invariant<TradingEvidence> = {
   name: NAME,
-  description: 'retries wait the retry-after, redials back off, at most 3 dials in any 100 ms',
+  description:
+    'retries wait the retry-after; within an outage redials back off, at most 3 dials in any 100 ms',
   check(evidence: TradingEvidence): Violation[] {
     const out: Violation[] = [];
     for (const [client, events] of eventsByClient(evidence.events)) {

@@ -1,4 +1,4 @@
-import { ADMIN_CLIENT, isSessionStream, type TradingRecord } from './events.ts';
+import { ADMIN_CLIENT, is, isSessionStream, type TradingRecord } from './events.ts';
 
 /**
  * The admin is subscribed to every account, market and book stream, so its events are the
@@ -26,7 +26,54 @@ function buildAdminRecord(events: readonly TradingRecord[]): TradingRecord[] {
       rec.event !== null &&
       !isSessionStream(rec.stream),
   );
-  return own.sort((a, b) => (a.txn as number) - (b.txn as number) || a.gseq - b.gseq);
+  own.sort((a, b) => (a.txn as number) - (b.txn as number) || a.gseq - b.gseq);
+  // Before its first disconnect the admin got every input live, in the engine's order.
+  let away = Number.POSITIVE_INFINITY;
+  for (const rec of events ?? []) {
+    if (rec?.client === ADMIN_CLIENT && is(rec, 'session_disconnected')) away = Math.min(away, rec.gseq);
+  }
+  if (away === Number.POSITIVE_INFINITY) return own;
+  return groupByTxn(own).flatMap((group) => (group[0].gseq > away ? inTradeOrder(group) : group));
+}
+
+/**
+ * The events of one input in the order its trades happened. Live, the admin gets them in the
+ * engine's order; a resume (the admin's way back after a crash killed frames in flight)
+ * replays them stream by stream, so one account's fill of the second trade can come before
+ * another's fill of the first. Such an input (after the admin's first disconnect, with fills
+ * out of trade order) is reordered by the rank of the trade each event follows in its own
+ * stream (trades ranked as the market stream, or else the taker's fills, tell them), keeping
+ * each stream's own order.
+ */
+function inTradeOrder(group: TradingRecord[]): TradingRecord[] {
+  const tradeOf = (rec: TradingRecord): string | undefined =>
+    rec.event?.type === 'fill' || rec.event?.type === 'trade' ? rec.event.tradeId : undefined;
+  const rank = new Map<string, number>();
+  for (const rec of group)
+    if (is(rec, 'trade') && !rank.has(rec.event.tradeId)) rank.set(rec.event.tradeId, rank.size);
+  for (const rec of group) {
+    if (is(rec, 'fill') && rec.event.liquidity === 'taker' && !rank.has(rec.event.tradeId))
+      rank.set(rec.event.tradeId, rank.size);
+  }
+  if (rank.size < 2) return group;
+  let last = -1;
+  let inOrder = true;
+  for (const rec of group) {
+    const trade = tradeOf(rec);
+    const r = trade === undefined ? undefined : rank.get(trade);
+    if (r === undefined || !is(rec, 'fill')) continue;
+    if (r < last) inOrder = false;
+    last = Math.max(last, r);
+  }
+  if (inOrder) return group;
+  const followed = new Map<string, number>();
+  const keyed = group.map((rec, i) => {
+    const trade = tradeOf(rec);
+    const r = trade === undefined ? undefined : rank.get(trade);
+    if (r !== undefined) followed.set(rec.stream, Math.max(followed.get(rec.stream) ?? -1, r));
+    return { rec, i, r: followed.get(rec.stream) ?? -1 };
+  });
+  return keyed.sort((a, b) => a.r - b.r || a.i - b.i).map((k) => k.rec);
 }
 
 /** The record cut into inputs: consecutive events of one txn. */

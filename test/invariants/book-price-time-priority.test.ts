@@ -55,4 +55,31 @@ describe(NAME, () => {
       'maker fill T2 hit order O2 (bystander, B) at SANDBOX.BTC-USD sell 20000.5 while a better level 20000 held order O1 (maker, A)',
     );
   });
+
+  it("reads an input the admin got back by resume, stream by stream, in its trades' order", () => {
+    const s = new Scenario();
+    s.place('bystander', 'B', 'sell', 20000, 0.01);
+    s.place('maker', 'A', 'sell', 20000.5, 0.01);
+    s.drop('admin');
+    s.place('taker', 't1', 'buy', 20000.5, 0.02);
+    s.redial('admin', [10], { catchUp: 'resume' });
+    const evidence = s.evidence();
+    const replayed = evidence.events.filter((r) => r.client === 'admin' && r.event.type === 'fill');
+    // The resume replays account:maker before account:bystander: A's fill of T2 comes before B's of T1.
+    expect(replayed.map((r) => `${r.stream} ${(r.event as { tradeId: string }).tradeId}`)).toEqual([
+      'account:maker T2',
+      'account:taker T1',
+      'account:taker T2',
+      'account:bystander T1',
+    ]);
+    expect(check(NAME, evidence)).toEqual([]);
+    // Live, the same order would be the venue's own: a fill at a worse level first.
+    const live = structuredClone(evidence);
+    live.events = live.events.filter(
+      (r) => !(r.client === 'admin' && r.event.type === 'session_disconnected'),
+    );
+    expect(check(NAME, live).map((v) => v.message)).toEqual([
+      'maker fill T2 hit order O2 (maker, A) at SANDBOX.BTC-USD sell 20000.5 while a better level 20000 held order O1 (bystander, B)',
+    ]);
+  });
 });

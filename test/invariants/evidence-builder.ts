@@ -278,13 +278,14 @@ export class Scenario {
   /**
    * A lost connection the client redials by itself: session_disconnected, one
    * session_reconnect_attempt per backoff (all but the last dial refused), then it logs in
-   * and catches up: by resync, as the reference client does, or not at all (`none`: it only
-   * subscribes again, as the client bug reconnect_without_catch_up does). Not a step.
+   * and catches up: by resync, as the reference client does, by resume (the admin's way), or
+   * not at all (`none`: it only subscribes again, as the client bug reconnect_without_catch_up
+   * does). Not a step.
    */
   redial(
-    client: Trader,
+    client: TradingClient,
     backoffsMs: readonly number[] = [10],
-    options: { reason?: string; catchUp?: 'resync' | 'none' } = {},
+    options: { reason?: string; catchUp?: 'resync' | 'resume' | 'none' } = {},
   ): Reply {
     const c = this.clients.get(client)!;
     this.drop(client, options.reason ?? 'closed by the venue');
@@ -292,7 +293,9 @@ export class Scenario {
       this.emitSession(c, { type: 'session_reconnect_attempt', attempt: i + 1, backoffMs });
       this.now += backoffMs;
     });
-    if (options.catchUp !== 'none') return this.catchUp(c, 'resync', { connected: true });
+    if (options.catchUp !== 'none') {
+      return this.catchUp(c, options.catchUp ?? 'resync', { connected: true, fallback: true });
+    }
     c.holding = [];
     this.dial(c);
     this.call(c, { type: 'login', key: c.key });

@@ -166,7 +166,7 @@ async function runCommand(flags: RunFlags): Promise<number> {
     bugs: flags.bug,
     seed,
     config,
-    ...(faults === undefined ? {} : { faults }),
+    faults: faults ?? faultsOfProperties(chosen),
   } as never);
   const supported = factory.faultKinds ?? [];
   if (Array.isArray(faults)) {
@@ -415,4 +415,10 @@ function parseFaultSelection(values: readonly string[]): readonly FaultKind[] | 
     return [];
   }
   return [...new Set(values)] as FaultKind[];
+}
+
+/** The kinds the chosen properties mix in by default, so the target can prepare for them. */
+function faultsOfProperties(properties: readonly Property<TradingAction>[]): readonly FaultKind[] | 'all' {
+  if (properties.some((p) => p.faults === 'all')) return 'all';
+  return [...new Set(properties.flatMap((p) => (p.faults === 'all' ? [] : (p.faults ?? []))))];
 }

@@ -1,3 +1,4 @@
+import type { FaultKind } from '../faults/fault.ts';
 import type { ActionBase } from './action.ts';
 import type { Invariant } from './invariant.ts';
 import type { Projection } from './projection.ts';
@@ -15,6 +16,11 @@ export interface TargetOptions {
   /** Planted bugs to build the reference system with (reference targets only). */
   bugs: readonly string[];
   seed: number;
+  /**
+   * Fault kinds the campaign may inject ('all': every kind the target can). A target that can
+   * only inject some of them with extra machinery (a proxy, a child process) sets it up then.
+   */
+  faults?: readonly FaultKind[] | 'all';
 }
 
 /**

@@ -167,8 +167,11 @@ export async function runCampaign<A extends ActionBase>(
   let totalRuns = 0;
   let totalActions = 0;
   let interrupted = false;
-  for (const property of options.properties) {
+  for (const [index, property] of options.properties.entries()) {
     const remaining = options.timeBudgetMs - (options.now() - started);
+    // Each property gets an even share of what is left, so a slow first property cannot starve
+    // the others; what a fast one leaves over goes to those after it.
+    const share = remaining / (options.properties.length - index);
     const faultKinds = enabledFaults(property, options);
     if (remaining <= 0) {
       interrupted = true;
@@ -247,7 +250,7 @@ export async function runCampaign<A extends ActionBase>(
     const result = await fc.check(predicate, {
       seed: options.seed,
       numRuns: options.runs,
-      interruptAfterTimeLimit: Math.max(1, remaining),
+      interruptAfterTimeLimit: Math.max(1, share),
       markInterruptAsFailure: false,
     });
     totalRuns += runs;

@@ -3,6 +3,7 @@ import type { TargetFactory } from '../../core/model/target.ts';
 import { loadTargetModule } from '../../core/targets/load-target-module.ts';
 import type { BugName } from '../../exchange/bugs/planted-bugs.ts';
 import { defaultExchangeConfig, type ExchangeConfig } from '../../exchange/config/exchange-config.ts';
+import { chaosWsTargetFactory } from './targets/chaos-ws-target-factory.ts';
 import { inprocTargetFactory } from './targets/inproc-target-factory.ts';
 import type { TradingAction } from './trading-action.ts';
 import type { TradingClientEvent } from './trading-client-event.ts';
@@ -28,12 +29,26 @@ export async function tradingTargetFactory(
       clientBugs,
       ...(options.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: options.requestTimeoutMs }),
     });
+  // Over a network, faults need a chaos proxy in front of the venue, and process faults need
+  // the venue in a child process under a supervisor: set up only when faults may be asked for.
+  const faults = options.faults ?? [];
+  const chaos = faults === 'all' || faults.length > 0;
+  const processFaults = faults === 'all' || faults.some((kind) => kind.startsWith('process.'));
+  const chaosOptions = {
+    config,
+    bugs,
+    clientBugs,
+    process: processFaults,
+    ...(options.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: options.requestTimeoutMs }),
+  };
   switch (spec.kind) {
     case 'inproc':
       return inprocTargetFactory({ config, bugs, clientBugs }) as TradingTargetFactory;
     case 'embedded-ws':
+      if (chaos) return chaosWsTargetFactory(chaosOptions) as TradingTargetFactory;
       return embeddedWsTargetFactory({ bugs, config }, network) as TradingTargetFactory;
     case 'url':
+      if (chaos) return chaosWsTargetFactory({ ...chaosOptions, process: false, url: spec.url }) as TradingTargetFactory;
       return urlTargetFactory(spec.url, network) as TradingTargetFactory;
     case 'module':
       return (await loadTargetModule(spec.path)) as TradingTargetFactory;
