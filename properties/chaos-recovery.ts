@@ -16,7 +16,7 @@ export const chaosRecovery: Property<TradingAction> = {
   tags: ['fault', 'reconnect', 'resync', 'retry', 'rate_limited', 'unavailable', 'place', 'cancel', 'fill'],
   actions: (context) =>
     tradingActions(context, {
-      faultPercent: 25,
+      faultPercent: 35,
       weights: { storm: 2, foreign: 2, duplicate_id: 2, reconnect: 2 },
     }),
   faults: 'all',

@@ -73,6 +73,8 @@ export interface RunSummary {
     faults: FaultCounts;
     /** Kinds the property's `sometimes` assertion required that never fired. */
     unfiredFaults?: FaultKind[];
+    /** A run whose checker threw or that broke down: it proves nothing either way. */
+    unknown?: { invariant: string; error: string };
   }[];
   /** Faults fired over the campaign, by kind. */
   faults: FaultCounts;
@@ -235,6 +237,7 @@ async function runCommand(flags: RunFlags): Promise<number> {
         interrupted: outcome.interrupted,
         faults: outcome.faults,
         ...(outcome.unfired ? { unfiredFaults: outcome.unfired } : {}),
+        ...(outcome.unknown ? { unknown: outcome.unknown } : {}),
       });
       if (outcome.failure) {
         const file = saveFailure(flags, outcome.failure, summary.durationMs);
@@ -245,7 +248,7 @@ async function runCommand(flags: RunFlags): Promise<number> {
           regression: false,
         });
       } else if (outcome.unknown) {
-        logger.warn(outcome.unknown, `${outcome.property}: a checker threw; the verdict is unknown`);
+        logger.warn(outcome.unknown, `${outcome.property}: a run proved nothing (unknown verdict)`);
       }
       if (!outcome.passed) summary.passed = false;
     }
@@ -353,6 +356,7 @@ function printHuman(summary: RunSummary): void {
       `  ${mark}  ${p.name}: ${p.runs} runs, ${p.actions} actions${p.interrupted ? ' (stopped by the time budget)' : ''}`,
     );
     if (p.unfiredFaults?.length) out(`        faults that never fired: ${p.unfiredFaults.join(', ')}`);
+    if (p.unknown) out(`        unknown verdict (${p.unknown.invariant}): ${p.unknown.error}`);
   }
   const fired = Object.entries(summary.faults);
   if (fired.length > 0 || summary.unfiredFaults.length > 0) {

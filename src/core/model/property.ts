@@ -38,9 +38,9 @@ export interface Property<A extends ActionBase = ActionBase> {
    */
   readonly faults?: readonly FaultKind[] | 'all';
   /**
-   * `sometimes` assertions: fault kinds that must have fired at least once over the
-   * property's runs, or the property fails (chaos that never happens proves nothing).
-   * 'enabled' means every kind the run enabled.
+   * `sometimes` assertions: fault kinds that must have fired at least once in the campaign,
+   * or the property fails (chaos that never happens proves nothing). 'enabled' means every
+   * kind its runs mixed in.
    */
   readonly sometimes?: readonly FaultKind[] | 'enabled';
 }

@@ -9,6 +9,7 @@ import type { Projection } from '../model/projection.ts';
 import type { Property, PropertySettings } from '../model/property.ts';
 import type { TargetFactory } from '../model/target.ts';
 import { orderRecordedEvent } from '../replay/replay-file.ts';
+import { EXIT, isShakedownError } from '../shakedown-error.ts';
 import { checkInvariants, type InvariantResult } from './check-invariants.ts';
 import { runActions } from './run-actions.ts';
 import { settle } from './settle.ts';
@@ -76,7 +77,7 @@ export interface PropertyOutcome<A> {
   faultKinds: FaultKind[];
   /** How many faults of each kind fired over the runs (shrinking not counted). */
   faults: FaultCounts;
-  /** Kinds its `sometimes` assertion required that never fired: the property fails. */
+  /** Kinds its `sometimes` assertion required that never fired in the campaign: the property fails. */
   unfired?: FaultKind[];
 }
 
@@ -107,15 +108,37 @@ export async function executeRun<A extends ActionBase>(
 ): Promise<RunReport<A>> {
   const target = await factory.create();
   try {
-    const evidence = (await settle(
-      target as never,
-      runActions(target, actions, {
-        clients: options.clients,
-        projection: options.projection,
-        quietMs: options.settings.quietMs,
-        ...(options.sink ? { sink: options.sink } : {}),
-      }),
-    )) as RunEvidence<A>;
+    let evidence: RunEvidence<A>;
+    try {
+      evidence = (await settle(
+        target as never,
+        runActions(target, actions, {
+          clients: options.clients,
+          projection: options.projection,
+          quietMs: options.settings.quietMs,
+          ...(options.sink ? { sink: options.sink } : {}),
+        }),
+      )) as RunEvidence<A>;
+    } catch (error) {
+      // A run that broke down (a client could not log in, the venue never came back) proves
+      // nothing either way: its verdict is unknown, with the reason. Errors that say the
+      // target cannot be used at all still end the campaign.
+      if (isShakedownError(error) && error.exitCode !== EXIT.failed) throw error;
+      const reason = error instanceof Error ? error.message : String(error);
+      return {
+        actions: [...actions],
+        evidence: {
+          actions: [...actions],
+          history: [],
+          events: [],
+          projections: {},
+          snapshot: undefined,
+          extra: {},
+        },
+        verdict: { status: 'unknown', invariant: 'run', error: reason },
+        results: [],
+      };
+    }
     // A run with faults also checks that each was applied (core, whatever the property names).
     const invariants = hasFaults(actions) ? [...options.invariants, faultsApplied] : options.invariants;
     const { verdict, results } = checkInvariants(evidence, invariants);
@@ -167,6 +190,7 @@ export async function runCampaign<A extends ActionBase>(
   let totalRuns = 0;
   let totalActions = 0;
   let interrupted = false;
+  const requirements = new Map<PropertyOutcome<A>, readonly FaultKind[]>();
   for (const [index, property] of options.properties.entries()) {
     const remaining = options.timeBudgetMs - (options.now() - started);
     // Each property gets an even share of what is left, so a slow first property cannot starve
@@ -212,6 +236,8 @@ export async function runCampaign<A extends ActionBase>(
     const faults: FaultCounts = {};
     let firstFailureAt: number | undefined;
     let unknown: { invariant: string; error: string } | undefined;
+    const propertyStarted = options.now();
+    let outOfTime = false;
     const predicate = fc.asyncProperty(
       property.actions({ seed: options.seed, maxActions: settings.maxActions, faults: faultKinds }),
       async (generated) => {
@@ -219,6 +245,12 @@ export async function runCampaign<A extends ActionBase>(
         // smallest failure found so far.
         if (firstFailureAt !== undefined && options.now() - firstFailureAt > options.shrinkBudgetMs)
           return true;
+        // The property's share of the budget is spent: no new run starts. (fast-check's own time
+        // limit would abandon a run in flight, which would go on using the target meanwhile.)
+        if (firstFailureAt === undefined && (outOfTime || options.now() - propertyStarted >= share)) {
+          outOfTime = true;
+          return true;
+        }
         const report = await execute(generated);
         if (firstFailureAt === undefined) {
           runs++;
@@ -250,26 +282,28 @@ export async function runCampaign<A extends ActionBase>(
     const result = await fc.check(predicate, {
       seed: options.seed,
       numRuns: options.runs,
-      interruptAfterTimeLimit: Math.max(1, share),
+      // Only a backstop: runs stop at the share above; this bounds generating the skipped ones.
+      interruptAfterTimeLimit: Math.max(1, share) + options.shrinkBudgetMs + 60_000,
       markInterruptAsFailure: false,
     });
     totalRuns += runs;
     totalActions += actions;
-    interrupted ||= result.interrupted;
-    const required = property.sometimes === 'enabled' ? faultKinds : (property.sometimes ?? []);
-    const unfired = required.filter((kind) => !(faults[kind] ?? 0));
+    const stopped = outOfTime || result.interrupted;
+    interrupted ||= stopped;
+    const failed = result.failed && result.counterexample !== null;
     const outcome: PropertyOutcome<A> = {
       property: property.name,
       runs,
       actions,
-      passed: !result.failed && unknown === undefined && unfired.length === 0,
-      interrupted: result.interrupted,
+      passed: !failed && unknown === undefined,
+      interrupted: stopped,
       ...(unknown ? { unknown } : {}),
       faultKinds: [...faultKinds],
       faults,
-      ...(unfired.length > 0 ? { unfired } : {}),
     };
-    if (result.failed && result.counterexample) {
+    const required = property.sometimes === 'enabled' ? faultKinds : (property.sometimes ?? []);
+    if (required.length > 0) requirements.set(outcome, required);
+    if (failed && result.counterexample) {
       const shrunk = result.counterexample[0] as A[];
       let report = await execute(shrunk);
       if (report.verdict.status !== 'fail' && options.checkDeterminism) {
@@ -295,6 +329,13 @@ export async function runCampaign<A extends ActionBase>(
   }
   const faults: FaultCounts = {};
   for (const outcome of outcomes) addFaultCounts(faults, outcome.faults);
+  // `sometimes`: a kind a property requires must have fired somewhere in the campaign.
+  for (const [outcome, required] of requirements) {
+    const unfired = required.filter((kind) => !(faults[kind] ?? 0));
+    if (unfired.length === 0) continue;
+    outcome.unfired = unfired;
+    outcome.passed = false;
+  }
   return {
     seed: options.seed,
     runs: totalRuns,

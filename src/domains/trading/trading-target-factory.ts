@@ -48,7 +48,12 @@ export async function tradingTargetFactory(
       if (chaos) return chaosWsTargetFactory(chaosOptions) as TradingTargetFactory;
       return embeddedWsTargetFactory({ bugs, config }, network) as TradingTargetFactory;
     case 'url':
-      if (chaos) return chaosWsTargetFactory({ ...chaosOptions, process: false, url: spec.url }) as TradingTargetFactory;
+      if (chaos)
+        return chaosWsTargetFactory({
+          ...chaosOptions,
+          process: false,
+          url: spec.url,
+        }) as TradingTargetFactory;
       return urlTargetFactory(spec.url, network) as TradingTargetFactory;
     case 'module':
       return (await loadTargetModule(spec.path)) as TradingTargetFactory;

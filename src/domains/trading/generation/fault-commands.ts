@@ -94,11 +94,16 @@ export function buildFault(kind: FaultKind, n: FaultNumbers): Fault {
 /** Link faults hit a trader; process and clock faults hit the venue, recorded under 'venue'. */
 const VENUE = 'venue';
 
-/** One fault of an enabled kind, at a trader's link or at the venue. */
+/**
+ * One fault at a trader's link or at the venue. Its kind is drawn among the enabled kinds this
+ * run has sent least so far, like cards dealt from a deck: a run with k faults hits k different
+ * kinds, so every kind fires early in a campaign instead of whenever chance allows.
+ */
 export class FaultCommand extends PlanCommand {
   constructor(
     private readonly p: {
-      kind: FaultKind;
+      kinds: readonly FaultKind[];
+      pick: number;
       trader: Trader;
       numbers: FaultNumbers;
       gapMs: number;
@@ -108,8 +113,10 @@ export class FaultCommand extends PlanCommand {
     super('fault', 1, p.keep);
   }
 
-  protected build(_model: TradingModel, emit: Emit): void {
-    const fault = buildFault(this.p.kind, this.p.numbers);
+  protected build(model: TradingModel, emit: Emit): void {
+    const fewest = Math.min(...this.p.kinds.map((k) => model.faultsSent.get(k) ?? 0));
+    const candidates = this.p.kinds.filter((k) => (model.faultsSent.get(k) ?? 0) === fewest);
+    const fault = buildFault(candidates[this.p.pick % candidates.length], this.p.numbers);
     const client = fault.type === 'process' || fault.type === 'clock' ? VENUE : this.p.trader;
     emit({ kind: 'fault', client, gapMs: this.p.gapMs, fault });
   }
@@ -157,7 +164,8 @@ export function faultCommandArb(kinds: readonly FaultKind[]): fc.Arbitrary<PlanC
   if (kinds.length === 0) throw new Error('faultCommandArb: no fault kind enabled');
   const single = fc
     .record({
-      kind: fc.constantFrom(...kinds),
+      kinds: fc.constant(kinds),
+      pick: fc.nat(999),
       trader: traderArb,
       numbers: faultNumbersArb,
       gapMs: gapArb,

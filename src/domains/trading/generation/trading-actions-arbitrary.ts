@@ -33,7 +33,7 @@ export function tradingActions(
 ): fc.Arbitrary<TradingAction[]> {
   const trading = options.unbiased ? unbiasedCommandArb(options.weights) : tradingCommandArb(options.weights);
   const faults = context.faults ?? [];
-  const percent = Math.min(90, Math.max(1, options.faultPercent ?? 15));
+  const percent = Math.min(90, Math.max(1, options.faultPercent ?? 35));
   // Faults are commands among the others, so the shrinker drops a fault like any order.
   const command =
     faults.length === 0

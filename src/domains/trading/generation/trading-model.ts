@@ -77,6 +77,8 @@ export class TradingModel {
   readonly positions = new Map<string, number>();
   /** Cash per trader, moved by predicted trades. */
   readonly cash = new Map<Trader, number>();
+  /** Faults of each kind sent so far in this run (kind: `type.effect`). */
+  readonly faultsSent = new Map<string, number>();
   private priorityCounter = 0;
 
   constructor(seed: number, maxActions: number, config: ExchangeConfig = defaultExchangeConfig()) {
@@ -184,6 +186,11 @@ export class TradingModel {
         break;
       case 'reconnect':
         break;
+      case 'fault': {
+        const kind = `${action.fault.type}.${action.fault.effect}`;
+        this.faultsSent.set(kind, (this.faultsSent.get(kind) ?? 0) + 1);
+        break;
+      }
     }
   }
 

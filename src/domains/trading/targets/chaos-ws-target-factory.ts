@@ -68,6 +68,8 @@ export function chaosWsTargetFactory(
 ): TargetFactory<TradingAction, TradingClientEvent, unknown, ExchangeSnapshot> {
   let started: Promise<{ venue: Venue; proxy: WsChaosProxy }> | undefined;
   let disposed = false;
+  /** The venue coming back from a crash or pause: the next run starts only once it is up. */
+  let recovering: Promise<void> = Promise.resolve();
 
   const start = async (): Promise<{ venue: Venue; proxy: WsChaosProxy }> => {
     const venue =
@@ -92,6 +94,7 @@ export function chaosWsTargetFactory(
       if (disposed) throw new Error('chaos ws target factory used after dispose()');
       started ??= start();
       const { venue, proxy } = await started;
+      await recovering;
       const log = new FaultLog();
       const crashes: CrashRecord[] = [];
       proxy.beginRun(log);
@@ -129,10 +132,13 @@ export function chaosWsTargetFactory(
               child.pause();
               log.hit(step, client, 'process.pause', now, { downMs: fault.downMs });
               processDown++;
-              setTimeout(() => {
-                processDown--;
-                if (child.supervisor.paused) child.resume();
-              }, fault.downMs);
+              recovering = new Promise<void>((resolve) =>
+                setTimeout(() => {
+                  processDown--;
+                  if (child.supervisor.paused) child.resume();
+                  resolve();
+                }, fault.downMs),
+              );
               return { status: 'ok', result: { fault: `paused for ${fault.downMs} ms` } };
             })(),
           );
@@ -149,15 +155,20 @@ export function chaosWsTargetFactory(
             }
             crashes.push(record);
             log.hit(step, client, 'process.crash_restart', now, { downMs: fault.downMs });
-            setTimeout(() => {
-              child
-                .restart()
-                .then(() => {
-                  record.restartedAt = Date.now();
-                })
-                .catch(() => undefined)
-                .finally(() => processDown--);
-            }, fault.downMs);
+            recovering = new Promise<void>((resolve) =>
+              setTimeout(() => {
+                child
+                  .restart()
+                  .then(() => {
+                    record.restartedAt = Date.now();
+                  })
+                  .catch(() => undefined)
+                  .finally(() => {
+                    processDown--;
+                    resolve();
+                  });
+              }, fault.downMs),
+            );
             return { status: 'ok', result: { fault: `killed; restarts in ${fault.downMs} ms` } };
           })(),
         );
@@ -167,10 +178,16 @@ export function chaosWsTargetFactory(
         config: options.config,
         resetOnOpen: true,
         ...(options.clientBugs ? { clientBugs: options.clientBugs } : {}),
-        ...(options.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: options.requestTimeoutMs }),
+        // Loopback answers in a few ms: a short timeout and backoff cap keep a faulted run (a lost
+        // request, a half-open link, a restart) costing well under a second of wall time.
+        requestTimeoutMs: options.requestTimeoutMs ?? 300,
+        backoff: { baseMs: 20, maxMs: 300 },
         inject: (fault, client, step) => inject(fault, client, step).pipe(map((reply) => reply)),
         settled: () => processDown === 0,
-        extra: () => ({ faults: log.list(), ...(crashes.length > 0 ? { crashes: crashes.map((c) => ({ ...c })) } : {}) }),
+        extra: () => ({
+          faults: log.list(),
+          ...(crashes.length > 0 ? { crashes: crashes.map((c) => ({ ...c })) } : {}),
+        }),
       });
     },
     async dispose() {
@@ -185,7 +202,12 @@ export function chaosWsTargetFactory(
 }
 
 async function embeddedVenue(options: ChaosWsOptions): Promise<Venue> {
-  const server = await startExchangeServer({ port: 0, host: '127.0.0.1', config: options.config, bugs: options.bugs });
+  const server = await startExchangeServer({
+    port: 0,
+    host: '127.0.0.1',
+    config: options.config,
+    bugs: options.bugs,
+  });
   return { url: () => server.url, stop: () => server.close() };
 }
 

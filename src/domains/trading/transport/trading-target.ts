@@ -7,6 +7,7 @@ import type { ExchangeSnapshot } from '../../../exchange/engine/exchange-snapsho
 import type { TradingAction } from '../trading-action.ts';
 import type { TradingClientEvent } from '../trading-client-event.ts';
 import type { TradingExtra } from '../trading-evidence.ts';
+import type { BackoffPolicy } from './backoff.ts';
 import type { ClientBug } from './client-bugs.ts';
 import { TradingClient } from './trading-client.ts';
 import type { VenueDialer } from './venue-connection.ts';
@@ -26,6 +27,8 @@ export interface TradingTargetOptions {
   stop?: () => void;
   /** Planted bugs of the reference client (client-bugs.ts). */
   clientBugs?: readonly ClientBug[];
+  /** How the clients back off between dials and retries (backoff.ts). */
+  backoff?: BackoffPolicy;
   /** Whether the venue has healed from every fault (see Target.settled). */
   settled?: () => boolean;
   /** Applies a fault; targets without it answer SHK_FAULT_UNSUPPORTED. */
@@ -74,6 +77,7 @@ export function makeTradingTarget(
       // The admin's record is the venue's whole history: across a crash it resumes, never skips.
       catchUp: client === 'admin' ? 'resume' : 'resync',
       bugs: client === 'admin' ? [] : (options.clientBugs ?? []),
+      ...(options.backoff ? { backoff: options.backoff } : {}),
     });
     clients.push(c);
     if (client === 'admin') admin = c;
