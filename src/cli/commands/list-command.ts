@@ -1,11 +1,15 @@
 import type { Command } from 'commander';
+import { FAULT_KINDS } from '../../core/faults/fault.ts';
 import { tradingPack } from '../../domains/trading/trading-pack.ts';
+import { CLIENT_BUGS } from '../../domains/trading/transport/client-bugs.ts';
 import { PLANTED_BUGS } from '../../exchange/bugs/planted-bugs.ts';
+import { FAULT_SUMMARIES } from './fault-summaries.ts';
 
 interface ListFlags {
   bugs?: boolean;
   properties?: boolean;
   invariants?: boolean;
+  faults?: boolean;
   json?: boolean;
 }
 
@@ -13,13 +17,14 @@ interface ListFlags {
 export function registerListCommand(program: Command): void {
   program
     .command('list')
-    .description('list the properties, the invariants and the planted bugs of the reference exchange')
+    .description('list the properties, the invariants, the planted bugs and the fault kinds')
     .option('--properties', 'properties, with their invariants and tags')
     .option('--invariants', 'invariants, with what each checks')
-    .option('--bugs', 'planted bugs, each with the invariant that should catch it')
+    .option('--bugs', 'planted bugs (venue and client), each with the invariant that should catch it')
+    .option('--faults', 'fault kinds, for --faults')
     .option('--json', 'print JSON instead of text')
     .action((flags: ListFlags) => {
-      const all = !flags.bugs && !flags.properties && !flags.invariants;
+      const all = !flags.bugs && !flags.properties && !flags.invariants && !flags.faults;
       const properties = tradingPack.properties.map((p) => ({
         name: p.name,
         description: p.description,
@@ -27,17 +32,29 @@ export function registerListCommand(program: Command): void {
         tags: [...p.tags],
       }));
       const invariants = tradingPack.invariants.map((i) => ({ name: i.name, description: i.description }));
-      const bugs = PLANTED_BUGS.map((b) => ({
-        name: b.name,
-        invariant: b.invariant,
-        needs: b.needs,
-        summary: b.summary,
-      }));
+      const bugs = [
+        ...PLANTED_BUGS.map((b) => ({
+          name: b.name,
+          invariant: b.invariant,
+          needs: b.needs as string,
+          summary: b.summary,
+          side: 'venue',
+        })),
+        ...CLIENT_BUGS.map((b) => ({
+          name: b.name,
+          invariant: b.invariant,
+          needs: 'faults',
+          summary: b.summary,
+          side: 'client',
+        })),
+      ];
+      const faults = FAULT_KINDS.map((kind) => ({ name: kind, summary: FAULT_SUMMARIES[kind] }));
       if (flags.json) {
         const out: Record<string, unknown> = {};
         if (all || flags.properties) out.properties = properties;
         if (all || flags.invariants) out.invariants = invariants;
         if (all || flags.bugs) out.bugs = bugs;
+        if (all || flags.faults) out.faults = faults;
         process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
         return;
       }
@@ -61,7 +78,15 @@ export function registerListCommand(program: Command): void {
         const w = pad(bugs);
         const iw = Math.max(...bugs.map((b) => b.invariant.length));
         for (const b of bugs)
-          write(`  ${b.name.padEnd(w)}  caught by ${b.invariant.padEnd(iw)}  [${b.needs}]  ${b.summary}`);
+          write(
+            `  ${b.name.padEnd(w)}  caught by ${b.invariant.padEnd(iw)}  [${b.side}, ${b.needs}]  ${b.summary}`,
+          );
+      }
+      if (all || flags.faults) {
+        if (all) write('');
+        write(`fault kinds (${faults.length}), mix in with --faults KIND,... or --faults all:`);
+        const w = pad(faults);
+        for (const f of faults) write(`  ${f.name.padEnd(w)}  ${f.summary}`);
       }
     });
 }
