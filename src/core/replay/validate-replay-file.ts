@@ -1,3 +1,4 @@
+import { faultProblem } from '../faults/fault-problem.ts';
 import type { RecordedEvent } from '../model/evidence.ts';
 import type { Violation } from '../model/invariant.ts';
 import { ShakedownError } from '../shakedown-error.ts';
@@ -70,7 +71,15 @@ export function parseReplayFile(text: string, source: string): ReplayFile {
     path: v.string(raw.path, 'path'),
     bugs: v.array(raw.bugs, 'bugs').map((bug, i) => v.nonEmptyString(bug, `bugs[${i}]`)),
     settings: v.object(raw.settings, 'settings'),
-    actions: v.array(raw.actions, 'actions'),
+    actions: v.array(raw.actions, 'actions').map((action, i) => {
+      // Faults are acted on by the tool itself, so a broken one is refused here, by name.
+      if (isObject(action) && action.kind === 'fault') {
+        const problem = faultProblem(action.fault);
+        if (problem !== undefined)
+          throw invalid(source, `actions[${i}].fault: ${problem}`, `actions[${i}].fault`);
+      }
+      return action;
+    }),
     events: recordedEvents(v, raw.events),
     violations: v
       .array(raw.violations, 'violations')

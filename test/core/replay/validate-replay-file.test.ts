@@ -111,6 +111,21 @@ describe('parseReplayFile', () => {
     );
   });
 
+  it('names what is wrong with a fault action, and keeps sound faults as they are', () => {
+    const drop = { type: 'frame', effect: 'drop', direction: 'to_target', count: 1 };
+    const withFault = (fault: unknown) =>
+      edited((raw) => {
+        raw.actions = [...(raw.actions as unknown[]), { kind: 'fault', client: 'maker', gapMs: 0, fault }];
+      });
+    const ok = parseReplayFile(withFault(drop), 'ok.json');
+    expect(ok.actions.at(-1)).toEqual({ kind: 'fault', client: 'maker', gapMs: 0, fault: drop });
+    const index = ok.actions.length - 1;
+    expectMessage(
+      withFault({ ...drop, effect: 'explode' }),
+      `actions[${index}].fault: effect of a frame fault must be one of drop, delay, duplicate, reorder, truncate, garble, got "explode"`,
+    );
+  });
+
   it('names an unknown field', () => {
     expectMessage(
       edited((raw) => {
