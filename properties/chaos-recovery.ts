@@ -16,7 +16,9 @@ export const chaosRecovery: Property<TradingAction> = {
   tags: ['fault', 'reconnect', 'resync', 'retry', 'rate_limited', 'unavailable', 'place', 'cancel', 'fill'],
   actions: (context) =>
     tradingActions(context, {
-      faultPercent: 35,
+      faultPercent: 30,
+      // Besides the faults mixed in, a background nemesis strikes every 10 actions.
+      nemesisEvery: 10,
       weights: { storm: 2, foreign: 2, duplicate_id: 2, reconnect: 2 },
     }),
   faults: 'all',

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { type Fault, faultKind } from '../../core/faults/fault.ts';
 import type { RunEvidence } from '../../core/model/evidence.ts';
 import type { Violation } from '../../core/model/invariant.ts';
 import { readReplayFile } from '../../core/replay/write-replay-file.ts';
@@ -10,6 +11,7 @@ import { inGseqOrder } from '../../core/sequencer/ordered-replay.ts';
 import { EXIT, ShakedownError } from '../../core/shakedown-error.ts';
 import type { TradingAction } from '../../domains/trading/trading-action.ts';
 import { tradingPack } from '../../domains/trading/trading-pack.ts';
+import { isClientBug } from '../../domains/trading/transport/client-bugs.ts';
 import { isBugName } from '../../exchange/bugs/planted-bugs.ts';
 import { loadExchangeConfig } from '../../exchange/config/load-config.ts';
 import { parseInteger } from '../options/parse-options.ts';
@@ -126,11 +128,21 @@ async function replayCommand(file: string, flags: ReplayFlags): Promise<number> 
       violations: verdict.status === 'fail' ? verdict.violations : [],
     };
   } else {
-    const bugs = replay.bugs.filter(isBugName);
+    const bugs = replay.bugs.filter((bug) => isBugName(bug) || isClientBug(bug));
+    // The faults the file holds must be applicable again: over ws that takes the chaos proxy
+    // (and the venue in a child process for process faults), set up only when needed.
+    const faults = [
+      ...new Set(
+        (replay.actions as { kind?: unknown; fault?: Fault }[])
+          .filter((a) => a.kind === 'fault' && a.fault !== undefined)
+          .map((a) => faultKind(a.fault as Fault)),
+      ),
+    ];
     const factory = await tradingPack.targetFactory(parseTargetSpec(flags.target ?? replay.target), {
       bugs,
       seed: replay.seed,
       config: loadExchangeConfig(flags.config),
+      faults,
     } as never);
     try {
       const report = await executeRun(factory, replay.actions as TradingAction[], {

@@ -48,7 +48,7 @@ describe('LinkChaos', () => {
         fc.array(fc.constantFrom<FrameDirection>('to_target', 'from_target'), { maxLength: 200 }),
         (dirs) => {
           const l = link();
-          dirs.forEach((d, i) => l.chaos.pass(d, { id: i }));
+          for (const [i, d] of dirs.entries()) l.chaos.pass(d, { id: i });
           expect(l.out.map((o) => (o.frame as Frame).id)).toEqual(dirs.map((_, i) => i));
           expect(l.log.size).toBe(0);
         },

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
-import type { Fault, FaultKind, FrameDirection } from '../../../core/faults/fault.ts';
-import type { Trader } from '../trading-action.ts';
+import type { Fault, FaultAction, FaultKind, FrameDirection } from '../../../core/faults/fault.ts';
+import type { Trader, TradingAction } from '../trading-action.ts';
 import { liveOrSeed, type RestingSeed, restingSeedArb } from './command-parts.ts';
 import { crossing, type FillShare, shareOf } from './composite-commands.ts';
 import { gapArb, type OrderKind, takerKindArb, traderArb } from './order-fields.ts';
@@ -114,12 +114,63 @@ export class FaultCommand extends PlanCommand {
   }
 
   protected build(model: TradingModel, emit: Emit): void {
-    const fewest = Math.min(...this.p.kinds.map((k) => model.faultsSent.get(k) ?? 0));
-    const candidates = this.p.kinds.filter((k) => (model.faultsSent.get(k) ?? 0) === fewest);
-    const fault = buildFault(candidates[this.p.pick % candidates.length], this.p.numbers);
-    const client = fault.type === 'process' || fault.type === 'clock' ? VENUE : this.p.trader;
-    emit({ kind: 'fault', client, gapMs: this.p.gapMs, fault });
+    emit(dealFault(model, this.p.kinds, this.p.pick, this.p.trader, this.p.numbers, this.p.gapMs));
   }
+}
+
+/** The fault of a kind this run has sent least so far (ties broken by `pick`). */
+function dealFault(
+  model: TradingModel,
+  kinds: readonly FaultKind[],
+  pick: number,
+  trader: Trader,
+  numbers: FaultNumbers,
+  gapMs: number,
+): FaultAction {
+  const fewest = Math.min(...kinds.map((k) => model.faultsSent.get(k) ?? 0));
+  const candidates = kinds.filter((k) => (model.faultsSent.get(k) ?? 0) === fewest);
+  const fault = buildFault(candidates[pick % candidates.length], numbers);
+  const client = fault.type === 'process' || fault.type === 'clock' ? VENUE : trader;
+  return { kind: 'fault', client, gapMs, fault };
+}
+
+/** One fault of a background schedule (Jepsen's nemesis): drawn apart from the commands. */
+export interface NemesisEntry {
+  pick: number;
+  trader: Trader;
+  numbers: FaultNumbers;
+  gapMs: number;
+}
+
+export const nemesisEntryArb: fc.Arbitrary<NemesisEntry> = fc.record({
+  pick: fc.nat(999),
+  trader: traderArb,
+  numbers: faultNumbersArb,
+  gapMs: gapArb,
+});
+
+/**
+ * A background schedule: after every `every` actions the next entry becomes a fault, sent
+ * through the model like any action (so step numbers stay right). The entries are their own
+ * array, so the shrinker can drop them apart from the commands.
+ */
+export function nemesis(
+  kinds: readonly FaultKind[],
+  every: number,
+  entries: readonly NemesisEntry[],
+  plan: { actions: TradingAction[] },
+): (model: TradingModel) => void {
+  let next = 0;
+  let dueAt = every;
+  return (model) => {
+    while (next < entries.length && model.steps >= dueAt && model.room > 0) {
+      const e = entries[next++];
+      const action = dealFault(model, kinds, e.pick, e.trader, e.numbers, e.gapMs);
+      plan.actions.push(action);
+      model.apply(action);
+      dueAt += every;
+    }
+  };
 }
 
 /**

@@ -6,6 +6,8 @@ import type { TradingModel } from './trading-model.ts';
 /** What the commands build: the concrete action list of one run. */
 export interface PlanBuilder {
   readonly actions: TradingAction[];
+  /** Called after each command ran (a background nemesis adds its faults here, through the model). */
+  afterCommand?(model: TradingModel): void;
 }
 
 /**
@@ -64,6 +66,7 @@ export abstract class PlanCommand implements fc.Command<TradingModel, PlanBuilde
       this.emitted.push(action);
       return true;
     });
+    plan.afterCommand?.(model);
   }
 
   protected abstract build(model: TradingModel, emit: Emit): void;

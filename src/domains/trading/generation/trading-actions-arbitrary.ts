@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import type { GenerationContext } from '../../../core/model/property.ts';
 import type { ExchangeConfig } from '../../../exchange/config/exchange-config.ts';
 import type { TradingAction } from '../trading-action.ts';
-import { faultCommandArb } from './fault-commands.ts';
+import { faultCommandArb, type NemesisEntry, nemesis, nemesisEntryArb } from './fault-commands.ts';
 import type { PlanBuilder } from './plan-command.ts';
 import { type TradingCommandKind, tradingCommandArb } from './trading-commands.ts';
 import { TradingModel } from './trading-model.ts';
@@ -17,6 +17,8 @@ export interface TradingActionsOptions {
   config?: ExchangeConfig;
   /** Share of commands that are faults (of the context's enabled kinds), in percent. */
   faultPercent?: number;
+  /** A background schedule besides the mixed-in faults: one more fault every this many actions. */
+  nemesisEvery?: number;
 }
 
 /**
@@ -43,11 +45,18 @@ export function tradingActions(
           { arbitrary: faultCommandArb(faults), weight: percent },
         );
   // 'max' lets a run use its whole budget; the default size would stop at about ten commands.
-  return fc.commands([command], { maxCommands: context.maxActions, size: 'max' }).map((commands) => {
+  const commands = fc.commands([command], { maxCommands: context.maxActions, size: 'max' });
+  const every = options.nemesisEvery ?? 0;
+  const schedule =
+    faults.length === 0 || every <= 0
+      ? fc.constant<NemesisEntry[]>([])
+      : fc.array(nemesisEntryArb, { maxLength: Math.ceil(context.maxActions / every) });
+  return fc.tuple(commands, schedule).map(([list, entries]) => {
     const plan: PlanBuilder = { actions: [] };
+    if (entries.length > 0) plan.afterCommand = nemesis(faults, every, entries, plan);
     fc.modelRun(
       () => ({ model: new TradingModel(context.seed, context.maxActions, options.config), real: plan }),
-      commands,
+      list,
     );
     return plan.actions.slice(0, context.maxActions);
   });

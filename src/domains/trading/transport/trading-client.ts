@@ -706,6 +706,10 @@ export class TradingClient implements Client<TradingAction, TradingClientEvent, 
     }
     if (message.type === 'error' && message.error.code === BAD_FRAME_FROM_TARGET) {
       this.emitSession({ type: 'session_bad_frame', reason: message.error.message });
+      // An unreadable frame may have been an event of any stream: resync them all.
+      if (this.bugs.has('reconnect_without_catch_up')) return;
+      this.gapped.add('*');
+      this.resyncAfterGap();
     }
   }
 
