@@ -580,6 +580,8 @@ export class TradingClient implements Client<TradingAction, TradingClientEvent, 
       return;
     }
     if (this.connection !== undefined && this.holding === undefined) this.settleWaiting(true);
+    // A catch-up (a resume) that itself showed a gap could not resync while reconnecting: now.
+    if (this.gapped.size > 0) this.resyncAfterGap();
   }
 
   /** Dials, logs in and catches up; emits the catch-up reply (or the failed login). */

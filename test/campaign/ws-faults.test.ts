@@ -1,0 +1,164 @@
+import { describe, expect, it } from 'vitest';
+import { FAULT_KINDS, type FaultKind } from '../../src/core/faults/fault.ts';
+import type { Invariant, Violation } from '../../src/core/model/invariant.ts';
+import type { Property } from '../../src/core/model/property.ts';
+import { runCampaign } from '../../src/core/runner/campaign.ts';
+import type { TradingAction } from '../../src/domains/trading/trading-action.ts';
+import { tradingPack } from '../../src/domains/trading/trading-pack.ts';
+import { CLIENT_BUGS } from '../../src/domains/trading/transport/client-bugs.ts';
+import { PLANTED_BUGS } from '../../src/exchange/bugs/planted-bugs.ts';
+
+/**
+ * The in-process chaos tests (fault-bugs-found.test.ts) again, over real sockets: clients dial
+ * a chaos proxy on 127.0.0.1 in front of the reference exchange, and with process kinds the
+ * exchange runs as `shakedown serve` in a child process (a crash is a real SIGKILL, a restart
+ * recovers from the journal on disk). Wall time is real here, so every campaign is bounded by
+ * a run count and a time budget, and nothing is asserted about shrinking (not deterministic
+ * over a network): the in-process tests cover that.
+ */
+
+const chaos = tradingPack.properties.find((p) => p.name === 'chaos-recovery')!;
+
+/** Link faults only: no child process to start, so the campaign starts at once. */
+const LINK: FaultKind[] = ['connection.reset', 'connection.close', 'frame.drop'];
+
+/**
+ * The fault kinds mixed in to provoke each bug quickly (each measured to find its bug in the
+ * first runs over several seeds). A bug missing here gets every kind, the child process included.
+ */
+const PROVOKE: Record<string, FaultKind[]> = {
+  duplicate_fill_on_resync: LINK,
+  // Only a crash between an acknowledgement and the journal write shows it: the child process.
+  ack_before_journal: ['process.crash_restart'],
+  // A forged 5xx after the place went through: the client retries a place that executed.
+  retry_fresh_client_order_id: ['response.error_5xx'],
+  ignore_retry_after: ['response.reject_429'],
+  no_backoff: ['connection.close', 'connection.reset'],
+  // The ghost fill: cut while resting, filled meanwhile, never caught up.
+  reconnect_without_catch_up: ['connection.close', 'connection.reset'],
+};
+
+/**
+ * Not found reliably over ws within the bounds below. seq_gap_after_resync only shows on a
+ * requested reconnect in resume mode that missed events, a race a real socket rarely loses
+ * (about 1 run in 20 over ws, faults or not; some seeds find nothing in 50 runs). And when the
+ * replay misses two or more events of a stream, the reference client notices the gap while its
+ * reconnect is still under way, never resyncs it, and the run waits out the 30 s settle bound.
+ */
+const UNRELIABLE_OVER_WS: Record<string, string> = {
+  seq_gap_after_resync: 'a rare race over real sockets, and a failing run can wait 30 s to settle',
+};
+
+/** Bugs that only faults bring out: a crash of the venue, or a client that mishandles chaos. */
+const CASES: { bug: string; invariant: string; faults: FaultKind[] | 'all' }[] = [
+  ...PLANTED_BUGS.filter((b) => b.needs !== 'trading').map((b) => ({ bug: b.name, invariant: b.invariant })),
+  ...CLIENT_BUGS.map((b) => ({ bug: b.name, invariant: b.invariant })),
+].map((c) => ({ ...c, faults: PROVOKE[c.bug] ?? 'all' }));
+
+/**
+ * The invariants, with `name` watched: what it reported on the last run it checked. A failure
+ * that does not reproduce when re-executed (a network is not deterministic) still shows which
+ * invariant failed the run that found it.
+ */
+function watching(name: string): { invariants: Invariant[]; last: () => Violation[] } {
+  let last: Violation[] = [];
+  const invariants = tradingPack.invariants.map((i) =>
+    i.name === name
+      ? {
+          ...i,
+          check: (evidence: Parameters<Invariant['check']>[0]) => {
+            last = i.check(evidence);
+            return last;
+          },
+        }
+      : i,
+  );
+  return { invariants, last: () => last };
+}
+
+describe.sequential('faults over WebSocket', () => {
+  it('the clean venue and client pass chaos-recovery over ws, every supported fault kind firing', async () => {
+    const factory = await tradingPack.targetFactory(
+      { kind: 'embedded-ws' },
+      { bugs: [], seed: 20261122, faults: 'all' },
+    );
+    try {
+      // Everything but the clock: a venue in another process has its own.
+      expect(factory.faultKinds).toEqual(FAULT_KINDS.filter((k) => k !== 'clock.jump'));
+      const result = await runCampaign<TradingAction>({
+        properties: [chaos],
+        invariants: tradingPack.invariants,
+        projection: tradingPack.projection,
+        clients: tradingPack.clients,
+        factory: factory as never,
+        seed: 20261122,
+        runs: 40,
+        timeBudgetMs: 20_000,
+        shrinkBudgetMs: 5_000,
+        now: () => performance.now(),
+      });
+      const outcome = result.properties[0];
+      const failure = outcome.failure?.report.verdict;
+      expect(failure, JSON.stringify(failure)).toBeUndefined();
+      expect(outcome.unknown, JSON.stringify(outcome.unknown)).toBeUndefined();
+      expect(outcome.runs).toBeGreaterThan(0);
+      expect(outcome.faultKinds).toEqual([...(factory.faultKinds ?? [])]);
+      for (const kind of factory.faultKinds ?? []) expect(result.faults[kind] ?? 0, kind).toBeGreaterThan(0);
+      expect(outcome.unfired).toBeUndefined();
+      expect(outcome.passed).toBe(true);
+    } finally {
+      await factory.dispose?.();
+    }
+  }, 60_000);
+
+  for (const c of CASES) {
+    const unreliable = UNRELIABLE_OVER_WS[c.bug];
+    it.skipIf(unreliable !== undefined)(
+      `${c.bug} is caught by ${c.invariant} over ws${unreliable ? ` (skipped: ${unreliable})` : ''}`,
+      async () => {
+        const property: Property<TradingAction> = {
+          ...chaos,
+          invariants: [c.invariant],
+          sometimes: undefined,
+        };
+        const watched = watching(c.invariant);
+        const factory = await tradingPack.targetFactory(
+          { kind: 'embedded-ws' },
+          { bugs: [c.bug], seed: 1, faults: c.faults },
+        );
+        try {
+          let found: Violation[] | undefined;
+          const result = await runCampaign<TradingAction>({
+            properties: [property],
+            invariants: watched.invariants,
+            projection: tradingPack.projection,
+            clients: tradingPack.clients,
+            factory: factory as never,
+            seed: 1,
+            runs: 60,
+            timeBudgetMs: 20_000,
+            // Shrinking over a network is not deterministic: a short bound, nothing asserted.
+            shrinkBudgetMs: 1_000,
+            faults: c.faults,
+            now: () => performance.now(),
+            onRun: ({ failed }) => {
+              if (failed && found === undefined) found = watched.last();
+            },
+          });
+          const failure = result.properties[0].failure;
+          expect(failure, `${c.bug} was not found in ${result.runs} runs over ws`).toBeDefined();
+          // The run that found it failed on the invariant that names the bug.
+          expect((found ?? []).map((v) => v.invariant)).toContain(c.invariant);
+          // Re-executed after shrinking, it may pass (the race went the other way), but when it
+          // fails again, it is for the same reason.
+          const verdict = failure!.report.verdict;
+          if (verdict.status === 'fail')
+            expect(verdict.violations.map((v) => v.invariant)).toContain(c.invariant);
+        } finally {
+          await factory.dispose?.();
+        }
+      },
+      60_000,
+    );
+  }
+});
