@@ -101,14 +101,7 @@ const VENUE = 'venue';
  */
 export class FaultCommand extends PlanCommand {
   constructor(
-    private readonly p: {
-      kinds: readonly FaultKind[];
-      pick: number;
-      trader: Trader;
-      numbers: FaultNumbers;
-      gapMs: number;
-      keep: boolean[];
-    },
+    private readonly p: NemesisEntry & { kinds: readonly FaultKind[]; keep: boolean[] },
   ) {
     super('fault', 1, p.keep);
   }
