@@ -22,6 +22,7 @@ import {
 import type { CrashRecord, TradingEvidence } from '../../src/domains/trading/trading-evidence.ts';
 import { tradingProjection } from '../../src/domains/trading/trading-projection.ts';
 import type { TradingView } from '../../src/domains/trading/trading-view.ts';
+import { tradingRequest } from '../../src/domains/trading/transport/trading-request.ts';
 import type { BugName } from '../../src/exchange/bugs/planted-bugs.ts';
 import { defaultExchangeConfig, type ExchangeConfig } from '../../src/exchange/config/exchange-config.ts';
 import type { Side } from '../../src/exchange/engine/exchange-input.ts';
@@ -446,44 +447,9 @@ export class Scenario {
     step: number,
   ): Reply {
     if (client.session === undefined) return { status: 'info', reason: 'not connected' };
-    const ref = (target: { step: number; clientOrderId: string; byOrderId: boolean }) => {
-      const orderId = target.byOrderId ? this.orderIds.get(target.step) : undefined;
-      return orderId === undefined ? { clientOrderId: target.clientOrderId } : { orderId };
-    };
-    let request: RequestBody;
-    switch (action.kind) {
-      case 'place':
-        request = {
-          type: 'place',
-          symbol: action.symbol,
-          side: action.side,
-          orderType: action.orderType,
-          ...(action.tif === undefined ? {} : { tif: action.tif }),
-          ...(action.price === undefined ? {} : { price: action.price }),
-          qty: action.qty,
-          clientOrderId: action.clientOrderId,
-          ...(action.stp === undefined ? {} : { stp: action.stp }),
-        };
-        break;
-      case 'cancel':
-        request = { type: 'cancel', ...ref(action.target) };
-        break;
-      case 'replace':
-        request = {
-          type: 'replace',
-          ...ref(action.target),
-          ...(action.price === undefined ? {} : { price: action.price }),
-          ...(action.qty === undefined ? {} : { qty: action.qty }),
-        };
-        break;
-      case 'cancel_all':
-        request = { type: 'cancel_all', ...(action.symbol === undefined ? {} : { symbol: action.symbol }) };
-        break;
-      case 'set_mark':
-        request = { type: 'set_mark', symbol: action.symbol, price: action.price };
-        break;
-    }
-    const reply = this.answer(client, request, step);
+    // The same request the reference client sends, minus the id the builder's calls assign.
+    const { id: _id, ...request } = tradingRequest(action, step, this.orderIds);
+    const reply = this.answer(client, request as RequestBody, step);
     if (action.kind === 'place' && reply.status === 'ok') {
       const orderId = (reply.result as { order?: { orderId?: string } }).order?.orderId;
       if (orderId !== undefined) this.orderIds.set(step, orderId);
