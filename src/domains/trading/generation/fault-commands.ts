@@ -100,9 +100,7 @@ const VENUE = 'venue';
  * kinds, so every kind fires early in a campaign instead of whenever chance allows.
  */
 export class FaultCommand extends PlanCommand {
-  constructor(
-    private readonly p: NemesisEntry & { kinds: readonly FaultKind[]; keep: boolean[] },
-  ) {
+  constructor(private readonly p: NemesisEntry & { kinds: readonly FaultKind[]; keep: boolean[] }) {
     super('fault', 1, p.keep);
   }
 
