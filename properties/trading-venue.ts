@@ -44,4 +44,12 @@ export const tradingVenue: Property<TradingAction> = {
     'client.backoff',
   ],
   settings: { maxActions: 60, requestTimeoutMs: 1000, quietMs: 50 },
+  // A healthy venue answers every request, and quickly over a loopback socket. The bound is
+  // loose on purpose (a shared 2-core CI machine): it catches a venue that stalls, not jitter.
+  slos: [
+    { action: 'place', minSuccessRate: 0.99 },
+    { action: 'cancel', minSuccessRate: 0.99 },
+    { action: 'place', percentile: 99, maxMs: 500, transports: ['ws'] },
+    { action: 'cancel', percentile: 99, maxMs: 500, transports: ['ws'] },
+  ],
 };

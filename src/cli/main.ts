@@ -1,6 +1,8 @@
 import { Command, CommanderError } from 'commander';
 import { EXIT, isShakedownError } from '../core/shakedown-error.ts';
+import { registerCoverageCommand } from './commands/coverage-command.ts';
 import { registerListCommand } from './commands/list-command.ts';
+import { registerMergeCommand } from './commands/merge-command.ts';
 import { registerReplayCommand } from './commands/replay-command.ts';
 import { registerRunCommand } from './commands/run-command.ts';
 import { registerServeCommand } from './commands/serve-command.ts';
@@ -19,6 +21,8 @@ export function buildProgram(): Command {
   registerRunCommand(program);
   registerReplayCommand(program);
   registerListCommand(program);
+  registerCoverageCommand(program);
+  registerMergeCommand(program);
   return program;
 }
 

@@ -1,15 +1,19 @@
 import { readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { Command } from 'commander';
+import { parseMinCoverage } from '../../core/coverage/min-coverage.ts';
 import { FAULT_KINDS, type FaultKind } from '../../core/faults/fault.ts';
-import type { FaultCounts } from '../../core/faults/fault-record.ts';
 import type { TargetSpec } from '../../core/model/domain-pack.ts';
 import type { RecordedEvent } from '../../core/model/evidence.ts';
 import type { Violation } from '../../core/model/invariant.ts';
 import type { Property } from '../../core/model/property.ts';
 import type { ReplayFile } from '../../core/replay/replay-file.ts';
 import { readReplayFile, writeReplayFile } from '../../core/replay/write-replay-file.ts';
+import type { CampaignSummary, FailureSummary } from '../../core/report/campaign-summary.ts';
+import type { ReportFailure } from '../../core/report/report-input.ts';
+import { summarizeCampaign } from '../../core/report/summarize-campaign.ts';
 import {
+  type CampaignResult,
   DEFAULT_SETTINGS,
   executeRun,
   type PropertyFailure,
@@ -17,13 +21,19 @@ import {
 } from '../../core/runner/campaign.ts';
 import { NdjsonEventSink } from '../../core/sequencer/ndjson-event-sink.ts';
 import { EXIT, ShakedownError } from '../../core/shakedown-error.ts';
+import { seedFromCommit } from '../../core/shard/derive-seed.ts';
+import { parseShard } from '../../core/shard/shard.ts';
 import type { TradingAction } from '../../domains/trading/trading-action.ts';
 import { tradingPack } from '../../domains/trading/trading-pack.ts';
 import { CLIENT_BUG_NAMES } from '../../domains/trading/transport/client-bugs.ts';
 import { BUG_NAMES } from '../../exchange/bugs/planted-bugs.ts';
 import { loadExchangeConfig } from '../../exchange/config/load-config.ts';
+import { type OutputPaths, writeCampaignOutputs } from '../campaign-outputs.ts';
+import { CI_RESULTS_DIR, resolveCommit } from '../ci-mode.ts';
 import { createLogger, type LogFormat } from '../logger.ts';
 import { collectChoice, parseChoice, parseDuration, parseInteger } from '../options/parse-options.ts';
+import { printSummary } from '../print-summary.ts';
+import { createProgressBar, shouldShowProgress } from '../progress-bar.ts';
 import { TOOL_VERSION } from '../tool-version.ts';
 
 interface RunFlags {
@@ -45,6 +55,13 @@ interface RunFlags {
   logLevel: string;
   logFormat?: LogFormat;
   faults: string[];
+  summary?: string;
+  junit?: string;
+  report?: string;
+  minCoverage: string[];
+  ci?: boolean;
+  shard?: string;
+  progress: boolean;
 }
 
 /** `--target` as the user wrote it, turned into what the domain pack understands. */
@@ -53,34 +70,6 @@ export function parseTargetSpec(value: string): TargetSpec {
   if (value === 'ws') return { kind: 'embedded-ws' };
   if (value.startsWith('ws://') || value.startsWith('wss://')) return { kind: 'url', url: value };
   return { kind: 'module', path: value };
-}
-
-export interface RunSummary {
-  seed: number;
-  runs: number;
-  actions: number;
-  durationMs: number;
-  passed: boolean;
-  interrupted: boolean;
-  target: string;
-  bugs: string[];
-  properties: {
-    name: string;
-    runs: number;
-    actions: number;
-    passed: boolean;
-    interrupted: boolean;
-    faults: FaultCounts;
-    /** Kinds the property's `sometimes` assertion required that never fired. */
-    unfiredFaults?: FaultKind[];
-    /** A run whose checker threw or that broke down: it proves nothing either way. */
-    unknown?: { invariant: string; error: string };
-  }[];
-  /** Faults fired over the campaign, by kind. */
-  faults: FaultCounts;
-  /** Kinds asked for with --faults that never fired: the campaign fails. */
-  unfiredFaults: FaultKind[];
-  failures: { property: string; replayFile: string | null; violations: Violation[]; regression: boolean }[];
 }
 
 export function registerRunCommand(program: Command): void {
@@ -96,13 +85,18 @@ export function registerRunCommand(program: Command): void {
     )
     .option(
       '--seed <n>',
-      'campaign seed (default: derived from the clock, always printed)',
+      'campaign seed (default: derived from the clock, or from the commit with --ci; always printed)',
       parseInteger('--seed', 0, 2 ** 31 - 1),
     )
-    .option('--runs <n>', 'generated runs per property', parseInteger('--runs', 1), 100)
+    .option(
+      '--runs <n>',
+      'generated runs per property (--ci: or SHAKEDOWN_RUNS)',
+      parseInteger('--runs', 1),
+      100,
+    )
     .option(
       '--time-budget <duration>',
-      'wall-clock budget for the campaign, e.g. 60s',
+      'wall-clock budget for the campaign, e.g. 60s (--ci: or SHAKEDOWN_TIME_BUDGET)',
       parseDuration('--time-budget'),
       60_000,
     )
@@ -128,7 +122,28 @@ export function registerRunCommand(program: Command): void {
     )
     .option('--config <file>', 'exchange config for the reference venue (JSON)')
     .option('--out <dir>', 'where failures are saved (and the regression corpus is read)', 'replays')
-    .option('--json', 'print one JSON summary on stdout')
+    .option('--json', 'print the JSON summary on stdout (docs/summary.md)')
+    .option('--summary <file>', 'write the JSON summary to a file')
+    .option(
+      '--junit <file>',
+      'write JUnit XML: a suite per property, a case per property and per saved replay',
+    )
+    .option('--report <dir>', 'write a Markdown report (Mermaid timelines) and a self-contained HTML report')
+    .option(
+      '--min-coverage <floor...>',
+      'fail unless the campaign exercised enough of the surface: 60 (overall %) or reject=70 (one category)',
+      (value: string, previous: string[]) => [...previous, value],
+      [],
+    )
+    .option(
+      '--ci',
+      `CI mode: seeds from the commit and property, budget from flags or env, JUnit, summary and report in ${CI_RESULTS_DIR}/, no colour, no progress bar`,
+    )
+    .option(
+      '--shard <i/n>',
+      'run only shard i of n of properties x runs (or SHAKEDOWN_SHARD); see `shakedown merge`',
+    )
+    .option('--no-progress', 'no progress bar, even on a terminal')
     .option('--record <file>', 'stream every recorded event of every run to an NDJSON file')
     .option('--no-replays', 'skip replaying the saved files in --out first')
     .option('--check-determinism', 'run every sequence twice in-process and fail on any difference')
@@ -143,22 +158,80 @@ export function registerRunCommand(program: Command): void {
       'info',
     )
     .option('--log-format <format>', 'pretty | json', parseChoice('--log-format', ['pretty', 'json']))
-    .action(async (flags: RunFlags) => {
-      process.exitCode = await runCommand(flags);
+    .action(async (flags: RunFlags, command: Command) => {
+      process.exitCode = await runCommand(flags, (name) => command.getOptionValueSource(name) === 'cli');
     });
 }
 
-async function runCommand(flags: RunFlags): Promise<number> {
+/** The settings CI mode changes, resolved from flags, then the environment, then defaults. */
+function resolveRunSettings(flags: RunFlags, given: (flag: string) => boolean) {
+  const env = process.env;
+  const fromEnv = (name: string, parse: (value: string) => number): number | undefined => {
+    const value = env[name];
+    if (value === undefined || value === '') return undefined;
+    try {
+      return parse(value);
+    } catch (error) {
+      throw new ShakedownError('SHK_USAGE', `${name}: ${(error as Error).message.replace(/^[^:]*: /, '')}`, {
+        exitCode: EXIT.usage,
+        context: { variable: name },
+      });
+    }
+  };
+  const ci = flags.ci === true;
+  const runs =
+    ci && !given('runs') ? (fromEnv('SHAKEDOWN_RUNS', parseInteger('--runs', 1)) ?? flags.runs) : flags.runs;
+  const timeBudget =
+    ci && !given('timeBudget')
+      ? (fromEnv('SHAKEDOWN_TIME_BUDGET', parseDuration('--time-budget')) ?? flags.timeBudget)
+      : flags.timeBudget;
+  const shardText = flags.shard ?? env.SHAKEDOWN_SHARD;
+  const shard = shardText ? parseShard(shardText) : undefined;
+  let seedSource: CampaignSummary['seedSource'] = 'flag';
+  let commit: string | undefined;
+  let seed = flags.seed;
+  if (seed === undefined && ci) {
+    commit = resolveCommit(env).commit;
+    seedSource = 'commit';
+    seed = seedFromCommit(commit, '');
+  } else if (seed === undefined) {
+    // The only place a run reads the wall clock for anything but budgets.
+    seed = Date.now() % 2 ** 31;
+    seedSource = 'clock';
+  }
+  const paths: OutputPaths = {
+    ...(flags.summary
+      ? { summary: flags.summary }
+      : ci
+        ? { summary: join(CI_RESULTS_DIR, 'summary.json') }
+        : {}),
+    ...(flags.junit ? { junit: flags.junit } : ci ? { junit: join(CI_RESULTS_DIR, 'junit.xml') } : {}),
+    ...(flags.report ? { report: flags.report } : ci ? { report: join(CI_RESULTS_DIR, 'report') } : {}),
+  };
+  return { ci, runs, timeBudget, shard, seed, seedSource, commit, paths };
+}
+
+async function runCommand(flags: RunFlags, given: (flag: string) => boolean): Promise<number> {
+  const settings = resolveRunSettings(flags, given);
+  if (settings.ci) process.env.NO_COLOR = '1';
   const logger = createLogger({ level: flags.logLevel, format: flags.logFormat });
-  // The only place a run reads the wall clock: the seed (when not given) and the budgets.
-  const seed = flags.seed ?? Date.now() % 2 ** 31;
+  const { seed, commit, shard } = settings;
   const config = loadExchangeConfig(flags.config);
   const spec = parseTargetSpec(flags.target);
+  const minCoverage = parseMinCoverage(flags.minCoverage, tradingPack.surface);
   const chosen: Property<TradingAction>[] =
     flags.property.length > 0
       ? tradingPack.properties.filter((p) => flags.property.includes(p.name))
       : [...tradingPack.properties];
-  process.stderr.write(`shakedown run: seed ${seed} (rerun with --seed ${seed})\n`);
+  const seedOf = commit ? (property: string) => seedFromCommit(commit, property) : undefined;
+  process.stderr.write(
+    `shakedown run: seed ${seed} (rerun with --seed ${seed})${shard ? `, shard ${shard.index}/${shard.count}` : ''}\n`,
+  );
+  if (seedOf && commit) {
+    process.stderr.write(`  seeds from commit ${commit}; rerun one property with:\n`);
+    for (const p of chosen)
+      process.stderr.write(`    npx shakedown run --property ${p.name} --seed ${seedOf(p.name)}\n`);
+  }
   logger.info(
     { seed, target: flags.target, bugs: flags.bug, properties: chosen.map((p) => p.name) },
     'campaign starts',
@@ -184,25 +257,29 @@ async function runCommand(flags: RunFlags): Promise<number> {
   }
   // Faults asked for by name (or all) must fire, each at least once: chaos that never fired proves nothing.
   const requireFaults = faults === undefined ? [] : faults === 'all' ? [...supported] : faults;
+  const transport = spec.kind === 'inproc' ? 'inproc' : spec.kind === 'module' ? 'module' : 'ws';
+  const progress = shouldShowProgress({
+    stdoutIsTTY: process.stdout.isTTY === true,
+    stderrIsTTY: process.stderr.isTTY === true,
+    env: process.env,
+    ci: settings.ci,
+    json: flags.json === true,
+    wanted: flags.progress,
+  })
+    ? createProgressBar({ stream: process.stderr, timeBudgetMs: settings.timeBudget, now: Date.now })
+    : undefined;
   let recorder: NdjsonEventSink | undefined;
-  const summary: RunSummary = {
-    seed,
-    runs: 0,
-    actions: 0,
-    durationMs: 0,
-    passed: true,
-    interrupted: false,
-    target: flags.target,
-    bugs: flags.bug,
-    properties: [],
-    failures: [],
-    faults: {},
-    unfiredFaults: [],
-  };
+  const regressions = { failures: [] as FailureSummary[], runs: 0, actions: 0 };
+  // Each saved replay by its path, to pair with its entry in the summary for the reports.
+  const replays = new Map<string, ReplayFile>();
+  let summary: CampaignSummary;
+  const started = Date.now();
   try {
     if (flags.record) recorder = new NdjsonEventSink(flags.record);
-    if (flags.replays) await replayCorpus(flags, factory, summary, logger);
-    const started = Date.now();
+    // Every shard would replay the same corpus: the first one does it for all.
+    if (flags.replays && (shard === undefined || shard.index === 1))
+      await replayCorpus(flags, factory, regressions, replays, logger);
+    const actionsSoFar = new Map<string, number>();
     const result = await runCampaign<TradingAction>({
       properties: chosen,
       invariants: tradingPack.invariants,
@@ -210,66 +287,89 @@ async function runCommand(flags: RunFlags): Promise<number> {
       clients: tradingPack.clients,
       factory,
       seed,
-      runs: flags.runs,
-      timeBudgetMs: flags.timeBudget,
+      ...(seedOf ? { seedOf } : {}),
+      runs: settings.runs,
+      ...(shard ? { shard } : {}),
+      timeBudgetMs: settings.timeBudget,
       shrinkBudgetMs: flags.shrinkBudget,
       ...(flags.maxActions === undefined ? {} : { maxActions: flags.maxActions }),
       checkDeterminism: flags.checkDeterminism === true,
       checkEveryStep: flags.checkEveryStep === true,
       ...(faults === undefined ? {} : { faults }),
       requireFaults,
+      surface: {
+        registry: tradingPack.surface,
+        exercised: (evidence) => tradingPack.exercised(evidence as never),
+      },
+      transport,
       ...(recorder ? { sink: numberedAcrossRuns(recorder) } : {}),
       now: Date.now,
+      ...(progress
+        ? {
+            onProperty: (name: string, planned: number) => progress.property(name, planned),
+            onRun: (p: { property: string; actions: number; failed: boolean }) => {
+              const before = actionsSoFar.get(p.property) ?? 0;
+              actionsSoFar.set(p.property, p.actions);
+              progress.run({ actions: p.actions - before, failed: p.failed });
+            },
+          }
+        : {}),
     });
-    summary.runs += result.runs;
-    summary.actions += result.actions;
-    summary.durationMs = Date.now() - started;
-    summary.interrupted = result.interrupted;
-    summary.faults = result.faults;
-    summary.unfiredFaults = result.unfired;
-    if (result.unfired.length > 0) summary.passed = false;
+    progress?.stop();
+    const durationMs = Date.now() - started;
+    const saved = new Map<PropertyFailure<unknown>, string>();
     for (const outcome of result.properties) {
-      summary.properties.push({
-        name: outcome.property,
-        runs: outcome.runs,
-        actions: outcome.actions,
-        passed: outcome.passed,
-        interrupted: outcome.interrupted,
-        faults: outcome.faults,
-        ...(outcome.unfired ? { unfiredFaults: outcome.unfired } : {}),
-        ...(outcome.unknown ? { unknown: outcome.unknown } : {}),
-      });
       if (outcome.failure) {
-        const file = saveFailure(flags, outcome.failure, summary.durationMs);
-        summary.failures.push({
-          property: outcome.property,
-          replayFile: file,
-          violations: outcome.failure.report.evidence ? violationsOf(outcome.failure) : [],
-          regression: false,
-        });
+        const replay = replayOf(flags, outcome.failure, durationMs);
+        const file = relative(process.cwd(), writeReplayFile(flags.out, replay));
+        saved.set(outcome.failure as PropertyFailure<unknown>, file);
+        replays.set(file, replay);
       } else if (outcome.unknown) {
         logger.warn(outcome.unknown, `${outcome.property}: a run proved nothing (unknown verdict)`);
       }
-      if (!outcome.passed) summary.passed = false;
     }
+    summary = summarizeCampaign(result as CampaignResult<unknown>, {
+      tool: TOOL_VERSION,
+      domain: tradingPack.name,
+      seedSource: settings.seedSource,
+      ...(commit ? { commit } : {}),
+      ...(shard ? { shard } : {}),
+      target: flags.target,
+      transport,
+      bugs: flags.bug,
+      registry: tradingPack.surface,
+      tagsOf: (name) => tradingPack.properties.find((p) => p.name === name)?.tags ?? [],
+      requiredFaults: requireFaults,
+      minCoverage,
+      replayFileOf: (failure) => saved.get(failure) ?? null,
+      regressions,
+      durationMs,
+    });
   } finally {
+    progress?.stop();
     recorder?.close();
     await factory.dispose?.();
   }
-  summary.passed = summary.passed && summary.failures.length === 0;
+  const failures: ReportFailure[] = summary.failures.flatMap((f) => {
+    const replay = f.replayFile === null ? undefined : replays.get(f.replayFile);
+    return replay ? [{ summary: f, replay }] : [];
+  });
+  const written = writeCampaignOutputs(summary, settings.paths, failures);
   if (flags.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
-  else printHuman(summary);
-  return summary.passed ? EXIT.passed : EXIT.failed;
+  else printSummary(summary, (line) => process.stdout.write(`${line}\n`));
+  for (const file of written) logger.info({ file }, 'written');
+  if (written.length > 0 && !flags.json) process.stderr.write(`wrote ${written.join(', ')}\n`);
+  return summary.verdict === 'pass' ? EXIT.passed : EXIT.failed;
 }
 
 function violationsOf(failure: PropertyFailure<TradingAction>): Violation[] {
   return failure.report.verdict.status === 'fail' ? failure.report.verdict.violations : [];
 }
 
-/** Writes the shrunk failure as a replay file; the only file a campaign writes. */
-function saveFailure(flags: RunFlags, failure: PropertyFailure<TradingAction>, durationMs: number): string {
+/** The shrunk failure as a replay file (written by the caller, the only file a campaign saves). */
+function replayOf(flags: RunFlags, failure: PropertyFailure<TradingAction>, durationMs: number): ReplayFile {
   const property = tradingPack.properties.find((p) => p.name === failure.property);
-  const replay: ReplayFile = {
+  return {
     format: 'shakedown-replay',
     version: 1,
     tool: TOOL_VERSION,
@@ -297,14 +397,14 @@ function saveFailure(flags: RunFlags, failure: PropertyFailure<TradingAction>, d
     createdAt: new Date().toISOString(),
     durationMs,
   };
-  return relative(process.cwd(), writeReplayFile(flags.out, replay));
 }
 
 /** Saved failures are re-executed first: a regression corpus that must now pass. */
 async function replayCorpus(
   flags: RunFlags,
   factory: Awaited<ReturnType<typeof tradingPack.targetFactory>>,
-  summary: RunSummary,
+  regressions: { failures: FailureSummary[]; runs: number; actions: number },
+  replays: Map<string, ReplayFile>,
   logger: ReturnType<typeof createLogger>,
 ): Promise<void> {
   let files: string[];
@@ -330,61 +430,35 @@ async function replayCorpus(
       invariants,
       settings: { ...DEFAULT_SETTINGS, ...property.settings },
     });
-    summary.runs++;
-    summary.actions += replay.actions.length;
+    regressions.runs++;
+    regressions.actions += replay.actions.length;
     if (report.verdict.status === 'fail') {
-      summary.passed = false;
-      summary.failures.push({
+      const failure: FailureSummary = {
         property: property.name,
+        seed: replay.seed,
+        runIndex: replay.runIndex,
+        path: replay.path,
+        shrinks: 0,
+        actions: replay.actions.length,
         replayFile: path,
         violations: report.verdict.violations,
         regression: true,
+      };
+      regressions.failures.push(failure);
+      // The report shows this run, not the one recorded when the file was saved.
+      replays.set(path, {
+        ...replay,
+        events: report.evidence.events,
+        violations: report.verdict.violations,
+        evidence: {
+          history: report.evidence.history,
+          snapshot: report.evidence.snapshot,
+          extra: report.evidence.extra,
+        },
       });
     }
     logger.info({ file: path, verdict: report.verdict.status }, 'regression replay');
   }
-}
-
-function printHuman(summary: RunSummary): void {
-  const out = (line: string) => process.stdout.write(`${line}\n`);
-  out(
-    `seed ${summary.seed}, target ${summary.target}${summary.bugs.length ? `, bugs ${summary.bugs.join(',')}` : ''}`,
-  );
-  for (const p of summary.properties) {
-    const mark = p.passed ? 'pass' : 'FAIL';
-    out(
-      `  ${mark}  ${p.name}: ${p.runs} runs, ${p.actions} actions${p.interrupted ? ' (stopped by the time budget)' : ''}`,
-    );
-    if (p.unfiredFaults?.length) out(`        faults that never fired: ${p.unfiredFaults.join(', ')}`);
-    if (p.unknown) out(`        unknown verdict (${p.unknown.invariant}): ${p.unknown.error}`);
-  }
-  const fired = Object.entries(summary.faults);
-  if (fired.length > 0 || summary.unfiredFaults.length > 0) {
-    out('');
-    out('faults fired:');
-    for (const [kind, n] of fired.sort(([a], [b]) => a.localeCompare(b))) out(`  ${kind.padEnd(26)} ${n}`);
-    for (const kind of summary.unfiredFaults) out(`  ${kind.padEnd(26)} 0  <- never fired`);
-    if (summary.unfiredFaults.length > 0)
-      out(
-        `the campaign asked for faults that never fired (${summary.unfiredFaults.join(', ')}): it proves nothing about them`,
-      );
-  }
-  for (const f of summary.failures) {
-    out('');
-    out(`${f.regression ? 'regression ' : ''}failure in ${f.property}:`);
-    for (const v of f.violations.slice(0, 10))
-      out(`  [${v.invariant}] ${v.message}${v.steps.length ? ` (steps ${v.steps.join(', ')})` : ''}`);
-    if (f.violations.length > 10) out(`  ... and ${f.violations.length - 10} more`);
-    if (f.replayFile) {
-      out(`  saved: ${f.replayFile}`);
-      out(`  replay: npx shakedown replay ${f.replayFile}`);
-    }
-  }
-  const rate = summary.durationMs > 0 ? Math.round((summary.actions / summary.durationMs) * 1000) : 0;
-  out('');
-  out(
-    `${summary.passed ? 'passed' : 'failed'}: ${summary.runs} runs, ${summary.actions} actions in ${summary.durationMs} ms (${rate} actions/s)${summary.interrupted ? ', interrupted by the time budget' : ''}`,
-  );
 }
 
 /**

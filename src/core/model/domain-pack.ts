@@ -1,5 +1,7 @@
+import type { SurfaceId, SurfaceRegistry } from '../coverage/surface-registry.ts';
 import type { FaultKind } from '../faults/fault.ts';
 import type { ActionBase } from './action.ts';
+import type { RunEvidence } from './evidence.ts';
 import type { Invariant } from './invariant.ts';
 import type { Projection } from './projection.ts';
 import type { Property } from './property.ts';
@@ -35,4 +37,11 @@ export interface DomainPack<A extends ActionBase = ActionBase, E = unknown> {
   readonly invariants: readonly Invariant[];
   readonly properties: readonly Property<A>[];
   targetFactory(spec: TargetSpec, options: TargetOptions): Promise<TargetFactory<A, E>>;
+  /** Everything the domain can exercise, for the coverage report. */
+  readonly surface: SurfaceRegistry;
+  /** The surface items one run exercised, read off its evidence. */
+  exercised(evidence: RunEvidence<A, E>): Iterable<SurfaceId>;
+  /** One line per action and per event, for reports and counterexamples. */
+  describeAction(action: A): string;
+  describeEvent(event: E): string;
 }

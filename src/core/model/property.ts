@@ -1,5 +1,6 @@
 import type * as fc from 'fast-check';
 import type { FaultKind } from '../faults/fault.ts';
+import type { Slo } from '../latency/slo.ts';
 import type { ActionBase } from './action.ts';
 
 export interface PropertySettings {
@@ -43,4 +44,9 @@ export interface Property<A extends ActionBase = ActionBase> {
    * kind its runs mixed in.
    */
   readonly sometimes?: readonly FaultKind[] | 'enabled';
+  /**
+   * Service-level objectives over the property's whole campaign (latency percentiles, success
+   * rates); a breach fails the property like any violated invariant.
+   */
+  readonly slos?: readonly Slo[];
 }

@@ -1,7 +1,12 @@
 import fc from 'fast-check';
+import { CoverageTally } from '../coverage/coverage-tally.ts';
+import type { SurfaceId, SurfaceRegistry } from '../coverage/surface-registry.ts';
 import { type FaultKind, isFaultAction } from '../faults/fault.ts';
 import { addFaultCounts, countFaults, type FaultCounts, faultRecordsOf } from '../faults/fault-record.ts';
 import { faultsApplied } from '../faults/faults-applied.ts';
+import { evaluateSlos } from '../latency/evaluate-slos.ts';
+import { LatencyTally } from '../latency/latency-tally.ts';
+import type { SloResult } from '../latency/slo.ts';
 import type { ActionBase } from '../model/action.ts';
 import type { RecordedEvent, RunEvidence } from '../model/evidence.ts';
 import type { Invariant, Verdict, Violation } from '../model/invariant.ts';
@@ -9,7 +14,9 @@ import type { Projection } from '../model/projection.ts';
 import type { Property, PropertySettings } from '../model/property.ts';
 import type { TargetFactory } from '../model/target.ts';
 import { orderRecordedEvent } from '../replay/replay-file.ts';
+import type { ActionLatency } from '../report/campaign-summary.ts';
 import { EXIT, isShakedownError } from '../shakedown-error.ts';
+import { type Shard, shardOwnsRun } from '../shard/shard.ts';
 import { checkInvariants, type InvariantResult } from './check-invariants.ts';
 import { runActions } from './run-actions.ts';
 import { settle } from './settle.ts';
@@ -23,7 +30,14 @@ export interface CampaignOptions<A extends ActionBase> {
   clients: readonly string[];
   factory: TargetFactory<A>;
   seed: number;
+  /** A property's own seed (CI mode derives one per property); `seed` when absent. */
+  seedOf?: (property: string) => number;
   runs: number;
+  /**
+   * Run only this shard's share of properties × runs (shard/shard.ts). Other shards' runs are
+   * still generated, so every run keeps its index and its value, but not executed.
+   */
+  shard?: Shard;
   /** Wall-clock budget for the whole campaign, shrinking included. */
   timeBudgetMs: number;
   /** Wall-clock budget for shrinking one failure. */
@@ -40,11 +54,25 @@ export interface CampaignOptions<A extends ActionBase> {
   faults?: readonly FaultKind[] | 'all';
   /** Kinds that must fire at least once over the whole campaign (`sometimes`). */
   requireFaults?: readonly FaultKind[];
+  /** The domain's surface: each run's evidence is read for the items it exercised. */
+  surface?: { registry: SurfaceRegistry; exercised(evidence: RunEvidence<A>): Iterable<SurfaceId> };
+  /** 'inproc' or 'ws': SLOs may apply to one transport only. */
+  transport?: string;
   /** Receives every recorded event of every run (a CLI streams them to an NDJSON file). */
   sink?: (event: RecordedEvent) => void;
   /** The wall clock, injected: only budgets read it, never the runs themselves. */
   now: () => number;
-  onRun?: (progress: { property: string; runs: number; actions: number; failed: boolean }) => void;
+  onRun?: (progress: {
+    property: string;
+    runIndex: number;
+    /** The run's generated actions. */
+    generated: readonly A[];
+    runs: number;
+    actions: number;
+    failed: boolean;
+  }) => void;
+  /** Called as each property starts, with the number of runs this shard may execute for it. */
+  onProperty?: (property: string, plannedRuns: number) => void;
 }
 
 export interface RunReport<A> {
@@ -66,8 +94,10 @@ export interface PropertyFailure<A> {
 
 export interface PropertyOutcome<A> {
   property: string;
+  seed: number;
   runs: number;
   actions: number;
+  durationMs: number;
   passed: boolean;
   interrupted: boolean;
   failure?: PropertyFailure<A>;
@@ -77,8 +107,16 @@ export interface PropertyOutcome<A> {
   faultKinds: FaultKind[];
   /** How many faults of each kind fired over the runs (shrinking not counted). */
   faults: FaultCounts;
+  /** Kinds its `sometimes` assertion requires to fire somewhere in the campaign. */
+  requiredFaults: FaultKind[];
   /** Kinds its `sometimes` assertion required that never fired in the campaign: the property fails. */
   unfired?: FaultKind[];
+  /** Latency and outcomes per action type over its runs (shrinking not counted). */
+  latency: ActionLatency[];
+  /** Its SLOs judged over all its runs: a breach fails the property. */
+  slos: SloResult[];
+  /** Surface items its runs exercised. */
+  exercised: string[];
 }
 
 export interface CampaignResult<A> {
@@ -92,6 +130,10 @@ export interface CampaignResult<A> {
   faults: FaultCounts;
   /** Kinds the campaign required (requireFaults) that never fired: the campaign fails. */
   unfired: FaultKind[];
+  /** Surface items exercised by any run. */
+  exercised: string[];
+  /** Every property's latency together, per action type. */
+  latency: ActionLatency[];
 }
 
 /** One action list, start to finish, on a fresh target from the factory; then the invariants. */
@@ -191,23 +233,38 @@ export async function runCampaign<A extends ActionBase>(
   let totalActions = 0;
   let interrupted = false;
   const requirements = new Map<PropertyOutcome<A>, readonly FaultKind[]>();
+  const coverage = new CoverageTally();
+  const latency = new LatencyTally();
+  // Sharded, a kind may fire on another machine: `sometimes` is decided when shards merge.
+  const sharded = options.shard !== undefined && options.shard.count > 1;
   for (const [index, property] of options.properties.entries()) {
+    const seed = options.seedOf?.(property.name) ?? options.seed;
+    const required = property.sometimes === 'enabled' ? null : (property.sometimes ?? []);
     const remaining = options.timeBudgetMs - (options.now() - started);
     // Each property gets an even share of what is left, so a slow first property cannot starve
     // the others; what a fast one leaves over goes to those after it.
     const share = remaining / (options.properties.length - index);
     const faultKinds = enabledFaults(property, options);
+    const requiredFaults = [...(required ?? faultKinds)];
     if (remaining <= 0) {
       interrupted = true;
-      outcomes.push({
+      const outcome: PropertyOutcome<A> = {
         property: property.name,
+        seed,
         runs: 0,
         actions: 0,
+        durationMs: 0,
         passed: true,
         interrupted: true,
         faultKinds,
         faults: {},
-      });
+        requiredFaults,
+        latency: [],
+        slos: [],
+        exercised: [],
+      };
+      // Not reached at all: it asserts nothing, as it ran nothing.
+      outcomes.push(outcome);
       continue;
     }
     const settings: PropertySettings = {
@@ -233,14 +290,26 @@ export async function runCampaign<A extends ActionBase>(
         : executeRun(options.factory, list, runOptions);
     let runs = 0;
     let actions = 0;
+    let generatedRuns = 0;
     const faults: FaultCounts = {};
+    const propertyCoverage = new CoverageTally();
+    const propertyLatency = new LatencyTally();
+    const owned = (runIndex: number): boolean =>
+      options.shard === undefined || shardOwnsRun(options.shard, property.name, runIndex);
+    let planned = 0;
+    for (let r = 0; r < options.runs; r++) if (owned(r)) planned++;
+    options.onProperty?.(property.name, planned);
     let firstFailureAt: number | undefined;
     let unknown: { invariant: string; error: string } | undefined;
     const propertyStarted = options.now();
     let outOfTime = false;
     const predicate = fc.asyncProperty(
-      property.actions({ seed: options.seed, maxActions: settings.maxActions, faults: faultKinds }),
+      property.actions({ seed, maxActions: settings.maxActions, faults: faultKinds }),
       async (generated) => {
+        // Runs are numbered in generation order, the same in every shard: another shard's run
+        // is generated (so the numbering and values line up) but not executed.
+        const runIndex = firstFailureAt === undefined ? generatedRuns++ : -1;
+        if (runIndex >= 0 && !owned(runIndex)) return true;
         // Past the shrink budget every candidate "passes", which ends shrinking at the
         // smallest failure found so far.
         if (firstFailureAt !== undefined && options.now() - firstFailureAt > options.shrinkBudgetMs)
@@ -256,8 +325,12 @@ export async function runCampaign<A extends ActionBase>(
           runs++;
           actions += generated.length;
           addFaultCounts(faults, countFaults(faultRecordsOf(report.evidence.extra)));
+          propertyLatency.recordOperations(report.evidence.history);
+          if (options.surface) propertyCoverage.add(options.surface.exercised(report.evidence));
           options.onRun?.({
             property: property.name,
+            runIndex,
+            generated,
             runs,
             actions,
             failed: report.verdict.status === 'fail',
@@ -280,7 +353,7 @@ export async function runCampaign<A extends ActionBase>(
       },
     );
     const result = await fc.check(predicate, {
-      seed: options.seed,
+      seed,
       numRuns: options.runs,
       // Only a backstop: runs stop at the share above; this bounds generating the skipped ones.
       interruptAfterTimeLimit: Math.max(1, share) + options.shrinkBudgetMs + 60_000,
@@ -291,18 +364,29 @@ export async function runCampaign<A extends ActionBase>(
     const stopped = outOfTime || result.interrupted;
     interrupted ||= stopped;
     const failed = result.failed && result.counterexample !== null;
+    const latencySummary = propertyLatency.toSummary();
+    // An SLO speaks of a healthy system unless it says otherwise (Slo.underFaults).
+    const sloList = (property.slos ?? []).filter((slo) => faultKinds.length === 0 || slo.underFaults);
+    const slos = evaluateSlos(sloList, latencySummary, options.transport ?? 'inproc');
+    coverage.merge(propertyCoverage);
+    latency.merge(propertyLatency);
     const outcome: PropertyOutcome<A> = {
       property: property.name,
+      seed,
       runs,
       actions,
-      passed: !failed && unknown === undefined,
+      durationMs: 0,
+      passed: !failed && unknown === undefined && !slos.some((s) => s.breached),
       interrupted: stopped,
       ...(unknown ? { unknown } : {}),
       faultKinds: [...faultKinds],
       faults,
+      requiredFaults,
+      latency: latencySummary,
+      slos,
+      exercised: propertyCoverage.ids(),
     };
-    const required = property.sometimes === 'enabled' ? faultKinds : (property.sometimes ?? []);
-    if (required.length > 0) requirements.set(outcome, required);
+    if (requiredFaults.length > 0) requirements.set(outcome, requiredFaults);
     if (failed && result.counterexample) {
       const shrunk = result.counterexample[0] as A[];
       let report = await execute(shrunk);
@@ -325,12 +409,15 @@ export async function runCampaign<A extends ActionBase>(
         report,
       };
     }
+    outcome.durationMs = options.now() - propertyStarted;
     outcomes.push(outcome);
   }
   const faults: FaultCounts = {};
   for (const outcome of outcomes) addFaultCounts(faults, outcome.faults);
   // `sometimes`: a kind a property requires must have fired somewhere in the campaign.
-  for (const [outcome, required] of requirements) {
+  for (const [outcome, required] of sharded ? [] : requirements) {
+    // A property that failed stopped early: what it did not get to fire says nothing more.
+    if (outcome.failure) continue;
     const unfired = required.filter((kind) => !(faults[kind] ?? 0));
     if (unfired.length === 0) continue;
     outcome.unfired = unfired;
@@ -344,7 +431,9 @@ export async function runCampaign<A extends ActionBase>(
     interrupted,
     properties: outcomes,
     faults,
-    unfired: (options.requireFaults ?? []).filter((kind) => !(faults[kind] ?? 0)),
+    unfired: sharded ? [] : (options.requireFaults ?? []).filter((kind) => !(faults[kind] ?? 0)),
+    exercised: coverage.ids(),
+    latency: latency.toSummary(),
   };
 }
 

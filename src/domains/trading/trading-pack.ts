@@ -3,9 +3,13 @@ import { TRADING_PROPERTIES } from '../../../properties/index.ts';
 import type { DomainPack } from '../../core/model/domain-pack.ts';
 import type { Invariant } from '../../core/model/invariant.ts';
 import type { Projection } from '../../core/model/projection.ts';
+import { describeEvent } from './describe-event.ts';
+import { describeAction } from './generation/describe-action.ts';
 import { TRADING_CLIENTS, type TradingAction } from './trading-action.ts';
 import type { TradingClientEvent } from './trading-client-event.ts';
+import { tradingExercised } from './trading-exercised.ts';
 import { tradingProjection } from './trading-projection.ts';
+import { TRADING_SURFACE } from './trading-surface.ts';
 import { tradingTargetFactory } from './trading-target-factory.ts';
 
 /**
@@ -19,4 +23,8 @@ export const tradingPack: DomainPack<TradingAction, TradingClientEvent> = {
   invariants: TRADING_INVARIANTS as unknown as readonly Invariant[],
   properties: TRADING_PROPERTIES,
   targetFactory: (spec, options) => tradingTargetFactory(spec, options),
+  surface: TRADING_SURFACE,
+  exercised: (evidence) => tradingExercised(evidence),
+  describeAction,
+  describeEvent,
 };

@@ -1,0 +1,60 @@
+import type { Command } from 'commander';
+import { coverageSummary } from '../../core/coverage/coverage-tally.ts';
+import { resolveTag } from '../../core/coverage/resolve-tag.ts';
+import type { CoverageSummary } from '../../core/report/campaign-summary.ts';
+import { readSummaryFile } from '../../core/report/read-summary.ts';
+import { tradingPack } from '../../domains/trading/trading-pack.ts';
+
+interface CoverageFlags {
+  json?: boolean;
+  missing?: boolean;
+}
+
+/**
+ * `shakedown coverage [summary]`: the surface the domain declares and which properties tag
+ * each item; given a campaign's summary, what that campaign exercised of it.
+ */
+export function registerCoverageCommand(program: Command): void {
+  program
+    .command('coverage')
+    .description(
+      'the declared surface (actions, events, reject reasons, faults, transitions) and what a campaign exercised',
+    )
+    .argument('[summary]', 'a summary file from run --summary (or --json); without it, the declared surface')
+    .option('--missing', 'list only the items not exercised (needs a summary)')
+    .option('--json', 'print JSON instead of text')
+    .action((file: string | undefined, flags: CoverageFlags) => {
+      const registry = tradingPack.surface;
+      const tagged = new Map<string, string[]>();
+      for (const p of tradingPack.properties)
+        for (const tag of p.tags)
+          for (const id of resolveTag(registry, tag)) tagged.set(id, [...(tagged.get(id) ?? []), p.name]);
+      const coverage: CoverageSummary = file ? readSummaryFile(file).coverage : coverageSummary(registry, []);
+      const out = (line: string) => process.stdout.write(`${line}\n`);
+      if (flags.json) {
+        const categories = coverage.categories.map((c) => ({
+          ...c,
+          ...(file ? { missing: c.items.filter((i) => !c.exercised.includes(i)) } : {}),
+          taggedBy: Object.fromEntries(c.items.map((i) => [i, tagged.get(`${c.name}:${i}`) ?? []])),
+        }));
+        out(JSON.stringify({ ...(file ? coverage : {}), categories }, null, 2));
+        return;
+      }
+      if (file)
+        out(`coverage ${coverage.percent}% (${coverage.exercised} of ${coverage.declared} surface items)`);
+      else out(`declared surface: ${coverage.declared} items; tags show which properties aim at each`);
+      for (const c of coverage.categories) {
+        out('');
+        out(
+          file ? `${c.label}: ${c.exercised.length} of ${c.items.length}` : `${c.label} (${c.items.length}):`,
+        );
+        for (const item of c.items) {
+          const hit = c.exercised.includes(item);
+          if (flags.missing && hit) continue;
+          const mark = file ? (hit ? '  x ' : '  - ') : '    ';
+          const by = tagged.get(`${c.name}:${item}`);
+          out(`${mark}${item.padEnd(32)}${by ? ` tagged by ${by.join(', ')}` : ''}`);
+        }
+      }
+    });
+}

@@ -1,0 +1,87 @@
+import cliProgress from 'cli-progress';
+import { isCiEnvironment } from './ci-mode.ts';
+
+export interface ProgressConditions {
+  stdoutIsTTY: boolean;
+  stderrIsTTY: boolean;
+  env: NodeJS.ProcessEnv;
+  ci: boolean;
+  json: boolean;
+  wanted: boolean;
+}
+
+/**
+ * A bar only for a person watching a terminal: not when output is piped or parsed (--json),
+ * not in CI (logs would fill with redraws), and not when turned off with --no-progress.
+ */
+export function shouldShowProgress(c: ProgressConditions): boolean {
+  return c.wanted && c.stdoutIsTTY && c.stderrIsTTY && !c.ci && !c.json && !isCiEnvironment(c.env);
+}
+
+export interface CampaignProgress {
+  property(name: string, plannedRuns: number): void;
+  run(update: { actions: number; failed: boolean }): void;
+  stop(): void;
+}
+
+/**
+ * Runs done of the runs planned, the budget left, failures and actions per second, redrawn on
+ * stderr. The clock is passed in so the figures are the campaign's own.
+ */
+export function createProgressBar(options: {
+  stream: NodeJS.WritableStream;
+  timeBudgetMs: number;
+  now: () => number;
+}): CampaignProgress {
+  const bar = new cliProgress.SingleBar(
+    {
+      stream: options.stream,
+      format: ' {bar} {value}/{total} runs | {failures} failed | {left} left | {rate} actions/s | {property}',
+      barsize: 24,
+      hideCursor: true,
+      clearOnComplete: true,
+      stopOnComplete: false,
+      etaBuffer: 20,
+      fps: 8,
+      noTTYOutput: false,
+    },
+    cliProgress.Presets.shades_classic,
+  );
+  const started = options.now();
+  let total = 0;
+  let done = 0;
+  let actions = 0;
+  let failures = 0;
+  let current = '';
+  let begun = false;
+  const payload = () => {
+    const elapsed = options.now() - started;
+    const left = Math.max(0, options.timeBudgetMs - elapsed);
+    return {
+      failures,
+      left: `${Math.ceil(left / 1000)}s`,
+      rate: elapsed > 0 ? Math.round((actions / elapsed) * 1000) : 0,
+      property: current,
+    };
+  };
+  return {
+    property(name, plannedRuns) {
+      current = name;
+      total += plannedRuns;
+      if (!begun) {
+        bar.start(total, done, payload());
+        begun = true;
+      } else bar.setTotal(total);
+      bar.update(done, payload());
+    },
+    run(update) {
+      done++;
+      actions += update.actions;
+      if (update.failed) failures++;
+      if (begun) bar.update(done, payload());
+    },
+    stop() {
+      if (begun) bar.stop();
+    },
+  };
+}

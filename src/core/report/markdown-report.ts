@@ -1,0 +1,366 @@
+import type { FaultCounts } from '../faults/fault-record.ts';
+import type { RecordedEvent } from '../model/evidence.ts';
+import type { ActionLatency, CampaignSummary, SummaryVerdict } from './campaign-summary.ts';
+import { buildClientTimeline, type ClientTimeline, type TimelineEntry } from './client-timeline.ts';
+import { renderMermaidSequence } from './mermaid-sequence.ts';
+import {
+  describeSlo,
+  failureFileName,
+  formatDuration,
+  formatMs,
+  formatRate,
+  type ReportFailure,
+  type ReportInput,
+  replayCommand,
+  reportFailureIndex,
+  rerunCommand,
+} from './report-input.ts';
+
+const VERDICT_WORD: Record<SummaryVerdict, string> = { pass: 'PASS', fail: 'FAIL', unknown: 'UNKNOWN' };
+const VERDICT_ICON: Record<SummaryVerdict, string> = { pass: '✅', fail: '❌', unknown: '❔' };
+const INVOLVED = '❗';
+
+/**
+ * The campaign as Markdown (`index.md`): verdict and facts, per-property results, the failures
+ * with links to their own files, faults fired, latency, SLOs, surface coverage and the
+ * commands that replay it all. GitHub renders it as it is.
+ */
+export function renderCampaignMarkdown(input: ReportInput): string {
+  const { summary } = input;
+  const out: string[] = [];
+  out.push(`# ${VERDICT_ICON[summary.verdict]} shakedown: ${VERDICT_WORD[summary.verdict]}`, '');
+  out.push(...campaignFacts(summary), '');
+  out.push(...propertiesSection(summary));
+  out.push(...failuresSection(input));
+  out.push(...faultsSection(summary.faults, summary.unfiredFaults));
+  out.push(...latencySection(summary.latency, summary.transport));
+  out.push(...sloSection(summary));
+  out.push(...coverageSection(summary));
+  out.push(...replaySection(summary));
+  return `${out
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trimEnd()}\n`;
+}
+
+/**
+ * One failure as Markdown: what to run to see it again, the shrunk actions, the run as a
+ * Mermaid sequence diagram and as a table, the faults and the violations with their events.
+ */
+export function renderFailureMarkdown(failure: ReportFailure, input: ReportInput): string {
+  const { summary: f, replay } = failure;
+  const timeline = buildClientTimeline(replay, input);
+  const involvedSteps = new Set(replay.violations.flatMap((v) => v.steps));
+  const out: string[] = [];
+  const title = f.regression ? 'Regression' : 'Failure';
+  out.push(`# ${VERDICT_ICON[replay.verdict]} ${title} in ${inline(f.property)}`, '');
+  out.push(
+    bulletFacts([
+      ['Verdict', `**${VERDICT_WORD[replay.verdict]}**`],
+      ['Invariants broken', [...new Set(replay.violations.map((v) => code(v.invariant)))].join(', ') || '-'],
+      ['Seed', `${code(String(f.seed))}, run ${f.runIndex}, path ${code(f.path)}`],
+      ['Shrunk to', `${replay.actions.length} actions after ${f.shrinks} shrinks`],
+      [
+        'Target',
+        `${code(replay.target)}${replay.bugs.length ? `, bugs ${replay.bugs.map(code).join(', ')}` : ''}`,
+      ],
+    ]),
+    '',
+  );
+  out.push('```sh');
+  if (f.replayFile) {
+    out.push(replayCommand(f.replayFile));
+    out.push(`${replayCommand(f.replayFile)} --events-only`);
+  }
+  out.push(rerunCommand(input.summary, { name: f.property, seed: f.seed }));
+  out.push('```', '');
+
+  out.push('## Violations', '');
+  const events = new Map(replay.events.map((e) => [e.gseq, e]));
+  replay.violations.forEach((v, i) => {
+    out.push(`${i + 1}. ${code(v.invariant)}: ${inline(v.message)}`);
+    if (v.steps.length) out.push(`   - steps ${v.steps.join(', ')}`);
+    if (v.events.length) {
+      out.push('', '   | gseq | client | stream#seq | event |', '   | ---: | --- | --- | --- |');
+      for (const gseq of v.events) out.push(`   ${involvedEventRow(gseq, events.get(gseq), input)}`);
+      out.push('');
+    }
+  });
+  if (replay.violations.length === 0) out.push('No violation was recorded (the verdict is unknown).');
+  out.push('');
+
+  out.push(`## Actions (shrunk to ${replay.actions.length})`, '');
+  if (involvedSteps.size) out.push(`Steps in **bold** ${INVOLVED} are named by a violation.`, '');
+  replay.actions.forEach((action, step) => {
+    const text = inline(input.describeAction(action));
+    out.push(involvedSteps.has(step) ? `${step}. **${text}** ${INVOLVED}` : `${step}. ${text}`);
+  });
+  out.push('');
+
+  out.push('## Timeline', '');
+  out.push(
+    `Each client against the ${code('venue')}: ${INVOLVED} and red boxes mark what a violation names, ⚡ a fault that fired, \`gN\` an event's global capture number, \`(N)\` a step.`,
+    '',
+  );
+  out.push('```mermaid', renderMermaidSequence(timeline).trimEnd(), '```', '');
+  out.push(...timelineTable(timeline));
+  out.push(...runFaultsTable(timeline));
+  out.push(`[Back to the campaign](index.md)`);
+  return `${out
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trimEnd()}\n`;
+}
+
+function campaignFacts(summary: CampaignSummary): string[] {
+  const seeds = [...new Set(summary.properties.map((p) => p.seed))].filter((s) => s !== summary.seed);
+  const seed = `${code(String(summary.seed))} (${summary.seedSource}${summary.commit ? ` ${code(summary.commit.slice(0, 12))}` : ''})${seeds.length ? `; property seeds ${seeds.map((s) => code(String(s))).join(', ')}` : ''}`;
+  const facts: [string, string][] = [
+    [
+      'Verdict',
+      `**${VERDICT_WORD[summary.verdict]}**${summary.interrupted ? ' (stopped by the time budget)' : ''}`,
+    ],
+    ['Seed', seed],
+    [
+      'Target',
+      `${code(summary.target)}${summary.transport !== summary.target ? ` over ${inline(summary.transport)}` : ''}`,
+    ],
+    ['Domain', `${inline(summary.domain)}, shakedown ${inline(summary.tool)}`],
+    [
+      'Ran',
+      `${summary.runs} runs, ${summary.actions} actions in ${formatDuration(summary.durationMs)}${rate(summary)}`,
+    ],
+  ];
+  if (summary.bugs.length) facts.push(['Planted bugs', summary.bugs.map(code).join(', ')]);
+  if (summary.shard) facts.push(['Shard', `${summary.shard.index} of ${summary.shard.count}`]);
+  if (summary.mergedShards) facts.push(['Merged', `${summary.mergedShards} shards`]);
+  if (summary.failures.length) facts.push(['Failures', `${summary.failures.length}`]);
+  return [bulletFacts(facts)];
+}
+
+const rate = (summary: CampaignSummary): string =>
+  summary.durationMs > 0 ? ` (${Math.round((summary.actions / summary.durationMs) * 1000)} actions/s)` : '';
+
+function propertiesSection(summary: CampaignSummary): string[] {
+  const out = ['## Properties', ''];
+  out.push('| Property | Verdict | Seed | Runs | Actions | Faults fired | Duration | Notes |');
+  out.push('| --- | --- | ---: | ---: | ---: | ---: | ---: | --- |');
+  for (const p of summary.properties) {
+    const notes: string[] = [];
+    if (p.interrupted) notes.push('stopped by the time budget');
+    if (p.unfiredFaults?.length) notes.push(`never fired: ${p.unfiredFaults.join(', ')}`);
+    if (p.unknown) notes.push(`unknown (${p.unknown.invariant}): ${p.unknown.error}`);
+    const breached = p.slos.filter((s) => s.breached).length;
+    if (breached) notes.push(`${breached} SLO breached`);
+    out.push(
+      row([
+        inline(p.name),
+        `${VERDICT_ICON[p.verdict]} ${VERDICT_WORD[p.verdict]}`,
+        String(p.seed),
+        String(p.runs),
+        String(p.actions),
+        String(totalFaults(p.faults)),
+        formatDuration(p.durationMs),
+        inline(notes.join('; ')),
+      ]),
+    );
+  }
+  return [...out, ''];
+}
+
+function failuresSection(input: ReportInput): string[] {
+  const failures = input.summary.failures;
+  if (failures.length === 0) return ['## Failures', '', 'None: every run kept every rule.', ''];
+  const out = ['## Failures', ''];
+  failures.forEach((f, i) => {
+    const index = reportFailureIndex(input, f);
+    const name = `${f.regression ? 'regression in ' : ''}${f.property}, seed ${f.seed}, run ${f.runIndex}`;
+    const link =
+      index >= 0 ? `[${inline(name)}](${failureFileName(index, input.failures[index])})` : inline(name);
+    out.push(`${i + 1}. ${link}: ${f.actions} actions after ${f.shrinks} shrinks`);
+    for (const v of f.violations.slice(0, 5)) out.push(`   - ${code(v.invariant)} ${inline(v.message)}`);
+    if (f.violations.length > 5) out.push(`   - and ${f.violations.length - 5} more`);
+    out.push(`   - ${f.replayFile ? code(replayCommand(f.replayFile)) : 'no replay file saved'}`);
+  });
+  return [...out, ''];
+}
+
+function faultsSection(faults: FaultCounts, unfired: readonly string[]): string[] {
+  const fired = Object.entries(faults).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  if (fired.length === 0 && unfired.length === 0) return ['## Faults fired', '', 'No fault fired.', ''];
+  const out = ['## Faults fired', '', '| Fault | Fired |', '| --- | ---: |'];
+  for (const [kind, n] of fired) out.push(row([code(kind), String(n)]));
+  for (const kind of unfired) out.push(row([code(kind), '0 ⚠️ never fired']));
+  return [...out, ''];
+}
+
+function latencySection(latency: readonly ActionLatency[], transport: string): string[] {
+  if (latency.length === 0) return [];
+  const clock = transport === 'inproc' ? 'virtual time' : 'wall clock';
+  const out = [`## Latency (ms, ${clock})`, ''];
+  out.push('| Action | Sent | ok | fail | info | Answered | p50 | p90 | p99 | max |');
+  out.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  for (const l of latency) {
+    out.push(
+      row([
+        code(l.action),
+        String(l.count),
+        String(l.ok),
+        String(l.fail),
+        String(l.info),
+        formatRate(l.successRate),
+        formatMs(l.p50),
+        formatMs(l.p90),
+        formatMs(l.p99),
+        formatMs(l.max),
+      ]),
+    );
+  }
+  return [...out, ''];
+}
+
+function sloSection(summary: CampaignSummary): string[] {
+  const rows = summary.properties.flatMap((p) => p.slos.map((result) => ({ property: p.name, result })));
+  if (rows.length === 0) return [];
+  const out = ['## SLOs', '', '| Property | Objective | Observed | Result |', '| --- | --- | --- | --- |'];
+  for (const { property, result } of rows) {
+    const observed = `${formatMs(result.observedMs)} ms, success ${formatRate(result.observedSuccessRate)}`;
+    const verdict = result.skipped
+      ? '➖ not judged (no answered request)'
+      : result.breached
+        ? '❌ breached'
+        : '✅ met';
+    out.push(row([inline(property), inline(describeSlo(result.slo)), observed, verdict]));
+  }
+  return [...out, ''];
+}
+
+function coverageSection(summary: CampaignSummary): string[] {
+  const { coverage } = summary;
+  const out = [
+    '## Coverage',
+    '',
+    `**${coverage.percent}%** of the declared surface exercised (${coverage.exercised} of ${coverage.declared}).`,
+    '',
+  ];
+  out.push('| Category | Exercised | Missing |', '| --- | ---: | --- |');
+  for (const c of coverage.categories) {
+    const seen = new Set(c.exercised);
+    const missing = c.items.filter((item) => !seen.has(item));
+    out.push(
+      row([
+        inline(c.label),
+        `${c.exercised.length} of ${c.items.length}`,
+        missing.length ? missing.map(code).join(', ') : 'none',
+      ]),
+    );
+  }
+  if (summary.minCoverage) {
+    out.push('');
+    for (const floor of summary.minCoverage.floors) {
+      const what = floor.category ?? 'overall';
+      out.push(
+        `- ${floor.met ? '✅' : '❌'} --min-coverage ${what}: ${floor.observed}% (floor ${floor.percent}%)`,
+      );
+    }
+  }
+  return [...out, ''];
+}
+
+function replaySection(summary: CampaignSummary): string[] {
+  const out = ['## Replay', '', '```sh', rerunCommand(summary)];
+  for (const f of summary.failures) if (f.replayFile) out.push(replayCommand(f.replayFile));
+  return [...out, '```', ''];
+}
+
+function involvedEventRow(gseq: number, event: RecordedEvent | undefined, input: ReportInput): string {
+  if (!event) return row([String(gseq), '-', '-', 'not among the recorded events']);
+  return row([
+    String(gseq),
+    inline(event.client),
+    code(`${event.stream}#${event.seq}`),
+    inline(input.describeEvent(event.event)),
+  ]);
+}
+
+function timelineTable(timeline: ClientTimeline): string[] {
+  const out = ['### Timeline table', ''];
+  if (timeline.entries.length === 0) return [...out, 'Nothing was recorded.', ''];
+  out.push('| t (ms) | Client | Kind | What | |', '| ---: | --- | --- | --- | :---: |');
+  for (const entry of timeline.entries) {
+    out.push(
+      row([
+        formatMs(entry.offsetMs),
+        inline(entry.client),
+        entry.kind,
+        inline(entryText(entry)),
+        entry.involved ? INVOLVED : '',
+      ]),
+    );
+  }
+  return [...out, ''];
+}
+
+function entryText(entry: TimelineEntry): string {
+  const detail = entry.detail ? ` (${entry.detail})` : '';
+  switch (entry.kind) {
+    case 'action':
+      return `(${entry.step}) ${entry.text}`;
+    case 'reply':
+      return `(${entry.step}) ${entry.text} after ${formatMs(entry.latencyMs)} ms${detail}`;
+    case 'event':
+      return `g${entry.gseq} ${entry.stream}#${entry.seq} ${entry.text}`;
+    case 'fault':
+      return `⚡ ${entry.text}${detail}`;
+  }
+}
+
+function runFaultsTable(timeline: ClientTimeline): string[] {
+  const faults = timeline.entries.filter((e) => e.kind === 'fault');
+  const out = ['## Faults in this run', ''];
+  if (faults.length === 0) return [...out, 'No fault fired in this run.', ''];
+  out.push('| t (ms) | Client | Fault | Hits | Step | Detail |', '| ---: | --- | --- | ---: | ---: | --- |');
+  for (const f of faults) {
+    out.push(
+      row([
+        formatMs(f.offsetMs),
+        inline(f.client),
+        code(f.faultKind),
+        String(f.hits),
+        String(f.step),
+        inline(f.detail ?? ''),
+      ]),
+    );
+  }
+  return [...out, ''];
+}
+
+function bulletFacts(facts: readonly [string, string][]): string {
+  return facts.map(([label, value]) => `- **${label}:** ${value}`).join('\n');
+}
+
+const totalFaults = (faults: FaultCounts): number => Object.values(faults).reduce((n, c) => n + (c ?? 0), 0);
+
+/** A table row; the cells are already escaped. */
+const row = (cells: readonly string[]): string => `| ${cells.join(' | ')} |`;
+
+/**
+ * Plain text inside Markdown (tables included): no HTML, no emphasis or links by accident, no
+ * cell boundary, one line. GFM unescapes `\|` before anything else, so it is safe in code too.
+ */
+export function escapeMarkdown(text: string): string {
+  return text
+    .replace(/\r?\n|\r/g, ' ')
+    .replace(/[\\`*[\]|]/g, (c) => `\\${c}`)
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;');
+}
+
+const inline = escapeMarkdown;
+
+/** A code span that survives tables and backticks inside. */
+function code(text: string): string {
+  const safe = text.replace(/\r?\n|\r/g, ' ').replace(/\|/g, '\\|');
+  const fence = safe.includes('`') ? '`` ' : '`';
+  return `${fence}${safe}${fence === '`` ' ? ' ``' : '`'}`;
+}

@@ -1,0 +1,56 @@
+import type { SurfaceRegistry } from '../../core/coverage/surface-registry.ts';
+import { FAULT_KINDS } from '../../core/faults/fault.ts';
+import { EVENT_TYPES } from '../../exchange/engine/exchange-event.ts';
+import { REJECT_REASONS } from '../../exchange/engine/reject-reason.ts';
+import { TRADING_ACTION_KINDS } from './trading-action.ts';
+import type { SessionEvent } from './trading-client-event.ts';
+
+/** Every session event type the client makes; a Record so a new type must be added here. */
+const SESSION_EVENT_TYPES: Record<SessionEvent['type'], true> = {
+  session_connected: true,
+  session_disconnected: true,
+  session_resynced: true,
+  session_resumed: true,
+  session_reconnect_attempt: true,
+  session_retry: true,
+  session_gap: true,
+  session_bad_frame: true,
+};
+
+/**
+ * The order-state moves the reference engine can make, read off its order events: accepted
+ * (new→open) or refused (new→rejected); a fill leaves it partially filled or filled; a cancel
+ * (user, cancel-all, self-trade, band) or an expiry (ioc, fok, market remainder) ends it; a
+ * replace keeps it live with a new price or quantity.
+ */
+export const ORDER_TRANSITIONS = [
+  'new->open',
+  'new->rejected',
+  'open->partially_filled',
+  'open->filled',
+  'open->cancelled',
+  'open->expired',
+  'open->replaced',
+  'partially_filled->partially_filled',
+  'partially_filled->filled',
+  'partially_filled->cancelled',
+  'partially_filled->expired',
+  'partially_filled->replaced',
+] as const;
+
+export type OrderTransition = (typeof ORDER_TRANSITIONS)[number];
+
+/** What the trading pack can exercise, for the coverage report (`shakedown coverage`). */
+export const TRADING_SURFACE: SurfaceRegistry = {
+  categories: [
+    { name: 'action', label: 'action types', items: TRADING_ACTION_KINDS },
+    {
+      name: 'event',
+      label: 'event types',
+      items: [...EVENT_TYPES, ...(Object.keys(SESSION_EVENT_TYPES) as SessionEvent['type'][])],
+    },
+    { name: 'reject', label: 'reject reasons', items: REJECT_REASONS },
+    { name: 'fault', label: 'fault kinds', items: FAULT_KINDS },
+    { name: 'transition', label: 'order-state transitions', items: ORDER_TRANSITIONS },
+  ],
+};
