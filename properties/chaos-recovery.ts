@@ -13,7 +13,19 @@ export const chaosRecovery: Property<TradingAction> = {
   name: 'chaos-recovery',
   description:
     'Under network, response, process and clock faults the client heals and nothing acknowledged is lost or executed twice',
-  tags: ['fault', 'reconnect', 'resync', 'retry', 'rate_limited', 'unavailable', 'place', 'cancel', 'fill'],
+  tags: [
+    'process.crash_restart',
+    'connection.half_open',
+    'frame.drop',
+    'reconnect',
+    'resync',
+    'retry:no_reply',
+    'retry:unavailable',
+    'retry:rate_limited',
+    'place',
+    'cancel',
+    'fill',
+  ],
   actions: (context) =>
     tradingActions(context, {
       faultPercent: 30,

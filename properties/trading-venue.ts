@@ -44,11 +44,12 @@ export const tradingVenue: Property<TradingAction> = {
     'client.backoff',
   ],
   settings: { maxActions: 60, requestTimeoutMs: 1000, quietMs: 50 },
-  // A healthy venue answers every request, and quickly over a loopback socket. The bound is
-  // loose on purpose (a shared 2-core CI machine): it catches a venue that stalls, not jitter.
+  // A healthy venue answers nearly every request (a reconnect action may cut a few in flight),
+  // and quickly over a loopback socket. The bounds are loose on purpose (a shared 2-core CI
+  // machine): they catch a venue that stalls or drops requests, not jitter.
   slos: [
-    { action: 'place', minSuccessRate: 0.99 },
-    { action: 'cancel', minSuccessRate: 0.99 },
+    { action: 'place', minSuccessRate: 0.95, minSamples: 200 },
+    { action: 'cancel', minSuccessRate: 0.95, minSamples: 200 },
     { action: 'place', percentile: 99, maxMs: 500, transports: ['ws'] },
     { action: 'cancel', percentile: 99, maxMs: 500, transports: ['ws'] },
   ],

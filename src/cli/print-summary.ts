@@ -1,3 +1,4 @@
+import { sloViolations } from '../core/latency/evaluate-slos.ts';
 import type { CampaignSummary } from '../core/report/campaign-summary.ts';
 
 const ms = (value: number | null): string => (value === null ? '-' : `${value}`);
@@ -17,13 +18,7 @@ export function printSummary(summary: CampaignSummary, write: (line: string) => 
     );
     if (p.unfiredFaults?.length) write(`        faults that never fired: ${p.unfiredFaults.join(', ')}`);
     if (p.unknown) write(`        unknown verdict (${p.unknown.invariant}): ${p.unknown.error}`);
-    for (const slo of p.slos.filter((s) => s.breached)) {
-      const what = slo.slo.maxMs !== undefined ? `p${slo.slo.percentile ?? 99} ≤ ${slo.slo.maxMs} ms` : '';
-      const rate = slo.slo.minSuccessRate !== undefined ? `success ≥ ${slo.slo.minSuccessRate}` : '';
-      write(
-        `        SLO breached: ${slo.slo.action} ${[what, rate].filter(Boolean).join(', ')} (observed ${ms(slo.observedMs)} ms, success ${slo.observedSuccessRate ?? '-'})`,
-      );
-    }
+    for (const v of sloViolations(p.slos, p.latency)) write(`        [${v.invariant}] ${v.message}`);
   }
   const fired = Object.entries(summary.faults);
   if (fired.length > 0 || summary.unfiredFaults.length > 0) {

@@ -2,9 +2,11 @@ import type { Violation } from '../model/invariant.ts';
 import type { ActionLatency } from '../report/campaign-summary.ts';
 import type { Slo, SloResult } from './slo.ts';
 
+export const DEFAULT_MIN_SAMPLES = 20;
+
 /**
- * Judges each SLO that applies to this transport against the measured latency. An SLO whose
- * action was never answered is skipped, not passed: there was nothing to judge.
+ * Judges each SLO that applies to this transport against the measured latency. An SLO with too
+ * few requests to go on is skipped, not passed: there was nothing to judge.
  */
 export function evaluateSlos(
   slos: readonly Slo[],
@@ -15,7 +17,7 @@ export function evaluateSlos(
   for (const slo of slos) {
     if (slo.transports && !slo.transports.includes(transport)) continue;
     const measured = latency.find((l) => l.action === slo.action);
-    if (!measured || measured.count === 0) {
+    if (!measured || measured.count === 0 || measured.count < (slo.minSamples ?? DEFAULT_MIN_SAMPLES)) {
       results.push({ slo, observedMs: null, observedSuccessRate: null, breached: false, skipped: true });
       continue;
     }

@@ -14,6 +14,8 @@ export interface Slo {
    * is meant to make requests slow or unanswered, so an SLO usually speaks of a healthy system.
    */
   underFaults?: boolean;
+  /** Fewer requests than this (default 20) say too little to judge: the SLO is skipped. */
+  minSamples?: number;
 }
 
 export interface SloResult {

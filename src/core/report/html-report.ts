@@ -222,7 +222,7 @@ const AXIS_H = 30;
 const LANE_H = 64;
 const MARK_GAP = 14;
 /** The plot width spent on the passing of time, besides the room marks at one instant need. */
-const TIME_W = 1080;
+const TIME_W = 1040;
 const MIN_TIME_W = 320;
 /** Rows inside a lane: fault glyphs on top, then requests and replies, then events. */
 const ROW_Y = { fault: 13, request: 32, event: 51 } as const;

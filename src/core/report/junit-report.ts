@@ -1,5 +1,6 @@
 import { create } from 'xmlbuilder2';
 import type { XMLBuilder } from 'xmlbuilder2/lib/interfaces.js';
+import { sloViolations } from '../latency/evaluate-slos.ts';
 import type { Violation } from '../model/invariant.ts';
 import type { CampaignSummary, FailureSummary, PropertySummary } from './campaign-summary.ts';
 
@@ -101,12 +102,7 @@ function addSuite(
       ...f.violations.map(violationLine),
       ...(f.replayFile ? [`replay: npx shakedown replay ${f.replayFile}`] : []),
     ]),
-    ...property.slos
-      .filter((s) => s.breached)
-      .map(
-        (s) =>
-          `[slo.${s.slo.action}] ${s.slo.maxMs !== undefined ? `p${s.slo.percentile ?? 99} ${s.observedMs ?? '-'} ms (SLO ${s.slo.maxMs} ms)` : ''}${s.slo.minSuccessRate !== undefined ? ` success ${s.observedSuccessRate ?? '-'} (SLO ${s.slo.minSuccessRate})` : ''}`,
-      ),
+    ...sloViolations(property.slos, property.latency).map(violationLine),
     ...(property.unfiredFaults?.length
       ? [`faults that never fired: ${property.unfiredFaults.join(', ')}`]
       : []),

@@ -226,7 +226,7 @@ function sloSection(summary: CampaignSummary): string[] {
   for (const { property, result } of rows) {
     const observed = `${formatMs(result.observedMs)} ms, success ${formatRate(result.observedSuccessRate)}`;
     const verdict = result.skipped
-      ? '➖ not judged (no answered request)'
+      ? '➖ not judged (too few answered requests)'
       : result.breached
         ? '❌ breached'
         : '✅ met';

@@ -8,15 +8,19 @@ import type { OrderTransition } from './trading-surface.ts';
 type Status = 'open' | 'partially_filled' | 'filled' | 'cancelled' | 'expired';
 
 /**
- * The surface one run exercised: the action kinds it sent, the faults that fired (not merely
- * armed), every event type any client received, every reject reason (from events and from
- * refused requests), and the order-state moves. Linear in the run's size: it runs after every run.
+ * The surface one run exercised: the action kinds it sent (with their self-trade and reconnect
+ * modes), the faults that fired (not merely armed), every event type any client received,
+ * every reject reason (from events and from refused requests), why orders were cancelled or
+ * expired, why the client retried, and the order-state moves. Linear in the run's size: it runs after every run.
  */
 export function tradingExercised(evidence: RunEvidence): SurfaceId[] {
   const ids = new Set<SurfaceId>();
   for (const op of evidence.history) {
     const kind = (op.action as { kind?: unknown } | undefined)?.kind;
     if (typeof kind === 'string' && kind !== 'fault') ids.add(surfaceId('action', kind));
+    const action = op.action as { kind?: unknown; stp?: unknown; mode?: unknown };
+    if (kind === 'place' && typeof action.stp === 'string') ids.add(surfaceId('stp', action.stp));
+    if (kind === 'reconnect' && typeof action.mode === 'string') ids.add(surfaceId('reconnect', action.mode));
     if (op.reply?.status === 'fail' && isRejectReason(op.reply.code))
       ids.add(surfaceId('reject', op.reply.code));
   }
@@ -25,8 +29,11 @@ export function tradingExercised(evidence: RunEvidence): SurfaceId[] {
   for (const rec of events) {
     const type = rec.event?.type;
     if (typeof type === 'string') ids.add(surfaceId('event', type));
-    if (rec.event?.type === 'order_rejected' && isRejectReason(rec.event.reason))
-      ids.add(surfaceId('reject', rec.event.reason));
+    const e = rec.event;
+    if (e?.type === 'order_rejected' && isRejectReason(e.reason)) ids.add(surfaceId('reject', e.reason));
+    if (e?.type === 'order_cancelled') ids.add(surfaceId('cancel-reason', e.reason));
+    if (e?.type === 'order_expired') ids.add(surfaceId('expire-reason', e.reason));
+    if (e?.type === 'session_retry') ids.add(surfaceId('retry', e.reason));
   }
   for (const transition of orderTransitions(events)) ids.add(surfaceId('transition', transition));
   return [...ids];

@@ -1,8 +1,9 @@
 import type { SurfaceRegistry } from '../../core/coverage/surface-registry.ts';
 import { FAULT_KINDS } from '../../core/faults/fault.ts';
-import { EVENT_TYPES } from '../../exchange/engine/exchange-event.ts';
+import { type CancelReason, EVENT_TYPES, type ExpireReason } from '../../exchange/engine/exchange-event.ts';
+import type { SelfTradePrevention } from '../../exchange/engine/exchange-input.ts';
 import { REJECT_REASONS } from '../../exchange/engine/reject-reason.ts';
-import { TRADING_ACTION_KINDS } from './trading-action.ts';
+import { type ReconnectAction, TRADING_ACTION_KINDS } from './trading-action.ts';
 import type { SessionEvent } from './trading-client-event.ts';
 
 /** Every session event type the client makes; a Record so a new type must be added here. */
@@ -40,6 +41,27 @@ export const ORDER_TRANSITIONS = [
 
 export type OrderTransition = (typeof ORDER_TRANSITIONS)[number];
 
+/** Why the venue cancels an order; a Record so a new reason must be added here. */
+const CANCEL_REASON_SET: Record<CancelReason, true> = {
+  user: true,
+  cancel_all: true,
+  self_trade: true,
+  band: true,
+};
+export const CANCEL_REASONS = Object.keys(CANCEL_REASON_SET) as CancelReason[];
+const EXPIRE_REASON_SET: Record<ExpireReason, true> = { ioc: true, fok: true, market: true };
+export const EXPIRE_REASONS = Object.keys(EXPIRE_REASON_SET) as ExpireReason[];
+const STP_SET: Record<SelfTradePrevention, true> = {
+  cancel_newest: true,
+  cancel_oldest: true,
+  cancel_both: true,
+};
+export const STP_MODES = Object.keys(STP_SET) as SelfTradePrevention[];
+export const RECONNECT_MODES: readonly ReconnectAction['mode'][] = ['resync', 'resume'];
+type RetryReason = Extract<SessionEvent, { type: 'session_retry' }>['reason'];
+const RETRY_SET: Record<RetryReason, true> = { rate_limited: true, unavailable: true, no_reply: true };
+export const RETRY_REASONS = Object.keys(RETRY_SET) as RetryReason[];
+
 /** What the trading pack can exercise, for the coverage report (`shakedown coverage`). */
 export const TRADING_SURFACE: SurfaceRegistry = {
   categories: [
@@ -52,5 +74,10 @@ export const TRADING_SURFACE: SurfaceRegistry = {
     { name: 'reject', label: 'reject reasons', items: REJECT_REASONS },
     { name: 'fault', label: 'fault kinds', items: FAULT_KINDS },
     { name: 'transition', label: 'order-state transitions', items: ORDER_TRANSITIONS },
+    { name: 'cancel-reason', label: 'cancel reasons', items: CANCEL_REASONS },
+    { name: 'expire-reason', label: 'expiry reasons', items: EXPIRE_REASONS },
+    { name: 'stp', label: 'self-trade prevention modes', items: STP_MODES },
+    { name: 'reconnect', label: 'reconnect modes', items: RECONNECT_MODES },
+    { name: 'retry', label: 'client retry reasons', items: RETRY_REASONS },
   ],
 };
