@@ -44,7 +44,8 @@ export function printSummary(summary: CampaignSummary, write: (line: string) => 
   }
   write('');
   const parts = summary.coverage.categories.map((c) => `${c.label} ${c.exercised.length}/${c.items.length}`);
-  write(`coverage ${summary.coverage.percent}%: ${parts.join(', ')}`);
+  write(`coverage ${summary.coverage.percent}% of the declared surface (npx shakedown coverage lists it):`);
+  for (const line of wrap(parts, 96)) write(`  ${line}`);
   if (summary.minCoverage) {
     for (const floor of summary.minCoverage.floors.filter((f) => !f.met))
       write(`  below --min-coverage: ${floor.category ?? 'overall'} ${floor.observed}% < ${floor.percent}%`);
@@ -68,4 +69,19 @@ export function printSummary(summary: CampaignSummary, write: (line: string) => 
   write(
     `${word}: ${summary.runs} runs, ${summary.actions} actions in ${summary.durationMs} ms (${rate} actions/s)${summary.interrupted ? ', interrupted by the time budget' : ''}`,
   );
+}
+
+/** Joins the parts with commas into lines of at most `width` characters. */
+function wrap(parts: readonly string[], width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const part of parts) {
+    const next = line ? `${line}, ${part}` : part;
+    if (next.length > width && line) {
+      lines.push(`${line},`);
+      line = part;
+    } else line = next;
+  }
+  if (line) lines.push(line);
+  return lines;
 }

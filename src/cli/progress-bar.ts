@@ -19,7 +19,7 @@ export function shouldShowProgress(c: ProgressConditions): boolean {
 }
 
 export interface CampaignProgress {
-  property(name: string, plannedRuns: number): void;
+  property(name: string): void;
   run(update: { actions: number; failed: boolean }): void;
   stop(): void;
 }
@@ -30,6 +30,8 @@ export interface CampaignProgress {
  */
 export function createProgressBar(options: {
   stream: NodeJS.WritableStream;
+  /** Runs planned over the whole campaign (this shard's share of them). */
+  totalRuns: number;
   timeBudgetMs: number;
   now: () => number;
 }): CampaignProgress {
@@ -48,7 +50,6 @@ export function createProgressBar(options: {
     cliProgress.Presets.shades_classic,
   );
   const started = options.now();
-  let total = 0;
   let done = 0;
   let actions = 0;
   let failures = 0;
@@ -65,13 +66,12 @@ export function createProgressBar(options: {
     };
   };
   return {
-    property(name, plannedRuns) {
+    property(name) {
       current = name;
-      total += plannedRuns;
       if (!begun) {
-        bar.start(total, done, payload());
+        bar.start(options.totalRuns, done, payload());
         begun = true;
-      } else bar.setTotal(total);
+      }
       bar.update(done, payload());
     },
     run(update) {

@@ -28,12 +28,12 @@ describe('the progress bar', () => {
       { isTTY: true, columns: 160, cursorTo: () => true, clearLine: () => true, moveCursor: () => true },
     );
     let now = 0;
-    const bar = createProgressBar({ stream, timeBudgetMs: 60_000, now: () => now });
-    bar.property('trading-venue', 10);
+    const bar = createProgressBar({ stream, totalRuns: 20, timeBudgetMs: 60_000, now: () => now });
+    bar.property('trading-venue');
     now = 2000;
     bar.run({ actions: 40, failed: false });
     bar.run({ actions: 60, failed: true });
-    bar.property('order-lifecycle', 10);
+    bar.property('order-lifecycle');
     bar.stop();
     expect(text).toContain('2/20 runs');
     expect(text).toContain('1 failed');

@@ -22,7 +22,7 @@ import {
 import { NdjsonEventSink } from '../../core/sequencer/ndjson-event-sink.ts';
 import { EXIT, ShakedownError } from '../../core/shakedown-error.ts';
 import { seedFromCommit } from '../../core/shard/derive-seed.ts';
-import { parseShard } from '../../core/shard/shard.ts';
+import { parseShard, type Shard, shardOwnsRun } from '../../core/shard/shard.ts';
 import type { TradingAction } from '../../domains/trading/trading-action.ts';
 import { tradingPack } from '../../domains/trading/trading-pack.ts';
 import { CLIENT_BUG_NAMES } from '../../domains/trading/transport/client-bugs.ts';
@@ -266,7 +266,12 @@ async function runCommand(flags: RunFlags, given: (flag: string) => boolean): Pr
     json: flags.json === true,
     wanted: flags.progress,
   })
-    ? createProgressBar({ stream: process.stderr, timeBudgetMs: settings.timeBudget, now: Date.now })
+    ? createProgressBar({
+        stream: process.stderr,
+        totalRuns: plannedRuns(chosen, settings.runs, shard),
+        timeBudgetMs: settings.timeBudget,
+        now: Date.now,
+      })
     : undefined;
   let recorder: NdjsonEventSink | undefined;
   const regressions = { failures: [] as FailureSummary[], runs: 0, actions: 0 };
@@ -306,7 +311,7 @@ async function runCommand(flags: RunFlags, given: (flag: string) => boolean): Pr
       now: Date.now,
       ...(progress
         ? {
-            onProperty: (name: string, planned: number) => progress.property(name, planned),
+            onProperty: (name: string) => progress.property(name),
             onRun: (p: { property: string; actions: number; failed: boolean }) => {
               const before = actionsSoFar.get(p.property) ?? 0;
               actionsSoFar.set(p.property, p.actions);
@@ -360,6 +365,18 @@ async function runCommand(flags: RunFlags, given: (flag: string) => boolean): Pr
   for (const file of written) logger.info({ file }, 'written');
   if (written.length > 0 && !flags.json) process.stderr.write(`wrote ${written.join(', ')}\n`);
   return summary.verdict === 'pass' ? EXIT.passed : EXIT.failed;
+}
+
+/** How many runs this campaign (or shard) will execute at most: the progress bar's total. */
+function plannedRuns(
+  properties: readonly Property<TradingAction>[],
+  runs: number,
+  shard: Shard | undefined,
+): number {
+  let total = 0;
+  for (const p of properties)
+    for (let r = 0; r < runs; r++) if (shard === undefined || shardOwnsRun(shard, p.name, r)) total++;
+  return total;
 }
 
 function violationsOf(failure: PropertyFailure<TradingAction>): Violation[] {

@@ -71,8 +71,8 @@ export interface CampaignOptions<A extends ActionBase> {
     actions: number;
     failed: boolean;
   }) => void;
-  /** Called as each property starts, with the number of runs this shard may execute for it. */
-  onProperty?: (property: string, plannedRuns: number) => void;
+  /** Called as each property starts. */
+  onProperty?: (property: string) => void;
 }
 
 export interface RunReport<A> {
@@ -296,9 +296,7 @@ export async function runCampaign<A extends ActionBase>(
     const propertyLatency = new LatencyTally();
     const owned = (runIndex: number): boolean =>
       options.shard === undefined || shardOwnsRun(options.shard, property.name, runIndex);
-    let planned = 0;
-    for (let r = 0; r < options.runs; r++) if (owned(r)) planned++;
-    options.onProperty?.(property.name, planned);
+    options.onProperty?.(property.name);
     let firstFailureAt: number | undefined;
     let unknown: { invariant: string; error: string } | undefined;
     const propertyStarted = options.now();
