@@ -1,38 +1,13 @@
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { validateXML } from 'xmllint-wasm';
 import type { CampaignSummary } from '../../src/core/report/campaign-summary.ts';
 import { seedFromCommit } from '../../src/core/shard/derive-seed.ts';
+import { shakedown, tempDirs } from '../support/cli.ts';
 
-const BIN = join(import.meta.dirname, '../../bin/shakedown.js');
 const XSD = readFileSync(join(import.meta.dirname, '../fixtures/junit.xsd'), 'utf8');
-const dirs: string[] = [];
-const tempDir = (): string => {
-  const dir = mkdtempSync(join(tmpdir(), 'shakedown-reports-'));
-  dirs.push(dir);
-  return dir;
-};
-afterAll(() => {
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
-
-function shakedown(
-  args: string[],
-  options: { cwd?: string; env?: Record<string, string> } = {},
-): { status: number | null; stdout: string; stderr: string } {
-  const env: NodeJS.ProcessEnv = { ...process.env, ...options.env };
-  delete env.CI;
-  const result = spawnSync(process.execPath, [BIN, ...args], {
-    encoding: 'utf8',
-    timeout: 150_000,
-    cwd: options.cwd ?? process.cwd(),
-    env,
-  });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+const tempDir = tempDirs('shakedown-reports-');
 
 async function expectValidJunit(path: string): Promise<void> {
   const result = await validateXML({

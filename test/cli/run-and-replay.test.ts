@@ -1,25 +1,11 @@
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readNdjsonEvents } from '../../src/core/sequencer/ndjson-event-sink.ts';
+import { shakedown, tempDirs } from '../support/cli.ts';
 
-const BIN = join(import.meta.dirname, '../../bin/shakedown.js');
-const dirs: string[] = [];
-const tempDir = (): string => {
-  const dir = mkdtempSync(join(tmpdir(), 'shakedown-cli-'));
-  dirs.push(dir);
-  return dir;
-};
-afterAll(() => {
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
-
-function shakedown(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 120_000 });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+const tempDir = tempDirs('shakedown-cli-');
+const cli = (...args: string[]) => shakedown(args, { timeoutMs: 120_000 });
 
 const withoutClock = (text: string): unknown => {
   const { createdAt: _c, durationMs: _d, ...rest } = JSON.parse(text) as Record<string, unknown>;
@@ -30,7 +16,7 @@ describe('shakedown run and replay, end to end', () => {
   it('passes on the clean exchange, prints the seed, and streams its record to NDJSON', async () => {
     const out = tempDir();
     const record = join(tempDir(), 'record.ndjson');
-    const run = shakedown(
+    const run = cli(
       'run',
       '--seed',
       '1',
@@ -66,7 +52,7 @@ describe('shakedown run and replay, end to end', () => {
       'trading-venue',
       '--json',
     ];
-    const a = shakedown('run', ...args, '--out', first, '--log-level', 'warn');
+    const a = cli('run', ...args, '--out', first, '--log-level', 'warn');
     expect(a.status, a.stderr).toBe(1);
     const summary = JSON.parse(a.stdout) as {
       seed: number;
@@ -77,7 +63,7 @@ describe('shakedown run and replay, end to end', () => {
     const invariants = summary.failures[0].violations.map((v) => v.invariant);
     expect(invariants).toContain('orders.quantities');
 
-    const b = shakedown('run', ...args, '--out', second, '--log-level', 'warn');
+    const b = cli('run', ...args, '--out', second, '--log-level', 'warn');
     expect(b.status).toBe(1);
     const [fileA] = readdirSync(first);
     const [fileB] = readdirSync(second);
@@ -86,7 +72,7 @@ describe('shakedown run and replay, end to end', () => {
       withoutClock(readFileSync(join(second, fileB), 'utf8')),
     );
 
-    const replay = shakedown('replay', join(first, fileA), '--json');
+    const replay = cli('replay', join(first, fileA), '--json');
     expect(replay.status, replay.stderr).toBe(1);
     const replayed = JSON.parse(replay.stdout) as {
       violations: { invariant: string }[];
@@ -95,7 +81,7 @@ describe('shakedown run and replay, end to end', () => {
     expect(replayed.divergence).toBeUndefined();
     expect(replayed.violations.map((v) => v.invariant)).toEqual(invariants);
 
-    const eventsOnly = shakedown('replay', join(first, fileA), '--events-only', '--json');
+    const eventsOnly = cli('replay', join(first, fileA), '--events-only', '--json');
     expect(eventsOnly.status).toBe(1);
     expect((JSON.parse(eventsOnly.stdout) as { violations: unknown[] }).violations.length).toBeGreaterThan(0);
   });
@@ -104,21 +90,21 @@ describe('shakedown run and replay, end to end', () => {
     const dir = tempDir();
     const file = join(dir, 'garbage.json');
     writeFileSync(file, 'not json at all');
-    const result = shakedown('replay', file);
+    const result = cli('replay', file);
     expect(result.status).toBe(2);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
     expect(result.stderr).toContain('SHK_REPLAY_INVALID');
     writeFileSync(file, JSON.stringify({ format: 'shakedown-replay', version: 1 }));
-    const missing = shakedown('replay', file);
+    const missing = cli('replay', file);
     expect(missing.status).toBe(2);
     expect(missing.stderr).toMatch(/tool|is missing/);
   });
 
   it('bad flags exit 2 naming the flag', () => {
-    const result = shakedown('run', '--runs', 'many');
+    const result = cli('run', '--runs', 'many');
     expect(result.status).toBe(2);
     expect(result.stderr).toContain('--runs');
-    const bug = shakedown('run', '--bug', 'no_such_bug');
+    const bug = cli('run', '--bug', 'no_such_bug');
     expect(bug.status).toBe(2);
     expect(bug.stderr).toContain('no_such_bug');
   });
