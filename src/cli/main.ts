@@ -31,6 +31,13 @@ export function buildProgram(): Command {
  * on stderr and their exit code; nothing reaches the user as a stack trace.
  */
 export async function main(argv: string[]): Promise<number> {
+  // A reader that stops early (`| head`) closes the pipe: not an error of ours, and no stack trace.
+  for (const stream of [process.stdout, process.stderr])
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      process.exit(
+        error.code === 'EPIPE' ? (typeof process.exitCode === 'number' ? process.exitCode : 0) : 2,
+      );
+    });
   const program = buildProgram();
   try {
     await program.parseAsync(argv);

@@ -1,0 +1,55 @@
+/**
+ * shakedown's public entry: what an adapter, a domain pack or a script needs, by name. The
+ * CLI (bin/shakedown.js) is the other way in; everything not listed here may change.
+ */
+
+export { coverageSummary } from './core/coverage/coverage-tally.ts';
+export type { SurfaceRegistry } from './core/coverage/surface-registry.ts';
+// Faults.
+export { FAULT_KINDS, type Fault, type FaultAction, type FaultKind } from './core/faults/fault.ts';
+export type { FaultRecord } from './core/faults/fault-record.ts';
+export { evaluateSlos } from './core/latency/evaluate-slos.ts';
+export type { Slo, SloResult } from './core/latency/slo.ts';
+// Contracts between the core and a system under test.
+export type { ActionBase } from './core/model/action.ts';
+export type { Client, ClientEvent, Reply } from './core/model/client.ts';
+export type { DomainPack, TargetOptions, TargetSpec } from './core/model/domain-pack.ts';
+export type { Operation, RecordedEvent, RunEvidence } from './core/model/evidence.ts';
+export type { Invariant, Verdict, Violation } from './core/model/invariant.ts';
+export type { Projection } from './core/model/projection.ts';
+export type { GenerationContext, Property, PropertySettings } from './core/model/property.ts';
+export type { Target, TargetFactory } from './core/model/target.ts';
+
+// Replay files and the event sequencer.
+export type { ReplayFile } from './core/replay/replay-file.ts';
+export { readReplayFile, writeReplayFile } from './core/replay/write-replay-file.ts';
+// Summaries and reports.
+export type { CampaignSummary } from './core/report/campaign-summary.ts';
+export { renderJunit } from './core/report/junit-report.ts';
+export { mergeJunit } from './core/report/merge-junit.ts';
+export { mergeSummaries } from './core/report/merge-summaries.ts';
+export { readSummaryFile } from './core/report/read-summary.ts';
+export { summarizeCampaign } from './core/report/summarize-campaign.ts';
+export { writeReport } from './core/report/write-report.ts';
+// Running campaigns.
+export {
+  type CampaignOptions,
+  type CampaignResult,
+  DEFAULT_SETTINGS,
+  executeRun,
+  runCampaign,
+} from './core/runner/campaign.ts';
+export { EventSequencer } from './core/sequencer/event-sequencer.ts';
+export { replayOrdered } from './core/sequencer/ordered-replay.ts';
+export { replayShuffled } from './core/sequencer/shuffled-replay.ts';
+export { EXIT, isShakedownError, ShakedownError } from './core/shakedown-error.ts';
+export { seedFromCommit } from './core/shard/derive-seed.ts';
+export { parseShard, type Shard, shardOwnsRun } from './core/shard/shard.ts';
+export type { TradingAction } from './domains/trading/trading-action.ts';
+export type { TradingClientEvent } from './domains/trading/trading-client-event.ts';
+// The trading domain pack and the reference exchange.
+export { tradingPack } from './domains/trading/trading-pack.ts';
+export { makeTradingTarget } from './domains/trading/transport/trading-target.ts';
+export { wsDialer } from './domains/trading/transport/ws-dialer.ts';
+export { defaultExchangeConfig } from './exchange/config/exchange-config.ts';
+export { startExchangeServer } from './exchange/server/exchange-server.ts';
