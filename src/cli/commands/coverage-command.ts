@@ -3,6 +3,7 @@ import { coverageSummary } from '../../core/coverage/coverage-tally.ts';
 import { resolveTag } from '../../core/coverage/resolve-tag.ts';
 import type { CoverageSummary } from '../../core/report/campaign-summary.ts';
 import { readSummaryFile } from '../../core/report/read-summary.ts';
+import { TRADING_SCENARIOS } from '../../domains/trading/scenarios/index.ts';
 import { tradingPack } from '../../domains/trading/trading-pack.ts';
 
 interface CoverageFlags {
@@ -26,7 +27,12 @@ export function registerCoverageCommand(program: Command): void {
     .action((file: string | undefined, flags: CoverageFlags) => {
       const registry = tradingPack.surface;
       const tagged = new Map<string, string[]>();
-      for (const p of tradingPack.properties)
+      // Properties and catalog scenarios both say what they aim at.
+      const aimers = [
+        ...tradingPack.properties.map((p) => ({ name: p.name, tags: p.tags })),
+        ...TRADING_SCENARIOS.map((s) => ({ name: `scenario ${s.name}`, tags: s.tags })),
+      ];
+      for (const p of aimers)
         for (const tag of p.tags)
           for (const id of resolveTag(registry, tag)) tagged.set(id, [...(tagged.get(id) ?? []), p.name]);
       const coverage: CoverageSummary = file ? readSummaryFile(file).coverage : coverageSummary(registry, []);
@@ -42,7 +48,10 @@ export function registerCoverageCommand(program: Command): void {
       }
       if (file)
         out(`coverage ${coverage.percent}% (${coverage.exercised} of ${coverage.declared} surface items)`);
-      else out(`declared surface: ${coverage.declared} items; tags show which properties aim at each`);
+      else
+        out(
+          `declared surface: ${coverage.declared} items; tags show which of the ${tradingPack.properties.length} properties and ${TRADING_SCENARIOS.length} scenarios aim at each`,
+        );
       for (const c of coverage.categories) {
         out('');
         out(

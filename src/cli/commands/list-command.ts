@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { FAULT_KINDS } from '../../core/faults/fault.ts';
+import { SCENARIO_SOURCES, TRADING_SCENARIOS } from '../../domains/trading/scenarios/index.ts';
 import { tradingPack } from '../../domains/trading/trading-pack.ts';
 import { CLIENT_BUGS } from '../../domains/trading/transport/client-bugs.ts';
 import { PLANTED_BUGS } from '../../exchange/bugs/planted-bugs.ts';
@@ -10,6 +11,7 @@ interface ListFlags {
   properties?: boolean;
   invariants?: boolean;
   faults?: boolean;
+  scenarios?: boolean;
   json?: boolean;
 }
 
@@ -17,14 +19,22 @@ interface ListFlags {
 export function registerListCommand(program: Command): void {
   program
     .command('list')
-    .description('list the properties, the invariants, the planted bugs and the fault kinds')
+    .description('list the properties, the invariants, the planted bugs, the fault kinds and the scenarios')
     .option('--properties', 'properties, with their invariants and tags')
     .option('--invariants', 'invariants, with what each checks')
     .option('--bugs', 'planted bugs (venue and client), each with the invariant that should catch it')
     .option('--faults', 'fault kinds, for --faults')
+    .option('--scenarios', 'the scenario catalog, with source documents and surface tags')
     .option('--json', 'print JSON instead of text')
     .action((flags: ListFlags) => {
-      const all = !flags.bugs && !flags.properties && !flags.invariants && !flags.faults;
+      const all = !flags.bugs && !flags.properties && !flags.invariants && !flags.faults && !flags.scenarios;
+      const scenarios = TRADING_SCENARIOS.map((s) => ({
+        name: s.name,
+        source: s.source,
+        document: SCENARIO_SOURCES[s.source] ?? s.source,
+        description: s.description,
+        tags: [...s.tags],
+      }));
       const properties = tradingPack.properties.map((p) => ({
         name: p.name,
         description: p.description,
@@ -55,6 +65,7 @@ export function registerListCommand(program: Command): void {
         if (all || flags.invariants) out.invariants = invariants;
         if (all || flags.bugs) out.bugs = bugs;
         if (all || flags.faults) out.faults = faults;
+        if (all || flags.scenarios) out.scenarios = scenarios;
         process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
         return;
       }
@@ -87,6 +98,16 @@ export function registerListCommand(program: Command): void {
         write(`fault kinds (${faults.length}), mix in with --faults KIND,... or --faults all:`);
         const w = pad(faults);
         for (const f of faults) write(`  ${f.name.padEnd(w)}  ${f.summary}`);
+      }
+      if (all || flags.scenarios) {
+        if (all) write('');
+        write(`scenarios (${scenarios.length}), run with --scenario NAME or --scenario all:`);
+        const w = pad(scenarios);
+        for (const source of Object.keys(SCENARIO_SOURCES)) {
+          write(`  from ${SCENARIO_SOURCES[source]}`);
+          for (const s of scenarios.filter((x) => x.source === source))
+            write(`    ${s.name.padEnd(w)}  ${s.description}  [${s.tags.join(', ')}]`);
+        }
       }
     });
 }

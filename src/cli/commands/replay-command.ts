@@ -9,6 +9,7 @@ import { foldProjections } from '../../core/runner/run-actions.ts';
 import { checkConvergence } from '../../core/sequencer/convergence-report.ts';
 import { inGseqOrder } from '../../core/sequencer/ordered-replay.ts';
 import { EXIT, ShakedownError } from '../../core/shakedown-error.ts';
+import { findTradingProperty } from '../../domains/trading/scenarios/find-property.ts';
 import type { TradingAction } from '../../domains/trading/trading-action.ts';
 import { tradingPack } from '../../domains/trading/trading-pack.ts';
 import { isClientBug } from '../../domains/trading/transport/client-bugs.ts';
@@ -58,7 +59,7 @@ interface ReplayResult {
 
 async function replayCommand(file: string, flags: ReplayFlags): Promise<number> {
   const replay = readReplayFile(file);
-  const property = tradingPack.properties.find((p) => p.name === replay.property);
+  const property = findTradingProperty(replay.property);
   if (!property) {
     throw new ShakedownError(
       'SHK_REPLAY_INVALID',

@@ -2,7 +2,7 @@ import { readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { Command } from 'commander';
 import { parseMinCoverage } from '../../core/coverage/min-coverage.ts';
-import { FAULT_KINDS, type FaultKind } from '../../core/faults/fault.ts';
+import { FAULT_KINDS, type FaultKind, faultKind } from '../../core/faults/fault.ts';
 import type { TargetSpec } from '../../core/model/domain-pack.ts';
 import type { RecordedEvent } from '../../core/model/evidence.ts';
 import type { Violation } from '../../core/model/invariant.ts';
@@ -19,10 +19,15 @@ import {
   type PropertyFailure,
   runCampaign,
 } from '../../core/runner/campaign.ts';
+import { runScenarioCampaign } from '../../core/scenario/scenario-campaign.ts';
 import { NdjsonEventSink } from '../../core/sequencer/ndjson-event-sink.ts';
 import { EXIT, ShakedownError } from '../../core/shakedown-error.ts';
 import { seedFromCommit } from '../../core/shard/derive-seed.ts';
 import { parseShard, type Shard, shardOwnsRun } from '../../core/shard/shard.ts';
+import { findTradingProperty, tagsOfTrading } from '../../domains/trading/scenarios/find-property.ts';
+import { TRADING_SCENARIOS } from '../../domains/trading/scenarios/index.ts';
+import { scenarioActions, scenarioProperty } from '../../domains/trading/scenarios/scenario-fuzz.ts';
+import type { TradingScenario } from '../../domains/trading/scenarios/trading-scenario.ts';
 import type { TradingAction } from '../../domains/trading/trading-action.ts';
 import { tradingPack } from '../../domains/trading/trading-pack.ts';
 import { CLIENT_BUG_NAMES } from '../../domains/trading/transport/client-bugs.ts';
@@ -62,6 +67,8 @@ interface RunFlags {
   ci?: boolean;
   shard?: string;
   progress: boolean;
+  scenario: string[];
+  fuzz?: boolean;
 }
 
 /** `--target` as the user wrote it, turned into what the domain pack understands. */
@@ -120,6 +127,13 @@ export function registerRunCommand(program: Command): void {
       collectChoice('--faults', ['all', 'none', ...FAULT_KINDS]),
       [],
     )
+    .option(
+      '--scenario <name...>',
+      'run catalog scenarios (fixed steps, event-driven checks) instead of properties: NAME or all (see list --scenarios)',
+      collectChoice('--scenario', ['all', ...TRADING_SCENARIOS.map((s) => s.name)]),
+      [],
+    )
+    .option('--fuzz', 'with --scenario: run each as a fuzzed property varying its sizes, timing and faults')
     .option('--config <file>', 'exchange config for the reference venue (JSON)')
     .option('--out <dir>', 'where failures are saved (and the regression corpus is read)', 'replays')
     .option('--json', 'print the JSON summary on stdout (docs/summary.md)')
@@ -219,10 +233,27 @@ async function runCommand(flags: RunFlags, given: (flag: string) => boolean): Pr
   const config = loadExchangeConfig(flags.config);
   const spec = parseTargetSpec(flags.target);
   const minCoverage = parseMinCoverage(flags.minCoverage, tradingPack.surface);
+  const scenarios: TradingScenario[] = flags.scenario.includes('all')
+    ? [...TRADING_SCENARIOS]
+    : TRADING_SCENARIOS.filter((s) => flags.scenario.includes(s.name));
+  if (flags.fuzz && scenarios.length === 0)
+    throw new ShakedownError(
+      'SHK_USAGE',
+      '--fuzz: give the scenarios to vary with --scenario NAME or --scenario all',
+      {
+        exitCode: EXIT.usage,
+      },
+    );
+  // Fixed scenarios run as they are; with --fuzz each becomes a property of its variations.
+  const fixedScenarios = flags.fuzz ? [] : scenarios;
   const chosen: Property<TradingAction>[] =
-    flags.property.length > 0
-      ? tradingPack.properties.filter((p) => flags.property.includes(p.name))
-      : [...tradingPack.properties];
+    scenarios.length > 0
+      ? flags.fuzz
+        ? scenarios.map(scenarioProperty)
+        : []
+      : flags.property.length > 0
+        ? tradingPack.properties.filter((p) => flags.property.includes(p.name))
+        : [...tradingPack.properties];
   const seedOf = commit ? (property: string) => seedFromCommit(commit, property) : undefined;
   process.stderr.write(
     `shakedown run: seed ${seed} (rerun with --seed ${seed})${shard ? `, shard ${shard.index}/${shard.count}` : ''}\n`,
@@ -241,7 +272,8 @@ async function runCommand(flags: RunFlags, given: (flag: string) => boolean): Pr
     bugs: flags.bug,
     seed,
     config,
-    faults: faults ?? faultsOfProperties(chosen),
+    faults:
+      faults ?? (fixedScenarios.length > 0 ? faultsOfScenarios(fixedScenarios) : faultsOfProperties(chosen)),
   } as never);
   const supported = factory.faultKinds ?? [];
   if (Array.isArray(faults)) {
@@ -282,49 +314,60 @@ async function runCommand(flags: RunFlags, given: (flag: string) => boolean): Pr
   try {
     if (flags.record) recorder = new NdjsonEventSink(flags.record);
     // Every shard would replay the same corpus: the first one does it for all.
-    if (flags.replays && (shard === undefined || shard.index === 1))
+    if (flags.replays && fixedScenarios.length === 0 && (shard === undefined || shard.index === 1))
       await replayCorpus(flags, factory, regressions, replays, logger);
     const actionsSoFar = new Map<string, number>();
-    const result = await runCampaign<TradingAction>({
-      properties: chosen,
-      invariants: tradingPack.invariants,
-      projection: tradingPack.projection,
-      clients: tradingPack.clients,
-      factory,
-      seed,
-      ...(seedOf ? { seedOf } : {}),
-      runs: settings.runs,
-      ...(shard ? { shard } : {}),
-      timeBudgetMs: settings.timeBudget,
-      shrinkBudgetMs: flags.shrinkBudget,
-      ...(flags.maxActions === undefined ? {} : { maxActions: flags.maxActions }),
-      checkDeterminism: flags.checkDeterminism === true,
-      checkEveryStep: flags.checkEveryStep === true,
-      ...(faults === undefined ? {} : { faults }),
-      requireFaults,
-      surface: {
-        registry: tradingPack.surface,
-        exercised: (evidence) => tradingPack.exercised(evidence as never),
-      },
-      transport,
-      ...(recorder ? { sink: numberedAcrossRuns(recorder) } : {}),
-      now: Date.now,
-      ...(progress
-        ? {
-            onProperty: (name: string) => progress.property(name),
-            onRun: (p: { property: string; actions: number; failed: boolean }) => {
-              const before = actionsSoFar.get(p.property) ?? 0;
-              actionsSoFar.set(p.property, p.actions);
-              progress.run({ actions: p.actions - before, failed: p.failed });
+    const result =
+      fixedScenarios.length > 0
+        ? await runScenarioCampaign(factory, fixedScenarios, {
+            clients: tradingPack.clients,
+            projection: tradingPack.projection,
+            invariants: tradingPack.invariants,
+            seed,
+            now: Date.now,
+            exercised: (evidence) => tradingPack.exercised(evidence as never),
+          })
+        : await runCampaign<TradingAction>({
+            properties: chosen,
+            invariants: tradingPack.invariants,
+            projection: tradingPack.projection,
+            clients: tradingPack.clients,
+            factory,
+            seed,
+            ...(seedOf ? { seedOf } : {}),
+            runs: settings.runs,
+            ...(shard ? { shard } : {}),
+            timeBudgetMs: settings.timeBudget,
+            shrinkBudgetMs: flags.shrinkBudget,
+            ...(flags.maxActions === undefined ? {} : { maxActions: flags.maxActions }),
+            checkDeterminism: flags.checkDeterminism === true,
+            checkEveryStep: flags.checkEveryStep === true,
+            ...(faults === undefined ? {} : { faults }),
+            requireFaults,
+            surface: {
+              registry: tradingPack.surface,
+              exercised: (evidence) => tradingPack.exercised(evidence as never),
             },
-          }
-        : {}),
-    });
+            transport,
+            ...(recorder ? { sink: numberedAcrossRuns(recorder) } : {}),
+            now: Date.now,
+            ...(progress
+              ? {
+                  onProperty: (name: string) => progress.property(name),
+                  onRun: (p: { property: string; actions: number; failed: boolean }) => {
+                    const before = actionsSoFar.get(p.property) ?? 0;
+                    actionsSoFar.set(p.property, p.actions);
+                    progress.run({ actions: p.actions - before, failed: p.failed });
+                  },
+                }
+              : {}),
+          });
     progress?.stop();
     const durationMs = Date.now() - started;
     const saved = new Map<PropertyFailure<unknown>, string>();
     for (const outcome of result.properties) {
-      if (outcome.failure) {
+      // A fixed scenario is replayed by running it again (--scenario NAME): no replay file.
+      if (outcome.failure && fixedScenarios.length === 0) {
         const replay = replayOf(flags, outcome.failure, durationMs);
         const file = relative(process.cwd(), writeReplayFile(flags.out, replay));
         saved.set(outcome.failure as PropertyFailure<unknown>, file);
@@ -343,7 +386,7 @@ async function runCommand(flags: RunFlags, given: (flag: string) => boolean): Pr
       transport,
       bugs: flags.bug,
       registry: tradingPack.surface,
-      tagsOf: (name) => tradingPack.properties.find((p) => p.name === name)?.tags ?? [],
+      tagsOf: tagsOfTrading,
       requiredFaults: requireFaults,
       minCoverage,
       replayFileOf: (failure) => saved.get(failure) ?? null,
@@ -385,7 +428,7 @@ function violationsOf(failure: PropertyFailure<TradingAction>): Violation[] {
 
 /** The shrunk failure as a replay file (written by the caller, the only file a campaign saves). */
 function replayOf(flags: RunFlags, failure: PropertyFailure<TradingAction>, durationMs: number): ReplayFile {
-  const property = tradingPack.properties.find((p) => p.name === failure.property);
+  const property = findTradingProperty(failure.property);
   return {
     format: 'shakedown-replay',
     version: 1,
@@ -435,7 +478,7 @@ async function replayCorpus(
   for (const name of files) {
     const path = join(flags.out, name);
     const replay = readReplayFile(path);
-    const property = tradingPack.properties.find((p) => p.name === replay.property);
+    const property = findTradingProperty(replay.property);
     if (!property) {
       logger.warn({ file: path }, `skipping ${path}: unknown property ${replay.property}`);
       continue;
@@ -510,6 +553,15 @@ function parseFaultSelection(values: readonly string[]): readonly FaultKind[] | 
     return [];
   }
   return [...new Set(values)] as FaultKind[];
+}
+
+/** The kinds the scenarios' fault steps need, so the target can prepare for them. */
+function faultsOfScenarios(scenarios: readonly TradingScenario[]): readonly FaultKind[] {
+  const kinds = new Set<FaultKind>();
+  for (const scenario of scenarios)
+    for (const action of scenarioActions(scenario))
+      if (action.kind === 'fault') kinds.add(faultKind(action.fault));
+  return [...kinds];
 }
 
 /** The kinds the chosen properties mix in by default, so the target can prepare for them. */

@@ -14,7 +14,7 @@ import type { TradingModel } from './trading-model.ts';
  * default request timeout (1 s): some delays and pauses outlast it on purpose, to make the
  * client retry a request that in fact went through.
  */
-interface FaultNumbers {
+export interface FaultNumbers {
   direction: FrameDirection;
   count: number;
   delayMs: number;
@@ -32,7 +32,7 @@ interface FaultNumbers {
   jumpMs: number;
 }
 
-const faultNumbersArb: fc.Arbitrary<FaultNumbers> = fc.record({
+export const faultNumbersArb: fc.Arbitrary<FaultNumbers> = fc.record({
   direction: fc.constantFrom<FrameDirection>('from_target', 'to_target'),
   count: fc.integer({ min: 1, max: 4 }),
   delayMs: fc.oneof(fc.integer({ min: 1, max: 60 }), fc.integer({ min: 400, max: 1_500 })),
