@@ -35,6 +35,17 @@ export interface RateLimitConfig {
   burst: number;
 }
 
+/**
+ * Test-venue behaviours a client must survive (the mock venues of trading-kernel test suites):
+ * refuse orders that open or grow a position, refuse orders that reduce one, refuse cancels.
+ * Each refusal is an ordinary reject with the reason `venue_rejected`. All off by default.
+ */
+export interface VenueModes {
+  rejectEntries: boolean;
+  rejectExits: boolean;
+  rejectCancels: boolean;
+}
+
 export interface ExchangeConfig {
   /** Symbols starting with this prefix belong to the sandbox. */
   sandboxPrefix: string;
@@ -49,6 +60,7 @@ export interface ExchangeConfig {
   maxFrameBytes: number;
   /** How many finished orders stay queryable by status; older ones are forgotten first. */
   retainFinishedOrders: number;
+  venueModes: VenueModes;
 }
 
 /**
@@ -103,5 +115,6 @@ export function defaultExchangeConfig(): ExchangeConfig {
     defaultStp: 'cancel_newest',
     maxFrameBytes: 64 * 1024,
     retainFinishedOrders: 100_000,
+    venueModes: { rejectEntries: false, rejectExits: false, rejectCancels: false },
   };
 }

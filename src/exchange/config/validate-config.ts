@@ -1,7 +1,13 @@
 import { ShakedownError } from '../../core/shakedown-error.ts';
 import type { SelfTradePrevention } from '../engine/exchange-input.ts';
 import { decimalsOf } from './decimals-of.ts';
-import type { AccountConfig, ExchangeConfig, InstrumentConfig, RateLimitConfig } from './exchange-config.ts';
+import type {
+  AccountConfig,
+  ExchangeConfig,
+  InstrumentConfig,
+  RateLimitConfig,
+  VenueModes,
+} from './exchange-config.ts';
 import { defaultExchangeConfig } from './exchange-config.ts';
 
 const MAX_STEP_DECIMALS = 8;
@@ -24,7 +30,9 @@ const TOP_KEYS: readonly (keyof ExchangeConfig)[] = [
   'defaultStp',
   'maxFrameBytes',
   'retainFinishedOrders',
+  'venueModes',
 ];
+const VENUE_MODE_KEYS: readonly (keyof VenueModes)[] = ['rejectEntries', 'rejectExits', 'rejectCancels'];
 const INSTRUMENT_KEYS: readonly (keyof InstrumentConfig)[] = [
   'symbol',
   'tickSize',
@@ -109,6 +117,16 @@ export function validateExchangeConfig(raw: unknown, source: string): ExchangeCo
     Number.MAX_SAFE_INTEGER,
   );
 
+  const rawModes = v.object(take('venueModes'), 'venueModes');
+  v.onlyKeys(rawModes, VENUE_MODE_KEYS, 'venueModes');
+  const mode = (key: keyof VenueModes): boolean =>
+    v.boolean(rawModes[key] ?? defaults.venueModes[key], `venueModes.${key}`);
+  const venueModes: VenueModes = {
+    rejectEntries: mode('rejectEntries'),
+    rejectExits: mode('rejectExits'),
+    rejectCancels: mode('rejectCancels'),
+  };
+
   return {
     sandboxPrefix,
     sandboxIsolation,
@@ -119,6 +137,7 @@ export function validateExchangeConfig(raw: unknown, source: string): ExchangeCo
     defaultStp: defaultStp as SelfTradePrevention,
     maxFrameBytes,
     retainFinishedOrders,
+    venueModes,
   };
 }
 

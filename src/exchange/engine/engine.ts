@@ -345,6 +345,14 @@ export class Engine {
     }
     const risk = this.checkRisk(acct, inst, isBuy, qty);
     if (risk) return this.rejectPlace(acct, input, risk);
+    const modes = this.config.venueModes;
+    if (modes.rejectEntries || modes.rejectExits) {
+      // An exit reduces the position it faces; anything else opens or grows one.
+      const pos = acct.position[inst.index] ?? 0;
+      const exit = isBuy ? pos < 0 : pos > 0;
+      if (exit ? modes.rejectExits : modes.rejectEntries)
+        return this.rejectPlace(acct, input, 'venue_rejected');
+    }
 
     const num = ++this.orderCounter;
     // Every field is set, as the record may be a spare one.
@@ -581,6 +589,8 @@ export class Engine {
     const order = this.findOrder(acct, input);
     if (typeof order === 'string') return this.rejectOrderRequest(acct, 'cancel', input, order);
     if (!isOpen(order.status)) return this.rejectOrderRequest(acct, 'cancel', input, 'order_not_open');
+    if (this.config.venueModes.rejectCancels)
+      return this.rejectOrderRequest(acct, 'cancel', input, 'venue_rejected');
     this.cancelOrder(order, 'user');
     return { ok: true, result: { kind: 'order', order: this.orderResult(order) } };
   }

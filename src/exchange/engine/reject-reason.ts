@@ -31,6 +31,8 @@ export const REJECT_REASONS = [
   'replace_no_change',
   'replace_qty_not_above_filled',
   'invalid_request',
+  /** A test venue mode refused it (ExchangeConfig.venueModes). */
+  'venue_rejected',
 ] as const;
 
 export type RejectReason = (typeof REJECT_REASONS)[number];

@@ -677,6 +677,8 @@ describe('catalogue: every engine reject reason has a trigger', () => {
       place(v, { side: 'sell', qty: 0.05 }, 'taker') &&
       v.replace('maker', 'O1', { qty: 0.05 }),
     invalid_request: (v) => place(v, { side: 'sideways' }),
+    // Only on a venue built to refuse entries (see the config below).
+    venue_rejected: (v) => place(v, {}),
   };
 
   it('covers REJECT_REASONS except the gateway-only rate_limited', () => {
@@ -688,6 +690,7 @@ describe('catalogue: every engine reject reason has a trigger', () => {
       config: (c) => {
         c.instruments[1].minQty = 0.05;
         c.accounts[1].cash = 900;
+        if (reason === 'venue_rejected') c.venueModes.rejectEntries = true;
       },
     });
     const out = trigger(v);
