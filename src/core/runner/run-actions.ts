@@ -10,7 +10,7 @@ import {
   toArray,
 } from 'rxjs';
 import { isFaultAction } from '../faults/fault.ts';
-import { faultProblem } from '../faults/fault-problem.ts';
+import { injectFault } from '../faults/inject-fault.ts';
 import type { ActionBase } from '../model/action.ts';
 import type { Client, Reply } from '../model/client.ts';
 import type { Operation, RecordedEvent, RunEvidence } from '../model/evidence.ts';
@@ -78,19 +78,11 @@ export function runActions<A extends ActionBase, E, R, S, V>(
           const op: Operation<A, R> = { step, client: action.client, action, invokedAt: scheduler.now() };
           history.push(op);
           if (isFaultAction(action)) {
-            // Faults go to the target, which owns links, connections and processes.
-            const problem = faultProblem(action.fault);
-            const injected =
-              problem !== undefined
-                ? of<Reply<R>>({ status: 'fail', code: 'SHK_FAULT_INVALID', message: problem })
-                : target.inject
-                  ? target.inject(action.fault, action.client, step)
-                  : of<Reply<R>>({
-                      status: 'fail',
-                      code: 'SHK_FAULT_UNSUPPORTED',
-                      message: `target ${target.name} cannot inject faults`,
-                    });
-            subscriptions.push(injected.subscribe((reply) => complete(op, reply as Reply<R>)));
+            subscriptions.push(
+              injectFault(target as never, action, step).subscribe((reply) =>
+                complete(op, reply as Reply<R>),
+              ),
+            );
           } else if (!client) complete(op, { status: 'info', reason: `no client named ${action.client}` });
           else subscriptions.push(client.send(action, step).subscribe((reply) => complete(op, reply)));
           if (sent < actions.length) subscriptions.push(scheduler.schedule(sendNext, actions[sent].gapMs));

@@ -1,6 +1,6 @@
 import { concat, forkJoin, Observable, of, type Subscription, toArray } from 'rxjs';
 import { isFaultAction } from '../faults/fault.ts';
-import { faultProblem } from '../faults/fault-problem.ts';
+import { injectFault } from '../faults/inject-fault.ts';
 import type { ActionBase } from '../model/action.ts';
 import type { Client, Reply } from '../model/client.ts';
 import type { Operation, RecordedEvent, RunEvidence } from '../model/evidence.ts';
@@ -102,19 +102,7 @@ function play<A extends ActionBase, E, V>(
         done(reply);
       };
       if (isFaultAction(action)) {
-        // Faults go to the target, which owns links, connections and processes.
-        const problem = faultProblem(action.fault);
-        const injected =
-          problem !== undefined
-            ? of<Reply>({ status: 'fail', code: 'SHK_FAULT_INVALID', message: problem })
-            : target.inject
-              ? target.inject(action.fault, action.client, step)
-              : of<Reply>({
-                  status: 'fail',
-                  code: 'SHK_FAULT_UNSUPPORTED',
-                  message: `target ${target.name} cannot inject faults`,
-                });
-        subscriptions.push(injected.subscribe(complete));
+        subscriptions.push(injectFault(target as never, action, step).subscribe(complete));
       } else if (!client) complete({ status: 'info', reason: `no client named ${action.client}` });
       else subscriptions.push(client.send(action, step).subscribe(complete));
     };
