@@ -3,6 +3,7 @@ import { EXIT, isShakedownError } from '../core/shakedown-error.ts';
 import { registerCoverageCommand } from './commands/coverage-command.ts';
 import { registerListCommand } from './commands/list-command.ts';
 import { registerMergeCommand } from './commands/merge-command.ts';
+import { registerPreflightCommand } from './commands/preflight-command.ts';
 import { registerReplayCommand } from './commands/replay-command.ts';
 import { registerRunCommand } from './commands/run-command.ts';
 import { registerServeCommand } from './commands/serve-command.ts';
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
   registerListCommand(program);
   registerCoverageCommand(program);
   registerMergeCommand(program);
+  registerPreflightCommand(program);
   return program;
 }
 

@@ -3,6 +3,8 @@ import { join, relative } from 'node:path';
 import type { Command } from 'commander';
 import { parseMinCoverage } from '../../core/coverage/min-coverage.ts';
 import { FAULT_KINDS, type FaultKind, faultKind } from '../../core/faults/fault.ts';
+import { runLockKey } from '../../core/lock/lock-key.ts';
+import { acquireRunLock, currentHolder } from '../../core/lock/run-lock.ts';
 import type { TargetSpec } from '../../core/model/domain-pack.ts';
 import type { RecordedEvent } from '../../core/model/evidence.ts';
 import type { Violation } from '../../core/model/invariant.ts';
@@ -24,6 +26,7 @@ import { NdjsonEventSink } from '../../core/sequencer/ndjson-event-sink.ts';
 import { EXIT, ShakedownError } from '../../core/shakedown-error.ts';
 import { seedFromCommit } from '../../core/shard/derive-seed.ts';
 import { parseShard, type Shard, shardOwnsRun } from '../../core/shard/shard.ts';
+import { preflightError, runSandboxPreflight } from '../../domains/trading/preflight/sandbox-preflight.ts';
 import { findTradingProperty, tagsOfTrading } from '../../domains/trading/scenarios/find-property.ts';
 import { TRADING_SCENARIOS } from '../../domains/trading/scenarios/index.ts';
 import { scenarioActions, scenarioProperty } from '../../domains/trading/scenarios/scenario-fuzz.ts';
@@ -69,6 +72,8 @@ interface RunFlags {
   progress: boolean;
   scenario: string[];
   fuzz?: boolean;
+  sandboxPrefix?: string;
+  lockTimeout: number;
 }
 
 /** `--target` as the user wrote it, turned into what the domain pack understands. */
@@ -134,7 +139,20 @@ export function registerRunCommand(program: Command): void {
       [],
     )
     .option('--fuzz', 'with --scenario: run each as a fuzzed property varying its sizes, timing and faults')
-    .option('--config <file>', 'exchange config for the reference venue (JSON)')
+    .option(
+      '--config <file>',
+      'exchange config for the reference venue, or the venue at --target as shakedown should know it (JSON)',
+    )
+    .option(
+      '--sandbox-prefix <prefix>',
+      "sandbox symbols start with this, for preflight and the run lock (default: the config's)",
+    )
+    .option(
+      '--lock-timeout <duration>',
+      'wait this long for another campaign on the same target and sandbox to finish (default 0: exit 3 at once)',
+      parseDuration('--lock-timeout', true),
+      0,
+    )
     .option('--out <dir>', 'where failures are saved (and the regression corpus is read)', 'replays')
     .option('--json', 'print the JSON summary on stdout (docs/summary.md)')
     .option('--summary <file>', 'write the JSON summary to a file')
@@ -267,6 +285,57 @@ async function runCommand(flags: RunFlags, given: (flag: string) => boolean): Pr
     { seed, target: flags.target, bugs: flags.bug, properties: chosen.map((p) => p.name) },
     'campaign starts',
   );
+  // A venue shakedown did not start is shared: one campaign at a time, and only once its
+  // sandbox is proven sealed (fail-closed, before a single order of the campaign).
+  const sandboxPrefix = flags.sandboxPrefix ?? config.sandboxPrefix;
+  const lock =
+    spec.kind === 'url' || spec.kind === 'module'
+      ? await acquireRunLock({
+          key: runLockKey(flags.target, sandboxPrefix),
+          timeoutMs: flags.lockTimeout,
+          holder: currentHolder(process.argv.slice(1).join(' ')),
+        })
+      : undefined;
+  try {
+    if (spec.kind === 'url') {
+      const report = await runSandboxPreflight({ url: spec.url, config, sandboxPrefix });
+      if (!report.passed) throw preflightError(report, spec.url);
+      logger.info({ checks: report.checks }, 'preflight: the sandbox is isolated');
+    } else if (spec.kind === 'module') {
+      logger.warn(
+        'preflight: an adapter module is responsible for its own sandbox isolation (docs/adapters.md)',
+      );
+    }
+    return await runWithTarget(flags, {
+      settings,
+      spec,
+      config,
+      chosen,
+      fixedScenarios,
+      seedOf,
+      minCoverage,
+      logger,
+    });
+  } finally {
+    lock?.release();
+  }
+}
+
+/** What `run` decided before touching the target: the flags resolved, checked and planned. */
+interface RunPlan {
+  settings: ReturnType<typeof resolveRunSettings>;
+  spec: TargetSpec;
+  config: ReturnType<typeof loadExchangeConfig>;
+  chosen: Property<TradingAction>[];
+  fixedScenarios: TradingScenario[];
+  seedOf: ((property: string) => number) | undefined;
+  minCoverage: ReturnType<typeof parseMinCoverage>;
+  logger: ReturnType<typeof createLogger>;
+}
+
+async function runWithTarget(flags: RunFlags, plan: RunPlan): Promise<number> {
+  const { settings, spec, config, chosen, fixedScenarios, seedOf, minCoverage, logger } = plan;
+  const { seed, commit, shard } = settings;
   const faults = parseFaultSelection(flags.faults);
   const factory = await tradingPack.targetFactory(spec, {
     bugs: flags.bug,

@@ -20,13 +20,13 @@ export function parseInteger(
 
 const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
-/** "60s", "500ms", "2m", "1h", or a bare number of seconds. */
-export function parseDuration(flag: string): (value: string) => number {
+/** "60s", "500ms", "2m", "1h", or a bare number of seconds; 0 only where `allowZero`. */
+export function parseDuration(flag: string, allowZero = false): (value: string) => number {
   return (value) => {
     const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(value.trim());
     if (!m) throw usage(flag, `expected a duration such as 30s, 500ms or 2m, got ${JSON.stringify(value)}`);
     const ms = Number(m[1]) * UNITS[m[2] ?? 's'];
-    if (ms <= 0) throw usage(flag, 'the duration must be positive');
+    if (ms < 0 || (ms === 0 && !allowZero)) throw usage(flag, 'the duration must be positive');
     return Math.round(ms);
   };
 }

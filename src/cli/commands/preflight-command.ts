@@ -1,0 +1,54 @@
+import type { Command } from 'commander';
+import { EXIT, ShakedownError } from '../../core/shakedown-error.ts';
+import { preflightError, runSandboxPreflight } from '../../domains/trading/preflight/sandbox-preflight.ts';
+import { loadExchangeConfig } from '../../exchange/config/load-config.ts';
+import { parseTargetSpec } from './run-command.ts';
+
+interface PreflightFlags {
+  target: string;
+  config?: string;
+  sandboxPrefix?: string;
+  json?: boolean;
+}
+
+/** `shakedown preflight`: the sandbox-isolation check alone, against a venue given by URL. */
+export function registerPreflightCommand(program: Command): void {
+  program
+    .command('preflight')
+    .description(
+      'check that the target sandbox is isolated both ways (what run does first against a ws:// URL)',
+    )
+    .requiredOption('--target <url>', 'the venue, ws://host:port')
+    .option('--config <file>', 'the venue as shakedown should know it: accounts with keys, instruments')
+    .option('--sandbox-prefix <prefix>', "symbols of the sandbox start with this (default: the config's)")
+    .option('--json', 'print the checks as JSON')
+    .action(async (flags: PreflightFlags) => {
+      const spec = parseTargetSpec(flags.target);
+      if (spec.kind === 'inproc' || spec.kind === 'embedded-ws') {
+        process.stdout.write(
+          `preflight: ${flags.target} is a venue shakedown starts itself; nothing to check\n`,
+        );
+        return;
+      }
+      if (spec.kind !== 'url')
+        throw new ShakedownError(
+          'SHK_USAGE',
+          `--target: preflight needs a venue URL (ws://host:port), got ${flags.target}; an adapter module checks its own sandbox`,
+          { exitCode: EXIT.usage },
+        );
+      const config = loadExchangeConfig(flags.config);
+      const report = await runSandboxPreflight({
+        url: spec.url,
+        config,
+        sandboxPrefix: flags.sandboxPrefix ?? config.sandboxPrefix,
+      });
+      if (flags.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+      else
+        for (const c of report.checks)
+          process.stdout.write(
+            `  ${c.outcome === 'rejected' ? 'ok  ' : 'LEAK'}  ${c.name}: ${c.account} on ${c.symbol} ${c.outcome}${c.reason ? ` (${c.reason})` : ''}\n`,
+          );
+      if (!report.passed) throw preflightError(report, spec.url);
+      process.exitCode = EXIT.passed;
+    });
+}
