@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { EXIT, isShakedownError } from '../core/shakedown-error.ts';
 import { registerCoverageCommand } from './commands/coverage-command.ts';
+import { registerDiffCommand } from './commands/diff-command.ts';
 import { registerListCommand } from './commands/list-command.ts';
 import { registerMergeCommand } from './commands/merge-command.ts';
 import { registerPreflightCommand } from './commands/preflight-command.ts';
@@ -25,6 +26,7 @@ export function buildProgram(): Command {
   registerCoverageCommand(program);
   registerMergeCommand(program);
   registerPreflightCommand(program);
+  registerDiffCommand(program);
   return program;
 }
 

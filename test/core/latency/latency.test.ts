@@ -60,8 +60,14 @@ describe('latency histogram', () => {
         const ha = new LatencyHistogram();
         const hb = new LatencyHistogram();
         const all = new LatencyHistogram();
-        for (const s of a) ha.record(s), all.record(s);
-        for (const s of b) hb.record(s), all.record(s);
+        for (const s of a) {
+          ha.record(s);
+          all.record(s);
+        }
+        for (const s of b) {
+          hb.record(s);
+          all.record(s);
+        }
         ha.merge(hb);
         expect(ha.toPairs()).toEqual(all.toPairs());
         expect(LatencyHistogram.fromPairs(all.toPairs()).percentile(90)).toBe(all.percentile(90));

@@ -73,7 +73,7 @@ export function preflightError(report: PreflightReport, url: string): ShakedownE
     .filter((c) => c.outcome !== 'rejected')
     .map(
       (c) =>
-        `${c.name}: ${c.account} on ${c.symbol} was ${c.outcome === 'accepted' ? 'accepted' : 'not answered'}`,
+        `${c.name}: ${c.account} on ${c.symbol} was ${OUTCOME_WORDS[c.outcome]}${c.reason ? ` (${c.reason})` : ''}`,
     );
   return new ShakedownError(
     'SHK_PREFLIGHT_LEAKY_SANDBOX',

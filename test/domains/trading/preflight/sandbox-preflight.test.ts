@@ -93,6 +93,9 @@ describe('sandbox preflight', () => {
     const report = await runSandboxPreflight({ url: server.url, config, sandboxPrefix: 'SANDBOX.' });
     expect(report.passed).toBe(false);
     expect(report.checks[1]).toMatchObject({ outcome: 'inconclusive', reason: 'insufficient_funds' });
+    expect(preflightError(report, server.url).message).toContain(
+      'refused for another reason, which proves nothing (insufficient_funds)',
+    );
   });
 
   it('an unreachable venue is exit 3 too', async () => {

@@ -1,0 +1,69 @@
+import { readdirSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { shakedown, tempDirs } from '../support/cli.ts';
+
+const tempDir = tempDirs('shakedown-diff-');
+
+describe('shakedown diff', () => {
+  it('finds the divergence between the clean exchange and a bugged one, shrinks it and saves it (exit 1)', () => {
+    const dir = tempDir();
+    const run = shakedown(
+      [
+        'diff',
+        '--target',
+        'inproc',
+        '--against',
+        'inproc',
+        '--against-bug',
+        'overfill',
+        '--seed',
+        '1',
+        '--time-budget',
+        '30s',
+        '--out',
+        'out',
+      ],
+      { cwd: dir },
+    );
+    expect(run.status, run.stderr).toBe(1);
+    expect(run.stdout).toContain('divergence between inproc and inproc+overfill');
+    expect(run.stdout).toMatch(/shrunk to [1-4] actions/);
+    expect(readdirSync(`${dir}/out`)).toHaveLength(1);
+    const replay = shakedown(['replay', `out/${readdirSync(`${dir}/out`)[0]}`, '--events-only', '--json'], {
+      cwd: dir,
+    });
+    expect(replay.status).not.toBe(2);
+  }, 60_000);
+
+  it('reports no divergence between in-process and WebSocket runs of the clean exchange', () => {
+    const run = shakedown(
+      [
+        'diff',
+        '--target',
+        'inproc',
+        '--against',
+        'ws',
+        '--runs',
+        '8',
+        '--seed',
+        '4',
+        '--property',
+        'trading-venue',
+        '--json',
+      ],
+      {
+        cwd: tempDir(),
+      },
+    );
+    expect(run.status, run.stdout + run.stderr).toBe(0);
+    const result = JSON.parse(run.stdout) as { runs: number; divergence: unknown };
+    expect(result.runs).toBe(8);
+    expect(result.divergence).toBeNull();
+  }, 90_000);
+
+  it('a bad flag is a usage error (exit 2)', () => {
+    const run = shakedown(['diff', '--against-bug', 'no_such_bug']);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain('no_such_bug');
+  });
+});
