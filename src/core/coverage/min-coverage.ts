@@ -22,8 +22,8 @@ export function parseMinCoverage(values: readonly string[], registry: SurfaceReg
     if (!match || percent > 100)
       throw new ShakedownError(
         'SHK_USAGE',
-        `--min-coverage: expected a percent (60) or category=percent (reject=70), got ${JSON.stringify(value)}`,
-        { exitCode: EXIT.usage, context: { value } },
+        `--min-coverage: expected a percent (60) or category=percent (reject=70), got ${JSON.stringify(value)}; categories: ${names.join(', ')}`,
+        { exitCode: EXIT.usage, context: { value, categories: names } },
       );
     if (category !== null && !names.includes(category))
       throw new ShakedownError(

@@ -30,7 +30,8 @@ export function evaluateSlos(
       observedMs: slo.maxMs === undefined ? null : observedMs,
       observedSuccessRate: measured.successRate,
       breached: slow || unreliable,
-      ...(slo.maxMs !== undefined && observedMs === null ? { skipped: true } : {}),
+      // Nothing answered: no latency to judge. A success-rate breach still stands, not skipped.
+      ...(slo.maxMs !== undefined && observedMs === null && !unreliable ? { skipped: true } : {}),
     });
   }
   return results;

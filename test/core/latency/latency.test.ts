@@ -89,17 +89,18 @@ describe('latency tally', () => {
       op('place', 10, 'fail', 2),
       op('place', 20, 'info'),
       op('place', 30, 'pending'),
+      { ...op('place', 40, 'ok', 1), completedAt: undefined },
       op('cancel', 0, 'ok', 1),
       op('fault', 0, 'ok', 0),
     ]);
     const [cancel, place] = tally.toSummary();
     expect(place).toMatchObject({
       action: 'place',
-      count: 4,
+      count: 5,
       ok: 1,
       fail: 1,
-      info: 2,
-      successRate: 0.5,
+      info: 3,
+      successRate: 0.4,
       p50: 2,
       p99: 4,
       max: 4,
@@ -166,5 +167,24 @@ describe('SLOs', () => {
     );
     expect(results).toHaveLength(2);
     expect(results.every((r) => r.skipped && !r.breached)).toBe(true);
+  });
+
+  it('judges the success rate when nothing was answered, instead of skipping the SLO', () => {
+    const silent = new LatencyTally();
+    silent.recordOperations(Array.from({ length: 30 }, (_, i) => op('cancel', i, 'info')));
+    const [both, latencyOnly] = evaluateSlos(
+      [
+        { action: 'cancel', percentile: 99, maxMs: 100, minSuccessRate: 0.9 },
+        { action: 'cancel', percentile: 99, maxMs: 100 },
+      ],
+      silent.toSummary(),
+      'ws',
+    );
+    expect(both).toMatchObject({ breached: true, observedSuccessRate: 0, observedMs: null });
+    expect(both?.skipped).toBeUndefined();
+    expect(latencyOnly).toMatchObject({ breached: false, skipped: true });
+    expect(sloViolations([both!]).map((v) => v.message)).toEqual([
+      '0.00% of cancel requests were answered, below the SLO of 90.00%',
+    ]);
   });
 });
