@@ -1,6 +1,10 @@
 import type { Command } from 'commander';
 import { EXIT, ShakedownError } from '../../core/shakedown-error.ts';
-import { preflightError, runSandboxPreflight } from '../../domains/trading/preflight/sandbox-preflight.ts';
+import {
+  describeOutcome,
+  preflightError,
+  runSandboxPreflight,
+} from '../../domains/trading/preflight/sandbox-preflight.ts';
 import { loadExchangeConfig } from '../../exchange/config/load-config.ts';
 import { parseTargetSpec } from './run-command.ts';
 
@@ -21,7 +25,7 @@ export function registerPreflightCommand(program: Command): void {
     .requiredOption('--target <url>', 'the venue, ws://host:port')
     .option('--config <file>', 'the venue as shakedown should know it: accounts with keys, instruments')
     .option('--sandbox-prefix <prefix>', "symbols of the sandbox start with this (default: the config's)")
-    .option('--json', 'print the checks as JSON')
+    .option('--json', 'print the report as JSON')
     .action(async (flags: PreflightFlags) => {
       const spec = parseTargetSpec(flags.target);
       if (spec.kind === 'inproc' || spec.kind === 'embedded-ws') {
@@ -33,7 +37,7 @@ export function registerPreflightCommand(program: Command): void {
       if (spec.kind !== 'url')
         throw new ShakedownError(
           'SHK_USAGE',
-          `--target: preflight needs a venue URL (ws://host:port), got ${flags.target}; an adapter module checks its own sandbox`,
+          `--target: preflight needs a venue URL (ws://host:port or wss://...), got ${JSON.stringify(flags.target)}; an adapter module is responsible for its own sandbox check`,
           { exitCode: EXIT.usage },
         );
       const config = loadExchangeConfig(flags.config);
@@ -43,11 +47,13 @@ export function registerPreflightCommand(program: Command): void {
         sandboxPrefix: flags.sandboxPrefix ?? config.sandboxPrefix,
       });
       if (flags.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-      else
+      else {
         for (const c of report.checks)
           process.stdout.write(
-            `  ${c.outcome === 'rejected' ? 'ok  ' : 'LEAK'}  ${c.name}: ${c.account} on ${c.symbol} ${c.outcome}${c.reason ? ` (${c.reason})` : ''}\n`,
+            `  ${c.outcome === 'rejected' ? 'ok  ' : 'FAIL'}  ${c.name}: ${c.account} on ${c.symbol} ${describeOutcome(c)}\n`,
           );
+        if (report.passed) process.stdout.write(`preflight: the sandbox of ${spec.url} is isolated\n`);
+      }
       if (!report.passed) throw preflightError(report, spec.url);
       process.exitCode = EXIT.passed;
     });

@@ -26,6 +26,7 @@ import { NdjsonEventSink } from '../../core/sequencer/ndjson-event-sink.ts';
 import { EXIT, ShakedownError } from '../../core/shakedown-error.ts';
 import { seedFromCommit } from '../../core/shard/derive-seed.ts';
 import { parseShard, type Shard, shardOwnsRun } from '../../core/shard/shard.ts';
+import { needsPreflight } from '../../domains/trading/preflight/needs-preflight.ts';
 import { preflightError, runSandboxPreflight } from '../../domains/trading/preflight/sandbox-preflight.ts';
 import { findTradingProperty, tagsOfTrading } from '../../domains/trading/scenarios/find-property.ts';
 import { TRADING_SCENARIOS } from '../../domains/trading/scenarios/index.ts';
@@ -288,14 +289,18 @@ async function runCommand(flags: RunFlags, given: (flag: string) => boolean): Pr
   // A venue shakedown did not start is shared: one campaign at a time, and only once its
   // sandbox is proven sealed (fail-closed, before a single order of the campaign).
   const sandboxPrefix = flags.sandboxPrefix ?? config.sandboxPrefix;
-  const lock =
-    spec.kind === 'url' || spec.kind === 'module'
-      ? await acquireRunLock({
-          key: runLockKey(flags.target, sandboxPrefix),
-          timeoutMs: flags.lockTimeout,
-          holder: currentHolder(process.argv.slice(1).join(' ')),
-        })
-      : undefined;
+  const lock = needsPreflight(spec)
+    ? await acquireRunLock({
+        key: runLockKey(flags.target, sandboxPrefix),
+        timeoutMs: flags.lockTimeout,
+        holder: currentHolder(process.argv.slice(1).join(' ')),
+      })
+    : undefined;
+  if (lock?.tookOverFrom)
+    logger.warn(
+      { stale: lock.tookOverFrom, path: lock.path },
+      'run lock: took over the lock of a process that is gone',
+    );
   try {
     if (spec.kind === 'url') {
       const report = await runSandboxPreflight({ url: spec.url, config, sandboxPrefix });

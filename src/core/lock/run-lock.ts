@@ -1,8 +1,18 @@
 import { createHash } from 'node:crypto';
-import { closeSync, mkdirSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  linkSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EXIT, ShakedownError } from '../shakedown-error.ts';
+import { describeRunLockKey } from './lock-key.ts';
 
 /** Who holds a lock: enough for a person to find the process and decide. */
 export interface LockHolder {
@@ -48,34 +58,69 @@ export function currentHolder(command: string, now = new Date()): LockHolder {
  */
 export async function acquireRunLock(options: RunLockOptions): Promise<RunLock> {
   const dir = options.dir ?? defaultLockDir();
-  mkdirSync(dir, { recursive: true });
-  const path = join(
-    dir,
-    `shakedown-${createHash('sha256').update(options.key).digest('hex').slice(0, 16)}.lock`,
-  );
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (error) {
+    throw unwritable(dir, error);
+  }
+  const path = lockPath(dir, options.key);
   const now = options.now ?? Date.now;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const deadline = now() + options.timeoutMs;
-  let tookOverFrom: LockHolder | undefined;
   for (;;) {
-    if (create(path, options.holder)) return held(path, options.holder, tookOverFrom);
-    const holder = readHolder(path);
-    if (holder === 'gone') continue;
-    if (holder !== 'unreadable' && isStale(holder)) {
-      // Move the stale file aside atomically: of two takers, only one rename succeeds.
-      const aside = `${path}.stale-${process.pid}`;
-      try {
-        renameSync(path, aside);
-        unlinkSync(aside);
-        tookOverFrom = holder;
-      } catch {
-        // someone else took it over first: try again
-      }
+    if (create(path, options.holder)) return held(path, options.holder, undefined);
+    const seen = readLock(path);
+    if (seen.kind === 'gone') continue;
+    if (seen.kind === 'held' && isStale(seen.holder)) {
+      // Taken over only if we also create the new file: a faster taker may have won meanwhile.
+      if (removeStale(path, seen.text) && create(path, options.holder))
+        return held(path, options.holder, seen.holder);
       continue;
     }
-    if (now() >= deadline) throw locked(path, holder, options.timeoutMs);
+    if (now() >= deadline) throw locked(options.key, path, seen, options.timeoutMs);
     await sleep(Math.min(options.pollMs ?? 200, Math.max(1, deadline - now())));
   }
+}
+
+/** `<dir>/shakedown-<sha256 of the key>.lock`: any key makes a safe, fixed-length file name. */
+export function lockPath(dir: string, key: string): string {
+  return join(dir, `shakedown-${createHash('sha256').update(key).digest('hex').slice(0, 16)}.lock`);
+}
+
+let asideCount = 0;
+
+/**
+ * Removes the stale lock file whose text we read, and nothing else. The file is renamed aside
+ * (atomic: of two takers one wins) and checked: if a faster taker had already replaced it with a
+ * live lock, that lock is linked back (link never overwrites). Without a lock on the lock, a
+ * third campaign creating the file in those microseconds is the one race left.
+ */
+function removeStale(path: string, staleText: string): boolean {
+  const aside = `${path}.stale-${process.pid}-${asideCount++}`;
+  try {
+    renameSync(path, aside);
+  } catch {
+    return false; // gone already: someone else took it over
+  }
+  let moved: string | undefined;
+  try {
+    moved = readFileSync(aside, 'utf8');
+  } catch {
+    moved = undefined;
+  }
+  if (moved !== staleText) {
+    try {
+      linkSync(aside, path);
+    } catch {
+      // a new lock is there already; the live one we moved is lost either way
+    }
+  }
+  try {
+    unlinkSync(aside);
+  } catch {
+    // nothing to clean up
+  }
+  return moved === staleText;
 }
 
 function create(path: string, holder: LockHolder): boolean {
@@ -84,14 +129,7 @@ function create(path: string, holder: LockHolder): boolean {
     fd = openSync(path, 'wx');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw new ShakedownError(
-      'SHK_LOCK_UNWRITABLE',
-      `cannot create the run lock ${path}: ${(error as Error).message}`,
-      {
-        exitCode: EXIT.usage,
-        context: { path },
-      },
-    );
+    throw unwritable(path, error);
   }
   try {
     writeSync(fd, `${JSON.stringify(holder)}\n`);
@@ -101,20 +139,43 @@ function create(path: string, holder: LockHolder): boolean {
   return true;
 }
 
-function readHolder(path: string): LockHolder | 'gone' | 'unreadable' {
+type SeenLock =
+  | { kind: 'gone' }
+  | { kind: 'held'; holder: LockHolder; text: string }
+  /** Treated as held (fail-closed); `why` is for the message. */
+  | { kind: 'unreadable'; why: string };
+
+function readLock(path: string): SeenLock {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'gone' : 'unreadable';
+    return (error as NodeJS.ErrnoException).code === 'ENOENT'
+      ? { kind: 'gone' }
+      : { kind: 'unreadable', why: `that cannot be read (${(error as Error).message})` };
   }
   try {
     const h = JSON.parse(text) as Partial<LockHolder>;
-    if (typeof h.pid === 'number' && typeof h.host === 'string') return h as LockHolder;
+    if (typeof h.pid === 'number' && Number.isInteger(h.pid) && h.pid > 0 && typeof h.host === 'string')
+      return {
+        kind: 'held',
+        holder: {
+          pid: h.pid,
+          host: h.host,
+          command: typeof h.command === 'string' ? h.command : '(unknown)',
+          startedAt: typeof h.startedAt === 'string' ? h.startedAt : '(unknown)',
+        },
+        text,
+      };
   } catch {
-    // fall through: an unreadable file is treated as held, and named in the message
+    // fall through: not JSON
   }
-  return 'unreadable';
+  return text === ''
+    ? {
+        kind: 'unreadable',
+        why: 'that is empty (a campaign taking it this very moment, or one that died doing so)',
+      }
+    : { kind: 'unreadable', why: 'that cannot be read (not a holder record)' };
 }
 
 /** Stale: held by a process of this host that no longer exists. Another host's is never judged. */
@@ -135,8 +196,8 @@ function held(path: string, holder: LockHolder, tookOverFrom: LockHolder | undef
     released = true;
     process.removeListener('exit', release);
     // Only our own file: after a takeover by someone else it is theirs.
-    const current = readHolder(path);
-    if (typeof current === 'object' && current.pid === holder.pid && current.host === holder.host) {
+    const current = readLock(path);
+    if (current.kind === 'held' && current.holder.pid === holder.pid && current.holder.host === holder.host) {
       try {
         unlinkSync(path);
       } catch {
@@ -148,15 +209,31 @@ function held(path: string, holder: LockHolder, tookOverFrom: LockHolder | undef
   return { path, ...(tookOverFrom ? { tookOverFrom } : {}), release };
 }
 
-function locked(path: string, holder: LockHolder | 'unreadable', timeoutMs: number): ShakedownError {
+function locked(
+  key: string,
+  path: string,
+  seen: Exclude<SeenLock, { kind: 'gone' }>,
+  timeoutMs: number,
+): ShakedownError {
   const waited = timeoutMs > 0 ? ` (waited ${timeoutMs} ms)` : '';
   const who =
-    holder === 'unreadable'
-      ? `a lock file that cannot be read`
-      : `pid ${holder.pid} on host ${holder.host} since ${holder.startedAt} (command: ${holder.command})`;
+    seen.kind === 'held'
+      ? `pid ${seen.holder.pid} on host ${seen.holder.host} since ${seen.holder.startedAt} (command: ${seen.holder.command})`
+      : `a lock file ${seen.why}`;
   return new ShakedownError(
     'SHK_LOCKED',
-    `the target is locked by ${who}${waited}; lock file ${path}. Wait with --lock-timeout, or remove the file if that process is gone`,
-    { exitCode: EXIT.unreachable, context: { path, holder } },
+    `${describeRunLockKey(key)} is locked by ${who}${waited}; lock file ${path}. Wait with --lock-timeout, or remove the file if that process is gone`,
+    {
+      exitCode: EXIT.unreachable,
+      context: { path, ...(seen.kind === 'held' ? { holder: seen.holder } : {}) },
+    },
+  );
+}
+
+function unwritable(path: string, error: unknown): ShakedownError {
+  return new ShakedownError(
+    'SHK_LOCK_UNWRITABLE',
+    `cannot create the run lock ${path}: ${(error as Error).message}; set SHAKEDOWN_LOCK_DIR to a writable directory`,
+    { exitCode: EXIT.usage, context: { path } },
   );
 }
