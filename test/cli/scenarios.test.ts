@@ -64,6 +64,22 @@ describe('run --scenario', () => {
     expect(replay.status).toBe(1);
   }, 120_000);
 
+  it('shards deal the scenarios between them: 1/2 and 2/2 run all of them once', () => {
+    const runs = [1, 2].map((i) => {
+      const run = shakedown(
+        ['run', '--scenario', 'all', '--shard', `${i}/2`, '--json', '--log-level', 'warn'],
+        {
+          cwd: tempDir(),
+        },
+      );
+      expect(run.status, run.stderr).toBe(0);
+      return (JSON.parse(run.stdout) as { properties: { name: string }[] }).properties.map((p) => p.name);
+    });
+    const [one = [], two = []] = runs;
+    expect(one.filter((name) => two.includes(name))).toEqual([]);
+    expect(one.length + two.length).toBe(39);
+  }, 60_000);
+
   it('an unknown scenario, or --fuzz without one, is a usage error', () => {
     const unknown = shakedown(['run', '--scenario', 'no_such_scenario']);
     expect(unknown.status).toBe(2);

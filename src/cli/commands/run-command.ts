@@ -264,7 +264,10 @@ async function runCommand(flags: RunFlags, given: (flag: string) => boolean): Pr
       },
     );
   // Fixed scenarios run as they are; with --fuzz each becomes a property of its variations.
-  const fixedScenarios = flags.fuzz ? [] : scenarios;
+  // Sharded, each scenario (one run each) goes to one shard, as a property's runs do.
+  const fixedScenarios = flags.fuzz
+    ? []
+    : scenarios.filter((s) => shard === undefined || shardOwnsRun(shard, s.name, 0));
   const chosen: Property<TradingAction>[] =
     scenarios.length > 0
       ? flags.fuzz
