@@ -1,4 +1,4 @@
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { shakedown, tempDirs } from '../support/cli.ts';
 
@@ -28,11 +28,18 @@ describe('shakedown diff', () => {
     expect(run.status, run.stderr).toBe(1);
     expect(run.stdout).toContain('divergence between inproc and inproc+overfill');
     expect(run.stdout).toMatch(/shrunk to [1-4] actions/);
-    expect(readdirSync(`${dir}/out`)).toHaveLength(1);
-    const replay = shakedown(['replay', `out/${readdirSync(`${dir}/out`)[0]}`, '--events-only', '--json'], {
-      cwd: dir,
-    });
-    expect(replay.status).not.toBe(2);
+    const files = readdirSync(`${dir}/out`);
+    expect(files).toHaveLength(1);
+    const saved = JSON.parse(readFileSync(`${dir}/out/${files[0]}`, 'utf8')) as {
+      violations: { invariant: string; message: string }[];
+      evidence: { extra: { diff?: { against: string; againstBugs: string[]; rightEvents: unknown[] } } };
+    };
+    expect(saved.violations.map((v) => v.invariant)).toEqual(['diff.divergence']);
+    expect(saved.evidence.extra.diff).toMatchObject({ against: 'inproc', againstBugs: ['overfill'] });
+    expect(saved.evidence.extra.diff?.rightEvents.length).toBeGreaterThan(0);
+    // A valid replay file: the clean side replays without a violation (the divergence is between two sides).
+    const replay = shakedown(['replay', `out/${files[0]}`, '--events-only', '--json'], { cwd: dir });
+    expect(replay.status).toBe(0);
   }, 60_000);
 
   it('reports no divergence between in-process and WebSocket runs of the clean exchange', () => {
