@@ -4,210 +4,317 @@ import { sloViolations } from '../latency/evaluate-slos.ts';
 import type { Violation } from '../model/invariant.ts';
 import type { CampaignSummary, FailureSummary, PropertySummary } from './campaign-summary.ts';
 
-/** Characters XML 1.0 cannot carry at all (most C0 controls, lone surrogates, U+FFFE/F). */
+/** Characters XML 1.0 cannot carry even escaped: most C0 controls, lone surrogates, U+FFFE/U+FFFF. */
 const ILLEGAL_XML = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
-export const xmlSafe = (text: string): string => text.replace(ILLEGAL_XML, '\uFFFD');
+
+/** Text as XML can carry it; a parser would turn CR LF into LF anyway. */
+const xmlText = (text: string): string => text.replace(ILLEGAL_XML, '').replace(/\r\n?/g, '\n');
+
+/** A parser turns a raw newline or tab in an attribute into a space: say so ourselves, once. */
+const xmlAttribute = (text: string | number): string =>
+  xmlText(String(text))
+    .replace(/\s*\n\s*|\t/g, ' ')
+    .trim();
 
 const seconds = (ms: number): string => (Math.max(0, ms) / 1000).toFixed(3);
 
-const violationLine = (v: Violation): string =>
-  `[${v.invariant}] ${v.message}${v.steps.length ? ` (steps ${v.steps.join(', ')})` : ''}`;
+interface Outcome {
+  kind: 'failure' | 'error' | 'skipped';
+  message: string;
+  type?: string;
+  text?: string;
+}
 
-const faultList = (faults: Record<string, number | undefined>): string =>
-  Object.entries(faults)
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([kind, n]) => `${kind}=${n}`)
-    .join(',');
+interface TestCase {
+  name: string;
+  classname: string;
+  timeMs: number;
+  outcome?: Outcome;
+  out?: string;
+}
+
+/** A `<property name value>` of a suite. */
+type Entry = [name: string, value: string | number];
+
+interface Suite {
+  name: string;
+  timeMs: number;
+  properties: Entry[];
+  cases: TestCase[];
+}
 
 /**
- * The campaign as JUnit XML: a suite per property, holding one case for the property itself
- * and one per saved replay of it; a `shakedown` suite for what belongs to the whole campaign
- * (faults that never fired, the coverage floor). Properties carry the seed, runs, actions and
- * replay paths, so a CI page alone tells how to reproduce a failure.
+ * The campaign as JUnit XML, for CI pages: a suite per property, holding one case for the
+ * property itself and one per saved replay of it, and a `shakedown` suite for what belongs to
+ * the whole campaign (faults that never fired, the coverage floor). Each suite's properties
+ * carry the seed, runs and replay paths, so the CI page alone tells how to reproduce a failure.
  */
 export function renderJunit(summary: CampaignSummary): string {
+  const suites = [
+    ...summary.properties.map((property) => propertySuite(summary, property)),
+    ...orphanSuites(summary),
+    campaignSuite(summary),
+  ];
   const root = create({ version: '1.0', encoding: 'UTF-8' }).ele('testsuites', { name: 'shakedown' });
   const totals = { tests: 0, failures: 0, errors: 0, skipped: 0 };
-  for (const property of summary.properties) {
-    const failures = summary.failures.filter((f) => f.property === property.name);
-    addSuite(root, summary, property, failures, totals);
+  for (const suite of suites) {
+    const counts = countsOf(suite.cases);
+    writeSuite(root, suite, counts);
+    totals.tests += counts.tests;
+    totals.failures += counts.failures;
+    totals.errors += counts.errors;
+    totals.skipped += counts.skipped;
   }
-  // Regressions of properties this campaign did not run still show.
-  const orphans = summary.failures.filter((f) => !summary.properties.some((p) => p.name === f.property));
-  for (const name of [...new Set(orphans.map((f) => f.property))]) {
-    const suite = root.ele('testsuite', {
-      name,
-      tests: 0,
-      failures: 0,
-      errors: 0,
-      skipped: 0,
-      time: seconds(0),
-    });
-    let n = 0;
-    for (const failure of orphans.filter((f) => f.property === name)) {
-      addReplayCase(suite, summary.domain, failure);
-      n++;
-    }
-    suite.att({ tests: n, failures: n });
-    totals.tests += n;
-    totals.failures += n;
-  }
-  addCampaignSuite(root, summary, totals);
-  root.att({
-    tests: totals.tests,
-    failures: totals.failures,
-    errors: totals.errors,
-    skipped: totals.skipped,
-    time: seconds(summary.durationMs),
-  });
+  root.att({ ...totals, time: seconds(summary.durationMs) });
   return root.end({ prettyPrint: true });
 }
 
-function addSuite(
-  root: XMLBuilder,
+function propertySuite(summary: CampaignSummary, property: PropertySummary): Suite {
+  const failures = summary.failures.filter((f) => f.property === property.name);
+  const fired = faultList(property.faults);
+  return {
+    name: property.name,
+    timeMs: property.durationMs,
+    properties: [
+      ['seed', property.seed],
+      ['runs', property.runs],
+      ['actions', property.actions],
+      ...campaignProperties(summary),
+      ...(fired ? [['faults', fired] satisfies Entry] : []),
+      ...replayProperties(failures),
+    ],
+    cases: [propertyCase(summary, property, failures), ...replayCases(summary.domain, failures)],
+  };
+}
+
+/** Saved replays of properties this campaign did not run (a narrowed --property) still fail it. */
+function orphanSuites(summary: CampaignSummary): Suite[] {
+  const ran = new Set(summary.properties.map((p) => p.name));
+  const names = [...new Set(summary.failures.map((f) => f.property))].filter((name) => !ran.has(name));
+  return names.map((name) => {
+    const failures = summary.failures.filter((f) => f.property === name);
+    return {
+      name,
+      timeMs: 0,
+      properties: [...campaignProperties(summary), ...replayProperties(failures)],
+      cases: replayCases(summary.domain, failures),
+    };
+  });
+}
+
+function campaignProperties(summary: CampaignSummary): Entry[] {
+  const entries: Entry[] = [
+    ['target', summary.target],
+    ['transport', summary.transport],
+    ['bugs', summary.bugs.join(',')],
+  ];
+  if (summary.shard) entries.push(['shard', `${summary.shard.index}/${summary.shard.count}`]);
+  if (summary.mergedShards) entries.push(['merged-shards', summary.mergedShards]);
+  if (summary.commit) entries.push(['commit', summary.commit]);
+  return entries;
+}
+
+function replayProperties(failures: readonly FailureSummary[]): Entry[] {
+  return failures.flatMap((f): Entry[] => (f.replayFile === null ? [] : [['replay', f.replayFile]]));
+}
+
+/**
+ * The property itself: its new failures, breached SLOs and unfired faults fail it (a saved
+ * replay failing again is its own case, as in the verdict); a run that proved nothing is an
+ * error; a property the time budget never reached is skipped.
+ */
+function propertyCase(
   summary: CampaignSummary,
   property: PropertySummary,
   failures: readonly FailureSummary[],
-  totals: { tests: number; failures: number; errors: number; skipped: number },
-): void {
-  const suite = root.ele('testsuite', { name: property.name });
-  const props = suite.ele('properties');
-  const prop = (name: string, value: string | number) =>
-    props.ele('property', { name, value: xmlSafe(String(value)) });
-  prop('seed', property.seed);
-  prop('runs', property.runs);
-  prop('actions', property.actions);
-  prop('target', summary.target);
-  prop('transport', summary.transport);
-  if (summary.bugs.length > 0) prop('bugs', summary.bugs.join(','));
-  if (summary.shard) prop('shard', `${summary.shard.index}/${summary.shard.count}`);
-  if (summary.commit) prop('commit', summary.commit);
-  const fired = faultList(property.faults);
-  if (fired) prop('faults', fired);
-  for (const f of failures) if (f.replayFile) prop('replay', f.replayFile);
-
-  let tests = 1;
-  let failed = 0;
-  let errors = 0;
-  let skipped = 0;
-  const testcase = suite.ele('testcase', {
+): TestCase {
+  const outcome = propertyOutcome(property, failures);
+  return {
     name: property.name,
     classname: `shakedown.${summary.domain}.${property.name}`,
-    time: seconds(property.durationMs),
-  });
+    timeMs: property.durationMs,
+    ...(outcome ? { outcome } : {}),
+    out: [
+      // Merged shard files hold one such case per shard: say which one this is.
+      `${summary.shard ? `shard ${summary.shard.index}/${summary.shard.count}: ` : ''}${property.runs} runs, ${property.actions} actions, seed ${property.seed}${property.interrupted ? ' (stopped by the time budget)' : ''}`,
+      ...property.latency.map(
+        (l) =>
+          `${l.action}: ${l.count} sent, ${(l.successRate * 100).toFixed(1)}% answered, p50 ${ms(l.p50)}, p99 ${ms(l.p99)}`,
+      ),
+    ].join('\n'),
+  };
+}
+
+function propertyOutcome(
+  property: PropertySummary,
+  failures: readonly FailureSummary[],
+): Outcome | undefined {
   const own = failures.filter((f) => !f.regression);
+  const slo = sloViolations(property.slos, property.latency);
+  const unfired = property.unfiredFaults ?? [];
   const lines = [
-    ...own.flatMap((f) => [
-      `run ${f.runIndex} (seed ${f.seed}), shrunk to ${f.actions} actions:`,
-      ...f.violations.map(violationLine),
-      ...(f.replayFile ? [`replay: npx shakedown replay ${f.replayFile}`] : []),
-    ]),
-    ...sloViolations(property.slos, property.latency).map(violationLine),
-    ...(property.unfiredFaults?.length
-      ? [`faults that never fired: ${property.unfiredFaults.join(', ')}`]
-      : []),
+    ...own.flatMap((f) => [failureHeading(f), ...f.violations.map((v) => `  ${violationLine(v)}`)]),
+    ...slo.map(violationLine),
+    ...(unfired.length > 0 ? [`faults that never fired: ${unfired.join(', ')}`] : []),
   ];
   if (property.verdict === 'fail' || lines.length > 0) {
-    const first =
-      own[0]?.violations[0]?.invariant ?? (property.slos.some((s) => s.breached) ? 'slo' : 'faults');
-    const message = own[0]?.violations[0]?.message ?? lines[0] ?? 'the property failed';
-    testcase
-      .ele('failure', { message: xmlSafe(message), type: xmlSafe(first) })
-      .txt(xmlSafe(lines.join('\n')));
-    failed++;
-  } else if (property.verdict === 'unknown' && property.unknown) {
-    testcase
-      .ele('error', { message: xmlSafe(property.unknown.error), type: xmlSafe(property.unknown.invariant) })
-      .txt(
-        xmlSafe(`a run proved nothing either way (${property.unknown.invariant}): ${property.unknown.error}`),
-      );
-    errors++;
-  } else if (property.runs === 0 && property.interrupted) {
-    testcase.ele('skipped', { message: 'the time budget ran out before any run of this property' });
-    skipped++;
+    const first = [...own.flatMap((f) => f.violations), ...slo][0];
+    return {
+      kind: 'failure',
+      message: first?.message ?? lines[0] ?? 'the property failed',
+      type: first?.invariant ?? (unfired.length > 0 ? 'sometimes' : 'failure'),
+      text: lines.join('\n'),
+    };
   }
-  testcase
-    .ele('system-out')
-    .txt(
-      xmlSafe(
-        `${property.runs} runs, ${property.actions} actions, seed ${property.seed}${property.interrupted ? ' (stopped by the time budget)' : ''}`,
-      ),
-    );
-  for (const f of failures) {
-    if (!f.replayFile) continue;
-    addReplayCase(suite, summary.domain, f);
-    tests++;
-    failed++;
+  if (property.verdict === 'unknown') {
+    const { unknown } = property;
+    return {
+      kind: 'error',
+      message: unknown?.error ?? 'a run proved nothing either way',
+      type: unknown?.invariant ?? 'unknown',
+      text: `a run proved nothing either way${unknown ? ` (${unknown.invariant}): ${unknown.error}` : ''}`,
+    };
   }
-  suite.att({ tests, failures: failed, errors, skipped, time: seconds(property.durationMs) });
-  totals.tests += tests;
-  totals.failures += failed;
-  totals.errors += errors;
-  totals.skipped += skipped;
+  if (property.runs === 0 && property.interrupted)
+    return { kind: 'skipped', message: `the time budget ran out before the first run of ${property.name}` };
+  return undefined;
 }
 
-function addReplayCase(suite: XMLBuilder, domain: string, f: FailureSummary): void {
-  const testcase = suite.ele('testcase', {
-    name: `replay ${f.replayFile}`,
-    classname: `shakedown.${domain}.${f.property}${f.regression ? '.replays' : ''}`,
-    time: seconds(0),
+/** One case per saved replay, so each reproducible failure is a line of its own on the CI page. */
+function replayCases(domain: string, failures: readonly FailureSummary[]): TestCase[] {
+  return failures.flatMap((f) => {
+    if (f.replayFile === null) return [];
+    const first = f.violations[0];
+    return [
+      {
+        name: `replay ${f.replayFile}`,
+        classname: `shakedown.${domain}.${f.property}.replays`,
+        timeMs: 0,
+        outcome: {
+          kind: 'failure',
+          message: first?.message ?? 'the saved run fails',
+          type: first?.invariant ?? 'replay',
+          text: [failureHeading(f), ...f.violations.map((v) => `  ${violationLine(v)}`)].join('\n'),
+        },
+        out: `npx shakedown replay ${f.replayFile}`,
+      },
+    ];
   });
-  const first = f.violations[0];
-  testcase
-    .ele('failure', {
-      message: xmlSafe(first?.message ?? 'the saved run fails'),
-      type: xmlSafe(first?.invariant ?? 'replay'),
-    })
-    .txt(xmlSafe(f.violations.map(violationLine).join('\n')));
-  testcase.ele('system-out').txt(xmlSafe(`npx shakedown replay ${f.replayFile}`));
 }
 
-function addCampaignSuite(
-  root: XMLBuilder,
-  summary: CampaignSummary,
-  totals: { tests: number; failures: number; errors: number; skipped: number },
-): void {
-  const suite = root.ele('testsuite', { name: 'shakedown' });
-  let tests = 0;
-  let failed = 0;
+/** What belongs to no one property: --faults kinds that never fired and the --min-coverage floors. */
+function campaignSuite(summary: CampaignSummary): Suite {
+  const classname = `shakedown.${summary.domain}`;
+  const cases: TestCase[] = [];
   if (summary.requiredFaults.length > 0 || summary.unfiredFaults.length > 0) {
-    tests++;
-    const testcase = suite.ele('testcase', {
+    const unfired = summary.unfiredFaults;
+    cases.push({
       name: 'faults',
-      classname: `shakedown.${summary.domain}`,
-      time: seconds(0),
+      classname,
+      timeMs: 0,
+      ...(unfired.length > 0
+        ? {
+            outcome: {
+              kind: 'failure',
+              message: `faults that never fired: ${unfired.join(', ')}`,
+              type: 'faults',
+              text: `asked for with --faults, never fired in the campaign: ${unfired.join(', ')}`,
+            },
+          }
+        : {}),
+      out: `fired: ${faultList(summary.faults) || 'none'}`,
     });
-    if (summary.unfiredFaults.length > 0) {
-      failed++;
-      testcase
-        .ele('failure', {
-          message: `faults that never fired: ${summary.unfiredFaults.join(', ')}`,
-          type: 'faults',
-        })
-        .txt(`asked for with --faults, never fired in the campaign: ${summary.unfiredFaults.join(', ')}`);
-    }
-    testcase.ele('system-out').txt(faultList(summary.faults) || 'no faults fired');
   }
-  tests++;
-  const coverage = suite.ele('testcase', {
+  const { coverage, minCoverage } = summary;
+  const floors = (minCoverage?.floors ?? []).map(
+    (f) => `${f.category ?? 'overall'} ${f.observed}% ${f.met ? '>=' : '<'} ${f.percent}%`,
+  );
+  const below = (minCoverage?.floors ?? []).filter((f) => !f.met);
+  cases.push({
     name: 'coverage',
-    classname: `shakedown.${summary.domain}`,
-    time: seconds(0),
+    classname,
+    timeMs: 0,
+    ...(minCoverage?.met === false
+      ? {
+          outcome: {
+            kind: 'failure',
+            message: `coverage below --min-coverage: ${below.map((f) => `${f.category ?? 'overall'} ${f.observed}% < ${f.percent}%`).join('; ')}`,
+            type: 'coverage',
+            text: floors.join('\n'),
+          },
+        }
+      : {}),
+    out: [
+      `coverage ${coverage.percent}% (${coverage.exercised} of ${coverage.declared})`,
+      ...coverage.categories.map((c) => `${c.label}: ${c.exercised.length}/${c.items.length}`),
+      ...(floors.length > 0 ? [`--min-coverage: ${floors.join('; ')}`] : []),
+    ].join('\n'),
   });
-  const below = summary.minCoverage?.floors.filter((f) => !f.met) ?? [];
-  if (below.length > 0) {
-    failed++;
-    const text = below.map((f) => `${f.category ?? 'overall'} ${f.observed}% < ${f.percent}%`).join('; ');
-    coverage
-      .ele('failure', { message: `coverage below --min-coverage: ${text}`, type: 'coverage' })
-      .txt(text);
-  }
-  coverage
-    .ele('system-out')
-    .txt(
-      `coverage ${summary.coverage.percent}%: ${summary.coverage.categories.map((c) => `${c.label} ${c.exercised.length}/${c.items.length}`).join(', ')}`,
-    );
-  suite.att({ tests, failures: failed, errors: 0, skipped: 0, time: seconds(0) });
-  totals.tests += tests;
-  totals.failures += failed;
+  return { name: 'shakedown', timeMs: 0, properties: [], cases };
 }
+
+function countsOf(cases: readonly TestCase[]): {
+  tests: number;
+  failures: number;
+  errors: number;
+  skipped: number;
+} {
+  const count = (kind: Outcome['kind']) => cases.filter((c) => c.outcome?.kind === kind).length;
+  return {
+    tests: cases.length,
+    failures: count('failure'),
+    errors: count('error'),
+    skipped: count('skipped'),
+  };
+}
+
+function writeSuite(root: XMLBuilder, suite: Suite, counts: ReturnType<typeof countsOf>): void {
+  const element = root.ele('testsuite', {
+    name: xmlAttribute(suite.name),
+    ...counts,
+    time: seconds(suite.timeMs),
+  });
+  if (suite.properties.length > 0) {
+    const properties = element.ele('properties');
+    for (const [name, value] of suite.properties)
+      properties.ele('property', { name, value: xmlAttribute(value) });
+  }
+  for (const testcase of suite.cases) {
+    const caseElement = element.ele('testcase', {
+      name: xmlAttribute(testcase.name),
+      classname: xmlAttribute(testcase.classname),
+      time: seconds(testcase.timeMs),
+    });
+    const { outcome } = testcase;
+    if (outcome) {
+      const node = caseElement.ele(outcome.kind, {
+        message: xmlAttribute(outcome.message),
+        ...(outcome.type === undefined ? {} : { type: xmlAttribute(outcome.type) }),
+      });
+      if (outcome.text) node.txt(xmlText(outcome.text));
+    }
+    if (testcase.out) caseElement.ele('system-out').txt(xmlText(testcase.out));
+  }
+}
+
+function failureHeading(f: FailureSummary): string {
+  const where = f.regression
+    ? `a saved replay${f.replayFile ? ` (${f.replayFile})` : ''} fails again`
+    : `run ${f.runIndex} (seed ${f.seed}, path ${f.path}), shrunk to ${f.actions} actions`;
+  const replay = f.replayFile && !f.regression ? `; replay: npx shakedown replay ${f.replayFile}` : '';
+  return `${where}${replay}:${f.violations.length === 0 ? ' no violation recorded' : ''}`;
+}
+
+const violationLine = (v: Violation): string =>
+  `[${v.invariant}] ${v.message}${v.steps.length > 0 ? ` (steps ${v.steps.join(', ')})` : ''}`;
+
+/** Fired faults as `kind=n,...`, by kind, so two renderings of one campaign compare equal. */
+function faultList(faults: Partial<Record<string, number>>): string {
+  return Object.entries(faults)
+    .filter((entry): entry is [string, number] => (entry[1] ?? 0) > 0)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([kind, n]) => `${kind}=${n}`)
+    .join(',');
+}
+
+const ms = (value: number | null): string => (value === null ? '-' : `${value} ms`);
