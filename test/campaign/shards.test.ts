@@ -18,6 +18,7 @@ async function campaign(options: {
   shard?: Shard;
   runs: number;
   properties?: Property<TradingAction>[];
+  minCoverage?: { category: string | null; percent: number }[];
 }) {
   const executed: string[] = [];
   const result = await runCampaign<TradingAction>({
@@ -46,6 +47,7 @@ async function campaign(options: {
     registry: tradingPack.surface,
     tagsOf: () => [],
     requiredFaults: [],
+    ...(options.minCoverage ? { minCoverage: options.minCoverage } : {}),
     replayFileOf: () => null,
     durationMs: 1,
   });
@@ -92,4 +94,15 @@ describe('--shard i/n', () => {
     const owner = shards.find((s) => s.result.properties[0]?.failure?.runIndex === wholeFailure?.runIndex);
     expect(owner?.result.properties[0]?.failure?.report.actions).toEqual(wholeFailure?.report.actions);
   }, 120_000);
+
+  it('a shard does not judge the coverage floor on its share; merge judges it on the union', async () => {
+    const floor = [{ category: null, percent: 100 }];
+    const one = await campaign({ runs: 6, shard: { index: 1, count: 2 }, minCoverage: floor });
+    const two = await campaign({ runs: 6, shard: { index: 2, count: 2 }, minCoverage: floor });
+    expect(one.summary.minCoverage?.met).toBe(false);
+    expect(one.summary.verdict).toBe('pass');
+    const merged = mergeSummaries([one.summary, two.summary]);
+    expect(merged.minCoverage?.met).toBe(false);
+    expect(merged.verdict).toBe('fail');
+  }, 60_000);
 });
