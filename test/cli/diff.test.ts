@@ -4,45 +4,70 @@ import { shakedown, tempDirs } from '../support/cli.ts';
 
 const tempDir = tempDirs('shakedown-diff-');
 
-describe('shakedown diff', () => {
-  it('finds the divergence between the clean exchange and a bugged one, shrinks it and saves it (exit 1)', () => {
-    const dir = tempDir();
-    const run = shakedown(
-      [
-        'diff',
-        '--target',
-        'inproc',
-        '--against',
-        'inproc',
-        '--against-bug',
-        'overfill',
-        '--seed',
-        '1',
-        '--time-budget',
-        '30s',
-        '--out',
-        'out',
-      ],
-      { cwd: dir },
-    );
-    expect(run.status, run.stderr).toBe(1);
-    expect(run.stdout).toContain('divergence between inproc and inproc+overfill');
-    expect(run.stdout).toMatch(/shrunk to [1-4] actions/);
-    const files = readdirSync(`${dir}/out`);
-    expect(files).toHaveLength(1);
-    const saved = JSON.parse(readFileSync(`${dir}/out/${files[0]}`, 'utf8')) as {
-      violations: { invariant: string; message: string }[];
-      evidence: { extra: { diff?: { against: string; againstBugs: string[]; rightEvents: unknown[] } } };
+interface SavedDivergence {
+  property: string;
+  target: string;
+  bugs: string[];
+  actions: unknown[];
+  violations: { invariant: string; message: string; steps: number[] }[];
+  evidence: {
+    extra: {
+      diff?: {
+        against: string;
+        againstBugs: string[];
+        divergence: { where: string; message: string };
+        rightEvents: unknown[];
+      };
     };
+  };
+}
+
+describe('shakedown diff', () => {
+  it('finds the divergence between the clean exchange and an overfill build, shrinks it and saves it (exit 1)', () => {
+    const dir = tempDir();
+    // Exactly as the help and docs/diff.md write it.
+    const args = ['diff', '--target', 'inproc', '--against', 'inproc', '--against-bug', 'overfill'];
+    const run = shakedown([...args, '--seed', '1', '--time-budget', '30s'], { cwd: dir });
+    expect(run.status, run.stderr).toBe(1);
+    expect(run.stderr).toContain('seed 1');
+    expect(run.stdout).toMatch(
+      /^divergence between inproc and inproc\+overfill \(order-lifecycle, run \d+, shrunk to [1-4] actions\)/,
+    );
+    // The message says where and what each side did there.
+    expect(run.stdout).toMatch(
+      /step \d+ \(.*maker place .*\): inproc answered ok \(.*"partially_filled".*\), inproc\+overfill answered ok \(.*"filled".*\)/,
+    );
+    expect(run.stdout).toContain('<- diverges here');
+    const files = readdirSync(`${dir}/replays`);
+    expect(files).toHaveLength(1);
+    expect(run.stdout).toContain(`saved: replays/${files[0]}`);
+    const saved = JSON.parse(readFileSync(`${dir}/replays/${files[0]}`, 'utf8')) as SavedDivergence;
+    expect(saved).toMatchObject({ property: 'order-lifecycle', target: 'inproc', bugs: [] });
     expect(saved.violations.map((v) => v.invariant)).toEqual(['diff.divergence']);
-    expect(saved.evidence.extra.diff).toMatchObject({ against: 'inproc', againstBugs: ['overfill'] });
+    expect(run.stdout).toContain(saved.violations[0]?.message);
+    expect(saved.evidence.extra.diff).toMatchObject({
+      against: 'inproc',
+      againstBugs: ['overfill'],
+      divergence: { where: 'reply' },
+    });
     expect(saved.evidence.extra.diff?.rightEvents.length).toBeGreaterThan(0);
-    // A valid replay file: the clean side replays without a violation (the divergence is between two sides).
-    const replay = shakedown(['replay', `out/${files[0]}`, '--events-only', '--json'], { cwd: dir });
-    expect(replay.status).toBe(0);
+    // A valid replay file: `replay` takes it (the clean side alone breaks no invariant).
+    const replay = shakedown(['replay', `replays/${files[0]}`, '--events-only', '--json'], { cwd: dir });
+    expect(replay.status, replay.stderr).toBe(0);
+    // --against defaults to --target: the short form finds the same divergence.
+    const short = shakedown(
+      ['diff', '--against-bug', 'overfill', '--seed', '1', '--time-budget', '30s', '--json'],
+      {
+        cwd: tempDir(),
+      },
+    );
+    expect(short.status, short.stderr).toBe(1);
+    expect((JSON.parse(short.stdout) as { divergence: { message: string } }).divergence.message).toBe(
+      saved.violations[0]?.message,
+    );
   }, 60_000);
 
-  it('reports no divergence between in-process and WebSocket runs of the clean exchange', () => {
+  it('reports no divergence between in-process and WebSocket runs of the clean exchange (exit 0)', () => {
     const run = shakedown(
       [
         'diff',
@@ -51,26 +76,57 @@ describe('shakedown diff', () => {
         '--against',
         'ws',
         '--runs',
-        '8',
+        '10',
+        '--property',
+        'order-lifecycle',
         '--seed',
         '4',
-        '--property',
-        'trading-venue',
-        '--json',
       ],
-      {
-        cwd: tempDir(),
-      },
+      { cwd: tempDir() },
     );
     expect(run.status, run.stdout + run.stderr).toBe(0);
-    const result = JSON.parse(run.stdout) as { runs: number; divergence: unknown };
-    expect(result.runs).toBe(8);
-    expect(result.divergence).toBeNull();
-  }, 90_000);
+    expect(run.stdout).toMatch(
+      /^no divergence: inproc and ws agreed on 10 sequences, \d+ actions in \d+ ms\n$/,
+    );
+  }, 60_000);
+
+  it('finds a bug built into the WebSocket side as an event divergence', () => {
+    const dir = tempDir();
+    const run = shakedown(
+      [
+        'diff',
+        '--target',
+        'inproc',
+        '--against',
+        'ws',
+        '--against-bug',
+        'private_event_leak',
+        '--seed',
+        '1',
+        '--json',
+      ],
+      { cwd: dir },
+    );
+    expect(run.status, run.stderr).toBe(1);
+    const result = JSON.parse(run.stdout) as {
+      divergence: { where: string; client: string; stream: string; message: string };
+      replayFile: string;
+    };
+    expect(result.divergence).toMatchObject({ where: 'event', stream: 'account:bystander' });
+    expect(result.divergence.message).toMatch(
+      /account:bystander #\d+, from step \d+ .*: inproc sent nothing, ws\+private_event_leak sent fill /,
+    );
+    expect(readdirSync(`${dir}/replays`)).toHaveLength(1);
+  }, 60_000);
 
   it('a bad flag is a usage error (exit 2)', () => {
-    const run = shakedown(['diff', '--against-bug', 'no_such_bug']);
-    expect(run.status).toBe(2);
-    expect(run.stderr).toContain('no_such_bug');
+    const unknown = shakedown(['diff', '--against-bug', 'no_such_bug']);
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toContain('no_such_bug');
+    // A planted venue bug cannot be built into a venue shakedown did not start.
+    const misfit = shakedown(['diff', '--against', 'ws://127.0.0.1:1', '--against-bug', 'overfill']);
+    expect(misfit.status).toBe(2);
+    expect(misfit.stderr).toContain('SHK_USAGE');
+    expect(shakedown(['diff', '--runs', '0']).status).toBe(2);
   });
 });

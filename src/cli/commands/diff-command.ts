@@ -1,10 +1,10 @@
 import { relative } from 'node:path';
 import type { Command } from 'commander';
-import { runDiffCampaign } from '../../core/diff/diff-campaign.ts';
+import { type DiffFound, runDiffCampaign } from '../../core/diff/diff-campaign.ts';
 import type { ReplayFile } from '../../core/replay/replay-file.ts';
 import { writeReplayFile } from '../../core/replay/write-replay-file.ts';
 import { DEFAULT_SETTINGS } from '../../core/runner/campaign.ts';
-import { EXIT } from '../../core/shakedown-error.ts';
+import { EXIT, ShakedownError } from '../../core/shakedown-error.ts';
 import { TRADING_DIFF_NORMALIZER } from '../../domains/trading/diff/trading-diff-normalizer.ts';
 import type { TradingAction } from '../../domains/trading/trading-action.ts';
 import { tradingPack } from '../../domains/trading/trading-pack.ts';
@@ -40,10 +40,10 @@ export function registerDiffCommand(program: Command): void {
   program
     .command('diff')
     .description(
-      'differential testing: run the same generated sequences against two targets (in lockstep, no faults), compare their event timelines and shrink to the first divergence',
+      'differential testing: the same generated sequences against two targets (in lockstep, no faults), their replies, event streams and final state compared, shrunk to the first divergence',
     )
-    .option('--target <target>', 'the first target: inproc | ws | ws://host:port | ./a.ts', 'inproc')
-    .option('--against <target>', 'the second target (default: the same kind as --target)')
+    .option('--target <target>', 'the first side: inproc | ws | ws://host:port | ./a.ts', 'inproc')
+    .option('--against <target>', 'the second side, same forms (default: the same as --target)')
     .option('--bug <name...>', 'planted bugs for the --target side', collectChoice('--bug', bugs), [])
     .option(
       '--against-bug <name...>',
@@ -62,8 +62,13 @@ export function registerDiffCommand(program: Command): void {
       'seed (default: from the clock, always printed)',
       parseInteger('--seed', 0, 2 ** 31 - 1),
     )
-    .option('--runs <n>', 'generated sequences', parseInteger('--runs', 1), 100)
-    .option('--time-budget <duration>', 'wall-clock budget', parseDuration('--time-budget'), 60_000)
+    .option('--runs <n>', 'generated sequences, each run on both sides', parseInteger('--runs', 1), 100)
+    .option(
+      '--time-budget <duration>',
+      'wall-clock budget for running sequences',
+      parseDuration('--time-budget'),
+      60_000,
+    )
     .option(
       '--shrink-budget <duration>',
       'wall-clock budget for shrinking',
@@ -87,11 +92,22 @@ export function registerDiffCommand(program: Command): void {
     .addHelpText(
       'after',
       `
+Both sides take the same generated sequences in lockstep: each action is sent once the
+previous one is answered, since two requests sent in one instant may reach a networked venue
+in either order (not a divergence). Faults are off (a fault would hit one side only). Compared:
+each reply, each client's venue streams event by event, and the final snapshot; ids, seqs,
+times and queue priorities a long-lived venue counts on its own are normalized.
+
 Examples:
   npx shakedown diff --target inproc --against ws                      in-process against WebSocket, clean
   npx shakedown diff --target inproc --against inproc --against-bug overfill --seed 1 --time-budget 30s
-  npx shakedown diff --target ws://127.0.0.1:9000 --against ./durable-engine.ts
-Exit codes: 0 no divergence, 1 a divergence (saved in --out), 2 usage, 3 a target unreachable.`,
+  npx shakedown diff --target inproc --against-bug overfill            the same (--against defaults to --target)
+  npx shakedown diff --target ./engine-a.ts --against ./engine-b.ts    two engines of your own (adapter modules)
+  npx shakedown diff --target ws://127.0.0.1:9000 --against inproc     a running venue against the reference
+Planted bugs need a reference side (inproc or ws); client bugs also fit a ws:// side.
+A divergence is saved as a replay file (violation diff.divergence; the --target side's run,
+the other side's events in evidence.extra.diff). Exit codes: 0 no divergence, 1 a divergence,
+2 usage, 3 a target unreachable.`,
     )
     .action(async (flags: DiffFlags) => {
       process.exitCode = await diffCommand(flags);
@@ -100,36 +116,32 @@ Exit codes: 0 no divergence, 1 a divergence (saved in --out), 2 usage, 3 a targe
 
 async function diffCommand(flags: DiffFlags): Promise<number> {
   const logger = createLogger({ level: flags.logLevel });
-  const seed = flags.seed ?? Date.now() % 2 ** 31;
+  const now = Date.now;
+  const started = now();
+  const seed = flags.seed ?? started % 2 ** 31;
   const against = flags.against ?? flags.target;
+  checkBugsFit('--bug', flags.target, flags.bug);
+  checkBugsFit('--against-bug', against, flags.againstBug);
   const config = loadExchangeConfig(flags.config);
-  const property = tradingPack.properties.find((p) => p.name === flags.property) ?? tradingPack.properties[0];
+  const property = tradingPack.properties.find((p) => p.name === flags.property);
   if (!property) return EXIT.usage;
   const settings = {
     ...DEFAULT_SETTINGS,
     ...property.settings,
     ...(flags.maxActions ? { maxActions: flags.maxActions } : {}),
   };
+  const leftName = sideName(flags.target, flags.bug);
+  const againstName = sideName(against, flags.againstBug);
+  // Two sides built alike still get two names, so a message says which one did what.
+  const rightName = againstName === leftName ? `${leftName} (second)` : againstName;
   process.stderr.write(`shakedown diff: seed ${seed} (rerun with --seed ${seed})\n`);
-  const name = (target: string, bugs: readonly string[]) =>
-    bugs.length ? `${target}+${bugs.join('+')}` : target;
-  const leftName = name(flags.target, flags.bug);
-  const rightName =
-    name(against, flags.againstBug) === leftName ? `${leftName} (second)` : name(against, flags.againstBug);
-  const left = await tradingPack.targetFactory(parseTargetSpec(flags.target), {
-    bugs: flags.bug,
-    seed,
-    config,
-    faults: [],
-  } as never);
+  process.stderr.write(`${leftName} against ${rightName}, property ${property.name}\n`);
+  const build = (target: string, bugs: readonly string[]) =>
+    tradingPack.targetFactory(parseTargetSpec(target), { bugs, seed, config, faults: [] } as never);
+  const left = await build(flags.target, flags.bug);
   let right: typeof left | undefined;
   try {
-    right = await tradingPack.targetFactory(parseTargetSpec(against), {
-      bugs: flags.againstBug,
-      seed,
-      config,
-      faults: [],
-    } as never);
+    right = await build(against, flags.againstBug);
     const result = await runDiffCampaign<TradingAction>({
       property,
       left: { name: leftName, factory: left },
@@ -138,80 +150,155 @@ async function diffCommand(flags: DiffFlags): Promise<number> {
       projection: tradingPack.projection,
       normalize: TRADING_DIFF_NORMALIZER,
       describeAction: (action) => tradingPack.describeAction(action),
+      describeEvent: (event) => tradingPack.describeEvent(event as never),
       seed,
       runs: flags.runs,
       maxActions: settings.maxActions,
+      quietMs: settings.quietMs,
       timeBudgetMs: flags.timeBudget,
       shrinkBudgetMs: flags.shrinkBudget,
-      now: Date.now,
+      now,
     });
     const found = result.found;
-    let saved: string | null = null;
-    if (found) {
-      const replay: ReplayFile = {
-        format: 'shakedown-replay',
-        version: 1,
-        tool: TOOL_VERSION,
-        domain: tradingPack.name,
-        property: property.name,
-        target: flags.target,
-        seed: found.seed,
-        runIndex: found.runIndex,
-        path: found.path,
-        bugs: [...flags.bug],
-        settings,
-        actions: found.actions,
-        events: found.left.events,
-        violations: [
-          {
-            invariant: 'diff.divergence',
-            message: found.divergence.message,
-            steps: found.divergence.step === undefined ? [] : [found.divergence.step],
-            events: [],
-          },
-        ],
-        verdict: 'fail',
-        evidence: {
-          history: found.left.history,
-          snapshot: found.left.snapshot,
-          extra: {
-            ...found.left.extra,
-            diff: {
-              against,
-              againstBugs: flags.againstBug,
-              divergence: found.divergence,
-              rightEvents: found.right.events,
-            },
-          },
-        },
-        createdAt: new Date().toISOString(),
-        durationMs: 0,
-      };
-      saved = relative(process.cwd(), writeReplayFile(flags.out, replay));
-    }
+    const durationMs = now() - started;
+    const saved = found
+      ? relative(
+          process.cwd(),
+          writeReplayFile(
+            flags.out,
+            divergenceReplay(flags, { against, property: property.name, settings, found, durationMs }),
+          ),
+        )
+      : null;
     if (flags.json) {
-      process.stdout.write(
-        `${JSON.stringify({ seed, target: leftName, against: rightName, runs: result.runs, actions: result.actions, interrupted: result.interrupted, divergence: found?.divergence ?? null, shrunkActions: found?.actions.length ?? null, replayFile: saved }, null, 2)}\n`,
-      );
+      const summary = {
+        seed,
+        property: property.name,
+        target: leftName,
+        against: rightName,
+        runs: result.runs,
+        actions: result.actions,
+        interrupted: result.interrupted,
+        durationMs,
+        divergence: found?.divergence ?? null,
+        reproduced: found ? found.reproduced : null,
+        shrunkActions: found?.actions.length ?? null,
+        replayFile: saved,
+      };
+      process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
     } else if (found) {
       const out = (line: string) => process.stdout.write(`${line}\n`);
       out(
         `divergence between ${leftName} and ${rightName} (${property.name}, run ${found.runIndex}, shrunk to ${found.actions.length} actions):`,
       );
       out(`  ${found.divergence.message}`);
+      if (!found.reproduced)
+        out('  (run once more, the two sides agreed: one of them is not deterministic on this sequence)');
       out('  actions:');
-      for (const [i, action] of found.actions.entries())
-        out(`    ${i}. ${tradingPack.describeAction(action)}`);
+      for (const [i, action] of found.actions.entries()) {
+        const mark = i === found.divergence.step ? '  <- diverges here' : '';
+        out(`    ${i}. ${tradingPack.describeAction(action)}${mark}`);
+      }
       out(`  saved: ${saved}`);
+      out(`  rerun: npx shakedown diff ${rerunFlags(flags, seed, found.runIndex + 1)}`);
     } else {
       process.stdout.write(
-        `no divergence: ${leftName} and ${rightName} agreed on ${result.runs} sequences, ${result.actions} actions${result.interrupted ? ' (stopped by the time budget)' : ''}\n`,
+        `no divergence: ${leftName} and ${rightName} agreed on ${result.runs} sequences, ${result.actions} actions in ${durationMs} ms${result.interrupted ? ' (stopped by the time budget)' : ''}\n`,
       );
     }
-    logger.info({ runs: result.runs }, 'diff done');
+    logger.info({ runs: result.runs, durationMs }, 'diff done');
     return found ? EXIT.failed : EXIT.passed;
   } finally {
     await left.dispose?.();
     await right?.dispose?.();
   }
+}
+
+/** `inproc`, `ws+overfill`: a side as messages name it. */
+function sideName(target: string, bugs: readonly string[]): string {
+  return bugs.length ? `${target}+${bugs.join('+')}` : target;
+}
+
+/**
+ * Planted venue bugs build the reference exchange, so they need a reference side (inproc,
+ * ws); client bugs live in shakedown's own client and fit a ws:// side too. Anything else
+ * would silently compare two clean sides.
+ */
+function checkBugsFit(flag: string, target: string, bugs: readonly string[]): void {
+  const spec = parseTargetSpec(target);
+  const venueBugs = bugs.filter((b) => !CLIENT_BUG_NAMES.includes(b as never));
+  const misfit = spec.kind === 'module' ? bugs : spec.kind === 'url' ? venueBugs : ([] as readonly string[]);
+  if (misfit.length > 0)
+    throw new ShakedownError(
+      'SHK_USAGE',
+      `${flag}: ${misfit.join(', ')} cannot be built into ${target}: planted venue bugs need inproc or ws`,
+      { exitCode: EXIT.usage, context: { flag } },
+    );
+}
+
+/** The shrunk divergence as a replay file: the --target side's run, the other side beside it. */
+function divergenceReplay(
+  flags: DiffFlags,
+  run: {
+    against: string;
+    property: string;
+    settings: ReplayFile['settings'];
+    found: DiffFound<TradingAction>;
+    durationMs: number;
+  },
+): ReplayFile {
+  const { found } = run;
+  return {
+    format: 'shakedown-replay',
+    version: 1,
+    tool: TOOL_VERSION,
+    domain: tradingPack.name,
+    // The property itself, so that `shakedown replay` re-executes the sequence.
+    property: run.property,
+    target: flags.target,
+    seed: found.seed,
+    runIndex: found.runIndex,
+    path: found.path,
+    bugs: [...flags.bug],
+    settings: run.settings,
+    actions: found.actions,
+    events: found.left.events,
+    violations: [
+      {
+        invariant: 'diff.divergence',
+        message: found.divergence.message,
+        steps:
+          found.divergence.step === undefined || found.divergence.step < 0 ? [] : [found.divergence.step],
+        events: [],
+      },
+    ],
+    verdict: 'fail',
+    evidence: {
+      history: found.left.history,
+      snapshot: found.left.snapshot,
+      extra: {
+        ...found.left.extra,
+        diff: {
+          against: run.against,
+          againstBugs: [...flags.againstBug],
+          divergence: found.divergence,
+          rightEvents: found.right.events,
+        },
+      },
+    },
+    createdAt: new Date().toISOString(),
+    durationMs: run.durationMs,
+  };
+}
+
+/** The flags that find the same divergence again: the same seed, up to the sequence that diverged. */
+function rerunFlags(flags: DiffFlags, seed: number, runs: number): string {
+  const parts = ['--target', flags.target];
+  if (flags.against !== undefined) parts.push('--against', flags.against);
+  for (const bug of flags.bug) parts.push('--bug', bug);
+  for (const bug of flags.againstBug) parts.push('--against-bug', bug);
+  parts.push('--property', flags.property, '--seed', String(seed), '--runs', String(runs));
+  if (flags.maxActions !== undefined) parts.push('--max-actions', String(flags.maxActions));
+  if (flags.config !== undefined) parts.push('--config', flags.config);
+  return parts.join(' ');
 }

@@ -4,127 +4,160 @@ import type { RunEvidence } from '../model/evidence.ts';
 import type { Projection } from '../model/projection.ts';
 import type { Property } from '../model/property.ts';
 import type { TargetFactory } from '../model/target.ts';
-import { runScenario } from '../scenario/run-scenario.ts';
-import type { Scenario } from '../scenario/scenario.ts';
 import { type Divergence, firstDivergence } from './first-divergence.ts';
 import { type NormalizeOptions, normalizeTimeline } from './normalized-timeline.ts';
+import { runLockstep } from './run-lockstep.ts';
+
+/** One side of the comparison: a name for messages (`inproc`, `ws+overfill`) and its targets. */
+export interface DiffSide<A> {
+  name: string;
+  factory: TargetFactory<A>;
+}
 
 export interface DiffOptions<A extends ActionBase> {
+  /** Whose generator makes the sequences (its invariants are not checked: the other side is the oracle). */
   property: Property<A>;
-  left: { name: string; factory: TargetFactory<A> };
-  right: { name: string; factory: TargetFactory<A> };
+  left: DiffSide<A>;
+  right: DiffSide<A>;
   clients: readonly string[];
   projection: Projection;
+  /** The domain's say on what must match (session streams, volatile fields and ids). */
   normalize: NormalizeOptions;
   describeAction(action: A): string;
+  describeEvent?(event: unknown): string;
   seed: number;
   runs: number;
   maxActions: number;
+  /** Quiet window after the last reply before each side's final state is read. */
+  quietMs: number;
+  /** Wall-clock budget for generating and running sequences (shrinking has its own). */
   timeBudgetMs: number;
   shrinkBudgetMs: number;
+  /** The wall clock, injected: only the budgets read it. */
   now: () => number;
 }
 
 export interface DiffFound<A> {
   seed: number;
+  /** fast-check's path to the shrunk sequence (with the seed, it regenerates it). */
   path: string;
+  /** Which generated sequence diverged first (0-based). */
   runIndex: number;
   shrinks: number;
   actions: A[];
   divergence: Divergence;
+  /** Both sides' evidence of the shrunk sequence, run once more. */
   left: RunEvidence<A>;
   right: RunEvidence<A>;
+  /**
+   * False when the sequence, run once more, agreed: one side is not deterministic on it. The
+   * divergence and evidence are then those of the run that diverged.
+   */
+  reproduced: boolean;
 }
 
 export interface DiffResult<A> {
+  /** Sequences run on both sides before the first divergence (shrinking not counted). */
   runs: number;
   actions: number;
+  /** True when the time budget, not the run count, ended the campaign. */
   interrupted: boolean;
   found?: DiffFound<A>;
 }
 
-/**
- * Sends each action only once the previous one is answered. Two clients' requests sent in one
- * instant may reach a networked venue in either order, which is not a divergence; in lockstep
- * both targets see the same inputs in the same order, so their outputs must match.
- */
-function lockstep<A extends ActionBase>(actions: readonly A[]): Scenario<A> {
-  return {
-    name: 'diff',
-    source: 'diff',
-    description: 'the generated actions, one at a time',
-    tags: [],
-    steps: actions.map((action) => ({
-      kind: 'send' as const,
-      action: { ...action, gapMs: 0 },
-      expect: 'any' as const,
-    })),
-  };
+interface Comparison<A> {
+  divergence: Divergence | undefined;
+  left: RunEvidence<A>;
+  right: RunEvidence<A>;
 }
 
 /**
- * Differential testing: the same generated sequences against two targets, their normalized
- * timelines compared, and the first sequence that makes them differ shrunk (fast-check) to a
- * smallest one that still does. Faults are off: a fault acts on one target's links only.
+ * Differential testing: the same generated sequences against two targets, in lockstep, their
+ * normalized timelines compared; the first sequence that makes them differ is shrunk by
+ * fast-check to a smallest one that still does, and run once more on both sides for the
+ * evidence. Faults are off: a fault acts on one side's links only, so both sides would not
+ * take the same inputs.
  */
 export async function runDiffCampaign<A extends ActionBase>(options: DiffOptions<A>): Promise<DiffResult<A>> {
   const started = options.now();
   let runs = 0;
   let actions = 0;
+  let runIndex = 0;
   let firstFailureAt: number | undefined;
   let outOfTime = false;
-  const compare = async (list: readonly A[]) => {
-    const run = (factory: TargetFactory<A>) =>
-      runScenario(factory, lockstep(list), {
-        clients: options.clients,
-        projection: options.projection,
-        invariants: [],
-      });
-    const left = await run(options.left.factory);
-    const right = await run(options.right.factory);
+  let fatal: { error: unknown } | undefined;
+  // fast-check's counterexample is the last sequence that failed: its comparison, kept.
+  let lastFailure: Comparison<A> | undefined;
+
+  const compare = async (list: readonly A[]): Promise<Comparison<A>> => {
+    const lockstep = { clients: options.clients, projection: options.projection, quietMs: options.quietMs };
+    const left = await runLockstep(options.left.factory, list, lockstep);
+    const right = await runLockstep(options.right.factory, list, lockstep);
     const divergence = firstDivergence(
-      normalizeTimeline(left.evidence, options.normalize),
-      normalizeTimeline(right.evidence, options.normalize),
+      normalizeTimeline(left, options.normalize),
+      normalizeTimeline(right, options.normalize),
       {
         left: options.left.name,
         right: options.right.name,
-        describeStep: (i) => `step ${i} (${list[i] ? options.describeAction(list[i] as A) : '?'})`,
+        describeStep: (step) => {
+          const action = list[step];
+          return action ? `step ${step} (${options.describeAction(action)})` : `step ${step}`;
+        },
+        ...(options.describeEvent ? { describeEvent: options.describeEvent } : {}),
       },
     );
-    return { divergence, left: left.evidence, right: right.evidence };
+    return { divergence, left, right };
   };
+
   const predicate = fc.asyncProperty(
     options.property.actions({ seed: options.seed, maxActions: options.maxActions, faults: [] }),
     async (generated) => {
+      // A target that broke (unreachable, stuck) ends the campaign; fast-check must not
+      // shrink towards the error as if it were a divergence.
+      if (fatal) return true;
+      // Past the shrink budget every candidate "passes", which ends shrinking at the
+      // smallest divergence found so far.
       if (firstFailureAt !== undefined && options.now() - firstFailureAt > options.shrinkBudgetMs)
         return true;
+      // Budget checked before a run starts (fast-check's own limit would abandon a run in
+      // flight, which would go on using the targets meanwhile).
       if (firstFailureAt === undefined && (outOfTime || options.now() - started >= options.timeBudgetMs)) {
         outOfTime = true;
         return true;
       }
-      const { divergence } = await compare(generated);
+      let compared: Comparison<A>;
+      try {
+        compared = await compare(generated);
+      } catch (error) {
+        fatal = { error };
+        return true;
+      }
       if (firstFailureAt === undefined) {
         runs++;
         actions += generated.length;
+        if (compared.divergence) runIndex = runs - 1;
       }
-      if (divergence) {
-        firstFailureAt ??= options.now();
-        return false;
-      }
-      return true;
+      if (!compared.divergence) return true;
+      lastFailure = compared;
+      firstFailureAt ??= options.now();
+      return false;
     },
   );
   const result = await fc.check(predicate, {
     seed: options.seed,
     numRuns: options.runs,
+    // Only a backstop: runs stop at the budget above.
     interruptAfterTimeLimit: options.timeBudgetMs + options.shrinkBudgetMs + 60_000,
     markInterruptAsFailure: false,
   });
+  if (fatal) throw fatal.error;
   const interrupted = outOfTime || result.interrupted;
-  if (!result.failed || !result.counterexample) return { runs, actions, interrupted };
+  if (!result.failed || !result.counterexample || !lastFailure) return { runs, actions, interrupted };
   const shrunk = result.counterexample[0] as A[];
   const again = await compare(shrunk);
-  if (!again.divergence) return { runs, actions, interrupted };
+  // Diverged once, agrees now: still reported (one side is not deterministic on this
+  // sequence), with the evidence of the run that diverged.
+  const shown = again.divergence ? again : lastFailure;
   return {
     runs,
     actions,
@@ -132,12 +165,13 @@ export async function runDiffCampaign<A extends ActionBase>(options: DiffOptions
     found: {
       seed: result.seed,
       path: result.counterexamplePath ?? '',
-      runIndex: Math.max(0, result.numRuns - 1),
+      runIndex,
       shrinks: result.numShrinks,
       actions: shrunk,
-      divergence: again.divergence,
-      left: again.left,
-      right: again.right,
+      divergence: shown.divergence as Divergence,
+      left: shown.left,
+      right: shown.right,
+      reproduced: again.divergence !== undefined,
     },
   };
 }
