@@ -4,6 +4,8 @@ import { runCampaignBenchmark } from './campaign-throughput.ts';
 import { runChaosProxyBenchmark } from './chaos-proxy-roundtrip.ts';
 import { runEngineBenchmark } from './engine-throughput.ts';
 import { runEventsOnlyBenchmark } from './events-only-replay.ts';
+import { runRecordingOverheadBenchmark } from './recording-overhead.ts';
+import { runWsCampaignBenchmark } from './ws-campaign-throughput.ts';
 import { runWsBenchmark } from './ws-roundtrip.ts';
 
 /** `npm run bench`: every figure beside a ceiling measured in the same run. */
@@ -12,13 +14,23 @@ const engine = runEngineBenchmark(ms);
 const ws = await runWsBenchmark(ms);
 const chaosProxy = await runChaosProxyBenchmark(ms);
 const campaign = await runCampaignBenchmark(ms);
+const recording = await runRecordingOverheadBenchmark(ms);
+const wsCampaign = await runWsCampaignBenchmark(ms);
 const replay = await runEventsOnlyBenchmark(ms);
 const cpu = os.cpus()[0]?.model ?? 'unknown cpu';
 process.stdout.write(
   `shakedown benchmarks — ${new Date().toISOString().slice(0, 10)}, node ${process.version}, ${os.cpus().length} x ${cpu}\n`,
 );
 process.stdout.write(`engine book held at ~${engine.resting} resting orders\n\n`);
-const rows = [...engine.rows, ...ws, ...chaosProxy, ...campaign.rows, ...replay.rows];
+const rows = [
+  ...engine.rows,
+  ...ws,
+  ...chaosProxy,
+  ...campaign.rows,
+  ...recording,
+  ...wsCampaign,
+  ...replay.rows,
+];
 process.stdout.write(`${formatTable(rows)}\n`);
 const notes = rows.filter((r) => r.note !== undefined);
 if (notes.length > 0) {

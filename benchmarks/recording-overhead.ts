@@ -1,0 +1,141 @@
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { RecordedEvent } from '../src/core/model/evidence.ts';
+import type { Property } from '../src/core/model/property.ts';
+import { runCampaign } from '../src/core/runner/campaign.ts';
+import { NdjsonEventSink } from '../src/core/sequencer/ndjson-event-sink.ts';
+import { inprocTargetFactory } from '../src/domains/trading/targets/inproc-target-factory.ts';
+import type { TradingAction } from '../src/domains/trading/trading-action.ts';
+import { tradingPack } from '../src/domains/trading/trading-pack.ts';
+import type { BenchRow } from './bench-table.ts';
+
+const SEED = 20261203;
+const PILOT_RUNS = 30;
+
+function venueProperty(): Property<TradingAction> {
+  const property = tradingPack.properties.find((p) => p.name === 'trading-venue');
+  if (!property) throw new Error('benchmark: the trading-venue property is missing');
+  return property;
+}
+
+/**
+ * A copy of `numberedAcrossRuns` in src/cli/commands/run-command.ts (not exported), which
+ * `shakedown run --record FILE` puts in front of the sink: each run numbers its events from
+ * gseq 1, so a campaign-long record renumbers them to rise through the whole file.
+ */
+function numberedAcrossRuns(sink: NdjsonEventSink): (event: RecordedEvent) => void {
+  let offset = 0;
+  let last = 0;
+  return (event) => {
+    if (event.gseq <= last) offset += last;
+    last = event.gseq;
+    sink.write({ ...event, gseq: event.gseq + offset });
+  };
+}
+
+/** One in-process campaign over trading-venue, with or without the recorder; its wall ms. */
+async function campaign(
+  property: Property<TradingAction>,
+  runs: number,
+  seed: number,
+  sink: ((event: RecordedEvent) => void) | undefined,
+): Promise<{ actions: number; runs: number; wallMs: number }> {
+  const start = performance.now();
+  const result = await runCampaign<TradingAction>({
+    properties: [property],
+    invariants: tradingPack.invariants,
+    projection: tradingPack.projection,
+    clients: tradingPack.clients,
+    factory: inprocTargetFactory(),
+    seed,
+    runs,
+    timeBudgetMs: 10 * 60_000,
+    shrinkBudgetMs: 60_000,
+    now: Date.now,
+    ...(sink ? { sink } : {}),
+  });
+  const wallMs = performance.now() - start;
+  const outcome = result.properties[0];
+  if (outcome && !outcome.passed) {
+    throw new Error(
+      `benchmark: ${property.name} did not pass (seed ${seed}); the figures would include shrinking`,
+    );
+  }
+  return { actions: result.actions, runs: result.runs, wallMs };
+}
+
+/**
+ * Recording overhead, measured: the in-process trading-venue campaign with `sink` set to an
+ * NdjsonEventSink on a temporary file (renumbered across runs as `run --record` does), against
+ * the identical campaign (same seeds, same run counts) without a sink. Rounds alternate,
+ * recorded first then not, then the other way round, so drift and warm-up order hit both.
+ * Each side gets about `ms` in all; the file is closed (flushed) inside the recorded timing.
+ */
+export async function runRecordingOverheadBenchmark(ms = 3000): Promise<BenchRow[]> {
+  const venue = venueProperty();
+  const dir = mkdtempSync(join(tmpdir(), 'shakedown-bench-record-'));
+  try {
+    const recorded = async (seed: number, runs: number) => {
+      const file = new NdjsonEventSink(join(dir, `events-${seed}.ndjson`));
+      const start = performance.now();
+      const figures = await campaign(venue, runs, seed, numberedAcrossRuns(file));
+      file.close();
+      const wallMs = performance.now() - start;
+      return { ...figures, wallMs, events: file.count, bytes: statSync(file.path).size, path: file.path };
+    };
+
+    // Warm-up on other seeds, both sides, then a pilot sizing the rounds.
+    const warmStart = performance.now();
+    let warmSeed = SEED + 1000;
+    while (performance.now() - warmStart < Math.max(1500, ms / 2)) {
+      rmSync((await recorded(warmSeed, PILOT_RUNS)).path);
+      await campaign(venue, PILOT_RUNS, warmSeed++, undefined);
+    }
+    const pilot = await campaign(venue, PILOT_RUNS, warmSeed, undefined);
+    const rounds = 6;
+    const runs = Math.max(10, Math.round((ms / rounds / pilot.wallMs) * PILOT_RUNS));
+
+    const withSink = { actions: 0, ms: 0, events: 0, bytes: 0 };
+    const without = { actions: 0, ms: 0 };
+    for (let round = 0; round < rounds; round++) {
+      const seed = SEED + round;
+      const sides = round % 2 === 0 ? (['with', 'without'] as const) : (['without', 'with'] as const);
+      for (const side of sides) {
+        if (side === 'with') {
+          const r = await recorded(seed, runs);
+          withSink.actions += r.actions;
+          withSink.ms += r.wallMs;
+          withSink.events += r.events;
+          withSink.bytes += r.bytes;
+          rmSync(r.path);
+        } else {
+          const r = await campaign(venue, runs, seed, undefined);
+          without.actions += r.actions;
+          without.ms += r.wallMs;
+        }
+      }
+    }
+    if (withSink.actions !== without.actions) {
+      throw new Error(
+        `benchmark: the two sides ran different actions (${withSink.actions} vs ${without.actions})`,
+      );
+    }
+    const withRate = (withSink.actions / withSink.ms) * 1000;
+    const withoutRate = (without.actions / without.ms) * 1000;
+    const overhead = withSink.ms / without.ms - 1;
+    return [
+      {
+        name: 'campaign actions/s with --record (NdjsonEventSink, measured)',
+        value: withRate,
+        unit: 'actions/s',
+        ceilingName: 'the identical campaign without a sink',
+        ceiling: withoutRate,
+        target: '>= 90.9% (overhead <= 10%)',
+        note: `${rounds} interleaved rounds of ${runs} runs each side (seeds ${SEED}..${SEED + rounds - 1}), ${withSink.actions} actions per side; recorded ${withSink.events} events, ${(withSink.bytes / 1e6).toFixed(1)} MB, in ${Math.round(withSink.ms)} ms against ${Math.round(without.ms)} ms without: overhead ${(overhead * 100).toFixed(1)}%`,
+      },
+    ];
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
