@@ -1,25 +1,29 @@
 import fc from 'fast-check';
 import { CoverageTally } from '../coverage/coverage-tally.ts';
 import type { SurfaceId, SurfaceRegistry } from '../coverage/surface-registry.ts';
-import { type FaultKind, isFaultAction } from '../faults/fault.ts';
-import { addFaultCounts, countFaults, type FaultCounts, faultRecordsOf } from '../faults/fault-record.ts';
-import { faultsApplied } from '../faults/faults-applied.ts';
+import type { FaultKind } from '../faults/fault.ts';
+import { addFaultCounts, type FaultCounts } from '../faults/fault-record.ts';
 import { evaluateSlos } from '../latency/evaluate-slos.ts';
 import { LatencyTally } from '../latency/latency-tally.ts';
 import type { SloResult } from '../latency/slo.ts';
 import type { ActionBase } from '../model/action.ts';
 import type { RecordedEvent, RunEvidence } from '../model/evidence.ts';
-import type { Invariant, Verdict, Violation } from '../model/invariant.ts';
+import type { Invariant } from '../model/invariant.ts';
 import type { Projection } from '../model/projection.ts';
 import type { Property, PropertySettings } from '../model/property.ts';
 import type { TargetFactory } from '../model/target.ts';
-import { orderRecordedEvent } from '../replay/replay-file.ts';
 import type { ActionLatency } from '../report/campaign-summary.ts';
-import { EXIT, isShakedownError } from '../shakedown-error.ts';
 import { type Shard, shardOwnsRun } from '../shard/shard.ts';
-import { checkInvariants, type InvariantResult } from './check-invariants.ts';
-import { runActions } from './run-actions.ts';
-import { settle } from './settle.ts';
+import type { ExecuteOptions, RunReport } from './execute-run.ts';
+import { exploreInPool } from './explore-in-pool.ts';
+import { type JudgeOptions, judgeRun } from './judge-run.ts';
+import type { RunJudgement } from './run-judgement.ts';
+import { judgementOf } from './run-judgement.ts';
+import type { RunPool, WorkerCrash } from './run-pool.ts';
+
+// Kept importable from here, where they used to live.
+export { executeEveryStep, executeRun, hasFaults, type RunReport } from './execute-run.ts';
+export { firstDifference } from './first-difference.ts';
 
 export const DEFAULT_SETTINGS: PropertySettings = { maxActions: 40, requestTimeoutMs: 1000, quietMs: 50 };
 
@@ -73,13 +77,11 @@ export interface CampaignOptions<A extends ActionBase> {
   }) => void;
   /** Called as each property starts. */
   onProperty?: (property: string) => void;
-}
-
-export interface RunReport<A> {
-  actions: A[];
-  evidence: RunEvidence<A>;
-  verdict: Verdict;
-  results: InvariantResult[];
+  /**
+   * Worker threads to explore in (src/core/workers): runs are judged in parallel, folded in
+   * generation order and shrunk here, so the result is the one a sequential campaign gives.
+   */
+  pool?: RunPool<A>;
 }
 
 export interface PropertyFailure<A> {
@@ -134,87 +136,8 @@ export interface CampaignResult<A> {
   exercised: string[];
   /** Every property's latency together, per action type. */
   latency: ActionLatency[];
-}
-
-/** One action list, start to finish, on a fresh target from the factory; then the invariants. */
-export async function executeRun<A extends ActionBase>(
-  factory: TargetFactory<A>,
-  actions: readonly A[],
-  options: {
-    clients: readonly string[];
-    projection: Projection;
-    invariants: readonly Invariant[];
-    settings: PropertySettings;
-    sink?: (event: RecordedEvent) => void;
-  },
-): Promise<RunReport<A>> {
-  const target = await factory.create();
-  try {
-    let evidence: RunEvidence<A>;
-    try {
-      evidence = (await settle(
-        target as never,
-        runActions(target, actions, {
-          clients: options.clients,
-          projection: options.projection,
-          quietMs: options.settings.quietMs,
-          ...(options.sink ? { sink: options.sink } : {}),
-        }),
-      )) as RunEvidence<A>;
-    } catch (error) {
-      // A run that broke down (a client could not log in, the venue never came back) proves
-      // nothing either way: its verdict is unknown, with the reason. Errors that say the
-      // target cannot be used at all still end the campaign.
-      if (isShakedownError(error) && error.exitCode !== EXIT.failed) throw error;
-      const reason = error instanceof Error ? error.message : String(error);
-      return {
-        actions: [...actions],
-        evidence: {
-          actions: [...actions],
-          history: [],
-          events: [],
-          projections: {},
-          snapshot: undefined,
-          extra: {},
-        },
-        verdict: { status: 'unknown', invariant: 'run', error: reason },
-        results: [],
-      };
-    }
-    // A run with faults also checks that each was applied (core, whatever the property names).
-    const invariants = hasFaults(actions) ? [...options.invariants, faultsApplied] : options.invariants;
-    const { verdict, results } = checkInvariants(evidence, invariants);
-    return { actions: [...actions], evidence, verdict, results };
-  } finally {
-    await settle(target as never, target.stop());
-  }
-}
-
-/**
- * Checks the invariants after every step: the state "after step k" is the state a fresh target
- * reaches from the first k actions once quiet, so each prefix runs on its own target (cheap
- * in-process, and exact: actions are pipelined, so a live run has no such instant). Stops at
- * the first prefix that breaks an invariant and says after which step.
- */
-export async function executeEveryStep<A extends ActionBase>(
-  factory: TargetFactory<A>,
-  actions: readonly A[],
-  options: Parameters<typeof executeRun<A>>[2],
-): Promise<RunReport<A>> {
-  let report: RunReport<A> | undefined;
-  for (let k = 1; k <= actions.length; k++) {
-    report = await executeRun(factory, actions.slice(0, k), options);
-    if (report.verdict.status === 'fail') {
-      const step = k - 1;
-      const violations = report.verdict.violations.map((v) => ({
-        ...v,
-        message: `after step ${step}: ${v.message}`,
-      }));
-      return { ...report, verdict: { status: 'fail', violations } };
-    }
-    if (report.verdict.status === 'unknown') return report;
-  }
-  return report ?? executeRun(factory, actions, options);
+  /** With a pool: how many workers explored, and any that crashed. */
+  workers?: { count: number; crashes: WorkerCrash[] };
 }
 
 /**
@@ -277,17 +200,19 @@ export async function runCampaign<A extends ActionBase>(
       if (!invariant) throw new Error(`property ${property.name} names an unknown invariant ${name}`);
       return invariant;
     });
-    const runOptions = {
+    const runOptions: ExecuteOptions = {
       clients: options.clients,
       projection: options.projection,
       invariants,
       settings,
       ...(options.sink ? { sink: options.sink } : {}),
     };
-    const execute = (list: readonly A[]): Promise<RunReport<A>> =>
-      options.checkEveryStep
-        ? executeEveryStep(options.factory, list, runOptions)
-        : executeRun(options.factory, list, runOptions);
+    const judgeOptions: JudgeOptions = {
+      checkEveryStep: options.checkEveryStep === true,
+      checkDeterminism: options.checkDeterminism === true,
+    };
+    const judge = (list: readonly A[]): Promise<RunReport<A>> =>
+      judgeRun(options.factory, list, runOptions, judgeOptions);
     let runs = 0;
     let actions = 0;
     let generatedRuns = 0;
@@ -301,67 +226,103 @@ export async function runCampaign<A extends ActionBase>(
     let unknown: { invariant: string; error: string } | undefined;
     const propertyStarted = options.now();
     let outOfTime = false;
-    const predicate = fc.asyncProperty(
-      property.actions({ seed, maxActions: settings.maxActions, faults: faultKinds }),
-      async (generated) => {
-        // Runs are numbered in generation order, the same in every shard: another shard's run
-        // is generated (so the numbering and values line up) but not executed.
-        const runIndex = firstFailureAt === undefined ? generatedRuns++ : -1;
-        if (runIndex >= 0 && !owned(runIndex)) return true;
-        // Past the shrink budget every candidate "passes", which ends shrinking at the
-        // smallest failure found so far.
-        if (firstFailureAt !== undefined && options.now() - firstFailureAt > options.shrinkBudgetMs)
-          return true;
-        // The property's share of the budget is spent: no new run starts. (fast-check's own time
-        // limit would abandon a run in flight, which would go on using the target meanwhile.)
-        if (firstFailureAt === undefined && (outOfTime || options.now() - propertyStarted >= share)) {
-          outOfTime = true;
-          return true;
-        }
-        const report = await execute(generated);
-        if (firstFailureAt === undefined) {
-          runs++;
-          actions += generated.length;
-          addFaultCounts(faults, countFaults(faultRecordsOf(report.evidence.extra)));
-          propertyLatency.recordOperations(report.evidence.history);
-          if (options.surface) propertyCoverage.add(options.surface.exercised(report.evidence));
-          options.onRun?.({
-            property: property.name,
-            runIndex,
-            generated,
-            runs,
-            actions,
-            failed: report.verdict.status === 'fail',
-          });
-        }
-        let verdict = report.verdict;
-        if (verdict.status === 'pass' && options.checkDeterminism) {
-          const again = await executeRun(options.factory, generated, runOptions);
-          const difference = firstDifference(report.evidence.events, again.evidence.events);
-          if (difference) {
-            verdict = { status: 'fail', violations: [determinismViolation(difference)] };
-          }
-        }
-        if (verdict.status === 'unknown') unknown ??= { invariant: verdict.invariant, error: verdict.error };
-        if (verdict.status === 'fail') {
-          firstFailureAt ??= options.now();
-          return false;
-        }
-        return true;
-      },
-    );
-    const result = await fc.check(predicate, {
+    // The property's share of the budget is spent: no new run starts. (fast-check's own time
+    // limit would abandon a run in flight, which would go on using the target meanwhile.)
+    const startsNoMore = (): boolean => {
+      outOfTime ||= options.now() - propertyStarted >= share;
+      return outOfTime;
+    };
+    // Every exploring run is folded into the tallies here, in generation order, by whichever
+    // thread ran it: the same runs give the same counts.
+    const fold = (judgement: RunJudgement, generated: readonly A[]): void => {
+      runs++;
+      actions += judgement.actions;
+      addFaultCounts(faults, judgement.faults);
+      propertyLatency.recordOperations(judgement.operations);
+      propertyCoverage.add(judgement.exercised);
+      if (judgement.events && options.sink) for (const event of judgement.events) options.sink(event);
+      if (judgement.unknown) unknown ??= judgement.unknown;
+      options.onRun?.({
+        property: property.name,
+        runIndex: judgement.runIndex,
+        generated,
+        runs,
+        actions,
+        failed: judgement.status === 'fail',
+      });
+    };
+    const exercised = options.surface?.exercised;
+    // While shrinking: past the shrink budget every candidate "passes", which ends shrinking
+    // at the smallest failure found so far.
+    const shrinkStep = async (candidate: A[]): Promise<boolean> => {
+      if (options.now() - (firstFailureAt ?? 0) > options.shrinkBudgetMs) return true;
+      const report = await judge(candidate);
+      if (report.verdict.status === 'unknown')
+        unknown ??= { invariant: report.verdict.invariant, error: report.verdict.error };
+      return report.verdict.status !== 'fail';
+    };
+    const arbitrary = property.actions({ seed, maxActions: settings.maxActions, faults: faultKinds });
+    const checkParameters = {
       seed,
       numRuns: options.runs,
       // Only a backstop: runs stop at the share above; this bounds generating the skipped ones.
       interruptAfterTimeLimit: Math.max(1, share) + options.shrinkBudgetMs + 60_000,
       markInterruptAsFailure: false,
-    });
+    };
+    let result: fc.RunDetails<[A[]]> | undefined;
+    let stoppedEarly = false;
+    if (!options.pool) {
+      result = await fc.check(
+        fc.asyncProperty(arbitrary, async (generated) => {
+          if (firstFailureAt !== undefined) return shrinkStep(generated);
+          // Runs are numbered in generation order, the same in every shard: another shard's
+          // run is generated (so the numbering and values line up) but not executed.
+          const runIndex = generatedRuns++;
+          if (!owned(runIndex) || startsNoMore()) return true;
+          const report = await judge(generated);
+          fold(judgementOf(runIndex, report, exercised ? { exercised } : {}), generated);
+          if (report.verdict.status !== 'fail') return true;
+          firstFailureAt = options.now();
+          return false;
+        }),
+        checkParameters,
+      );
+    } else {
+      const explored = await exploreInPool(options.pool, arbitrary, checkParameters, {
+        job: {
+          property: property.name,
+          invariants: property.invariants,
+          settings,
+          ...judgeOptions,
+          exercised: exercised !== undefined,
+          record: options.sink !== undefined,
+        },
+        owned,
+        startsNoMore,
+        nextIndex: () => generatedRuns++,
+        fold,
+      });
+      stoppedEarly = explored.interrupted;
+      if (explored.failureIndex !== undefined) {
+        // Shrunk here, from the failing run's place in the seed's stream: fast-check's path
+        // to it, so the counterexample and its path are those of a sequential campaign.
+        firstFailureAt = options.now();
+        result = await fc.check(fc.asyncProperty(arbitrary, shrinkStep), {
+          ...checkParameters,
+          path: String(explored.failureIndex),
+        });
+        if (!result.failed)
+          unknown ??= {
+            invariant: 'workers',
+            error: `run ${explored.failureIndex} failed in a worker but passed when run again to shrink it: the target is not deterministic on it`,
+          };
+      }
+    }
     totalRuns += runs;
     totalActions += actions;
-    const stopped = outOfTime || result.interrupted;
+    const stopped = outOfTime || stoppedEarly || result?.interrupted === true;
     interrupted ||= stopped;
-    const failed = result.failed && result.counterexample !== null;
+    const failed = result !== undefined && result.failed && result.counterexample !== null;
     const latencySummary = propertyLatency.toSummary();
     // An SLO speaks of a healthy system unless it says otherwise (Slo.underFaults).
     const sloList = (property.slos ?? []).filter((slo) => faultKinds.length === 0 || slo.underFaults);
@@ -385,26 +346,15 @@ export async function runCampaign<A extends ActionBase>(
       exercised: propertyCoverage.ids(),
     };
     if (requiredFaults.length > 0) requirements.set(outcome, requiredFaults);
-    if (failed && result.counterexample) {
-      const shrunk = result.counterexample[0] as A[];
-      let report = await execute(shrunk);
-      if (report.verdict.status !== 'fail' && options.checkDeterminism) {
-        const again = await executeRun(options.factory, shrunk, runOptions);
-        const difference = firstDifference(report.evidence.events, again.evidence.events);
-        if (difference) {
-          report = {
-            ...report,
-            verdict: { status: 'fail', violations: [determinismViolation(difference)] },
-          };
-        }
-      }
+    if (failed && result?.counterexample) {
+      const shrunk = result.counterexample[0];
       outcome.failure = {
         property: property.name,
         seed: result.seed,
         path: result.counterexamplePath ?? '',
-        runIndex: Math.max(0, result.numRuns - 1),
+        runIndex: Number.parseInt(result.counterexamplePath ?? '0', 10),
         shrinks: result.numShrinks,
-        report,
+        report: await judge(shrunk),
       };
     }
     outcome.durationMs = options.now() - propertyStarted;
@@ -432,6 +382,7 @@ export async function runCampaign<A extends ActionBase>(
     unfired: sharded ? [] : (options.requireFaults ?? []).filter((kind) => !(faults[kind] ?? 0)),
     exercised: coverage.ids(),
     latency: latency.toSummary(),
+    ...(options.pool ? { workers: { count: options.pool.size, crashes: [...options.pool.crashes()] } } : {}),
   };
 }
 
@@ -444,28 +395,4 @@ function enabledFaults<A extends ActionBase>(
   const wanted = options.faults ?? property.faults ?? [];
   if (wanted === 'all') return [...supported];
   return wanted.filter((kind) => supported.includes(kind));
-}
-
-/** Whether a run's actions include faults (a run with faults is replayed with them). */
-export function hasFaults(actions: readonly ActionBase[]): boolean {
-  return actions.some(isFaultAction);
-}
-
-function determinismViolation(message: string): Violation {
-  return { invariant: 'determinism', message, steps: [], events: [] };
-}
-
-/** Where two recordings of the same actions first differ, or undefined when they are identical. */
-export function firstDifference(
-  a: readonly RecordedEvent[],
-  b: readonly RecordedEvent[],
-): string | undefined {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) {
-    const x = JSON.stringify(orderRecordedEvent(a[i]));
-    const y = JSON.stringify(orderRecordedEvent(b[i]));
-    if (x !== y) return `the same actions recorded different events at gseq ${i + 1}: ${x} vs ${y}`;
-  }
-  if (a.length !== b.length) return `the same actions recorded ${a.length} events, then ${b.length}`;
-  return undefined;
 }

@@ -1,0 +1,66 @@
+import { countFaults, type FaultCounts, faultRecordsOf } from '../faults/fault-record.ts';
+import type { ActionBase } from '../model/action.ts';
+import type { Operation, RecordedEvent, RunEvidence } from '../model/evidence.ts';
+import type { Verdict } from '../model/invariant.ts';
+import type { RunReport } from './execute-run.ts';
+
+/**
+ * What a campaign keeps of one exploring run: its verdict and what the tallies read. Plain
+ * data, so a worker thread can send it back, and the campaign folds it the same way whichever
+ * thread ran it.
+ */
+export interface RunJudgement {
+  /** The run's place in generation order. */
+  runIndex: number;
+  /** How many actions it ran. */
+  actions: number;
+  status: Verdict['status'];
+  /** Set when the status is unknown: which checker (or `run`, `worker`) and why. */
+  unknown?: { invariant: string; error: string };
+  faults: FaultCounts;
+  /** The operations, for the latency tally (a worker sends only the fields it reads). */
+  operations: readonly Operation[];
+  /** Surface items the run exercised. */
+  exercised: readonly string[];
+  /** Its recorded events, when a worker ran it and the campaign records (a sink). */
+  events?: readonly RecordedEvent[];
+}
+
+export interface JudgementOptions<A> {
+  exercised?: (evidence: RunEvidence<A>) => Iterable<string>;
+  /** Keep only what crosses a thread: the operation fields the latency tally reads. */
+  slim?: boolean;
+}
+
+export function judgementOf<A extends ActionBase>(
+  runIndex: number,
+  report: RunReport<A>,
+  options: JudgementOptions<A> = {},
+): RunJudgement {
+  const { verdict, evidence } = report;
+  const history = evidence.history as readonly Operation[];
+  return {
+    runIndex,
+    actions: report.actions.length,
+    status: verdict.status,
+    ...(verdict.status === 'unknown'
+      ? { unknown: { invariant: verdict.invariant, error: verdict.error } }
+      : {}),
+    faults: countFaults(faultRecordsOf(evidence.extra)),
+    operations: options.slim ? history.map(slimOperation) : history,
+    exercised: options.exercised ? [...options.exercised(evidence)] : [],
+  };
+}
+
+/** An operation cut down to what LatencyTally.recordOperations reads. */
+function slimOperation(op: Operation): Operation {
+  const kind = (op.action as { kind?: unknown } | undefined)?.kind;
+  return {
+    step: op.step,
+    client: op.client,
+    action: { kind },
+    invokedAt: op.invokedAt,
+    ...(op.completedAt === undefined ? {} : { completedAt: op.completedAt }),
+    ...(op.reply ? { reply: { status: op.reply.status } as Operation['reply'] } : {}),
+  };
+}

@@ -1,0 +1,42 @@
+import type { PropertySettings } from '../model/property.ts';
+import type { RunJudgement } from './run-judgement.ts';
+
+/** What a pool's workers need to judge one property's runs as the campaign would. */
+export interface PropertyJob {
+  property: string;
+  /** The property's invariants, by name (each worker looks them up in its own domain pack). */
+  invariants: readonly string[];
+  settings: PropertySettings;
+  checkEveryStep: boolean;
+  checkDeterminism: boolean;
+  /** Read each run's exercised surface items. */
+  exercised: boolean;
+  /** Send each run's recorded events back (the campaign streams them to its sink). */
+  record: boolean;
+}
+
+/** A worker that crashed: which one, on which run, and why. Its other runs went to its replacement. */
+export interface WorkerCrash {
+  worker: number;
+  property: string;
+  /** The run it was executing, reported with an unknown verdict. */
+  runIndex: number | null;
+  error: string;
+}
+
+/**
+ * Runs exploring sequences in parallel, on targets of their own. A run goes to worker
+ * `runIndex mod size` (a deterministic partition); judgements come back in completion order
+ * and the campaign folds them in generation order, so the merged result is the sequential one.
+ */
+export interface RunPool<A> {
+  readonly size: number;
+  /** Starts a property once the previous one's runs are all judged. */
+  startProperty(job: PropertyJob, onJudgement: (judgement: RunJudgement) => void): Promise<void>;
+  /** Sends one run to its worker; resolves once that worker has room for another. */
+  submit(runIndex: number, actions: readonly A[]): Promise<void>;
+  /** Resolves once every submitted run is judged; rejects when the pool cannot go on. */
+  drain(): Promise<void>;
+  /** Crashes so far, in the order they happened. */
+  crashes(): readonly WorkerCrash[];
+}
