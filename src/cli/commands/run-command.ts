@@ -26,6 +26,7 @@ import { NdjsonEventSink } from '../../core/sequencer/ndjson-event-sink.ts';
 import { EXIT, ShakedownError } from '../../core/shakedown-error.ts';
 import { seedFromCommit } from '../../core/shard/derive-seed.ts';
 import { parseShard, type Shard, shardOwnsRun } from '../../core/shard/shard.ts';
+import { WorkerPool } from '../../core/workers/worker-pool.ts';
 import { needsPreflight } from '../../domains/trading/preflight/needs-preflight.ts';
 import { preflightError, runSandboxPreflight } from '../../domains/trading/preflight/sandbox-preflight.ts';
 import { findTradingProperty, tagsOfTrading } from '../../domains/trading/scenarios/find-property.ts';
@@ -44,6 +45,7 @@ import { collectChoice, parseChoice, parseDuration, parseInteger } from '../opti
 import { printSummary } from '../print-summary.ts';
 import { createProgressBar, shouldShowProgress } from '../progress-bar.ts';
 import { TOOL_VERSION } from '../tool-version.ts';
+import { parseWorkerCount, resolveWorkerCount } from '../worker-count.ts';
 
 interface RunFlags {
   property: string[];
@@ -75,6 +77,7 @@ interface RunFlags {
   fuzz?: boolean;
   sandboxPrefix?: string;
   lockTimeout: number;
+  workers?: number;
 }
 
 /** `--target` as the user wrote it, turned into what the domain pack understands. */
@@ -175,6 +178,11 @@ export function registerRunCommand(program: Command): void {
     .option(
       '--shard <i/n>',
       'run only shard i of n of properties x runs (or SHAKEDOWN_SHARD); see `shakedown merge`',
+    )
+    .option(
+      '--workers <n>',
+      'worker threads exploring in parallel, each with its own target (default: one per core, or SHAKEDOWN_WORKERS; inproc and ws only)',
+      parseWorkerCount('--workers'),
     )
     .option('--no-progress', 'no progress bar, even on a terminal')
     .option('--record <file>', 'stream every recorded event of every run to an NDJSON file')
@@ -345,12 +353,13 @@ async function runWithTarget(flags: RunFlags, plan: RunPlan): Promise<number> {
   const { settings, spec, config, chosen, fixedScenarios, seedOf, minCoverage, logger } = plan;
   const { seed, commit, shard } = settings;
   const faults = parseFaultSelection(flags.faults);
+  const targetFaults =
+    faults ?? (fixedScenarios.length > 0 ? faultsOfScenarios(fixedScenarios) : faultsOfProperties(chosen));
   const factory = await tradingPack.targetFactory(spec, {
     bugs: flags.bug,
     seed,
     config,
-    faults:
-      faults ?? (fixedScenarios.length > 0 ? faultsOfScenarios(fixedScenarios) : faultsOfProperties(chosen)),
+    faults: targetFaults,
   } as never);
   const supported = factory.faultKinds ?? [];
   if (Array.isArray(faults)) {
@@ -382,7 +391,17 @@ async function runWithTarget(flags: RunFlags, plan: RunPlan): Promise<number> {
         now: Date.now,
       })
     : undefined;
+  const workers =
+    fixedScenarios.length > 0
+      ? 1
+      : resolveWorkerCount({
+          flag: flags.workers,
+          env: process.env,
+          spec,
+          plannedRuns: plannedRuns(chosen, settings.runs, shard),
+        });
   let recorder: NdjsonEventSink | undefined;
+  let pool: WorkerPool<TradingAction> | undefined;
   const regressions = { failures: [] as FailureSummary[], runs: 0, actions: 0 };
   // Each saved replay by its path, to pair with its entry in the summary for the reports.
   const replays = new Map<string, ReplayFile>();
@@ -390,6 +409,15 @@ async function runWithTarget(flags: RunFlags, plan: RunPlan): Promise<number> {
   const started = Date.now();
   try {
     if (flags.record) recorder = new NdjsonEventSink(flags.record);
+    if (workers > 1) {
+      pool = await WorkerPool.start<TradingAction>({
+        size: workers,
+        pack: TRADING_PACK_REFERENCE,
+        spec,
+        targetOptions: { bugs: flags.bug, seed, config, faults: targetFaults },
+      });
+      logger.info({ workers }, 'workers started');
+    }
     // Every shard would replay the same corpus: the first one does it for all.
     if (flags.replays && fixedScenarios.length === 0 && (shard === undefined || shard.index === 1))
       await replayCorpus(flags, factory, regressions, replays, logger);
@@ -427,6 +455,7 @@ async function runWithTarget(flags: RunFlags, plan: RunPlan): Promise<number> {
             },
             transport,
             ...(recorder ? { sink: numberedAcrossRuns(recorder) } : {}),
+            ...(pool ? { pool } : {}),
             now: Date.now,
             ...(progress
               ? {
@@ -473,6 +502,7 @@ async function runWithTarget(flags: RunFlags, plan: RunPlan): Promise<number> {
   } finally {
     progress?.stop();
     recorder?.close();
+    await pool?.close();
     await factory.dispose?.();
   }
   const failures: ReportFailure[] = summary.failures.flatMap((f) => {
@@ -486,6 +516,12 @@ async function runWithTarget(flags: RunFlags, plan: RunPlan): Promise<number> {
   if (written.length > 0 && !flags.json) process.stderr.write(`wrote ${written.join(', ')}\n`);
   return summary.verdict === 'pass' ? EXIT.passed : EXIT.failed;
 }
+
+/** The pack a worker thread loads to build its own target (by module URL: workers share no objects). */
+const TRADING_PACK_REFERENCE = {
+  module: new URL('../../domains/trading/trading-pack.ts', import.meta.url).href,
+  exportName: 'tradingPack',
+};
 
 /** How many runs this campaign (or shard) will execute at most: the progress bar's total. */
 function plannedRuns(

@@ -1,0 +1,254 @@
+import type { Worker } from 'node:worker_threads';
+import type { TargetSpec } from '../model/domain-pack.ts';
+import type { RunJudgement } from '../runner/run-judgement.ts';
+import type { PropertyJob, RunPool, WorkerCrash } from '../runner/run-pool.ts';
+import { EXIT, type ExitCode, ShakedownError } from '../shakedown-error.ts';
+import { spawnTsWorker } from './spawn-ts-worker.ts';
+import type { FromWorker, PackReference, ToWorker, WorkerError, WorkerInit } from './worker-protocol.ts';
+
+export interface WorkerPoolOptions {
+  size: number;
+  pack: PackReference;
+  spec: TargetSpec;
+  targetOptions: Record<string, unknown>;
+  /** Runs in flight per worker: the one it runs and the next, already there when it is done. */
+  depth?: number;
+  /** Crashes one slot may have before the pool gives up (each gets a fresh worker). */
+  maxCrashes?: number;
+  /** How a worker is started; the default loads campaign-worker.ts through tsx. */
+  spawn?: (init: WorkerInit) => Worker;
+}
+
+interface Sent {
+  runIndex: number;
+  /** Kept until judged: a crash sends the queued ones again to the replacement. */
+  actions: readonly unknown[];
+}
+
+interface Slot {
+  index: number;
+  incarnation: number;
+  worker: Worker;
+  /** Runs sent and not judged, oldest first: the first is the one running. */
+  inflight: Sent[];
+  crashes: number;
+}
+
+const WORKER_ENTRY = new URL('./campaign-worker.ts', import.meta.url);
+
+/**
+ * Worker threads, one target factory each, that judge a campaign's exploring runs. A crash is
+ * data, not a lost run: the run the worker was executing is reported with an unknown verdict
+ * (it is the suspect), the ones queued behind it go to a fresh worker in the same slot, and
+ * the crash is listed in the result. A slot that keeps crashing ends the campaign.
+ */
+export class WorkerPool<A> implements RunPool<A> {
+  readonly size: number;
+  private readonly slots: Slot[] = [];
+  private readonly options: Required<Omit<WorkerPoolOptions, 'spawn'>> & Pick<WorkerPoolOptions, 'spawn'>;
+  private readonly crashList: WorkerCrash[] = [];
+  private job: PropertyJob | undefined;
+  private onJudgement: (judgement: RunJudgement) => void = () => {};
+  private failure: Error | undefined;
+  private waiters: (() => void)[] = [];
+  private closing = false;
+
+  private constructor(options: WorkerPoolOptions) {
+    this.size = options.size;
+    this.options = { depth: 2, maxCrashes: 3, ...options };
+  }
+
+  /** Starts every worker and waits until each has built its target factory. */
+  static async start<A>(options: WorkerPoolOptions): Promise<WorkerPool<A>> {
+    if (!Number.isInteger(options.size) || options.size < 1)
+      throw new ShakedownError('SHK_USAGE', `--workers: expected a whole number >= 1, got ${options.size}`);
+    const pool = new WorkerPool<A>(options);
+    const ready = Array.from({ length: options.size }, (_, index) => pool.spawnSlot(index));
+    try {
+      await Promise.all(ready);
+    } catch (error) {
+      await pool.close();
+      throw error;
+    }
+    return pool;
+  }
+
+  crashes(): readonly WorkerCrash[] {
+    return this.crashList;
+  }
+
+  async startProperty(job: PropertyJob, onJudgement: (judgement: RunJudgement) => void): Promise<void> {
+    await this.drain();
+    this.job = job;
+    this.onJudgement = onJudgement;
+    for (const slot of this.slots) this.post(slot, { type: 'property', job });
+  }
+
+  async submit(runIndex: number, actions: readonly A[]): Promise<void> {
+    this.throwIfFailed();
+    const slot = this.slots[runIndex % this.size];
+    slot.inflight.push({ runIndex, actions });
+    this.post(slot, { type: 'run', runIndex, actions: actions as unknown[] });
+    while (!this.failure && slot.inflight.length >= this.options.depth) await this.changed();
+    this.throwIfFailed();
+  }
+
+  async drain(): Promise<void> {
+    while (!this.failure && this.slots.some((slot) => slot.inflight.length > 0)) await this.changed();
+    this.throwIfFailed();
+  }
+
+  /** Asks every worker to release its targets and stop; terminates any that does not. */
+  async close(): Promise<void> {
+    this.closing = true;
+    await Promise.all(
+      this.slots.map(async (slot) => {
+        const exited = new Promise<void>((resolve) => slot.worker.once('exit', () => resolve()));
+        try {
+          slot.worker.postMessage({ type: 'close' } satisfies ToWorker);
+        } catch {
+          // Already gone.
+        }
+        let timer: NodeJS.Timeout | undefined;
+        const late = new Promise<void>((resolve) => {
+          timer = setTimeout(resolve, 5000);
+          timer.unref();
+        });
+        await Promise.race([exited, late]);
+        clearTimeout(timer);
+        await slot.worker.terminate();
+      }),
+    );
+    this.wake();
+  }
+
+  /** Starts (or restarts) the worker of one slot; resolves once it is ready. */
+  private spawnSlot(index: number, previous?: Slot): Promise<void> {
+    const incarnation = previous ? previous.incarnation + 1 : 0;
+    const init: WorkerInit = {
+      pack: this.options.pack,
+      spec: this.options.spec,
+      targetOptions: this.options.targetOptions,
+      worker: index,
+      incarnation,
+    };
+    const worker = this.options.spawn ? this.options.spawn(init) : spawnTsWorker(WORKER_ENTRY, init);
+    const slot: Slot = {
+      index,
+      incarnation,
+      worker,
+      inflight: previous?.inflight ?? [],
+      crashes: previous?.crashes ?? 0,
+    };
+    this.slots[index] = slot;
+    let gone = false;
+    return new Promise<void>((resolve, reject) => {
+      let ready = false;
+      const lost = (reason: string): void => {
+        if (gone) return;
+        gone = true;
+        if (!ready) reject(workerError({ message: `worker ${index} did not start: ${reason}` }));
+        else if (!this.closing) this.crashed(slot, reason);
+      };
+      worker.on('message', (message: FromWorker) => {
+        if (message.type === 'ready') {
+          ready = true;
+          resolve();
+        } else if (message.type === 'judged') this.judged(slot, message.judgement);
+        else if (message.type === 'fatal') {
+          if (!ready) {
+            gone = true;
+            reject(workerError(message.error));
+          } else this.fail(workerError(message.error));
+        }
+      });
+      worker.on('error', (error) => lost(error.message));
+      worker.on('exit', (code) => lost(`it exited with code ${code}`));
+    });
+  }
+
+  private judged(slot: Slot, judgement: RunJudgement): void {
+    const head = slot.inflight[0];
+    if (head?.runIndex !== judgement.runIndex) {
+      this.fail(
+        new Error(`worker ${slot.index} answered run ${judgement.runIndex}, expected ${head?.runIndex}`),
+      );
+      return;
+    }
+    slot.inflight.shift();
+    this.onJudgement(judgement);
+    this.wake();
+  }
+
+  private crashed(slot: Slot, reason: string): void {
+    const suspect = slot.inflight.shift();
+    slot.crashes++;
+    this.crashList.push({
+      worker: slot.index,
+      property: this.job?.property ?? '',
+      runIndex: suspect?.runIndex ?? null,
+      error: reason,
+    });
+    if (suspect)
+      this.onJudgement({
+        runIndex: suspect.runIndex,
+        actions: suspect.actions.length,
+        status: 'unknown',
+        unknown: { invariant: 'worker', error: `worker ${slot.index} crashed while running it: ${reason}` },
+        faults: {},
+        operations: [],
+        exercised: [],
+      });
+    if (slot.crashes >= this.options.maxCrashes) {
+      this.fail(
+        new ShakedownError(
+          'SHK_WORKER_CRASHED',
+          `worker ${slot.index} crashed ${slot.crashes} times (last: ${reason}); rerun with --workers 1 to see the error in the campaign's own thread`,
+          { exitCode: EXIT.unreachable, context: { worker: slot.index, crashes: this.crashList } },
+        ),
+      );
+      return;
+    }
+    // The queued runs still have to be judged: a fresh worker takes them, in order, once it
+    // knows the property (messages wait in its port until it listens).
+    const queued = [...slot.inflight];
+    this.spawnSlot(slot.index, slot).catch((error: Error) => this.fail(error));
+    const fresh = this.slots[slot.index];
+    if (this.job) this.post(fresh, { type: 'property', job: this.job });
+    for (const sent of queued)
+      this.post(fresh, { type: 'run', runIndex: sent.runIndex, actions: [...sent.actions] });
+    this.wake();
+  }
+
+  private post(slot: Slot, message: ToWorker): void {
+    slot.worker.postMessage(message);
+  }
+
+  private fail(error: Error): void {
+    this.failure ??= error;
+    this.wake();
+  }
+
+  private throwIfFailed(): void {
+    if (this.failure) throw this.failure;
+  }
+
+  private changed(): Promise<void> {
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  private wake(): void {
+    const waiting = this.waiters;
+    this.waiters = [];
+    for (const resolve of waiting) resolve();
+  }
+}
+
+function workerError(error: WorkerError): Error {
+  if (error.code)
+    return new ShakedownError(error.code, error.message, {
+      exitCode: (error.exitCode ?? EXIT.usage) as ExitCode,
+      context: error.context ?? {},
+    });
+  return new ShakedownError('SHK_WORKER_FAILED', error.message, { exitCode: EXIT.unreachable });
+}
