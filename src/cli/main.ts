@@ -8,6 +8,7 @@ import { registerPreflightCommand } from './commands/preflight-command.ts';
 import { registerReplayCommand } from './commands/replay-command.ts';
 import { registerRunCommand } from './commands/run-command.ts';
 import { registerServeCommand } from './commands/serve-command.ts';
+import { registerSoakCommand } from './commands/soak-command.ts';
 import { TOOL_VERSION } from './tool-version.ts';
 
 /** Builds the program; each command lives in its own file under commands/. */
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
   registerMergeCommand(program);
   registerPreflightCommand(program);
   registerDiffCommand(program);
+  registerSoakCommand(program);
   return program;
 }
 

@@ -1,0 +1,291 @@
+import { relative } from 'node:path';
+import type { Command } from 'commander';
+import { FAULT_KINDS, type FaultKind } from '../../core/faults/fault.ts';
+import type { Property } from '../../core/model/property.ts';
+import type { ReplayFile } from '../../core/replay/replay-file.ts';
+import { writeReplayFile } from '../../core/replay/write-replay-file.ts';
+import { DEFAULT_SETTINGS, type PropertyFailure } from '../../core/runner/campaign.ts';
+import { EXIT, ShakedownError } from '../../core/shakedown-error.ts';
+import {
+  DEFAULT_ROUND_RUNS,
+  runSoak,
+  type SoakProgress,
+  type SoakResult,
+} from '../../core/soak/soak-loop.ts';
+import { findTradingProperty } from '../../domains/trading/scenarios/find-property.ts';
+import type { TradingAction } from '../../domains/trading/trading-action.ts';
+import { tradingPack } from '../../domains/trading/trading-pack.ts';
+import { CLIENT_BUG_NAMES } from '../../domains/trading/transport/client-bugs.ts';
+import { BUG_NAMES } from '../../exchange/bugs/planted-bugs.ts';
+import { collectChoice, parseDuration, parseInteger } from '../options/parse-options.ts';
+import { TOOL_VERSION } from '../tool-version.ts';
+
+const TARGET = 'inproc';
+const MB = 1024 * 1024;
+
+interface SoakFlags {
+  duration: number;
+  seed?: number;
+  property: string[];
+  bug: string[];
+  faults: string[];
+  progressEvery: number;
+  shrinkBudget: number;
+  out: string;
+  json?: boolean;
+}
+
+export function registerSoakCommand(program: Command): void {
+  const properties = tradingPack.properties.map((p) => p.name);
+  program
+    .command('soak')
+    .description(
+      'a long campaign in rounds against the in-process exchange: flat memory, progress lines, stops at the first failure',
+    )
+    .requiredOption('--duration <duration>', 'how long to soak, e.g. 10m or 2h', parseDuration('--duration'))
+    .option(
+      '--seed <n>',
+      'soak seed; each round derives its own from it (default: from the clock; always printed)',
+      parseInteger('--seed', 0, 2 ** 31 - 1),
+    )
+    .option(
+      '--property <name...>',
+      `properties to run (default: all): ${properties.join(', ')}`,
+      collectChoice('--property', properties),
+      [],
+    )
+    .option(
+      '--bug <name...>',
+      'build the reference exchange with a planted bug',
+      collectChoice('--bug', [...BUG_NAMES, ...CLIENT_BUG_NAMES]),
+      [],
+    )
+    .option(
+      '--faults <kinds...>',
+      `faults to mix into every property's runs, each required to fire at least once in the soak: all | none | ${FAULT_KINDS.join(', ')}`,
+      collectChoice('--faults', ['all', 'none', ...FAULT_KINDS]),
+      [],
+    )
+    .option(
+      '--progress-every <duration>',
+      'a progress line on stderr this often',
+      parseDuration('--progress-every'),
+      10_000,
+    )
+    .option(
+      '--shrink-budget <duration>',
+      'wall-clock budget for shrinking the failure',
+      parseDuration('--shrink-budget'),
+      20_000,
+    )
+    .option('--out <dir>', 'where a failure is saved as a replay file', 'replays')
+    .option('--json', 'print a JSON object with the figures and the verdict on stdout at the end')
+    .action(async (flags: SoakFlags) => {
+      process.exitCode = await soakCommand(flags);
+    });
+}
+
+async function soakCommand(flags: SoakFlags): Promise<number> {
+  const faults = parseFaultSelection(flags.faults);
+  // The only place a soak reads the wall clock for anything but budgets.
+  const seed = flags.seed ?? Date.now() % 2 ** 31;
+  const chosen: Property<TradingAction>[] =
+    flags.property.length > 0
+      ? tradingPack.properties.filter((p) => flags.property.includes(p.name))
+      : [...tradingPack.properties];
+  process.stderr.write(
+    `shakedown soak: seed ${seed} (rerun with --seed ${seed}), ${formatElapsed(flags.duration)} against the in-process exchange\n`,
+  );
+  const factory = await tradingPack.targetFactory(
+    { kind: 'inproc' },
+    { bugs: flags.bug, seed, faults: faults ?? faultsOfProperties(chosen) },
+  );
+  const supported = factory.faultKinds ?? [];
+  let result: SoakResult<TradingAction>;
+  try {
+    result = await runSoak<TradingAction>({
+      campaign: {
+        properties: chosen,
+        invariants: tradingPack.invariants,
+        projection: tradingPack.projection,
+        clients: tradingPack.clients,
+        factory,
+        shrinkBudgetMs: flags.shrinkBudget,
+        ...(faults === undefined ? {} : { faults }),
+        surface: {
+          registry: tradingPack.surface,
+          exercised: (evidence) => tradingPack.exercised(evidence as never),
+        },
+        transport: 'inproc',
+      },
+      seed,
+      durationMs: flags.duration,
+      progressEveryMs: flags.progressEvery,
+      // Faults asked for by name (or all) must fire, each at least once over the soak.
+      requireFaults: faults === undefined ? [] : faults === 'all' ? [...supported] : faults,
+      now: Date.now,
+      memory: () => {
+        const usage = process.memoryUsage();
+        return { rssBytes: usage.rss, heapUsedBytes: usage.heapUsed };
+      },
+      onProgress: (p) => process.stderr.write(`${progressLine(p)}\n`),
+    });
+  } finally {
+    await factory.dispose?.();
+  }
+  const saved = result.failure
+    ? relative(process.cwd(), writeReplayFile(flags.out, replayOf(flags, result.failure.failure, result)))
+    : undefined;
+  if (flags.json) process.stdout.write(`${JSON.stringify(soakSummary(result, saved), null, 2)}\n`);
+  else printSoak(flags, result, saved, (line) => process.stdout.write(`${line}\n`));
+  return result.verdict === 'pass' ? EXIT.passed : EXIT.failed;
+}
+
+/** One progress line: elapsed, counters, throughput and memory. */
+function progressLine(p: SoakProgress): string {
+  return [
+    `  ${formatElapsed(p.elapsedMs)}`,
+    `round ${p.round}`,
+    `${p.runs} runs`,
+    `${p.actions} actions`,
+    `${Math.round(p.actionsPerSecond)} actions/s`,
+    `RSS ${Math.round(p.memory.rssBytes / MB)} MB`,
+    `heap ${Math.round(p.memory.heapUsedBytes / MB)} MB`,
+  ].join('  ');
+}
+
+/** h:mm:ss, or m:ss under an hour. */
+function formatElapsed(ms: number): string {
+  const total = Math.floor(ms / 1000);
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = String(total % 60).padStart(2, '0');
+  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`;
+}
+
+/** The `--json` object: figures, verdict and the RSS after the warm-up. */
+function soakSummary(result: SoakResult<TradingAction>, saved: string | undefined) {
+  const f = result.failure;
+  return {
+    tool: TOOL_VERSION,
+    seed: result.seed,
+    target: TARGET,
+    durationMs: result.durationMs,
+    rounds: result.rounds,
+    runs: result.runs,
+    actions: result.actions,
+    actionsPerSecond: Math.round(result.actionsPerSecond),
+    verdict: result.verdict,
+    stoppedBy: result.stoppedBy,
+    ...(result.reason === undefined ? {} : { reason: result.reason }),
+    failure: f
+      ? {
+          property: f.failure.property,
+          round: f.round,
+          seed: f.roundSeed,
+          runIndex: f.failure.runIndex,
+          shrinks: f.failure.shrinks,
+          actions: f.failure.report.actions.length,
+          replayFile: saved ?? null,
+          violations: violationsOf(f.failure),
+        }
+      : null,
+    faults: result.faults,
+    unfired: result.unfired,
+    rss: result.rss,
+    heapUsedMB: Math.round((result.memory.heapUsedBytes / MB) * 10) / 10,
+  };
+}
+
+function printSoak(
+  flags: SoakFlags,
+  result: SoakResult<TradingAction>,
+  saved: string | undefined,
+  write: (line: string) => void,
+): void {
+  const f = result.failure;
+  if (f) {
+    write(`failure in ${f.failure.property} (round ${f.round}, seed ${f.roundSeed}):`);
+    for (const v of violationsOf(f.failure).slice(0, 10))
+      write(`  [${v.invariant}] ${v.message}${v.steps.length ? ` (steps ${v.steps.join(', ')})` : ''}`);
+    if (saved) {
+      write(`  saved: ${saved}`);
+      write(`  replay: npx shakedown replay ${saved}`);
+    }
+    // A round is a `run` of the same seed and run count: the same sequences, generated again.
+    const rerun = [
+      `--property ${f.failure.property}`,
+      `--seed ${f.roundSeed}`,
+      `--runs ${DEFAULT_ROUND_RUNS}`,
+      ...flags.bug.map((b) => `--bug ${b}`),
+      ...(flags.faults.length > 0 ? [`--faults ${flags.faults.join(' ')}`] : []),
+    ];
+    write(`  the round again: npx shakedown run ${rerun.join(' ')}`);
+  } else if (result.reason) write(result.reason);
+  const r = result.rss;
+  write(
+    r.judgement === 'too-short'
+      ? `RSS not judged: the soak ended within its ${formatElapsed(r.warmupMs)} warm-up`
+      : `RSS after warm-up ${r.startMB} MB, peak ${r.peakMB} MB, end ${r.endMB} MB, growth ${r.growthMB >= 0 ? '+' : ''}${r.growthMB} MB (fitted ${r.fittedGrowthMB >= 0 ? '+' : ''}${r.fittedGrowthMB} MB: ${r.judgement})`,
+  );
+  const word = result.verdict === 'pass' ? 'passed' : result.verdict === 'fail' ? 'failed' : 'unknown';
+  write(
+    `${word}: ${formatElapsed(result.durationMs)}, ${result.rounds} round${result.rounds === 1 ? '' : 's'}, ${result.runs} runs, ${result.actions} actions (${Math.round(result.actionsPerSecond)} actions/s)`,
+  );
+}
+
+function violationsOf(failure: PropertyFailure<TradingAction>) {
+  return failure.report.verdict.status === 'fail' ? failure.report.verdict.violations : [];
+}
+
+/** The shrunk failure as a replay file, in the format `run` saves (run-command.ts replayOf). */
+function replayOf(
+  flags: SoakFlags,
+  failure: PropertyFailure<TradingAction>,
+  result: SoakResult<TradingAction>,
+): ReplayFile {
+  const property = findTradingProperty(failure.property);
+  return {
+    format: 'shakedown-replay',
+    version: 1,
+    tool: TOOL_VERSION,
+    domain: tradingPack.name,
+    property: failure.property,
+    target: TARGET,
+    seed: failure.seed,
+    runIndex: failure.runIndex,
+    path: failure.path,
+    bugs: [...flags.bug],
+    settings: { ...DEFAULT_SETTINGS, ...property?.settings },
+    actions: failure.report.actions,
+    events: failure.report.evidence.events,
+    violations: violationsOf(failure),
+    verdict: failure.report.verdict.status === 'fail' ? 'fail' : 'unknown',
+    evidence: {
+      history: failure.report.evidence.history,
+      snapshot: failure.report.evidence.snapshot,
+      extra: failure.report.evidence.extra,
+    },
+    createdAt: new Date().toISOString(),
+    durationMs: result.durationMs,
+  };
+}
+
+/** `--faults` as `run` reads it: nothing is each property's default, `none` turns faults off. */
+function parseFaultSelection(values: readonly string[]): readonly FaultKind[] | 'all' | undefined {
+  if (values.length === 0) return undefined;
+  for (const word of ['all', 'none'])
+    if (values.includes(word) && values.length > 1)
+      throw new ShakedownError('SHK_USAGE', `--faults: "${word}" cannot be combined with other kinds`, {
+        exitCode: EXIT.usage,
+      });
+  if (values[0] === 'all') return 'all';
+  if (values[0] === 'none') return [];
+  return [...new Set(values)] as FaultKind[];
+}
+
+/** The kinds the chosen properties mix in by default, so the target can prepare for them. */
+function faultsOfProperties(properties: readonly Property<TradingAction>[]): readonly FaultKind[] | 'all' {
+  if (properties.some((p) => p.faults === 'all')) return 'all';
+  return [...new Set(properties.flatMap((p) => (p.faults === 'all' ? [] : (p.faults ?? []))))];
+}
