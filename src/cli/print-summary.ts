@@ -63,11 +63,15 @@ export function printSummary(summary: CampaignSummary, write: (line: string) => 
       write(`  replay: npx shakedown replay ${f.replayFile}`);
     }
   }
+  for (const crash of summary.workers?.crashes ?? [])
+    write(
+      `worker ${crash.worker} crashed${crash.runIndex === null ? '' : ` on run ${crash.runIndex} of ${crash.property} (reported unknown)`}: ${crash.error}`,
+    );
   const rate = summary.durationMs > 0 ? Math.round((summary.actions / summary.durationMs) * 1000) : 0;
   write('');
   const word = summary.verdict === 'pass' ? 'passed' : summary.verdict === 'fail' ? 'failed' : 'unknown';
   write(
-    `${word}: ${summary.runs} runs, ${summary.actions} actions in ${summary.durationMs} ms (${rate} actions/s)${summary.interrupted ? ', interrupted by the time budget' : ''}`,
+    `${word}: ${summary.runs} runs, ${summary.actions} actions in ${summary.durationMs} ms (${rate} actions/s)${summary.workers ? ` on ${summary.workers.count} workers` : ''}${summary.interrupted ? ', interrupted by the time budget' : ''}`,
   );
 }
 

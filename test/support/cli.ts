@@ -14,13 +14,15 @@ export interface CliResult {
 
 /**
  * Runs the real CLI in a child process, as a user would. `CI` is removed from its environment
- * so that a test decides CI mode itself (the suite may run under CI=true).
+ * so that a test decides CI mode itself (the suite may run under CI=true). Campaigns run on
+ * one thread unless a test asks for workers (SHAKEDOWN_WORKERS or --workers): the suite's
+ * files already share the cores, and worker start-up would only slow the small campaigns.
  */
 export function shakedown(
   args: readonly string[],
   options: { cwd?: string; env?: Record<string, string>; timeoutMs?: number } = {},
 ): CliResult {
-  const env: NodeJS.ProcessEnv = { ...process.env, ...options.env };
+  const env: NodeJS.ProcessEnv = { ...process.env, SHAKEDOWN_WORKERS: '1', ...options.env };
   if (!options.env?.CI) delete env.CI;
   const result = spawnSync(process.execPath, [BIN, ...args], {
     encoding: 'utf8',

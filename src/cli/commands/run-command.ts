@@ -285,6 +285,16 @@ async function runCommand(flags: RunFlags, given: (flag: string) => boolean): Pr
         ? tradingPack.properties.filter((p) => flags.property.includes(p.name))
         : [...tradingPack.properties];
   const seedOf = commit ? (property: string) => seedFromCommit(commit, property) : undefined;
+  // Checked before the target is touched: a bad count is a usage error, not a preflight one.
+  const workers =
+    fixedScenarios.length > 0
+      ? 1
+      : resolveWorkerCount({
+          flag: flags.workers,
+          env: process.env,
+          spec,
+          plannedRuns: plannedRuns(chosen, settings.runs, shard),
+        });
   process.stderr.write(
     `shakedown run: seed ${seed} (rerun with --seed ${seed})${shard ? `, shard ${shard.index}/${shard.count}` : ''}\n`,
   );
@@ -331,6 +341,7 @@ async function runCommand(flags: RunFlags, given: (flag: string) => boolean): Pr
       seedOf,
       minCoverage,
       logger,
+      workers,
     });
   } finally {
     lock?.release();
@@ -347,10 +358,12 @@ interface RunPlan {
   seedOf: ((property: string) => number) | undefined;
   minCoverage: ReturnType<typeof parseMinCoverage>;
   logger: ReturnType<typeof createLogger>;
+  /** Worker threads to explore in (1: the campaign's own thread). */
+  workers: number;
 }
 
 async function runWithTarget(flags: RunFlags, plan: RunPlan): Promise<number> {
-  const { settings, spec, config, chosen, fixedScenarios, seedOf, minCoverage, logger } = plan;
+  const { settings, spec, config, chosen, fixedScenarios, seedOf, minCoverage, logger, workers } = plan;
   const { seed, commit, shard } = settings;
   const faults = parseFaultSelection(flags.faults);
   const targetFaults =
@@ -391,15 +404,6 @@ async function runWithTarget(flags: RunFlags, plan: RunPlan): Promise<number> {
         now: Date.now,
       })
     : undefined;
-  const workers =
-    fixedScenarios.length > 0
-      ? 1
-      : resolveWorkerCount({
-          flag: flags.workers,
-          env: process.env,
-          spec,
-          plannedRuns: plannedRuns(chosen, settings.runs, shard),
-        });
   let recorder: NdjsonEventSink | undefined;
   let pool: WorkerPool<TradingAction> | undefined;
   const regressions = { failures: [] as FailureSummary[], runs: 0, actions: 0 };

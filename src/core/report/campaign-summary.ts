@@ -2,6 +2,7 @@ import type { FaultKind } from '../faults/fault.ts';
 import type { FaultCounts } from '../faults/fault-record.ts';
 import type { SloResult } from '../latency/slo.ts';
 import type { Violation } from '../model/invariant.ts';
+import type { WorkerCrash } from '../runner/run-pool.ts';
 
 export const SUMMARY_FORMAT = 'shakedown-summary';
 export const SUMMARY_VERSION = 1;
@@ -116,6 +117,8 @@ export interface CampaignSummary {
   shard?: { index: number; count: number };
   /** How many shard summaries were merged into this one (absent when not merged). */
   mergedShards?: number;
+  /** Worker threads that explored (absent when the campaign ran on one thread), and their crashes. */
+  workers?: { count: number; crashes: WorkerCrash[] };
   target: string;
   transport: string;
   bugs: string[];

@@ -70,10 +70,15 @@ export function mergeSummaries(summaries: readonly CampaignSummary[]): CampaignS
   const coverage = summaries.map((s) => s.coverage).reduce((a, b) => mergeCoverage(a, b));
   const requiredFaults = [...new Set(summaries.flatMap((s) => s.requiredFaults))];
   const floors = first.minCoverage?.floors.map(({ category, percent }) => ({ category, percent }));
-  const { shard: _shard, mergedShards: _merged, ...base } = first;
+  const { shard: _shard, mergedShards: _merged, workers: _workers, ...base } = first;
+  const crashes = summaries.flatMap((s) => s.workers?.crashes ?? []);
+  const workers = summaries.some((s) => s.workers)
+    ? { workers: { count: Math.max(...summaries.map((s) => s.workers?.count ?? 1)), crashes } }
+    : {};
   return withVerdict({
     ...base,
     mergedShards: summaries.reduce((n, s) => n + (s.mergedShards ?? 1), 0),
+    ...workers,
     runs: sum(summaries, (s) => s.runs),
     actions: sum(summaries, (s) => s.actions),
     durationMs: Math.max(...summaries.map((s) => s.durationMs)),

@@ -54,6 +54,9 @@ export function summarizeCampaign(result: CampaignResult<unknown>, context: Summ
     seedSource: context.seedSource,
     ...(context.commit ? { commit: context.commit } : {}),
     ...(context.shard ? { shard: { ...context.shard } } : {}),
+    ...(result.workers
+      ? { workers: { count: result.workers.count, crashes: [...result.workers.crashes] } }
+      : {}),
     target: context.target,
     transport: context.transport,
     bugs: [...context.bugs],

@@ -322,7 +322,7 @@ export async function runCampaign<A extends ActionBase>(
     totalActions += actions;
     const stopped = outOfTime || stoppedEarly || result?.interrupted === true;
     interrupted ||= stopped;
-    const failed = result !== undefined && result.failed && result.counterexample !== null;
+    const failed = result?.failed === true && result.counterexample !== null;
     const latencySummary = propertyLatency.toSummary();
     // An SLO speaks of a healthy system unless it says otherwise (Slo.underFaults).
     const sloList = (property.slos ?? []).filter((slo) => faultKinds.length === 0 || slo.underFaults);
