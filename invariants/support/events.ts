@@ -82,21 +82,45 @@ export function traderClients(
   events: readonly TradingRecord[],
   projections: Record<string, unknown>,
 ): string[] {
+  // Several invariants ask for the same run's traders: scan its events once per projections.
+  const cached = events ? traderNames.get(events) : undefined;
+  if (cached && cached.projections === projections) return cached.names.slice();
   const names = new Set<string>(Object.keys(projections ?? {}));
   for (const rec of events ?? []) if (typeof rec?.client === 'string') names.add(rec.client);
   names.delete(ADMIN_CLIENT);
-  return [...names].sort();
+  const sorted = [...names].sort();
+  if (events) traderNames.set(events, { projections, names: sorted });
+  return sorted.slice();
 }
+
+const traderNames = new WeakMap<
+  readonly TradingRecord[],
+  { projections: Record<string, unknown>; names: string[] }
+>();
 
 /** The account a trader client acts for: the one its session reported, else its own name. */
 export function accountOfClient(client: string, events: readonly TradingRecord[]): string {
-  for (const rec of events ?? []) {
-    if (rec?.client === client && is(rec, 'session_connected') && typeof rec.event.account === 'string') {
-      return rec.event.account;
+  if (!events) return client;
+  // Asked per operation by several invariants: one pass per run instead of a scan per call.
+  let accounts = clientAccounts.get(events);
+  if (accounts === undefined) {
+    accounts = new Map();
+    for (const rec of events) {
+      if (
+        typeof rec?.client === 'string' &&
+        !accounts.has(rec.client) &&
+        is(rec, 'session_connected') &&
+        typeof rec.event.account === 'string'
+      )
+        accounts.set(rec.client, rec.event.account);
     }
+    clientAccounts.set(events, accounts);
   }
-  return client;
+  return accounts.get(client) ?? client;
 }
+
+/** The first account each client's session reported, per run's events. */
+const clientAccounts = new WeakMap<readonly TradingRecord[], Map<string, string>>();
 
 /** Whether an order event leaves its order closed: a cancel, an expiry, or the fill that leaves nothing. */
 export function endsOrder(rec: OrderEventRecord): boolean {
