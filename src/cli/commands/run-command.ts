@@ -7,7 +7,6 @@ import { runLockKey } from '../../core/lock/lock-key.ts';
 import { acquireRunLock, currentHolder } from '../../core/lock/run-lock.ts';
 import type { TargetSpec } from '../../core/model/domain-pack.ts';
 import type { RecordedEvent } from '../../core/model/evidence.ts';
-import type { Violation } from '../../core/model/invariant.ts';
 import type { Property } from '../../core/model/property.ts';
 import type { ReplayFile } from '../../core/replay/replay-file.ts';
 import { readReplayFile, writeReplayFile } from '../../core/replay/write-replay-file.ts';
@@ -41,10 +40,13 @@ import { loadExchangeConfig } from '../../exchange/config/load-config.ts';
 import { type OutputPaths, writeCampaignOutputs } from '../campaign-outputs.ts';
 import { CI_RESULTS_DIR, resolveCommit } from '../ci-mode.ts';
 import { createLogger, type LogFormat } from '../logger.ts';
+import { faultsOfProperties, parseFaultSelection } from '../options/fault-selection.ts';
 import { collectChoice, parseChoice, parseDuration, parseInteger } from '../options/parse-options.ts';
 import { printSummary } from '../print-summary.ts';
 import { createProgressBar, shouldShowProgress } from '../progress-bar.ts';
 import { TOOL_VERSION } from '../tool-version.ts';
+import { TRADING_PACK_REFERENCE } from '../trading-pack-reference.ts';
+import { tradingReplayOf } from '../trading-replay-of.ts';
 import { parseWorkerCount, resolveWorkerCount } from '../worker-count.ts';
 
 interface RunFlags {
@@ -478,7 +480,12 @@ async function runWithTarget(flags: RunFlags, plan: RunPlan): Promise<number> {
     for (const outcome of result.properties) {
       // A fixed scenario is replayed by running it again (--scenario NAME): no replay file.
       if (outcome.failure && fixedScenarios.length === 0) {
-        const replay = replayOf(flags, outcome.failure, durationMs);
+        const replay = tradingReplayOf(outcome.failure, {
+          target: flags.target,
+          bugs: flags.bug,
+          ...(flags.maxActions ? { maxActions: flags.maxActions } : {}),
+          durationMs,
+        });
         const file = relative(process.cwd(), writeReplayFile(flags.out, replay));
         saved.set(outcome.failure as PropertyFailure<unknown>, file);
         replays.set(file, replay);
@@ -521,12 +528,6 @@ async function runWithTarget(flags: RunFlags, plan: RunPlan): Promise<number> {
   return summary.verdict === 'pass' ? EXIT.passed : EXIT.failed;
 }
 
-/** The pack a worker thread loads to build its own target (by module URL: workers share no objects). */
-const TRADING_PACK_REFERENCE = {
-  module: new URL('../../domains/trading/trading-pack.ts', import.meta.url).href,
-  exportName: 'tradingPack',
-};
-
 /** How many runs this campaign (or shard) will execute at most: the progress bar's total. */
 function plannedRuns(
   properties: readonly Property<TradingAction>[],
@@ -537,43 +538,6 @@ function plannedRuns(
   for (const p of properties)
     for (let r = 0; r < runs; r++) if (shard === undefined || shardOwnsRun(shard, p.name, r)) total++;
   return total;
-}
-
-function violationsOf(failure: PropertyFailure<TradingAction>): Violation[] {
-  return failure.report.verdict.status === 'fail' ? failure.report.verdict.violations : [];
-}
-
-/** The shrunk failure as a replay file (written by the caller, the only file a campaign saves). */
-function replayOf(flags: RunFlags, failure: PropertyFailure<TradingAction>, durationMs: number): ReplayFile {
-  const property = findTradingProperty(failure.property);
-  return {
-    format: 'shakedown-replay',
-    version: 1,
-    tool: TOOL_VERSION,
-    domain: tradingPack.name,
-    property: failure.property,
-    target: flags.target,
-    seed: failure.seed,
-    runIndex: failure.runIndex,
-    path: failure.path,
-    bugs: [...flags.bug],
-    settings: {
-      ...DEFAULT_SETTINGS,
-      ...property?.settings,
-      ...(flags.maxActions ? { maxActions: flags.maxActions } : {}),
-    },
-    actions: failure.report.actions,
-    events: failure.report.evidence.events,
-    violations: violationsOf(failure),
-    verdict: failure.report.verdict.status === 'fail' ? 'fail' : 'unknown',
-    evidence: {
-      history: failure.report.evidence.history,
-      snapshot: failure.report.evidence.snapshot,
-      extra: failure.report.evidence.extra,
-    },
-    createdAt: new Date().toISOString(),
-    durationMs,
-  };
 }
 
 /** Saved failures are re-executed first: a regression corpus that must now pass. */
@@ -652,26 +616,6 @@ function numberedAcrossRuns(sink: NdjsonEventSink): (event: RecordedEvent) => vo
   };
 }
 
-/** `--faults`: nothing given means each property's default; `none` turns faults off everywhere. */
-function parseFaultSelection(values: readonly string[]): readonly FaultKind[] | 'all' | undefined {
-  if (values.length === 0) return undefined;
-  if (values.includes('all')) {
-    if (values.length > 1)
-      throw new ShakedownError('SHK_USAGE', '--faults: "all" cannot be combined with other kinds', {
-        exitCode: EXIT.usage,
-      });
-    return 'all';
-  }
-  if (values.includes('none')) {
-    if (values.length > 1)
-      throw new ShakedownError('SHK_USAGE', '--faults: "none" cannot be combined with other kinds', {
-        exitCode: EXIT.usage,
-      });
-    return [];
-  }
-  return [...new Set(values)] as FaultKind[];
-}
-
 /** The kinds the scenarios' fault steps need, so the target can prepare for them. */
 function faultsOfScenarios(scenarios: readonly TradingScenario[]): readonly FaultKind[] {
   const kinds = new Set<FaultKind>();
@@ -679,10 +623,4 @@ function faultsOfScenarios(scenarios: readonly TradingScenario[]): readonly Faul
     for (const action of scenarioActions(scenario))
       if (action.kind === 'fault') kinds.add(faultKind(action.fault));
   return [...kinds];
-}
-
-/** The kinds the chosen properties mix in by default, so the target can prepare for them. */
-function faultsOfProperties(properties: readonly Property<TradingAction>[]): readonly FaultKind[] | 'all' {
-  if (properties.some((p) => p.faults === 'all')) return 'all';
-  return [...new Set(properties.flatMap((p) => (p.faults === 'all' ? [] : (p.faults ?? []))))];
 }

@@ -1,24 +1,26 @@
 import { relative } from 'node:path';
 import type { Command } from 'commander';
-import { FAULT_KINDS, type FaultKind } from '../../core/faults/fault.ts';
+import { FAULT_KINDS } from '../../core/faults/fault.ts';
 import type { Property } from '../../core/model/property.ts';
-import type { ReplayFile } from '../../core/replay/replay-file.ts';
 import { writeReplayFile } from '../../core/replay/write-replay-file.ts';
-import { DEFAULT_SETTINGS, type PropertyFailure } from '../../core/runner/campaign.ts';
-import { EXIT, ShakedownError } from '../../core/shakedown-error.ts';
+import { EXIT } from '../../core/shakedown-error.ts';
 import {
   DEFAULT_ROUND_RUNS,
   runSoak,
   type SoakProgress,
   type SoakResult,
 } from '../../core/soak/soak-loop.ts';
-import { findTradingProperty } from '../../domains/trading/scenarios/find-property.ts';
+import { WorkerPool } from '../../core/workers/worker-pool.ts';
 import type { TradingAction } from '../../domains/trading/trading-action.ts';
 import { tradingPack } from '../../domains/trading/trading-pack.ts';
 import { CLIENT_BUG_NAMES } from '../../domains/trading/transport/client-bugs.ts';
 import { BUG_NAMES } from '../../exchange/bugs/planted-bugs.ts';
+import { faultsOfProperties, parseFaultSelection } from '../options/fault-selection.ts';
 import { collectChoice, parseDuration, parseInteger } from '../options/parse-options.ts';
 import { TOOL_VERSION } from '../tool-version.ts';
+import { TRADING_PACK_REFERENCE } from '../trading-pack-reference.ts';
+import { tradingReplayOf, violationsOfFailure } from '../trading-replay-of.ts';
+import { parseWorkerCount, resolveWorkerCount } from '../worker-count.ts';
 
 const TARGET = 'inproc';
 const MB = 1024 * 1024;
@@ -33,6 +35,7 @@ interface SoakFlags {
   shrinkBudget: number;
   out: string;
   json?: boolean;
+  workers?: number;
 }
 
 export function registerSoakCommand(program: Command): void {
@@ -78,6 +81,11 @@ export function registerSoakCommand(program: Command): void {
       parseDuration('--shrink-budget'),
       20_000,
     )
+    .option(
+      '--workers <n>',
+      'worker threads exploring in parallel, each with its own exchange (default: one per core, or SHAKEDOWN_WORKERS)',
+      parseWorkerCount('--workers'),
+    )
     .option('--out <dir>', 'where a failure is saved as a replay file', 'replays')
     .option('--json', 'print a JSON object with the figures and the verdict on stdout at the end')
     .action(async (flags: SoakFlags) => {
@@ -101,8 +109,22 @@ async function soakCommand(flags: SoakFlags): Promise<number> {
     { bugs: flags.bug, seed, faults: faults ?? faultsOfProperties(chosen) },
   );
   const supported = factory.faultKinds ?? [];
+  const workers = resolveWorkerCount({
+    flag: flags.workers,
+    env: process.env,
+    spec: { kind: 'inproc' },
+    plannedRuns: Number.POSITIVE_INFINITY,
+  });
+  let pool: WorkerPool<TradingAction> | undefined;
   let result: SoakResult<TradingAction>;
   try {
+    if (workers > 1)
+      pool = await WorkerPool.start<TradingAction>({
+        size: workers,
+        pack: TRADING_PACK_REFERENCE,
+        spec: { kind: 'inproc' },
+        targetOptions: { bugs: flags.bug, seed, faults: faults ?? faultsOfProperties(chosen) },
+      });
     result = await runSoak<TradingAction>({
       campaign: {
         properties: chosen,
@@ -117,6 +139,7 @@ async function soakCommand(flags: SoakFlags): Promise<number> {
           exercised: (evidence) => tradingPack.exercised(evidence as never),
         },
         transport: 'inproc',
+        ...(pool ? { pool } : {}),
       },
       seed,
       durationMs: flags.duration,
@@ -131,10 +154,21 @@ async function soakCommand(flags: SoakFlags): Promise<number> {
       onProgress: (p) => process.stderr.write(`${progressLine(p)}\n`),
     });
   } finally {
+    await pool?.close();
     await factory.dispose?.();
   }
   const saved = result.failure
-    ? relative(process.cwd(), writeReplayFile(flags.out, replayOf(flags, result.failure.failure, result)))
+    ? relative(
+        process.cwd(),
+        writeReplayFile(
+          flags.out,
+          tradingReplayOf(result.failure.failure, {
+            target: TARGET,
+            bugs: flags.bug,
+            durationMs: result.durationMs,
+          }),
+        ),
+      )
     : undefined;
   if (flags.json) process.stdout.write(`${JSON.stringify(soakSummary(result, saved), null, 2)}\n`);
   else printSoak(flags, result, saved, (line) => process.stdout.write(`${line}\n`));
@@ -187,7 +221,7 @@ function soakSummary(result: SoakResult<TradingAction>, saved: string | undefine
           shrinks: f.failure.shrinks,
           actions: f.failure.report.actions.length,
           replayFile: saved ?? null,
-          violations: violationsOf(f.failure),
+          violations: violationsOfFailure(f.failure),
         }
       : null,
     faults: result.faults,
@@ -206,7 +240,7 @@ function printSoak(
   const f = result.failure;
   if (f) {
     write(`failure in ${f.failure.property} (round ${f.round}, seed ${f.roundSeed}):`);
-    for (const v of violationsOf(f.failure).slice(0, 10))
+    for (const v of violationsOfFailure(f.failure).slice(0, 10))
       write(`  [${v.invariant}] ${v.message}${v.steps.length ? ` (steps ${v.steps.join(', ')})` : ''}`);
     if (saved) {
       write(`  saved: ${saved}`);
@@ -232,60 +266,4 @@ function printSoak(
   write(
     `${word}: ${formatElapsed(result.durationMs)}, ${result.rounds} round${result.rounds === 1 ? '' : 's'}, ${result.runs} runs, ${result.actions} actions (${Math.round(result.actionsPerSecond)} actions/s)`,
   );
-}
-
-function violationsOf(failure: PropertyFailure<TradingAction>) {
-  return failure.report.verdict.status === 'fail' ? failure.report.verdict.violations : [];
-}
-
-/** The shrunk failure as a replay file, in the format `run` saves (run-command.ts replayOf). */
-function replayOf(
-  flags: SoakFlags,
-  failure: PropertyFailure<TradingAction>,
-  result: SoakResult<TradingAction>,
-): ReplayFile {
-  const property = findTradingProperty(failure.property);
-  return {
-    format: 'shakedown-replay',
-    version: 1,
-    tool: TOOL_VERSION,
-    domain: tradingPack.name,
-    property: failure.property,
-    target: TARGET,
-    seed: failure.seed,
-    runIndex: failure.runIndex,
-    path: failure.path,
-    bugs: [...flags.bug],
-    settings: { ...DEFAULT_SETTINGS, ...property?.settings },
-    actions: failure.report.actions,
-    events: failure.report.evidence.events,
-    violations: violationsOf(failure),
-    verdict: failure.report.verdict.status === 'fail' ? 'fail' : 'unknown',
-    evidence: {
-      history: failure.report.evidence.history,
-      snapshot: failure.report.evidence.snapshot,
-      extra: failure.report.evidence.extra,
-    },
-    createdAt: new Date().toISOString(),
-    durationMs: result.durationMs,
-  };
-}
-
-/** `--faults` as `run` reads it: nothing is each property's default, `none` turns faults off. */
-function parseFaultSelection(values: readonly string[]): readonly FaultKind[] | 'all' | undefined {
-  if (values.length === 0) return undefined;
-  for (const word of ['all', 'none'])
-    if (values.includes(word) && values.length > 1)
-      throw new ShakedownError('SHK_USAGE', `--faults: "${word}" cannot be combined with other kinds`, {
-        exitCode: EXIT.usage,
-      });
-  if (values[0] === 'all') return 'all';
-  if (values[0] === 'none') return [];
-  return [...new Set(values)] as FaultKind[];
-}
-
-/** The kinds the chosen properties mix in by default, so the target can prepare for them. */
-function faultsOfProperties(properties: readonly Property<TradingAction>[]): readonly FaultKind[] | 'all' {
-  if (properties.some((p) => p.faults === 'all')) return 'all';
-  return [...new Set(properties.flatMap((p) => (p.faults === 'all' ? [] : (p.faults ?? []))))];
 }

@@ -1,0 +1,98 @@
+import type { Property } from '../src/core/model/property.ts';
+import { runCampaign } from '../src/core/runner/campaign.ts';
+import { WorkerPool } from '../src/core/workers/worker-pool.ts';
+import type { TradingAction } from '../src/domains/trading/trading-action.ts';
+import { tradingPack } from '../src/domains/trading/trading-pack.ts';
+import type { BenchRow } from './bench-table.ts';
+
+const SEED = 20261203;
+const TRADING = {
+  module: new URL('../src/domains/trading/trading-pack.ts', import.meta.url).href,
+  exportName: 'tradingPack',
+};
+
+function venue(): Property<TradingAction> {
+  const property = tradingPack.properties.find((p) => p.name === 'trading-venue');
+  if (!property) throw new Error('benchmark: the trading-venue property is missing');
+  return property;
+}
+
+/** One in-process campaign of `runs` runs, on this thread or on the pool; actions and wall ms. */
+async function campaign(runs: number, seed: number, pool?: WorkerPool<TradingAction>) {
+  const factory = await tradingPack.targetFactory({ kind: 'inproc' }, { bugs: [], seed, faults: [] });
+  const started = performance.now();
+  const result = await runCampaign<TradingAction>({
+    properties: [venue()],
+    invariants: tradingPack.invariants,
+    projection: tradingPack.projection,
+    clients: tradingPack.clients,
+    factory,
+    seed,
+    runs,
+    timeBudgetMs: 600_000,
+    shrinkBudgetMs: 60_000,
+    surface: { registry: tradingPack.surface, exercised: (e) => tradingPack.exercised(e as never) },
+    ...(pool ? { pool } : {}),
+    now: () => performance.now(),
+  });
+  const ms = performance.now() - started;
+  await factory.dispose?.();
+  if (!result.properties[0]?.passed) throw new Error(`benchmark: trading-venue failed (seed ${seed})`);
+  return { actions: result.actions, ms };
+}
+
+/**
+ * `--workers 2` against `--workers 1`: the same campaigns (same seeds, same runs) on the
+ * campaign's own thread and on a pool of two workers, interleaved round by round so drift
+ * hits both. The ceiling is perfect scaling, twice the one-thread rate measured alongside.
+ * Worker start-up is not timed (a pool starts once per campaign, not per run).
+ */
+export async function runWorkersScalingBenchmark(ms = 3000): Promise<BenchRow[]> {
+  const pool = await WorkerPool.start<TradingAction>({
+    size: 2,
+    pack: TRADING,
+    spec: { kind: 'inproc' },
+    targetOptions: { bugs: [], seed: SEED, faults: [] },
+  });
+  try {
+    // Warm-up of both (JIT on this thread and in each worker), then a pilot to size a round.
+    await campaign(60, SEED - 1);
+    await campaign(120, SEED - 2, pool);
+    const pilot = await campaign(40, SEED - 3);
+    const rounds = 3;
+    const runs = Math.max(20, Math.round((ms / rounds / pilot.ms) * 40));
+    const one = { actions: 0, ms: 0 };
+    const two = { actions: 0, ms: 0 };
+    for (let round = 0; round < rounds; round++) {
+      const a = await campaign(runs, SEED + round);
+      const b = await campaign(runs, SEED + round, pool);
+      if (a.actions !== b.actions) throw new Error('benchmark: the two campaigns ran different actions');
+      one.actions += a.actions;
+      one.ms += a.ms;
+      two.actions += b.actions;
+      two.ms += b.ms;
+    }
+    const oneRate = (one.actions / one.ms) * 1000;
+    const twoRate = (two.actions / two.ms) * 1000;
+    return [
+      {
+        name: 'campaign actions/s on --workers 2 (trading-venue, in-process)',
+        value: twoRate,
+        unit: 'actions/s',
+        ceilingName: '2 x the --workers 1 rate, same campaigns',
+        ceiling: 2 * oneRate,
+        target: '>= 1.7x --workers 1 (85% of this ceiling)',
+        note: `${rounds} rounds of ${runs} runs each way, seeds ${SEED}..${SEED + rounds - 1}, ${one.actions} actions each way; --workers 1 ${Math.round(oneRate)} actions/s, --workers 2 ${Math.round(twoRate)} actions/s: ${(twoRate / oneRate).toFixed(2)}x`,
+      },
+    ];
+  } finally {
+    await pool.close();
+  }
+}
+
+// Alone: `npx tsx benchmarks/workers-scaling.ts`.
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const { formatTable } = await import('./bench-table.ts');
+  const rows = await runWorkersScalingBenchmark(Number(process.env.BENCH_MS ?? 3000));
+  process.stdout.write(`${formatTable(rows)}\n${rows.map((r) => `- ${r.note}`).join('\n')}\n`);
+}
