@@ -16,6 +16,7 @@ import type { ActionLatency } from '../report/campaign-summary.ts';
 import { type Shard, shardOwnsRun } from '../shard/shard.ts';
 import type { ExecuteOptions, RunReport } from './execute-run.ts';
 import { exploreInPool } from './explore-in-pool.ts';
+import { GenerationStop } from './generation-stop.ts';
 import { type JudgeOptions, judgeRun } from './judge-run.ts';
 import type { RunJudgement } from './run-judgement.ts';
 import { judgementOf } from './run-judgement.ts';
@@ -269,26 +270,36 @@ export async function runCampaign<A extends ActionBase>(
       interruptAfterTimeLimit: Math.max(1, share) + options.shrinkBudgetMs + 60_000,
       markInterruptAsFailure: false,
     };
-    let result: fc.RunDetails<[A[]]> | undefined;
+    // Exploring ends at the first failure (endOnFailure): the failure is then shrunk from its
+    // place in the seed's stream, on this thread, whichever thread found it.
+    const exploring = { ...checkParameters, endOnFailure: true };
+    let failureIndex: number | undefined;
     let stoppedEarly = false;
     if (!options.pool) {
-      result = await fc.check(
+      const stop = new GenerationStop();
+      const explored = await fc.check(
         fc.asyncProperty(arbitrary, async (generated) => {
-          if (firstFailureAt !== undefined) return shrinkStep(generated);
+          if (stop.isRequested) return stop.answer();
           // Runs are numbered in generation order, the same in every shard: another shard's
           // run is generated (so the numbering and values line up) but not executed.
           const runIndex = generatedRuns++;
-          if (!owned(runIndex) || startsNoMore()) return true;
+          if (!owned(runIndex)) return true;
+          // Out of time: no run starts, and the runs left are not even generated.
+          if (startsNoMore()) {
+            stop.request();
+            return stop.answer();
+          }
           const report = await judge(generated);
           fold(judgementOf(runIndex, report, exercised ? { exercised } : {}), generated);
           if (report.verdict.status !== 'fail') return true;
-          firstFailureAt = options.now();
+          failureIndex = runIndex;
           return false;
         }),
-        checkParameters,
+        exploring,
       );
+      stoppedEarly = explored.interrupted;
     } else {
-      const explored = await exploreInPool(options.pool, arbitrary, checkParameters, {
+      const explored = await exploreInPool(options.pool, arbitrary, exploring, {
         job: {
           property: property.name,
           invariants: property.invariants,
@@ -303,20 +314,23 @@ export async function runCampaign<A extends ActionBase>(
         fold,
       });
       stoppedEarly = explored.interrupted;
-      if (explored.failureIndex !== undefined) {
-        // Shrunk here, from the failing run's place in the seed's stream: fast-check's path
-        // to it, so the counterexample and its path are those of a sequential campaign.
-        firstFailureAt = options.now();
-        result = await fc.check(fc.asyncProperty(arbitrary, shrinkStep), {
-          ...checkParameters,
-          path: String(explored.failureIndex),
-        });
-        if (!result.failed)
-          unknown ??= {
-            invariant: 'workers',
-            error: `run ${explored.failureIndex} failed in a worker but passed when run again to shrink it: the target is not deterministic on it`,
-          };
-      }
+      failureIndex = explored.failureIndex;
+    }
+    let result: fc.RunDetails<[A[]]> | undefined;
+    if (failureIndex !== undefined) {
+      // fast-check's path to the failing run: with the seed it regenerates that run, and the
+      // shrinking from it (and the counterexample's path) is the one an inline shrink gives.
+      // The run itself is known to fail and is not run again.
+      firstFailureAt = options.now();
+      let known = true;
+      result = await fc.check(
+        fc.asyncProperty(arbitrary, async (candidate) => {
+          if (!known) return shrinkStep(candidate);
+          known = false;
+          return false;
+        }),
+        { ...checkParameters, path: String(failureIndex) },
+      );
     }
     totalRuns += runs;
     totalActions += actions;

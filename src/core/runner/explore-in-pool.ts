@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import type { ActionBase } from '../model/action.ts';
+import { GenerationStop } from './generation-stop.ts';
 import type { RunJudgement } from './run-judgement.ts';
 import type { PropertyJob, RunPool } from './run-pool.ts';
 
@@ -51,18 +52,20 @@ export async function exploreInPool<A extends ActionBase>(
     }
   };
   await pool.startProperty(hooks.job, onJudgement);
-  let stopped = false;
+  // A known failure, or the time share spent, ends the generation; that check's result is
+  // not used (the failure is shrunk by the caller). The caller passes endOnFailure, so the
+  // induced failure is not shrunk either.
+  const stop = new GenerationStop();
   const result = await fc.check(
     fc.asyncProperty(arbitrary, async (generated) => {
-      // A known failure ends the generation: one induced "failure" stops fast-check, and
-      // every shrink candidate of it then passes at once. That result is not used.
-      if (failureIndex !== undefined) {
-        if (stopped) return true;
-        stopped = true;
-        return false;
-      }
+      if (failureIndex !== undefined) stop.request();
+      if (stop.isRequested) return stop.answer();
       const runIndex = hooks.nextIndex();
-      if (!hooks.owned(runIndex) || hooks.startsNoMore()) return true;
+      if (!hooks.owned(runIndex)) return true;
+      if (hooks.startsNoMore()) {
+        stop.request();
+        return stop.answer();
+      }
       waiting.push({ runIndex, generated });
       await pool.submit(runIndex, generated);
       return true;
@@ -72,6 +75,7 @@ export async function exploreInPool<A extends ActionBase>(
   await pool.drain();
   return {
     ...(failureIndex === undefined ? {} : { failureIndex }),
+    // An induced stop is not fast-check's time limit.
     interrupted: result.interrupted,
   };
 }
