@@ -334,7 +334,7 @@ export async function runCampaignBenchmark(ms = 3000): Promise<{ rows: BenchRow[
         note: `same seeds and runs, property invariants: []; the ${venue.invariants.length} invariants take ${(invariantShare * 100).toFixed(1)}% of the full campaign's time`,
       },
       {
-        name: 'campaign actions/s with recording (vs without, estimated)',
+        name: 'EventSequencer share of the campaign (estimated)',
         value: fullRate,
         unit: 'actions/s',
         ceilingName: 'same campaign minus the EventSequencer cost',

@@ -4,7 +4,9 @@ import { runCampaignBenchmark } from './campaign-throughput.ts';
 import { runChaosProxyBenchmark } from './chaos-proxy-roundtrip.ts';
 import { runEngineBenchmark } from './engine-throughput.ts';
 import { runEventsOnlyBenchmark } from './events-only-replay.ts';
+import { runRecordingMemoryBenchmark } from './recording-memory.ts';
 import { runRecordingOverheadBenchmark } from './recording-overhead.ts';
+import { runWorkersScalingBenchmark } from './workers-scaling.ts';
 import { runWsCampaignBenchmark } from './ws-campaign-throughput.ts';
 import { runWsBenchmark } from './ws-roundtrip.ts';
 
@@ -17,10 +19,14 @@ const campaign = await runCampaignBenchmark(ms);
 const recording = await runRecordingOverheadBenchmark(ms);
 const wsCampaign = await runWsCampaignBenchmark(ms);
 const replay = await runEventsOnlyBenchmark(ms);
+const scaling = await runWorkersScalingBenchmark(ms);
+// Last: its RSS figures are read in this process, after everything above.
+const memory = await runRecordingMemoryBenchmark();
 const cpu = os.cpus()[0]?.model ?? 'unknown cpu';
 process.stdout.write(
   `shakedown benchmarks — ${new Date().toISOString().slice(0, 10)}, node ${process.version}, ${os.cpus().length} x ${cpu}\n`,
 );
+process.stdout.write(`command: npm run bench (BENCH_MS=${ms})\n`);
 process.stdout.write(`engine book held at ~${engine.resting} resting orders\n\n`);
 const rows = [
   ...engine.rows,
@@ -30,6 +36,8 @@ const rows = [
   ...recording,
   ...wsCampaign,
   ...replay.rows,
+  ...scaling,
+  ...memory,
 ];
 process.stdout.write(`${formatTable(rows)}\n`);
 const notes = rows.filter((r) => r.note !== undefined);

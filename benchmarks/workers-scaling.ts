@@ -53,6 +53,7 @@ export async function runWorkersScalingBenchmark(ms = 3000): Promise<BenchRow[]>
     pack: TRADING,
     spec: { kind: 'inproc' },
     targetOptions: { bugs: [], seed: SEED, faults: [] },
+    generates: ['trading-venue'],
   });
   try {
     // Warm-up of both (JIT on this thread and in each worker), then a pilot to size a round.
@@ -90,7 +91,7 @@ export async function runWorkersScalingBenchmark(ms = 3000): Promise<BenchRow[]>
   }
 }
 
-// Alone: `npx tsx benchmarks/workers-scaling.ts`.
+// Alone: `node --import ./bin/register-ts.mjs benchmarks/workers-scaling.ts`.
 if (import.meta.url === `file://${process.argv[1]}`) {
   const { formatTable } = await import('./bench-table.ts');
   const rows = await runWorkersScalingBenchmark(Number(process.env.BENCH_MS ?? 3000));

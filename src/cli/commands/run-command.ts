@@ -421,6 +421,9 @@ async function runWithTarget(flags: RunFlags, plan: RunPlan): Promise<number> {
         pack: TRADING_PACK_REFERENCE,
         spec,
         targetOptions: { bugs: flags.bug, seed, config, faults: targetFaults },
+        // The pack's own properties are generated in the workers; a fuzzed scenario is not
+        // the pack's, so its runs are generated here and sent.
+        generates: flags.fuzz ? [] : chosen.map((p) => p.name),
       });
       logger.info({ workers }, 'workers started');
     }

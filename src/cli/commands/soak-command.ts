@@ -124,6 +124,7 @@ async function soakCommand(flags: SoakFlags): Promise<number> {
         pack: TRADING_PACK_REFERENCE,
         spec: { kind: 'inproc' },
         targetOptions: { bugs: flags.bug, seed, faults: faults ?? faultsOfProperties(chosen) },
+        generates: chosen.map((p) => p.name),
       });
     result = await runSoak<TradingAction>({
       campaign: {

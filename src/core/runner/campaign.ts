@@ -307,7 +307,11 @@ export async function runCampaign<A extends ActionBase>(
           ...judgeOptions,
           exercised: exercised !== undefined,
           record: options.sink !== undefined,
+          ...(options.pool.generates(property.name)
+            ? { generation: { seed, maxActions: settings.maxActions, faults: faultKinds } }
+            : {}),
         },
+        runs: options.runs,
         owned,
         startsNoMore,
         nextIndex: () => generatedRuns++,
@@ -378,8 +382,9 @@ export async function runCampaign<A extends ActionBase>(
   for (const outcome of outcomes) addFaultCounts(faults, outcome.faults);
   // `sometimes`: a kind a property requires must have fired somewhere in the campaign.
   for (const [outcome, required] of sharded ? [] : requirements) {
-    // A property that failed stopped early: what it did not get to fire says nothing more.
-    if (outcome.failure) continue;
+    // A property that failed, or that the time budget stopped, ended early: what it did not
+    // get to fire says nothing more (a budget too short for the chaos is the budget's fault).
+    if (outcome.failure || outcome.interrupted) continue;
     const unfired = required.filter((kind) => !(faults[kind] ?? 0));
     if (unfired.length === 0) continue;
     outcome.unfired = unfired;

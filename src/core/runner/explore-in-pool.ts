@@ -14,6 +14,17 @@ export interface ExploreHooks<A> {
   nextIndex(): number;
   /** Folds one judged run into the property's tallies (called in generation order). */
   fold(judgement: RunJudgement, generated: readonly A[]): void;
+  /** The run count: when the workers generate, the blocks end there. */
+  runs: number;
+}
+
+/**
+ * Runs per block when the workers generate: each block starts with fast-check skipping to
+ * its first run (about half a microsecond a run), so blocks grow with the run count to keep
+ * that under a few percent of the runs' own cost; small enough to share the runs evenly.
+ */
+export function blockSize(runs: number): number {
+  return Math.max(8, Math.ceil(runs / 256));
 }
 
 export interface Explored {
@@ -36,8 +47,9 @@ export async function exploreInPool<A extends ActionBase>(
   parameters: fc.Parameters<[A[]]>,
   hooks: ExploreHooks<A>,
 ): Promise<Explored> {
-  // Runs sent and not yet folded, oldest first, with their actions (onRun reports them).
-  const waiting: { runIndex: number; generated: readonly A[] }[] = [];
+  // Runs sent and not yet folded, oldest first, with their actions (onRun reports them); a
+  // worker that generates sends them back with the judgement.
+  const waiting: { runIndex: number; generated?: readonly A[] }[] = [];
   const judged = new Map<number, RunJudgement>();
   let failureIndex: number | undefined;
   const onJudgement = (judgement: RunJudgement): void => {
@@ -47,11 +59,29 @@ export async function exploreInPool<A extends ActionBase>(
       const folded = judged.get(next.runIndex) as RunJudgement;
       judged.delete(next.runIndex);
       if (failureIndex !== undefined) continue;
-      hooks.fold(folded, next.generated);
+      hooks.fold(folded, next.generated ?? ((folded.generated ?? []) as readonly A[]));
       if (folded.status === 'fail') failureIndex = folded.runIndex;
     }
   };
   await pool.startProperty(hooks.job, onJudgement);
+  if (hooks.job.generation) {
+    // The workers generate: this thread only deals out blocks of run indices, in order,
+    // until the run count, the first failure or the end of the time share.
+    const size = blockSize(hooks.runs);
+    for (let block = 0, start = 0; start < hooks.runs; block++, start += size) {
+      if (failureIndex !== undefined) break;
+      const count = Math.min(size, hooks.runs - start);
+      const runs: number[] = [];
+      for (let runIndex = start; runIndex < start + count; runIndex++)
+        if (hooks.owned(runIndex)) runs.push(runIndex);
+      if (runs.length === 0) continue;
+      if (hooks.startsNoMore()) break;
+      for (const runIndex of runs) waiting.push({ runIndex });
+      await pool.submitBlock(block, start, count, runs);
+    }
+    await pool.drain();
+    return { ...(failureIndex === undefined ? {} : { failureIndex }), interrupted: false };
+  }
   // A known failure, or the time share spent, ends the generation; that check's result is
   // not used (the failure is shrunk by the caller). The caller passes endOnFailure, so the
   // induced failure is not shrunk either.

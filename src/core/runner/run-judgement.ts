@@ -24,6 +24,8 @@ export interface RunJudgement {
   exercised: readonly string[];
   /** Its recorded events, when a worker ran it and the campaign records (a sink). */
   events?: readonly RecordedEvent[];
+  /** The run's actions, when a worker generated them (the campaign reports them with onRun). */
+  generated?: readonly unknown[];
 }
 
 export interface JudgementOptions<A> {

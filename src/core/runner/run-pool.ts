@@ -1,3 +1,4 @@
+import type { FaultKind } from '../faults/fault.ts';
 import type { PropertySettings } from '../model/property.ts';
 import type { RunJudgement } from './run-judgement.ts';
 
@@ -13,6 +14,11 @@ export interface PropertyJob {
   exercised: boolean;
   /** Send each run's recorded events back (the campaign streams them to its sink). */
   record: boolean;
+  /**
+   * Set when the workers generate the runs themselves (the property is the pack's own, found
+   * by name): what its generator is built from, and the seed fast-check draws from.
+   */
+  generation?: { seed: number; maxActions: number; faults: readonly FaultKind[] };
 }
 
 /** A worker that crashed: which one, on which run, and why. Its other runs went to its replacement. */
@@ -35,6 +41,18 @@ export interface RunPool<A> {
   startProperty(job: PropertyJob, onJudgement: (judgement: RunJudgement) => void): Promise<void>;
   /** Sends one run to its worker; resolves once that worker has room for another. */
   submit(runIndex: number, actions: readonly A[]): Promise<void>;
+  /**
+   * Whether its workers can generate this property's runs (it is the pack's own, unchanged):
+   * generation then leaves the campaign's thread too.
+   */
+  generates(property: string): boolean;
+  /**
+   * Sends block number `block` (runs `start` to `start + count - 1` in generation order) to
+   * worker `block mod size`; it generates them (fast-check's path to `start`, so each is the
+   * value a sequential campaign generates) and judges those listed in `runs`. Resolves once
+   * that worker has room for another block.
+   */
+  submitBlock(block: number, start: number, count: number, runs: readonly number[]): Promise<void>;
   /** Resolves once every submitted run is judged; rejects when the pool cannot go on. */
   drain(): Promise<void>;
   /** Crashes so far, in the order they happened. */

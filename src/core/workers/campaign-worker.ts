@@ -1,4 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
+import fc from 'fast-check';
 import type { ActionBase } from '../model/action.ts';
 import type { DomainPack } from '../model/domain-pack.ts';
 import type { TargetFactory } from '../model/target.ts';
@@ -29,6 +30,8 @@ let pack: DomainPack<ActionBase>;
 let factory: TargetFactory<ActionBase>;
 let job: PropertyJob | undefined;
 let execute: ExecuteOptions | undefined;
+/** The property's generator, when the runs are generated here (PropertyJob.generation). */
+let arbitrary: fc.Arbitrary<ActionBase[]> | undefined;
 
 async function handle(message: ToWorker): Promise<void> {
   if (message.type === 'property') {
@@ -44,6 +47,13 @@ async function handle(message: ToWorker): Promise<void> {
       }),
       settings: job.settings,
     };
+    const generation = job.generation;
+    const property = pack.properties.find((p) => p.name === job?.property);
+    if (generation && !property) throw new Error(`the pack has no property named ${job.property}`);
+    arbitrary =
+      generation && property
+        ? property.actions({ ...generation, faults: [...generation.faults] })
+        : undefined;
     return;
   }
   if (message.type === 'close') {
@@ -52,17 +62,40 @@ async function handle(message: ToWorker): Promise<void> {
     port?.close();
     return;
   }
+  if (message.type === 'block') {
+    if (!job?.generation || !arbitrary) throw new Error('a block arrived for a property not generated here');
+    // fast-check's path to the block's first run: the same values, in the same order, that
+    // a sequential campaign generates from this seed.
+    const values = fc.sample(arbitrary, {
+      seed: job.generation.seed,
+      path: String(message.start),
+      numRuns: message.count,
+    });
+    for (const runIndex of message.runs) await judgeOne(runIndex, values[runIndex - message.start], true);
+    return;
+  }
+  await judgeOne(message.runIndex, message.actions as ActionBase[], false);
+}
+
+/** Runs and judges one sequence, and sends the judgement back. */
+async function judgeOne(runIndex: number, actions: ActionBase[], sendActions: boolean): Promise<void> {
   if (!job || !execute) throw new Error('a run arrived before its property');
   const events: unknown[] = [];
   const options = job.record ? { ...execute, sink: (event: unknown) => events.push(event) } : execute;
-  const actions = message.actions as ActionBase[];
   try {
     const report = await judgeRun(factory, actions, options as ExecuteOptions, job);
-    const judgement = judgementOf(message.runIndex, report, {
+    const judgement = judgementOf(runIndex, report, {
       slim: true,
       ...(job.exercised ? { exercised: (evidence) => pack.exercised(evidence) } : {}),
     });
-    post({ type: 'judged', judgement: job.record ? { ...judgement, events: events as never } : judgement });
+    post({
+      type: 'judged',
+      judgement: {
+        ...judgement,
+        ...(job.record ? { events: events as never } : {}),
+        ...(sendActions ? { generated: actions } : {}),
+      },
+    });
   } catch (error) {
     if (isShakedownError(error)) throw error;
     // On the campaign's thread fast-check takes a throwing run for a failing one; so does
@@ -70,12 +103,13 @@ async function handle(message: ToWorker): Promise<void> {
     post({
       type: 'judged',
       judgement: {
-        runIndex: message.runIndex,
+        runIndex,
         actions: actions.length,
         status: 'fail',
         faults: {},
         operations: [],
         exercised: [],
+        ...(sendActions ? { generated: actions } : {}),
       },
     });
   }

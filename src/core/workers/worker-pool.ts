@@ -17,12 +17,16 @@ export interface WorkerPoolOptions {
   maxCrashes?: number;
   /** How a worker is started; the default loads campaign-worker.ts through tsx. */
   spawn?: (init: WorkerInit) => Worker;
+  /** Properties the workers generate themselves: the pack's own, by name, used unchanged. */
+  generates?: readonly string[];
 }
 
 interface Sent {
   runIndex: number;
   /** Kept until judged: a crash sends the queued ones again to the replacement. */
-  actions: readonly unknown[];
+  actions?: readonly unknown[];
+  /** The block it was generated in, when the worker generates (resent as a block). */
+  block?: { start: number; count: number; last: boolean };
 }
 
 interface Slot {
@@ -31,6 +35,8 @@ interface Slot {
   worker: Worker;
   /** Runs sent and not judged, oldest first: the first is the one running. */
   inflight: Sent[];
+  /** Blocks sent and not wholly judged. */
+  blocks: number;
   crashes: number;
 }
 
@@ -45,7 +51,8 @@ const WORKER_ENTRY = new URL('./campaign-worker.ts', import.meta.url);
 export class WorkerPool<A> implements RunPool<A> {
   readonly size: number;
   private readonly slots: Slot[] = [];
-  private readonly options: Required<Omit<WorkerPoolOptions, 'spawn'>> & Pick<WorkerPoolOptions, 'spawn'>;
+  private readonly options: Required<Omit<WorkerPoolOptions, 'spawn' | 'generates'>> &
+    Pick<WorkerPoolOptions, 'spawn' | 'generates'>;
   private readonly crashList: WorkerCrash[] = [];
   private job: PropertyJob | undefined;
   private onJudgement: (judgement: RunJudgement) => void = () => {};
@@ -55,7 +62,7 @@ export class WorkerPool<A> implements RunPool<A> {
 
   private constructor(options: WorkerPoolOptions) {
     this.size = options.size;
-    this.options = { depth: 2, maxCrashes: 3, ...options };
+    this.options = { depth: 8, maxCrashes: 3, ...options };
   }
 
   /** Starts every worker and waits until each has built its target factory. */
@@ -90,6 +97,23 @@ export class WorkerPool<A> implements RunPool<A> {
     slot.inflight.push({ runIndex, actions });
     this.post(slot, { type: 'run', runIndex, actions: actions as unknown[] });
     while (!this.failure && slot.inflight.length >= this.options.depth) await this.changed();
+    this.throwIfFailed();
+  }
+
+  generates(property: string): boolean {
+    return this.options.generates?.includes(property) === true;
+  }
+
+  async submitBlock(block: number, start: number, count: number, runs: readonly number[]): Promise<void> {
+    this.throwIfFailed();
+    if (runs.length === 0) return;
+    const slot = this.slots[block % this.size];
+    for (const [i, runIndex] of runs.entries())
+      slot.inflight.push({ runIndex, block: { start, count, last: i === runs.length - 1 } });
+    slot.blocks++;
+    this.post(slot, { type: 'block', start, count, runs: [...runs] });
+    // One block running and one waiting behind it: the worker never idles between blocks.
+    while (!this.failure && slot.blocks >= 2) await this.changed();
     this.throwIfFailed();
   }
 
@@ -138,6 +162,7 @@ export class WorkerPool<A> implements RunPool<A> {
       incarnation,
       worker,
       inflight: previous?.inflight ?? [],
+      blocks: previous?.blocks ?? 0,
       crashes: previous?.crashes ?? 0,
     };
     this.slots[index] = slot;
@@ -176,12 +201,14 @@ export class WorkerPool<A> implements RunPool<A> {
       return;
     }
     slot.inflight.shift();
+    if (head.block?.last) slot.blocks--;
     this.onJudgement(judgement);
     this.wake();
   }
 
   private crashed(slot: Slot, reason: string): void {
     const suspect = slot.inflight.shift();
+    if (suspect?.block?.last) slot.blocks--;
     slot.crashes++;
     this.crashList.push({
       worker: slot.index,
@@ -192,7 +219,7 @@ export class WorkerPool<A> implements RunPool<A> {
     if (suspect)
       this.onJudgement({
         runIndex: suspect.runIndex,
-        actions: suspect.actions.length,
+        actions: suspect.actions?.length ?? 0,
         status: 'unknown',
         unknown: { invariant: 'worker', error: `worker ${slot.index} crashed while running it: ${reason}` },
         faults: {},
@@ -215,8 +242,7 @@ export class WorkerPool<A> implements RunPool<A> {
     this.spawnSlot(slot.index, slot).catch((error: Error) => this.fail(error));
     const fresh = this.slots[slot.index];
     if (this.job) this.post(fresh, { type: 'property', job: this.job });
-    for (const sent of queued)
-      this.post(fresh, { type: 'run', runIndex: sent.runIndex, actions: [...sent.actions] });
+    for (const message of resend(queued)) this.post(fresh, message);
     this.wake();
   }
 
@@ -242,6 +268,22 @@ export class WorkerPool<A> implements RunPool<A> {
     this.waiters = [];
     for (const resolve of waiting) resolve();
   }
+}
+
+/** The queued runs as messages again: single runs as they were, block runs grouped by block. */
+function resend(queued: readonly Sent[]): ToWorker[] {
+  const messages: ToWorker[] = [];
+  for (const sent of queued) {
+    if (sent.actions) {
+      messages.push({ type: 'run', runIndex: sent.runIndex, actions: [...sent.actions] });
+      continue;
+    }
+    const block = sent.block as NonNullable<Sent['block']>;
+    const last = messages.at(-1);
+    if (last?.type === 'block' && last.start === block.start) last.runs.push(sent.runIndex);
+    else messages.push({ type: 'block', start: block.start, count: block.count, runs: [sent.runIndex] });
+  }
+  return messages;
 }
 
 function workerError(error: WorkerError): Error {

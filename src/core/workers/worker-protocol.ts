@@ -24,6 +24,7 @@ export interface WorkerInit {
 export type ToWorker =
   | { type: 'property'; job: PropertyJob }
   | { type: 'run'; runIndex: number; actions: unknown[] }
+  | { type: 'block'; start: number; count: number; runs: number[] }
   | { type: 'close' };
 
 /** An error that ends the campaign (the target cannot be used), as plain data. */

@@ -27,12 +27,15 @@ async function startPool(options: {
   bugs?: string[];
   pack?: typeof TRADING;
   extra?: Record<string, unknown>;
+  /** Properties the workers generate (default: every property, as the CLI does). */
+  generates?: string[];
 }) {
   const pool = await WorkerPool.start<TradingAction>({
     size: options.size,
     pack: options.pack ?? TRADING,
     spec: { kind: 'inproc' },
     targetOptions: { bugs: options.bugs ?? [], seed: 3, faults: 'all', ...options.extra },
+    generates: options.generates ?? tradingPack.properties.map((p) => p.name),
   });
   pools.push(pool);
   return pool;
@@ -99,6 +102,15 @@ describe('a campaign on a worker pool', () => {
     expect(sequential.result.runs).toBe(48);
   }, 240_000);
 
+  it('gives the same result when this thread generates and sends each run (a property the pack does not have)', async () => {
+    const properties = [property('self-trade-prevention')];
+    const sequential = await campaign({ properties, runs: 16, bugs: ['self_trade'] });
+    const pool = await startPool({ size: 2, bugs: ['self_trade'], generates: [] });
+    const parallel = await campaign({ properties, runs: 16, bugs: ['self_trade'], pool });
+    expect(parallel.folded).toEqual(sequential.folded);
+    expect(comparable(parallel.result)).toEqual(comparable(sequential.result));
+  }, 240_000);
+
   it('a failure found by a worker is shrunk here to the sequential counterexample, and later runs are not counted', async () => {
     const properties = [property('order-lifecycle')];
     const sequential = await campaign({ properties, runs: 30, bugs: ['overfill'] });
@@ -117,9 +129,9 @@ describe('a campaign on a worker pool', () => {
     const sequential = await campaign({ properties, runs: 12 });
     const pool = await startPool({ size: 2, pack: CRASHING, extra: { crashOnCreate: 2 } });
     const parallel = await campaign({ properties, runs: 12, pool });
-    // Worker 0 takes runs 0, 2, 4...: its second target was for run 2.
+    // Blocks of 8 runs: worker 0 takes runs 0-7 (and 16-23...); its second target was for run 1.
     expect(parallel.result.workers?.crashes).toEqual([
-      { worker: 0, property: 'trading-venue', runIndex: 2, error: 'it exited with code 9' },
+      { worker: 0, property: 'trading-venue', runIndex: 1, error: 'it exited with code 9' },
     ]);
     const outcome = parallel.result.properties[0];
     expect(outcome.unknown).toEqual({
