@@ -165,9 +165,11 @@ export async function runCampaign<A extends ActionBase>(
     const seed = options.seedOf?.(property.name) ?? options.seed;
     const required = property.sometimes === 'enabled' ? null : (property.sometimes ?? []);
     const remaining = options.timeBudgetMs - (options.now() - started);
-    // Each property gets an even share of what is left, so a slow first property cannot starve
-    // the others; what a fast one leaves over goes to those after it.
-    const share = remaining / (options.properties.length - index);
+    // Each property gets a share of what is left in proportion to its planned work (its
+    // longest sequence), so a slow first property cannot starve the others and one with
+    // longer sequences is not cut first; what a fast one leaves over goes to those after it.
+    const weights = options.properties.slice(index).map((p) => plannedLength(p, options));
+    const share = (remaining * (weights[0] ?? 1)) / weights.reduce((a, b) => a + b, 0);
     const faultKinds = enabledFaults(property, options);
     const requiredFaults = [...(required ?? faultKinds)];
     if (remaining <= 0) {
@@ -403,6 +405,11 @@ export async function runCampaign<A extends ActionBase>(
     latency: latency.toSummary(),
     ...(options.pool ? { workers: { count: options.pool.size, crashes: [...options.pool.crashes()] } } : {}),
   };
+}
+
+/** The longest sequence a property's runs may have: its share of the budget follows it. */
+function plannedLength<A extends ActionBase>(property: Property<A>, options: CampaignOptions<A>): number {
+  return Math.max(1, options.maxActions ?? property.settings?.maxActions ?? DEFAULT_SETTINGS.maxActions);
 }
 
 /** The kinds a property's runs mix in: the campaign's choice, else the property's own default. */
