@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { RecordedEvent } from '../src/core/model/evidence.ts';
 import { runCampaign } from '../src/core/runner/campaign.ts';
 import { NdjsonEventSink } from '../src/core/sequencer/ndjson-event-sink.ts';
+import { numberedAcrossRuns } from '../src/core/sequencer/numbered-across-runs.ts';
 import { inprocTargetFactory } from '../src/domains/trading/targets/inproc-target-factory.ts';
 import type { TradingAction } from '../src/domains/trading/trading-action.ts';
 import { tradingPack } from '../src/domains/trading/trading-pack.ts';
@@ -56,13 +57,10 @@ export async function runRecordingMemoryBenchmark(events = 1_000_000): Promise<B
   let bytes = 0;
   const sink = new NdjsonEventSink(path);
   try {
-    let offset = 0;
-    let last = 0;
+    const numbered = numberedAcrossRuns((event) => sink.write(event));
     const record = (event: RecordedEvent): void => {
       if (sink.count >= events) return;
-      if (event.gseq <= last) offset += last;
-      last = event.gseq;
-      sink.write({ ...event, gseq: event.gseq + offset });
+      numbered(event);
       if (sink.count % SAMPLE_EVERY === 0) {
         const rss = rssMB();
         peak = Math.max(peak, rss);

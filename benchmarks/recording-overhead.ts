@@ -5,6 +5,7 @@ import type { RecordedEvent } from '../src/core/model/evidence.ts';
 import type { Property } from '../src/core/model/property.ts';
 import { runCampaign } from '../src/core/runner/campaign.ts';
 import { NdjsonEventSink } from '../src/core/sequencer/ndjson-event-sink.ts';
+import { numberedAcrossRuns } from '../src/core/sequencer/numbered-across-runs.ts';
 import { inprocTargetFactory } from '../src/domains/trading/targets/inproc-target-factory.ts';
 import type { TradingAction } from '../src/domains/trading/trading-action.ts';
 import { tradingPack } from '../src/domains/trading/trading-pack.ts';
@@ -17,21 +18,6 @@ function venueProperty(): Property<TradingAction> {
   const property = tradingPack.properties.find((p) => p.name === 'trading-venue');
   if (!property) throw new Error('benchmark: the trading-venue property is missing');
   return property;
-}
-
-/**
- * A copy of `numberedAcrossRuns` in src/cli/commands/run-command.ts (not exported), which
- * `shakedown run --record FILE` puts in front of the sink: each run numbers its events from
- * gseq 1, so a campaign-long record renumbers them to rise through the whole file.
- */
-function numberedAcrossRuns(sink: NdjsonEventSink): (event: RecordedEvent) => void {
-  let offset = 0;
-  let last = 0;
-  return (event) => {
-    if (event.gseq <= last) offset += last;
-    last = event.gseq;
-    sink.write({ ...event, gseq: event.gseq + offset });
-  };
 }
 
 /** One in-process campaign over trading-venue, with or without the recorder; its wall ms. */
@@ -94,7 +80,12 @@ export async function runRecordingOverheadBenchmark(ms = 3000): Promise<BenchRow
       const file = new NdjsonEventSink(join(dir, `events-${seed}.ndjson`));
       const start = performance.now();
       const cpu = process.cpuUsage();
-      const figures = await campaign(venue, runs, seed, numberedAcrossRuns(file));
+      const figures = await campaign(
+        venue,
+        runs,
+        seed,
+        numberedAcrossRuns((event) => file.write(event)),
+      );
       file.close();
       const wallMs = performance.now() - start;
       const cpuMs = cpuMsSince(cpu);

@@ -22,6 +22,7 @@ import {
 } from '../../core/runner/campaign.ts';
 import { runScenarioCampaign } from '../../core/scenario/scenario-campaign.ts';
 import { NdjsonEventSink } from '../../core/sequencer/ndjson-event-sink.ts';
+import { numberedAcrossRuns } from '../../core/sequencer/numbered-across-runs.ts';
 import { EXIT, ShakedownError } from '../../core/shakedown-error.ts';
 import { seedFromCommit } from '../../core/shard/derive-seed.ts';
 import { parseShard, type Shard, shardOwnsRun } from '../../core/shard/shard.ts';
@@ -463,7 +464,7 @@ async function runWithTarget(flags: RunFlags, plan: RunPlan): Promise<number> {
               exercised: (evidence) => tradingPack.exercised(evidence as never),
             },
             transport,
-            ...(recorder ? { sink: numberedAcrossRuns(recorder) } : {}),
+            ...(recorder ? { sink: numberedAcrossRuns((event) => recorder?.write(event)) } : {}),
             ...(pool ? { pool } : {}),
             now: Date.now,
             ...(progress
@@ -603,20 +604,6 @@ async function replayCorpus(
     }
     logger.info({ file: path, verdict: report.verdict.status }, 'regression replay');
   }
-}
-
-/**
- * Each run numbers its events from gseq 1; a campaign-long record renumbers them so gseq rises
- * through the whole file (a drop back in `step` marks the next run).
- */
-function numberedAcrossRuns(sink: NdjsonEventSink): (event: RecordedEvent) => void {
-  let offset = 0;
-  let last = 0;
-  return (event) => {
-    if (event.gseq <= last) offset += last;
-    last = event.gseq;
-    sink.write({ ...event, gseq: event.gseq + offset });
-  };
 }
 
 /** The kinds the scenarios' fault steps need, so the target can prepare for them. */
