@@ -37,6 +37,8 @@ interface Slot {
   inflight: Sent[];
   /** Blocks sent and not wholly judged. */
   blocks: number;
+  /** Its thread has ended (crashed, or closed). */
+  exited: boolean;
   crashes: number;
 }
 
@@ -127,6 +129,7 @@ export class WorkerPool<A> implements RunPool<A> {
     this.closing = true;
     await Promise.all(
       this.slots.map(async (slot) => {
+        if (slot.exited) return;
         const exited = new Promise<void>((resolve) => slot.worker.once('exit', () => resolve()));
         try {
           slot.worker.postMessage({ type: 'close' } satisfies ToWorker);
@@ -163,6 +166,7 @@ export class WorkerPool<A> implements RunPool<A> {
       worker,
       inflight: previous?.inflight ?? [],
       blocks: previous?.blocks ?? 0,
+      exited: false,
       crashes: previous?.crashes ?? 0,
     };
     this.slots[index] = slot;
@@ -188,7 +192,10 @@ export class WorkerPool<A> implements RunPool<A> {
         }
       });
       worker.on('error', (error) => lost(error.message));
-      worker.on('exit', (code) => lost(`it exited with code ${code}`));
+      worker.on('exit', (code) => {
+        slot.exited = true;
+        lost(`it exited with code ${code}`);
+      });
     });
   }
 
