@@ -83,8 +83,7 @@ export async function exploreInPool<A extends ActionBase>(
     return { ...(failureIndex === undefined ? {} : { failureIndex }), interrupted: false };
   }
   // A known failure, or the time share spent, ends the generation; that check's result is
-  // not used (the failure is shrunk by the caller). The caller passes endOnFailure, so the
-  // induced failure is not shrunk either.
+  // not used (the failure is shrunk by the caller, and endOnFailure leaves it unshrunk here).
   const stop = new GenerationStop();
   const result = await fc.check(
     fc.asyncProperty(arbitrary, async (generated) => {

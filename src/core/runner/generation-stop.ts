@@ -1,9 +1,9 @@
 /**
  * fast-check has no "stop here": a check runs to numRuns or to the first failure, generating
  * every skipped run on the way. A campaign that must stop early (its time share spent, or a
- * failure already found by a worker) reports one induced failure, which ends the generation,
- * then passes every shrink candidate at once. That check's result is not a failure of the
- * property, and the caller does not read it as one.
+ * failure already found by a worker) reports one induced failure, which, with `endOnFailure`,
+ * ends the check at once. That check's result is not a failure of the property, and the
+ * caller does not read it as one.
  */
 export class GenerationStop {
   private requested = false;
@@ -17,7 +17,7 @@ export class GenerationStop {
     return this.requested;
   }
 
-  /** The predicate's answer once stopping: false the first time, true for every candidate after. */
+  /** The predicate's answer once stopping: false the first time, true after (if ever asked). */
   answer(): boolean {
     if (this.answered) return true;
     this.answered = true;
