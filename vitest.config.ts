@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -6,5 +7,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 30_000,
     pool: 'forks',
+    // Vitest's default leaves a core free, which is one file at a time on two cores; most
+    // files wait on child processes and sockets, so two at a time halves the suite's wall time.
+    maxWorkers: Math.max(2, availableParallelism() - 1),
   },
 });
