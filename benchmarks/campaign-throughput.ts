@@ -13,17 +13,12 @@ import { defaultExchangeConfig } from '../src/exchange/config/exchange-config.ts
 import { Engine } from '../src/exchange/engine/engine.ts';
 import type { ExchangeInput, Side } from '../src/exchange/engine/exchange-input.ts';
 import type { BenchRow } from './bench-table.ts';
+import { tradingVenueProperty } from './trading-venue-property.ts';
 
 const SEED = 20261122;
 const PILOT_RUNS = 30;
 /** Runs whose events are kept to drive the sequencer-only loop. */
 const SAMPLE_RUNS = 40;
-
-function venueProperty(): Property<TradingAction> {
-  const property = tradingPack.properties.find((p) => p.name === 'trading-venue');
-  if (!property) throw new Error('benchmark: the trading-venue property is missing');
-  return property;
-}
 
 interface CampaignFigures {
   result: CampaignResult<TradingAction>;
@@ -150,7 +145,7 @@ const bareCommands = fc.commands(
       .map((p) => new BarePlace(p.account, p.symbol, p.side, p.market, p.offsetTicks, p.lots)),
     fc.nat().map((pick) => new BareCancel(pick)),
   ],
-  { maxCommands: venueProperty().settings?.maxActions ?? 60, size: 'max' },
+  { maxCommands: tradingVenueProperty().settings?.maxActions ?? 60, size: 'max' },
 );
 
 /** `fc.check` + `fc.modelRun` over fresh engines, nothing else: one batch of 50 runs. */
@@ -258,7 +253,7 @@ function add(tally: Tally, figures: CampaignFigures): void {
  * benchmark hits every figure alike. Each figure gets about `ms` in all.
  */
 export async function runCampaignBenchmark(ms = 3000): Promise<{ rows: BenchRow[]; runs: number }> {
-  const venue = venueProperty();
+  const venue = tradingVenueProperty();
   const invariants = tradingPack.invariants;
   const rounds = 3;
 

@@ -10,15 +10,10 @@ import { inprocTargetFactory } from '../src/domains/trading/targets/inproc-targe
 import type { TradingAction } from '../src/domains/trading/trading-action.ts';
 import { tradingPack } from '../src/domains/trading/trading-pack.ts';
 import type { BenchRow } from './bench-table.ts';
+import { tradingVenueProperty } from './trading-venue-property.ts';
 
 const SEED = 20261203;
 const PILOT_RUNS = 30;
-
-function venueProperty(): Property<TradingAction> {
-  const property = tradingPack.properties.find((p) => p.name === 'trading-venue');
-  if (!property) throw new Error('benchmark: the trading-venue property is missing');
-  return property;
-}
 
 /** One in-process campaign over trading-venue, with or without the recorder; its wall ms. */
 async function campaign(
@@ -73,7 +68,7 @@ function median(values: number[]): number {
  * Each side gets about `ms` in all; the file is closed (flushed) inside the recorded timing.
  */
 export async function runRecordingOverheadBenchmark(ms = 3000): Promise<BenchRow[]> {
-  const venue = venueProperty();
+  const venue = tradingVenueProperty();
   const dir = mkdtempSync(join(tmpdir(), 'shakedown-bench-record-'));
   try {
     const recorded = async (seed: number, runs: number) => {

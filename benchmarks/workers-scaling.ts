@@ -1,10 +1,10 @@
 import { Worker } from 'node:worker_threads';
-import type { Property } from '../src/core/model/property.ts';
 import { runCampaign } from '../src/core/runner/campaign.ts';
 import { WorkerPool } from '../src/core/workers/worker-pool.ts';
 import type { TradingAction } from '../src/domains/trading/trading-action.ts';
 import { tradingPack } from '../src/domains/trading/trading-pack.ts';
 import type { BenchRow } from './bench-table.ts';
+import { tradingVenueProperty } from './trading-venue-property.ts';
 
 const SEED = 20261203;
 const TRADING = {
@@ -12,18 +12,12 @@ const TRADING = {
   exportName: 'tradingPack',
 };
 
-function venue(): Property<TradingAction> {
-  const property = tradingPack.properties.find((p) => p.name === 'trading-venue');
-  if (!property) throw new Error('benchmark: the trading-venue property is missing');
-  return property;
-}
-
 /** One in-process campaign of `runs` runs, on this thread or on the pool; actions and wall ms. */
 async function campaign(runs: number, seed: number, pool?: WorkerPool<TradingAction>) {
   const factory = await tradingPack.targetFactory({ kind: 'inproc' }, { bugs: [], seed, faults: [] });
   const started = performance.now();
   const result = await runCampaign<TradingAction>({
-    properties: [venue()],
+    properties: [tradingVenueProperty()],
     invariants: tradingPack.invariants,
     projection: tradingPack.projection,
     clients: tradingPack.clients,

@@ -9,17 +9,12 @@ import type { TradingAction } from '../src/domains/trading/trading-action.ts';
 import { tradingPack } from '../src/domains/trading/trading-pack.ts';
 import { tradingRequest } from '../src/domains/trading/transport/trading-request.ts';
 import type { BenchRow } from './bench-table.ts';
+import { tradingVenueProperty } from './trading-venue-property.ts';
 
 const SEED = 20261203;
 const ROUNDS = 3;
 /** Wire frames of recorded events kept to be sent back by the event-sending echo. */
 const SAMPLE_EVENTS = 500;
-
-function venueProperty(): Property<TradingAction> {
-  const property = tradingPack.properties.find((p) => p.name === 'trading-venue');
-  if (!property) throw new Error('benchmark: the trading-venue property is missing');
-  return property;
-}
 
 // ---------------------------------------------------------------------------------------
 // The campaign: runCampaign over trading-venue, embedded WebSocket target, faults off.
@@ -271,7 +266,7 @@ async function timingFloor(url: string, lists: readonly TradingAction[][], quiet
  * each run waits for quiet twice), so a third ceiling replays that schedule against an echo.
  */
 export async function runWsCampaignBenchmark(ms = 3000): Promise<BenchRow[]> {
-  const venue = venueProperty();
+  const venue = tradingVenueProperty();
   const quietMs = venue.settings?.quietMs ?? DEFAULT_SETTINGS.quietMs;
   const factory = (await tradingPack.targetFactory(
     { kind: 'embedded-ws' },
