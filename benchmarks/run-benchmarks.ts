@@ -6,6 +6,8 @@ import { runEngineBenchmark } from './engine-throughput.ts';
 import { runEventsOnlyBenchmark } from './events-only-replay.ts';
 import { runRecordingMemoryBenchmark } from './recording-memory.ts';
 import { runRecordingOverheadBenchmark } from './recording-overhead.ts';
+import { runServerMemoryBenchmark } from './server-memory.ts';
+import { runTimeBudgetBenchmark } from './time-budget.ts';
 import { runWorkersScalingBenchmark } from './workers-scaling.ts';
 import { runWsCampaignBenchmark } from './ws-campaign-throughput.ts';
 import { runWsBenchmark } from './ws-roundtrip.ts';
@@ -20,6 +22,10 @@ const recording = await runRecordingOverheadBenchmark(ms);
 const wsCampaign = await runWsCampaignBenchmark(ms);
 const replay = await runEventsOnlyBenchmark(ms);
 const scaling = await runWorkersScalingBenchmark(ms);
+// Whole `shakedown run` commands in child processes, --time-budget against wall (about 80 s).
+const budget = await runTimeBudgetBenchmark();
+// A child `serve` soaked with SERVER_MEMORY_INPUTS inputs (default 1M): RSS read from /proc.
+const serverMemory = await runServerMemoryBenchmark();
 // Last: its RSS figures are read in this process, after everything above.
 const memory = await runRecordingMemoryBenchmark();
 const cpu = os.cpus()[0]?.model ?? 'unknown cpu';
@@ -37,6 +43,8 @@ const rows = [
   ...wsCampaign,
   ...replay.rows,
   ...scaling,
+  ...budget,
+  ...serverMemory.rows,
   ...memory,
 ];
 process.stdout.write(`${formatTable(rows)}\n`);

@@ -1,4 +1,5 @@
-import type { Invariant, Violation } from '../src/core/model/invariant.ts';
+import type { CheckTally, Invariant, Violation } from '../src/core/model/invariant.ts';
+import { TRADING_CAPABILITIES as CAP } from '../src/domains/trading/trading-capabilities.ts';
 import type { TradingEvidence } from '../src/domains/trading/trading-evidence.ts';
 import { adminRecord, groupByTxn } from './support/admin-record.ts';
 import { is, symbolOfStream, type TradingRecord } from './support/events.ts';
@@ -33,7 +34,9 @@ function best(levels: Map<string, Level>, highest: boolean): Level | undefined {
 export const bookNotCrossed: Invariant<TradingEvidence> = {
   name: NAME,
   description: 'after every input, and in the final snapshot, each book has best bid < best ask',
-  check(evidence: TradingEvidence): Violation[] {
+  needs: [CAP.bookStream],
+  counts: 'book states',
+  check(evidence: TradingEvidence, tally?: CheckTally): Violation[] {
     const out: Violation[] = [];
     const books = new Map<string, L2>();
     const crossed = new Set<string>();
@@ -59,6 +62,7 @@ export const bookNotCrossed: Invariant<TradingEvidence> = {
         touched.add(symbol);
       }
       for (const symbol of touched) {
+        tally?.count();
         const book = books.get(symbol)!;
         const bid = best(book.bids, true);
         const ask = best(book.asks, false);
@@ -78,6 +82,7 @@ export const bookNotCrossed: Invariant<TradingEvidence> = {
       }
     }
     for (const book of evidence.snapshot?.books ?? []) {
+      tally?.count();
       const bid = book.bids?.[0];
       const ask = book.asks?.[0];
       if (bid !== undefined && ask !== undefined && bid[0] >= ask[0]) {

@@ -1,4 +1,5 @@
-import type { Invariant, Violation } from '../src/core/model/invariant.ts';
+import type { CheckTally, Invariant, Violation } from '../src/core/model/invariant.ts';
+import { TRADING_CAPABILITIES as CAP } from '../src/domains/trading/trading-capabilities.ts';
 import type { TradingEvidence } from '../src/domains/trading/trading-evidence.ts';
 import { adminRecord, groupByTxn, orderOwners } from './support/admin-record.ts';
 import { accountOfStream, is, isOrderEvent, type TradingRecord } from './support/events.ts';
@@ -36,7 +37,9 @@ export const bookPriceTimePriority: Invariant<TradingEvidence> = {
   name: NAME,
   description:
     'maker fills hit the best level and the front of its queue; replaces lose priority as the rules say',
-  check(evidence: TradingEvidence): Violation[] {
+  needs: [CAP.queuePriority],
+  counts: 'maker fills and replaces',
+  check(evidence: TradingEvidence, tally?: CheckTally): Violation[] {
     const out: Violation[] = [];
     const grids = instrumentGrids(evidence.extra?.config);
     const record = adminRecord(evidence.events);
@@ -116,6 +119,7 @@ export const bookPriceTimePriority: Invariant<TradingEvidence> = {
           order.ended = true;
           pending.delete(order);
         } else if (e.type === 'order_replaced') {
+          tally?.count();
           const priceChanged = order.price === null || !sameNumber(e.price, order.price);
           const qty = lotsOf(grids, order.symbol, e.qty);
           const grew = qty > order.qty;
@@ -140,7 +144,10 @@ export const bookPriceTimePriority: Invariant<TradingEvidence> = {
           }
         } else if (e.type === 'fill') {
           order.filled += lotsOf(grids, order.symbol, e.qty);
-          if (e.liquidity === 'maker') checkMakerFill(order, rec);
+          if (e.liquidity === 'maker') {
+            tally?.count();
+            checkMakerFill(order, rec);
+          }
           if (!(e.remainingQty > 1e-12) || order.filled >= order.qty) {
             leave(order);
             order.ended = true;

@@ -1,4 +1,4 @@
-import type { Invariant, Violation } from '../src/core/model/invariant.ts';
+import type { CheckTally, Invariant, Violation } from '../src/core/model/invariant.ts';
 import type { TradingEvidence } from '../src/domains/trading/trading-evidence.ts';
 import { eventsByClient, is, type RecordOf, type TradingRecord } from './support/events.ts';
 import { violation } from './support/violation.ts';
@@ -25,13 +25,15 @@ export const clientBackoff: Invariant<TradingEvidence> = {
   name: NAME,
   description:
     'retries wait the retry-after; within an outage redials back off, at most 3 dials in any 100 ms',
-  check(evidence: TradingEvidence): Violation[] {
+  counts: 'retries and redials',
+  check(evidence: TradingEvidence, tally?: CheckTally): Violation[] {
     const out: Violation[] = [];
     for (const [client, events] of eventsByClient(evidence.events)) {
       // Dials of the current outage so far.
       let dials: Dial[] = [];
       for (const rec of events) {
         if (is(rec, 'session_retry')) {
+          tally?.count();
           const { reason, afterMs, retryAfterMs, step } = rec.event;
           if (reason === 'rate_limited' && isFiniteNumber(retryAfterMs) && !(afterMs >= retryAfterMs)) {
             out.push(
@@ -51,6 +53,7 @@ export const clientBackoff: Invariant<TradingEvidence> = {
           continue;
         }
         if (!is(rec, 'session_reconnect_attempt')) continue;
+        tally?.count();
         const { attempt, backoffMs } = rec.event;
         // The field or the count, whichever is further: a client that restarts its count is no excuse.
         const k = Math.max(dials.length + 1, isFiniteNumber(attempt) ? attempt : 0);

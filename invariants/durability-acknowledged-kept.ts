@@ -1,6 +1,6 @@
-import type { Invariant, Violation } from '../src/core/model/invariant.ts';
+import type { CheckTally, Invariant, Violation } from '../src/core/model/invariant.ts';
+import { TRADING_CAPABILITIES as CAP } from '../src/domains/trading/trading-capabilities.ts';
 import type { TradingEvidence } from '../src/domains/trading/trading-evidence.ts';
-import type { OrderSnapshot } from '../src/exchange/engine/exchange-snapshot.ts';
 import {
   ADMIN_CLIENT,
   accountOfClient,
@@ -17,6 +17,9 @@ import { orderOfReply, requestOps, type TradingOperation } from './support/histo
 import { EPSILON, sameNumber, show } from './support/numbers.ts';
 import { orderLabel } from './support/order-label.ts';
 import { violation } from './support/violation.ts';
+
+/** An open order of the final snapshot. */
+type OrderSnapshot = TradingEvidence['snapshot']['orders'][number];
 
 const NAME = 'durability.acknowledged-kept';
 
@@ -57,7 +60,9 @@ export const durabilityAcknowledgedKept: Invariant<TradingEvidence> = {
   name: NAME,
   description:
     'no acknowledged input is lost: acknowledged orders, cancels, fills and replaces survive a crash',
-  check(evidence: TradingEvidence): Violation[] {
+  needs: [CAP.snapshot],
+  counts: 'orders',
+  check(evidence: TradingEvidence, tally?: CheckTally): Violation[] {
     const out: Violation[] = [];
     const orders = evidence.snapshot?.orders;
     if (!Array.isArray(orders)) return out;
@@ -132,6 +137,7 @@ export const durabilityAcknowledgedKept: Invariant<TradingEvidence> = {
       if (order === undefined || !RESTING.has(order.status ?? '')) continue;
       const account = accountOfClient(op.client, evidence.events);
       if (!followed.has(account)) continue;
+      tally?.count();
       const action = op.action as { clientOrderId?: unknown } | undefined;
       const cid =
         order.clientOrderId ?? (typeof action?.clientOrderId === 'string' ? action.clientOrderId : undefined);
@@ -158,6 +164,7 @@ export const durabilityAcknowledgedKept: Invariant<TradingEvidence> = {
         rec === undefined || typeof rec.txn !== 'number' ? undefined : ackByTxn.get(rec.txn);
       const now = open.get(key);
       if (now === undefined) continue;
+      tally?.count();
       // Ended by an acknowledged input, yet open again.
       const endAck = ackOf(h.end);
       if (h.end !== undefined && endAck !== undefined) {

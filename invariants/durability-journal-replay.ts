@@ -1,4 +1,5 @@
-import type { Invariant, Violation } from '../src/core/model/invariant.ts';
+import type { CheckTally, Invariant, Violation } from '../src/core/model/invariant.ts';
+import { TRADING_CAPABILITIES as CAP } from '../src/domains/trading/trading-capabilities.ts';
 import type { TradingEvidence } from '../src/domains/trading/trading-evidence.ts';
 import { brief, firstDifference } from './support/first-difference.ts';
 import { violation } from './support/violation.ts';
@@ -14,9 +15,12 @@ const NAME = 'durability.journal-replay';
 export const durabilityJournalReplay: Invariant<TradingEvidence> = {
   name: NAME,
   description: 'the state replayed from the journal equals the live final snapshot',
-  check(evidence: TradingEvidence): Violation[] {
+  needs: [CAP.journal, CAP.snapshot],
+  counts: 'journal replays',
+  check(evidence: TradingEvidence, tally?: CheckTally): Violation[] {
     const replayed = evidence.extra?.journalSnapshot;
     if (replayed === undefined || replayed === null) return [];
+    tally?.count();
     const d = firstDifference(evidence.snapshot, replayed, {
       ignore: ['time', 'streams'],
       first: ['orders', 'accounts', 'books', 'instruments', 'txn'],

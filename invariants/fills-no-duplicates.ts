@@ -1,4 +1,5 @@
-import type { Invariant, Violation } from '../src/core/model/invariant.ts';
+import type { CheckTally, Invariant, Violation } from '../src/core/model/invariant.ts';
+import { TRADING_CAPABILITIES as CAP } from '../src/domains/trading/trading-capabilities.ts';
 import type { TradingEvidence } from '../src/domains/trading/trading-evidence.ts';
 import { eventsByClient, is, type RecordOf } from './support/events.ts';
 import { violation } from './support/violation.ts';
@@ -13,12 +14,15 @@ const NAME = 'fills.no-duplicates';
 export const fillsNoDuplicates: Invariant<TradingEvidence> = {
   name: NAME,
   description: 'no client receives the same (orderId, tradeId) fill twice on an account stream',
-  check(evidence: TradingEvidence): Violation[] {
+  needs: [CAP.txnIds],
+  counts: 'fills',
+  check(evidence: TradingEvidence, tally?: CheckTally): Violation[] {
     const out: Violation[] = [];
     for (const [client, events] of eventsByClient(evidence.events)) {
       const seen = new Map<string, RecordOf<'fill'>>();
       for (const rec of events) {
         if (!is(rec, 'fill') || !rec.stream.startsWith('account:')) continue;
+        tally?.count();
         const key = `${rec.stream}|${rec.event.orderId}|${rec.event.tradeId}`;
         const first = seen.get(key);
         if (first === undefined) {

@@ -1,4 +1,5 @@
-import type { Invariant, Violation } from '../src/core/model/invariant.ts';
+import type { CheckTally, Invariant, Violation } from '../src/core/model/invariant.ts';
+import { TRADING_CAPABILITIES as CAP } from '../src/domains/trading/trading-capabilities.ts';
 import type { TradingEvidence } from '../src/domains/trading/trading-evidence.ts';
 import { atoms, cashDecimalsOf, instrumentGrids } from './support/instrument-grid.ts';
 import { show } from './support/numbers.ts';
@@ -14,7 +15,9 @@ const NAME = 'funds.conservation';
 export const fundsConservation: Invariant<TradingEvidence> = {
   name: NAME,
   description: 'total cash equals the configured total; positions of each symbol sum to zero',
-  check(evidence: TradingEvidence): Violation[] {
+  needs: [CAP.accounts, CAP.snapshot],
+  counts: 'accounts',
+  check(evidence: TradingEvidence, tally?: CheckTally): Violation[] {
     const out: Violation[] = [];
     const config = evidence.extra?.config;
     const snapshot = evidence.snapshot;
@@ -27,6 +30,7 @@ export const fundsConservation: Invariant<TradingEvidence> = {
     let held = 0;
     const perAccount: string[] = [];
     for (const a of snapshot.accounts ?? []) {
+      tally?.count();
       held += atoms(a.cash, cashScale);
       perAccount.push(`${a.id} ${show(a.cash)}`);
     }

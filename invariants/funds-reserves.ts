@@ -1,11 +1,12 @@
-import type { Invariant, Violation } from '../src/core/model/invariant.ts';
+import type { CheckTally, Invariant, Violation } from '../src/core/model/invariant.ts';
+import { TRADING_CAPABILITIES as CAP } from '../src/domains/trading/trading-capabilities.ts';
 import type { TradingEvidence } from '../src/domains/trading/trading-evidence.ts';
-import { marginFor, worstExposure } from '../src/exchange/engine/margin.ts';
 import { adminRecord } from './support/admin-record.ts';
 import { is, type TradingRecord } from './support/events.ts';
 import { unfundedAcceptances } from './support/funded-acceptance.ts';
 import { atoms, cashDecimalsOf, instrumentGrids } from './support/instrument-grid.ts';
 import { show } from './support/numbers.ts';
+import { marginOf, worstCase } from './support/oracle-formulas.ts';
 import { violation } from './support/violation.ts';
 
 const NAME = 'funds.reserves';
@@ -14,14 +15,17 @@ const NAME = 'funds.reserves';
  * What an account holds back is a function of its state: per instrument, the margin of the
  * worst case (all open buys or all open sells filled) at the mark, over its leverage. The
  * final snapshot's reserved and positionMargin must equal that recomputation, in cash atoms
- * exactly as margin.ts rounds them, and reserved is never negative. Along the way, an order
- * that added exposure is never accepted into a negative `available` (see funded-acceptance.ts).
+ * rounded up as docs/exchange.md states (support/oracle-formulas.ts), and reserved is never
+ * negative. Along the way, an order that added exposure is never accepted into a negative
+ * `available` (see funded-acceptance.ts).
  */
 export const fundsReserves: Invariant<TradingEvidence> = {
   name: NAME,
   description:
     'reserved and positionMargin equal the margin model recomputed from positions, open orders and marks',
-  check(evidence: TradingEvidence): Violation[] {
+  needs: [CAP.accounts, CAP.margin, CAP.snapshot],
+  counts: 'accounts',
+  check(evidence: TradingEvidence, tally?: CheckTally): Violation[] {
     const out: Violation[] = [];
     const config = evidence.extra?.config;
     const snapshot = evidence.snapshot;
@@ -43,6 +47,7 @@ export const fundsReserves: Invariant<TradingEvidence> = {
     }
 
     for (const account of snapshot.accounts ?? []) {
+      tally?.count();
       const leverage = account.leverage ?? config.accounts.find((a) => a.id === account.id)?.leverage ?? 1;
       let requirement = 0;
       let positionMargin = 0;
@@ -58,8 +63,8 @@ export const fundsReserves: Invariant<TradingEvidence> = {
         }
         if (pos === 0 && openBuy === 0 && openSell === 0) continue;
         const mark = atoms(marks.get(grid.symbol) ?? grid.markPrice, grid.priceScale);
-        const need = marginFor(worstExposure(pos, openBuy, openSell), mark, grid.cashPerPxQty, leverage);
-        const held = marginFor(Math.abs(pos), mark, grid.cashPerPxQty, leverage);
+        const need = marginOf(worstCase(pos, openBuy, openSell), mark, grid.cashPerPxQty, leverage);
+        const held = marginOf(Math.abs(pos), mark, grid.cashPerPxQty, leverage);
         requirement += need;
         positionMargin += held;
         parts.push(

@@ -1,4 +1,4 @@
-import type { Invariant, Violation } from '../src/core/model/invariant.ts';
+import type { CheckTally, Invariant, Violation } from '../src/core/model/invariant.ts';
 import type { TradingEvidence } from '../src/domains/trading/trading-evidence.ts';
 import { adminRecord, orderOwners } from './support/admin-record.ts';
 import { accountOfStream, is, isOrderEvent, type TradingRecord } from './support/events.ts';
@@ -10,6 +10,7 @@ const NAME = 'idempotency.client-order-id';
 
 interface Use {
   orderId: string;
+  cid: string;
   symbol: string;
   qty: number;
   filled: number;
@@ -26,7 +27,8 @@ interface Use {
 export const idempotencyClientOrderId: Invariant<TradingEvidence> = {
   name: NAME,
   description: 'per account a clientOrderId is accepted once; duplicates never fill beyond one order',
-  check(evidence: TradingEvidence): Violation[] {
+  counts: 'orders',
+  check(evidence: TradingEvidence, tally?: CheckTally): Violation[] {
     const out: Violation[] = [];
     const grids = instrumentGrids(evidence.extra?.config);
     const retain = evidence.extra?.config?.retainFinishedOrders ?? Number.POSITIVE_INFINITY;
@@ -48,7 +50,23 @@ export const idempotencyClientOrderId: Invariant<TradingEvidence> = {
       if (!isOrderEvent(rec) || owners.get(rec.event.orderId) !== account) continue;
       const e = rec.event;
       if (e.type === 'order_accepted') {
-        if (byOrder.has(e.orderId)) continue;
+        const known = byOrder.get(e.orderId);
+        if (known !== undefined) {
+          // The same event again (one frame seen twice) says nothing new; another acceptance of
+          // an order id already taken, under a client id still remembered, is a second order.
+          if (known.accepted.stream === rec.stream && known.accepted.seq === rec.seq) continue;
+          const remembered = known.finishedAt === undefined || finished - known.finishedAt < retain;
+          if (remembered && known.cid === e.clientOrderId) {
+            out.push(
+              violation(
+                NAME,
+                `client order id ${e.clientOrderId} of ${account} accepted twice: ${known.orderId} (txn ${known.accepted.txn}) and again as ${e.orderId} (txn ${rec.txn})`,
+                [known.accepted, rec],
+              ),
+            );
+          }
+          continue;
+        }
         let perAccount = ids.get(account);
         if (perAccount === undefined) {
           perAccount = new Map();
@@ -56,12 +74,14 @@ export const idempotencyClientOrderId: Invariant<TradingEvidence> = {
         }
         const use: Use = {
           orderId: e.orderId,
+          cid: e.clientOrderId,
           symbol: e.symbol,
           qty: lotsOf(grids, e.symbol, e.qty),
           filled: 0,
           accepted: rec,
         };
         byOrder.set(e.orderId, use);
+        tally?.count();
         // Still remembered: open, or finished less than `retain` finished orders ago.
         const earlier = perAccount.get(e.clientOrderId) ?? [];
         const live = earlier.filter((u) => u.finishedAt === undefined || finished - u.finishedAt < retain);

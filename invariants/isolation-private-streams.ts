@@ -1,4 +1,4 @@
-import type { Invariant, Violation } from '../src/core/model/invariant.ts';
+import type { CheckTally, Invariant, Violation } from '../src/core/model/invariant.ts';
 import type { TradingEvidence } from '../src/domains/trading/trading-evidence.ts';
 import { adminRecord, orderOwners } from './support/admin-record.ts';
 import {
@@ -44,7 +44,8 @@ function ownOrders(evidence: TradingEvidence, client: string, events: readonly T
 export const isolationPrivateStreams: Invariant<TradingEvidence> = {
   name: NAME,
   description: "no trader receives another account's private events or data",
-  check(evidence: TradingEvidence): Violation[] {
+  counts: 'private events',
+  check(evidence: TradingEvidence, tally?: CheckTally): Violation[] {
     const out: Violation[] = [];
     const owners = orderOwners(adminRecord(evidence.events));
     const byClient = eventsByClient(evidence.events);
@@ -54,6 +55,7 @@ export const isolationPrivateStreams: Invariant<TradingEvidence> = {
       const own = ownOrders(evidence, client, events);
       for (const rec of events) {
         if (is(rec, 'session_resynced')) {
+          tally?.count();
           for (const a of rec.event.snapshot?.accounts ?? []) {
             const foreign =
               a.account?.id !== account
@@ -73,6 +75,7 @@ export const isolationPrivateStreams: Invariant<TradingEvidence> = {
         }
         const streamAccount = accountOfStream(rec.stream);
         if (streamAccount === undefined) continue;
+        tally?.count();
         if (streamAccount !== account) {
           out.push(
             violation(

@@ -1,4 +1,5 @@
-import type { Invariant, Violation } from '../src/core/model/invariant.ts';
+import type { CheckTally, Invariant, Violation } from '../src/core/model/invariant.ts';
+import { TRADING_CAPABILITIES as CAP } from '../src/domains/trading/trading-capabilities.ts';
 import type { TradingEvidence } from '../src/domains/trading/trading-evidence.ts';
 import { adminRecord, groupByTxn } from './support/admin-record.ts';
 import {
@@ -25,7 +26,9 @@ const TOLERANCE = 1e-6;
 export const ledgerEquity: Invariant<TradingEvidence> = {
   name: NAME,
   description: 'equity = cash + sum(position x mark) and available = equity - (reserved + positionMargin)',
-  check(evidence: TradingEvidence): Violation[] {
+  needs: [CAP.accounts, CAP.margin],
+  counts: 'balances',
+  check(evidence: TradingEvidence, tally?: CheckTally): Violation[] {
     const out: Violation[] = [];
     const config = evidence.extra?.config;
     const grids = instrumentGrids(config);
@@ -102,6 +105,7 @@ export const ledgerEquity: Invariant<TradingEvidence> = {
           involved.push(posRec, mark.rec);
         }
         if (unknownMark) continue;
+        tally?.count();
         const expected = b.cash + valued;
         if (!sameNumber(b.equity, expected, TOLERANCE)) {
           const sum = terms.length === 0 ? '' : ` + ${terms.join(' + ')}`;
@@ -127,6 +131,7 @@ export const ledgerEquity: Invariant<TradingEvidence> = {
     const snapshotMarks = new Map<string, number>();
     for (const inst of evidence.snapshot?.instruments ?? []) snapshotMarks.set(inst.symbol, inst.markPrice);
     for (const a of evidence.snapshot?.accounts ?? []) {
+      tally?.count();
       let expected = a.cash;
       const terms: string[] = [];
       for (const p of a.positions ?? []) {

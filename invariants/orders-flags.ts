@@ -1,4 +1,4 @@
-import type { Invariant, Violation } from '../src/core/model/invariant.ts';
+import type { CheckTally, Invariant, Violation } from '../src/core/model/invariant.ts';
 import type { TradingEvidence } from '../src/domains/trading/trading-evidence.ts';
 import { adminRecord, groupByTxn, orderOwners } from './support/admin-record.ts';
 import { accountOfStream, isOrderEvent, type TradingRecord } from './support/events.ts';
@@ -30,7 +30,8 @@ interface Immediate {
 export const ordersFlags: Invariant<TradingEvidence> = {
   name: NAME,
   description: 'ioc/market never rest, fok is all or nothing, post_only never takes',
-  check(evidence: TradingEvidence): Violation[] {
+  counts: 'flagged orders',
+  check(evidence: TradingEvidence, tally?: CheckTally): Violation[] {
     const out: Violation[] = [];
     const grids = instrumentGrids(evidence.extra?.config);
     const record = adminRecord(evidence.events);
@@ -46,6 +47,8 @@ export const ordersFlags: Invariant<TradingEvidence> = {
         const account = accountOfStream(rec.stream);
         if (account === undefined || owners.get(e.orderId) !== account) continue;
         if (e.type === 'order_accepted') {
+          if (e.tif === 'post_only' || e.orderType === 'market' || e.tif === 'ioc' || e.tif === 'fok')
+            tally?.count();
           const label = orderLabel(e.orderId, account, e.clientOrderId);
           if (e.tif === 'post_only') postOnly.set(e.orderId, { label, accepted: rec });
           if (e.orderType === 'market' || e.tif === 'ioc' || e.tif === 'fok') {

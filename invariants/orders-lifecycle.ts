@@ -1,4 +1,4 @@
-import type { Invariant, Violation } from '../src/core/model/invariant.ts';
+import type { CheckTally, Invariant, Violation } from '../src/core/model/invariant.ts';
 import type { TradingEvidence } from '../src/domains/trading/trading-evidence.ts';
 import { adminRecord, orderOwners } from './support/admin-record.ts';
 import { accountOfStream, is, isOrderEvent, type TradingRecord } from './support/events.ts';
@@ -47,7 +47,8 @@ function cancelAcks(evidence: TradingEvidence): Map<string, CancelAck> {
 export const ordersLifecycle: Invariant<TradingEvidence> = {
   name: NAME,
   description: 'accepted first, fills and replaces only while open, one terminal event, nothing after it',
-  check(evidence: TradingEvidence): Violation[] {
+  counts: 'orders',
+  check(evidence: TradingEvidence, tally?: CheckTally): Violation[] {
     const out: Violation[] = [];
     const record = adminRecord(evidence.events);
     const owners = orderOwners(record);
@@ -121,6 +122,7 @@ export const ordersLifecycle: Invariant<TradingEvidence> = {
         openByAccount.get(account)?.delete(e.orderId);
       }
     }
+    tally?.count(orders.size);
     return out;
   },
 };

@@ -1,4 +1,4 @@
-import type { Invariant, Violation } from '../src/core/model/invariant.ts';
+import type { CheckTally, Invariant, Violation } from '../src/core/model/invariant.ts';
 import type { TradingEvidence } from '../src/domains/trading/trading-evidence.ts';
 import { adminRecord, orderOwners } from './support/admin-record.ts';
 import {
@@ -34,7 +34,8 @@ export const ordersQuantities: Invariant<TradingEvidence> = {
   name: NAME,
   description:
     'fills are positive lot multiples that add up: filled = sum of fills <= qty, remaining = qty - filled',
-  check(evidence: TradingEvidence): Violation[] {
+  counts: 'orders',
+  check(evidence: TradingEvidence, tally?: CheckTally): Violation[] {
     const out: Violation[] = [];
     const grids = instrumentGrids(evidence.extra?.config);
     const record = adminRecord(evidence.events);
@@ -169,7 +170,9 @@ export const ordersQuantities: Invariant<TradingEvidence> = {
         );
     }
 
+    tally?.count(orders.size);
     for (const o of evidence.snapshot?.orders ?? []) {
+      if (!orders.has(o.orderId)) tally?.count();
       const lots = (x: number): number => lotsOf(grids, o.symbol, x);
       const qty = lots(o.qty);
       const filled = lots(o.filledQty);

@@ -1,4 +1,5 @@
-import type { Invariant, Violation } from '../src/core/model/invariant.ts';
+import type { CheckTally, Invariant, Violation } from '../src/core/model/invariant.ts';
+import { TRADING_CAPABILITIES as CAP } from '../src/domains/trading/trading-capabilities.ts';
 import type { TradingEvidence } from '../src/domains/trading/trading-evidence.ts';
 import {
   type NormalizedTradingView,
@@ -101,7 +102,9 @@ function compare(
 export const projectionConverges: Invariant<TradingEvidence> = {
   name: NAME,
   description: "each trader's folded view equals the final snapshot of its account",
-  check(evidence: TradingEvidence): Violation[] {
+  needs: [CAP.snapshot, CAP.accounts],
+  counts: 'clients',
+  check(evidence: TradingEvidence, tally?: CheckTally): Violation[] {
     const out: Violation[] = [];
     if (evidence.snapshot === undefined) return out;
     const byClient = eventsByClient(evidence.events);
@@ -116,6 +119,7 @@ export const projectionConverges: Invariant<TradingEvidence> = {
         const cash = start.cash;
         mine.balance = { cash, reserved: 0, positionMargin: 0, equity: cash, available: cash };
       }
+      tally?.count();
       const finding = compare(mine, viewFromSnapshot(evidence.snapshot, account), { ...view, account });
       if (finding === undefined) continue;
       const related = events.filter(finding.related).slice(-4);

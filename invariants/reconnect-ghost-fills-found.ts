@@ -1,4 +1,5 @@
-import type { Invariant, Violation } from '../src/core/model/invariant.ts';
+import type { CheckTally, Invariant, Violation } from '../src/core/model/invariant.ts';
+import { TRADING_CAPABILITIES as CAP } from '../src/domains/trading/trading-capabilities.ts';
 import type { TradingEvidence } from '../src/domains/trading/trading-evidence.ts';
 import {
   ADMIN_CLIENT,
@@ -60,7 +61,9 @@ const describeFill = (fill: RecordOf<'fill'>): string =>
 export const reconnectGhostFillsFound: Invariant<TradingEvidence> = {
   name: NAME,
   description: 'every fill made while a trader was disconnected reaches it, or a later resync reflects it',
-  check(evidence: TradingEvidence): Violation[] {
+  needs: [CAP.reconnect],
+  counts: 'outages',
+  check(evidence: TradingEvidence, tally?: CheckTally): Violation[] {
     const out: Violation[] = [];
     const byClient = eventsByClient(evidence.events);
     const adminFills = (byClient.get(ADMIN_CLIENT) ?? []).filter(
@@ -70,6 +73,7 @@ export const reconnectGhostFillsFound: Invariant<TradingEvidence> = {
       const events = byClient.get(client) ?? [];
       const outages = outagesOf(events);
       if (outages.length === 0) continue;
+      tally?.count(outages.length);
       const account = accountOfClient(client, evidence.events);
       const stream = `account:${account}`;
       const fills = adminFills.filter((rec) => rec.stream === stream);

@@ -1,4 +1,4 @@
-import type { Invariant, Violation } from '../src/core/model/invariant.ts';
+import type { CheckTally, Invariant, Violation } from '../src/core/model/invariant.ts';
 import type { TradingEvidence } from '../src/domains/trading/trading-evidence.ts';
 import { adminRecord } from './support/admin-record.ts';
 import type { TradingRecord } from './support/events.ts';
@@ -26,7 +26,8 @@ function expectedStream(op: TradingEvidence['history'][number]): string | undefi
 export const requestsOneResponse: Invariant<TradingEvidence> = {
   name: NAME,
   description: 'each operation completes exactly once; a reply txn has events on the admin record',
-  check(evidence: TradingEvidence): Violation[] {
+  counts: 'requests',
+  check(evidence: TradingEvidence, tally?: CheckTally): Violation[] {
     const out: Violation[] = [];
     const byTxn = new Map<number, TradingRecord[]>();
     const followed = new Set<string>();
@@ -45,6 +46,7 @@ export const requestsOneResponse: Invariant<TradingEvidence> = {
       }
       // A fault step is chaos handed to the target, not a request to the venue.
       if (isFaultStep(op.action)) continue;
+      tally?.count();
       if (op.reply === undefined || op.completedAt === undefined) {
         const state = op.reply === undefined ? 'no reply' : 'a reply but no completion time';
         out.push(violation(NAME, `${what} never completed: ${state}`, [], [op.step]));

@@ -1,4 +1,4 @@
-import type { Invariant, Violation } from '../src/core/model/invariant.ts';
+import type { CheckTally, Invariant, Violation } from '../src/core/model/invariant.ts';
 import type { TradingAction } from '../src/domains/trading/trading-action.ts';
 import type { TradingEvidence } from '../src/domains/trading/trading-evidence.ts';
 import {
@@ -44,7 +44,8 @@ export const retriesExecuteOnce: Invariant<TradingEvidence> = {
   name: NAME,
   description:
     'a retried request executes at most once: one order per retried place, one effect per retried cancel or replace',
-  check(evidence: TradingEvidence): Violation[] {
+  counts: 'retried requests',
+  check(evidence: TradingEvidence, tally?: CheckTally): Violation[] {
     const out: Violation[] = [];
     const byClient = eventsByClient(evidence.events);
     const ops = requestOps(evidence);
@@ -65,6 +66,7 @@ export const retriesExecuteOnce: Invariant<TradingEvidence> = {
         (rec): rec is RecordOf<'session_retry'> => is(rec, 'session_retry') && rec.event.step === op.step,
       );
       if (retries.length === 0) continue;
+      tally?.count();
       const stream = `account:${accountOfClient(op.client, evidence.events)}`;
       const later = ops.filter(
         (o) => o.client === op.client && o.step > op.step && o.invokedAt >= op.invokedAt,

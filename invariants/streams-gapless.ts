@@ -1,4 +1,5 @@
-import type { Invariant, Violation } from '../src/core/model/invariant.ts';
+import type { CheckTally, Invariant, Violation } from '../src/core/model/invariant.ts';
+import { TRADING_CAPABILITIES as CAP } from '../src/domains/trading/trading-capabilities.ts';
 import type { TradingEvidence } from '../src/domains/trading/trading-evidence.ts';
 import { ADMIN_CLIENT, eventsByClient, is, isSessionStream, type TradingRecord } from './support/events.ts';
 import { faultRecords, lostByClient, reorderedToClient } from './support/faults.ts';
@@ -84,7 +85,9 @@ class ChaosExcuse {
 export const streamsGapless: Invariant<TradingEvidence> = {
   name: NAME,
   description: 'per client and stream, seq rises by exactly 1, across resync and resume too',
-  check(evidence: TradingEvidence): Violation[] {
+  needs: [CAP.streamSeq],
+  counts: 'events in sequence',
+  check(evidence: TradingEvidence, tally?: CheckTally): Violation[] {
     const out: Violation[] = [];
     const faults = faultRecords(evidence);
     const lost = lostByClient(faults);
@@ -176,6 +179,7 @@ export const streamsGapless: Invariant<TradingEvidence> = {
           });
           continue;
         }
+        tally?.count();
         if (state.unsure && state.firstWhileUnsure === undefined) {
           state.firstWhileUnsure = rec;
           state.last = rec.seq;

@@ -1,4 +1,5 @@
-import type { Invariant, Violation } from '../src/core/model/invariant.ts';
+import type { CheckTally, Invariant, Violation } from '../src/core/model/invariant.ts';
+import { TRADING_CAPABILITIES as CAP } from '../src/domains/trading/trading-capabilities.ts';
 import type { TradingEvidence } from '../src/domains/trading/trading-evidence.ts';
 import { adminRecord } from './support/admin-record.ts';
 import { is, type RecordOf } from './support/events.ts';
@@ -20,7 +21,9 @@ interface TradeParts {
 export const tradesBothSides: Invariant<TradingEvidence> = {
   name: NAME,
   description: 'each trade has exactly one taker and one maker fill that match it; no fill without a trade',
-  check(evidence: TradingEvidence): Violation[] {
+  needs: [CAP.tape],
+  counts: 'trades',
+  check(evidence: TradingEvidence, tally?: CheckTally): Violation[] {
     const out: Violation[] = [];
     const byId = new Map<string, TradeParts>();
     const parts = (tradeId: string): TradeParts => {
@@ -39,6 +42,7 @@ export const tradesBothSides: Invariant<TradingEvidence> = {
       }
     }
     for (const [tradeId, { trades, takers, makers }] of byId) {
+      tally?.count();
       const all = [...trades, ...takers, ...makers];
       const fillsOn = (fills: RecordOf<'fill'>[]): string => fills.map((f) => f.stream).join(', ');
       if (trades.length === 0) {

@@ -1,4 +1,5 @@
-import type { Invariant, Violation } from '../src/core/model/invariant.ts';
+import type { CheckTally, Invariant, Violation } from '../src/core/model/invariant.ts';
+import { TRADING_CAPABILITIES as CAP } from '../src/domains/trading/trading-capabilities.ts';
 import type { TradingEvidence } from '../src/domains/trading/trading-evidence.ts';
 import { adminRecord, orderOwners } from './support/admin-record.ts';
 import { accountOfStream, is, type RecordOf } from './support/events.ts';
@@ -15,7 +16,9 @@ const NAME = 'trades.no-self-trade';
 export const tradesNoSelfTrade: Invariant<TradingEvidence> = {
   name: NAME,
   description: "no trade's maker and taker fills belong to the same account",
-  check(evidence: TradingEvidence): Violation[] {
+  needs: [CAP.selfTradePrevention],
+  counts: 'trades',
+  check(evidence: TradingEvidence, tally?: CheckTally): Violation[] {
     const out: Violation[] = [];
     const record = adminRecord(evidence.events);
     const owners = orderOwners(record);
@@ -30,6 +33,7 @@ export const tradesNoSelfTrade: Invariant<TradingEvidence> = {
       fills.set(rec.event.tradeId, entry);
     }
     for (const [tradeId, { takers, makers }] of fills) {
+      tally?.count();
       for (const taker of takers) {
         for (const maker of makers) {
           if (taker.stream !== maker.stream) continue;

@@ -1,4 +1,5 @@
-import type { Invariant, Violation } from '../src/core/model/invariant.ts';
+import type { CheckTally, Invariant, Violation } from '../src/core/model/invariant.ts';
+import { TRADING_CAPABILITIES as CAP } from '../src/domains/trading/trading-capabilities.ts';
 import type { TradingEvidence } from '../src/domains/trading/trading-evidence.ts';
 import { adminRecord } from './support/admin-record.ts';
 import { is, symbolOfStream, type TradingRecord } from './support/events.ts';
@@ -24,7 +25,9 @@ interface Band {
 export const tradesWithinBand: Invariant<TradingEvidence> = {
   name: NAME,
   description: 'every trade price lies within [bandLow, bandHigh] of the mark in force',
-  check(evidence: TradingEvidence): Violation[] {
+  needs: [CAP.priceBands, CAP.tape],
+  counts: 'trades',
+  check(evidence: TradingEvidence, tally?: CheckTally): Violation[] {
     const out: Violation[] = [];
     const grids = instrumentGrids(evidence.extra?.config);
     const start = (symbol: string): Band | undefined => {
@@ -40,6 +43,7 @@ export const tradesWithinBand: Invariant<TradingEvidence> = {
       } else if (is(rec, 'mark_price')) {
         bands.set(symbol, { low: rec.event.bandLow, high: rec.event.bandHigh, mark: rec.event.price, rec });
       } else if (is(rec, 'trade')) {
+        tally?.count();
         if (!bands.has(symbol)) bands.set(symbol, start(symbol));
         const band = bands.get(symbol);
         if (band === undefined) continue;

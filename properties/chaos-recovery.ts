@@ -53,6 +53,13 @@ export const chaosRecovery: Property<TradingAction> = {
     'reconnect.ghost-fills-found',
     'retries.execute-once',
     'client.backoff',
+    'book.depth-matches-orders',
+    'book.best-price',
+    'book.resync-consistent',
+    'tape.matches-fills',
+    'numbers.spellings-agree',
+    'requests.answered',
+    'events.content',
   ],
   settings: { maxActions: 40, requestTimeoutMs: 1000, quietMs: 50 },
 };

@@ -5,6 +5,7 @@ import { marginAndMarks } from './margin-and-marks.ts';
 import { orderLifecycle } from './order-lifecycle.ts';
 import { reconnectConvergence } from './reconnect-convergence.ts';
 import { selfTradePrevention } from './self-trade-prevention.ts';
+import { stopOrders } from './stop-orders.ts';
 import { tradingVenue } from './trading-venue.ts';
 
 /** Every trading property; the first is the full mix a campaign runs by default. */
@@ -15,4 +16,5 @@ export const TRADING_PROPERTIES: readonly Property<TradingAction>[] = [
   marginAndMarks,
   reconnectConvergence,
   chaosRecovery,
+  stopOrders,
 ];

@@ -45,6 +45,17 @@ export const marginAndMarks: Property<TradingAction> = {
         reconnect: 0,
       },
     }),
-  invariants: ['funds.conservation', 'funds.reserves', 'ledger.equity', 'trades.within-band'],
+  invariants: [
+    'funds.conservation',
+    'funds.reserves',
+    'ledger.equity',
+    'trades.within-band',
+    'book.depth-matches-orders',
+    'book.best-price',
+    'requests.answered',
+    'requests.valid-accepted',
+    'requests.refusals-justified',
+    'events.content',
+  ],
   settings: { maxActions: 40, requestTimeoutMs: 1000, quietMs: 50 },
 };

@@ -53,6 +53,17 @@ export const orderLifecycle: Property<TradingAction> = {
         reconnect: 0,
       },
     }),
-  invariants: ['orders.lifecycle', 'orders.quantities', 'orders.flags'],
+  invariants: [
+    'orders.lifecycle',
+    'orders.quantities',
+    'orders.flags',
+    'book.depth-matches-orders',
+    'book.best-price',
+    'numbers.spellings-agree',
+    'requests.valid-accepted',
+    'requests.refusals-justified',
+    'matching.happens',
+    'events.content',
+  ],
   settings: { maxActions: 40, requestTimeoutMs: 1000, quietMs: 50 },
 };

@@ -41,6 +41,16 @@ export const reconnectConvergence: Property<TradingAction> = {
         reconnect: 15,
       },
     }),
-  invariants: ['streams.gapless', 'fills.no-duplicates', 'projection.converges'],
+  invariants: [
+    'streams.gapless',
+    'fills.no-duplicates',
+    'projection.converges',
+    'book.resync-consistent',
+    'book.depth-matches-orders',
+    'book.best-price',
+    'tape.matches-fills',
+    'requests.answered',
+    'events.content',
+  ],
   settings: { maxActions: 40, requestTimeoutMs: 1000, quietMs: 50 },
 };

@@ -42,6 +42,15 @@ export const selfTradePrevention: Property<TradingAction> = {
         reconnect: 0,
       },
     }),
-  invariants: ['trades.no-self-trade', 'orders.lifecycle', 'orders.flags', 'book.not-crossed'],
+  invariants: [
+    'trades.no-self-trade',
+    'orders.lifecycle',
+    'orders.flags',
+    'book.not-crossed',
+    'book.depth-matches-orders',
+    'tape.matches-fills',
+    'stp.cancels-named-order',
+    'matching.happens',
+  ],
   settings: { maxActions: 40, requestTimeoutMs: 1000, quietMs: 50 },
 };

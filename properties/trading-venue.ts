@@ -1,8 +1,7 @@
 import type { Property } from '../src/core/model/property.ts';
 import { tradingActions } from '../src/domains/trading/generation/trading-actions-arbitrary.ts';
 import { TRADING_ACTION_KINDS, type TradingAction } from '../src/domains/trading/trading-action.ts';
-import { EVENT_TYPES } from '../src/exchange/engine/exchange-event.ts';
-import { REJECT_REASONS } from '../src/exchange/engine/reject-reason.ts';
+import { VENUE_EVENT_TYPES, VENUE_REJECT_REASONS } from '../src/domains/trading/trading-surface.ts';
 
 /**
  * The full adversarial mix against every trading rule at once: all request kinds, races at
@@ -15,8 +14,8 @@ export const tradingVenue: Property<TradingAction> = {
     'Adversarial trading (races, boundary values, self-trades, duplicate ids, mark jumps, reconnects) keeps every trading invariant',
   tags: [
     ...TRADING_ACTION_KINDS,
-    ...EVENT_TYPES.filter((t) => t !== 'instrument_status' && t !== 'reset'),
-    ...REJECT_REASONS.filter((r) => r !== 'rate_limited' && r !== 'halted'),
+    ...VENUE_EVENT_TYPES.filter((t) => t !== 'instrument_status' && t !== 'reset'),
+    ...VENUE_REJECT_REASONS.filter((r) => r !== 'rate_limited' && r !== 'halted'),
   ],
   actions: (context) => tradingActions(context),
   invariants: [
@@ -42,6 +41,17 @@ export const tradingVenue: Property<TradingAction> = {
     'reconnect.ghost-fills-found',
     'retries.execute-once',
     'client.backoff',
+    'book.depth-matches-orders',
+    'book.best-price',
+    'book.resync-consistent',
+    'tape.matches-fills',
+    'numbers.spellings-agree',
+    'requests.answered',
+    'requests.valid-accepted',
+    'requests.refusals-justified',
+    'matching.happens',
+    'stp.cancels-named-order',
+    'events.content',
   ],
   settings: { maxActions: 60, requestTimeoutMs: 1000, quietMs: 50 },
   // A healthy venue answers nearly every request (a reconnect action may cut a few in flight),

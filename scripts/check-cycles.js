@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 // Fails when relative imports form a cycle. Import cycles make module init order fragile
 // and blur the pure-core / I/O-edge boundary, so the check runs in `npm test`.
+// Also fails when a checker (invariants/, properties/) imports anything from src/exchange/:
+// checkers import no code of the system they judge (type imports included).
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 
 const roots = ['src', 'properties', 'invariants', 'test', 'benchmarks', 'examples'];
 const files = [];
@@ -50,6 +52,24 @@ function visit(node) {
   state.set(node, 2);
 }
 for (const f of graph.keys()) if (!state.get(f)) visit(f);
+
+// Checkers judge the venue from its documented rules, never with its code.
+const checkerDirs = ['invariants', 'properties'].map((d) => resolve(d) + sep);
+const venueDir = resolve('src', 'exchange') + sep;
+const anyImportRe = /(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g;
+const forbidden = [];
+for (const file of files) {
+  if (!checkerDirs.some((d) => file.startsWith(d))) continue;
+  for (const m of readFileSync(file, 'utf8').matchAll(anyImportRe)) {
+    const spec = m[1] ?? m[2];
+    if (spec.startsWith('.') && resolve(dirname(file), spec).startsWith(venueDir))
+      forbidden.push(`${relative(process.cwd(), file)} imports ${spec}`);
+  }
+}
+if (forbidden.length > 0) {
+  for (const f of forbidden) console.error(`checker imports the venue's code: ${f}`);
+  process.exit(1);
+}
 
 if (cycles.length > 0) {
   for (const c of cycles)

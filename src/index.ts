@@ -1,6 +1,7 @@
 /**
- * shakedown's public entry: what an adapter, a domain pack or a script needs, by name. The
- * CLI (bin/shakedown.js) is the other way in; everything not listed here may change.
+ * shakedown's public entry (`import ... from 'shakedown'`): what an adapter, a domain pack or a
+ * script needs, by name. `shakedown/trading` (src/trading.ts) has the trading pack's types and
+ * helpers; the CLI (bin/shakedown.js) is the other way in. Everything not listed may change.
  */
 
 export { coverageSummary } from './core/coverage/coverage-tally.ts';
@@ -12,16 +13,21 @@ export { evaluateSlos } from './core/latency/evaluate-slos.ts';
 export type { Slo, SloResult } from './core/latency/slo.ts';
 // Contracts between the core and a system under test.
 export type { ActionBase } from './core/model/action.ts';
+export {
+  type Capability,
+  missingCapabilities,
+  type SkippedInvariant,
+} from './core/model/capabilities.ts';
 export type { Client, ClientEvent, Reply } from './core/model/client.ts';
 export type { DomainPack, TargetOptions, TargetSpec } from './core/model/domain-pack.ts';
 export type { Operation, RecordedEvent, RunEvidence } from './core/model/evidence.ts';
-export type { Invariant, Verdict, Violation } from './core/model/invariant.ts';
+export type { CheckTally, Invariant, Verdict, Violation } from './core/model/invariant.ts';
 export type { Projection } from './core/model/projection.ts';
 export type { GenerationContext, Property, PropertySettings } from './core/model/property.ts';
 export type { Target, TargetFactory } from './core/model/target.ts';
 
 // Replay files and the event sequencer.
-export type { ReplayFile } from './core/replay/replay-file.ts';
+export type { AdapterRecord, ReplayFile } from './core/replay/replay-file.ts';
 export { readReplayFile, writeReplayFile } from './core/replay/write-replay-file.ts';
 // Summaries and reports.
 export type { CampaignSummary } from './core/report/campaign-summary.ts';
@@ -46,6 +52,11 @@ export { EXIT, isShakedownError, ShakedownError } from './core/shakedown-error.t
 export { seedFromCommit } from './core/shard/derive-seed.ts';
 export { parseShard, type Shard, shardOwnsRun } from './core/shard/shard.ts';
 export type { TradingAction } from './domains/trading/trading-action.ts';
+export {
+  ALL_TRADING_CAPABILITIES,
+  TRADING_CAPABILITIES,
+  type TradingCapability,
+} from './domains/trading/trading-capabilities.ts';
 export type { TradingClientEvent } from './domains/trading/trading-client-event.ts';
 // The trading domain pack and the reference exchange.
 export { tradingPack } from './domains/trading/trading-pack.ts';

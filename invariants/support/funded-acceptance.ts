@@ -1,4 +1,3 @@
-import { worstExposure } from '../../src/exchange/engine/margin.ts';
 import { groupByTxn, orderOwners } from './admin-record.ts';
 import {
   accountOfStream,
@@ -10,6 +9,7 @@ import {
 } from './events.ts';
 import { type InstrumentGrid, lotsOf, qtyOfLots } from './instrument-grid.ts';
 import { show } from './numbers.ts';
+import { worstCase } from './oracle-formulas.ts';
 import { orderLabel } from './order-label.ts';
 
 /** An order accepted although it added exposure the account could not fund. */
@@ -85,11 +85,11 @@ export function unfundedAcceptances(
         if (e.type === 'order_accepted') {
           if (orders.has(e.orderId)) continue;
           const x = exposureOf(account, e.symbol);
-          const before = worstExposure(x.position, x.openBuy, x.openSell);
+          const before = worstCase(x.position, x.openBuy, x.openSell);
           const order: OpenOrder = { account, symbol: e.symbol, buy: e.side === 'buy', remaining: 0 };
           orders.set(e.orderId, order);
           adjust(order, lotsOf(grids, e.symbol, e.qty));
-          const after = worstExposure(x.position, x.openBuy, x.openSell);
+          const after = worstCase(x.position, x.openBuy, x.openSell);
           if (after > before) grew.set(account, { accepted: rec, event: e, before, after });
           continue;
         }

@@ -1,7 +1,5 @@
-import { decimalsOf } from '../../src/exchange/config/decimals-of.ts';
-import type { ExchangeConfig } from '../../src/exchange/config/exchange-config.ts';
-import { priceBand } from '../../src/exchange/engine/validate-amounts.ts';
 import { EPSILON, gridUnits } from './numbers.ts';
+import { bandEdges, stepDecimals } from './oracle-formulas.ts';
 
 /**
  * One instrument's grids as the engine uses them: integer atoms of price (tick decimals),
@@ -21,11 +19,22 @@ export interface InstrumentGrid {
   markPrice: number;
 }
 
-function safeDecimals(x: number): number {
-  return typeof x === 'number' && Number.isFinite(x) ? decimalsOf(x) : 0;
+/** What these grids read of the venue's config (the ExchangeConfig shape, declared here). */
+export interface GridConfig {
+  instruments?: readonly {
+    symbol: string;
+    tickSize: number;
+    lotSize: number;
+    bandPct: number;
+    markPrice: number;
+  }[];
 }
 
-export function cashDecimalsOf(config: ExchangeConfig | undefined): number {
+function safeDecimals(x: number): number {
+  return typeof x === 'number' && Number.isFinite(x) ? stepDecimals(x) : 0;
+}
+
+export function cashDecimalsOf(config: GridConfig | undefined): number {
   let decimals = 0;
   for (const inst of config?.instruments ?? []) {
     decimals = Math.max(decimals, safeDecimals(inst.tickSize) + safeDecimals(inst.lotSize));
@@ -33,7 +42,7 @@ export function cashDecimalsOf(config: ExchangeConfig | undefined): number {
   return decimals;
 }
 
-export function instrumentGrids(config: ExchangeConfig | undefined): Map<string, InstrumentGrid> {
+export function instrumentGrids(config: GridConfig | undefined): Map<string, InstrumentGrid> {
   const cashDecimals = cashDecimalsOf(config);
   const grids = new Map<string, InstrumentGrid>();
   for (const inst of config?.instruments ?? []) {
@@ -62,11 +71,11 @@ export function atoms(x: number, scale: number): number {
   return Math.abs(raw - whole) <= EPSILON * Math.max(1, Math.abs(raw)) ? whole : Number.NaN;
 }
 
-/** The band the venue starts with, in price decimals, on the tick grid exactly as the engine rounds it. */
+/** The band the venue starts with, in price decimals, on the tick grid as docs/exchange.md rounds it. */
 export function initialBand(grid: InstrumentGrid): { low: number; high: number } {
   const tick = Math.round(grid.tickSize * grid.priceScale);
   const mark = Math.round(grid.markPrice * grid.priceScale);
-  const band = priceBand(mark, grid.bandPct, tick);
+  const band = bandEdges(mark, grid.bandPct, tick);
   return { low: band.low / grid.priceScale, high: band.high / grid.priceScale };
 }
 

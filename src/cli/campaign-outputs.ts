@@ -4,6 +4,7 @@ import { renderJunit } from '../core/report/junit-report.ts';
 import type { ReportFailure } from '../core/report/report-input.ts';
 import { writeReport } from '../core/report/write-report.ts';
 import { tradingPack } from '../domains/trading/trading-pack.ts';
+import type { OutputPath } from './output-paths.ts';
 
 export interface OutputPaths {
   /** The JSON summary (the object `--json` prints). */
@@ -13,9 +14,68 @@ export interface OutputPaths {
   report?: string;
 }
 
+/** One output of a campaign: the flag that asked for it, where, and how to write it there. */
+export interface CampaignOutput {
+  flag: '--summary' | '--junit' | '--report';
+  path: string;
+  /** Writes the output at `path` (a file, or a folder for --report); returns the files written. */
+  write: (path: string) => string[];
+}
+
+/** The outputs asked for, in the order they are written; nothing is written here. */
+export function campaignOutputs(
+  summary: CampaignSummary,
+  paths: OutputPaths,
+  failures: readonly ReportFailure[],
+  junitXml?: string,
+): CampaignOutput[] {
+  const outputs: CampaignOutput[] = [];
+  if (paths.summary)
+    outputs.push({
+      flag: '--summary',
+      path: paths.summary,
+      write: (path) => {
+        writeFileAtomic(path, `${JSON.stringify(summary, null, 2)}\n`);
+        return [path];
+      },
+    });
+  if (paths.junit)
+    outputs.push({
+      flag: '--junit',
+      path: paths.junit,
+      write: (path) => {
+        writeFileAtomic(path, junitXml ?? renderJunit(summary));
+        return [path];
+      },
+    });
+  if (paths.report)
+    outputs.push({
+      flag: '--report',
+      path: paths.report,
+      write: (path) =>
+        writeReport(path, {
+          summary,
+          failures,
+          describeAction: (action) => tradingPack.describeAction(action as never),
+          describeEvent: (event) => tradingPack.describeEvent(event as never),
+        }).files,
+    });
+  return outputs;
+}
+
+/** The output paths as `checkOutputPaths` takes them, to check before a campaign starts. */
+export function outputPathsToCheck(paths: OutputPaths): OutputPath[] {
+  return [
+    ...(paths.summary ? [{ flag: '--summary', path: paths.summary, kind: 'file' as const }] : []),
+    ...(paths.junit ? [{ flag: '--junit', path: paths.junit, kind: 'file' as const }] : []),
+    ...(paths.report ? [{ flag: '--report', path: paths.report, kind: 'dir' as const }] : []),
+  ];
+}
+
 /**
  * Writes what a campaign (or a merge) leaves for people and CI, each file atomically.
  * `junitXml` is given when JUnit files were merged as they are; otherwise it is rendered.
+ * Throws at the first output that cannot be written (`writeOutputsWithFallback` does not).
  */
 export function writeCampaignOutputs(
   summary: CampaignSummary,
@@ -23,23 +83,5 @@ export function writeCampaignOutputs(
   failures: readonly ReportFailure[],
   junitXml?: string,
 ): string[] {
-  const written: string[] = [];
-  if (paths.summary) {
-    writeFileAtomic(paths.summary, `${JSON.stringify(summary, null, 2)}\n`);
-    written.push(paths.summary);
-  }
-  if (paths.junit) {
-    writeFileAtomic(paths.junit, junitXml ?? renderJunit(summary));
-    written.push(paths.junit);
-  }
-  if (paths.report) {
-    const { files } = writeReport(paths.report, {
-      summary,
-      failures,
-      describeAction: (action) => tradingPack.describeAction(action as never),
-      describeEvent: (event) => tradingPack.describeEvent(event as never),
-    });
-    written.push(...files);
-  }
-  return written;
+  return campaignOutputs(summary, paths, failures, junitXml).flatMap((output) => output.write(output.path));
 }

@@ -9,6 +9,8 @@ import { registerReplayCommand } from './commands/replay-command.ts';
 import { registerRunCommand } from './commands/run-command.ts';
 import { registerServeCommand } from './commands/serve-command.ts';
 import { registerSoakCommand } from './commands/soak-command.ts';
+import { fsErrorAsShakedownError, isFsError } from './fs-errors.ts';
+import { describeDurationDefaults } from './options/duration-help.ts';
 import { TOOL_VERSION } from './tool-version.ts';
 
 /** Builds the program; each command lives in its own file under commands/. */
@@ -19,7 +21,9 @@ export function buildProgram(): Command {
     .description('Reactive, stream-based property and chaos tester for event-driven systems')
     .version(TOOL_VERSION)
     .exitOverride()
-    .showHelpAfterError(false);
+    .showHelpAfterError(false)
+    // Commander's own errors are printed by main() as one SHK_USAGE line, not twice.
+    .configureOutput({ outputError: () => {} });
   registerServeCommand(program);
   registerRunCommand(program);
   registerReplayCommand(program);
@@ -29,6 +33,7 @@ export function buildProgram(): Command {
   registerPreflightCommand(program);
   registerDiffCommand(program);
   registerSoakCommand(program);
+  describeDurationDefaults(program);
   return program;
 }
 
@@ -51,15 +56,35 @@ export async function main(argv: string[]): Promise<number> {
   } catch (error) {
     if (error instanceof CommanderError) {
       if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return EXIT.passed;
-      if (error.code === 'commander.help') return EXIT.passed;
+      // Help asked for is exit 0; help shown because no command was given is a usage error.
+      if (error.code === 'commander.help' && error.exitCode === 0) return EXIT.passed;
+      const message =
+        error.code === 'commander.help'
+          ? 'no command given (the commands are listed above)'
+          : commanderMessage(error);
+      process.stderr.write(`shakedown: SHK_USAGE: ${message}\n`);
       return EXIT.usage;
     }
-    if (isShakedownError(error)) {
-      process.stderr.write(`shakedown: ${error.code}: ${error.message}\n`);
-      return error.exitCode;
+    // A file the user named that cannot be read or written: their path, not our bug.
+    const known = isFsError(error) ? fsErrorAsShakedownError(error) : error;
+    if (isShakedownError(known)) {
+      process.stderr.write(`shakedown: ${known.code}: ${known.message}\n`);
+      return known.exitCode;
     }
     const message = error instanceof Error ? error.message : String(error);
     process.stderr.write(`shakedown: SHK_INTERNAL: ${message}\n`);
     return EXIT.usage;
   }
+}
+
+/** Commander's message on one line, without its `error: ` prefix: `unknown option '--x' (did you mean --y?)`. */
+function commanderMessage(error: CommanderError): string {
+  const lines = error.message
+    .replace(/^error: /, '')
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line.length > 0);
+  const [first, ...rest] = lines;
+  const hint = rest.map((line) => line.replace(/^\(Did you mean/, '(did you mean')).join(' ');
+  return `${first ?? error.code}${hint ? ` ${hint}` : ''} (see --help)`;
 }

@@ -21,8 +21,16 @@ export function shouldShowProgress(c: ProgressConditions): boolean {
 export interface CampaignProgress {
   property(name: string): void;
   run(update: { actions: number; failed: boolean }): void;
+  /**
+   * Takes the bar off and gives the terminal back as it was: cursor shown, line wrap on.
+   * Synchronous and idempotent, so a signal handler may call it at any moment; nothing is
+   * drawn after it.
+   */
   stop(): void;
 }
+
+/** What the bar changes on a terminal, undone: show the cursor (DECTCEM), wrap lines (DECAWM). */
+export const TERMINAL_RESTORE = '\x1B[?25h\x1B[?7h';
 
 /**
  * Runs done of the runs planned, the budget left, failures and actions per second, redrawn on
@@ -55,6 +63,7 @@ export function createProgressBar(options: {
   let failures = 0;
   let current = '';
   let begun = false;
+  let stopped = false;
   const payload = () => {
     const elapsed = options.now() - started;
     const left = Math.max(0, options.timeBudgetMs - elapsed);
@@ -67,6 +76,7 @@ export function createProgressBar(options: {
   };
   return {
     property(name) {
+      if (stopped) return;
       current = name;
       if (!begun) {
         bar.start(options.totalRuns, done, payload());
@@ -75,13 +85,24 @@ export function createProgressBar(options: {
       bar.update(done, payload());
     },
     run(update) {
+      if (stopped) return;
       done++;
       actions += update.actions;
       if (update.failed) failures++;
       if (begun) bar.update(done, payload());
     },
     stop() {
-      if (begun) bar.stop();
+      if (stopped) return;
+      stopped = true;
+      if (!begun) return;
+      try {
+        bar.stop();
+      } finally {
+        // cli-progress restores them only if its redraw timer is still set; a stop from a
+        // signal handler must leave the terminal usable whatever state the bar is in.
+        const tty = (options.stream as { isTTY?: boolean }).isTTY === true;
+        if (tty) options.stream.write(TERMINAL_RESTORE);
+      }
     },
   };
 }

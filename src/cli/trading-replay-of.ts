@@ -1,6 +1,9 @@
+import { resolve } from 'node:path';
+import type { TargetSpec } from '../core/model/domain-pack.ts';
 import type { Violation } from '../core/model/invariant.ts';
-import type { ReplayFile } from '../core/replay/replay-file.ts';
+import type { AdapterRecord, ReplayFile } from '../core/replay/replay-file.ts';
 import { DEFAULT_SETTINGS, type PropertyFailure } from '../core/runner/campaign.ts';
+import { violationsOf } from '../core/runner/run-hang.ts';
 import { findTradingProperty } from '../domains/trading/scenarios/find-property.ts';
 import type { TradingAction } from '../domains/trading/trading-action.ts';
 import { tradingPack } from '../domains/trading/trading-pack.ts';
@@ -8,7 +11,13 @@ import { TOOL_VERSION } from './tool-version.ts';
 
 /** How the campaign that found a failure was run: what a replay needs to rebuild its target. */
 export interface ReplayContext {
+  /** `--target` as typed. */
   target: string;
+  /**
+   * When the target is an adapter module: its absolute path (written relative to the replay
+   * file's folder) and the options it was loaded with (adapterRecordOf).
+   */
+  adapter?: AdapterRecord;
   bugs: readonly string[];
   maxActions?: number;
   durationMs: number;
@@ -19,26 +28,32 @@ export function tradingReplayOf(failure: PropertyFailure<TradingAction>, context
   const property = findTradingProperty(failure.property);
   const { report } = failure;
   const violations = violationsOfFailure(failure);
+  const settings = {
+    ...DEFAULT_SETTINGS,
+    ...property?.settings,
+    ...(context.maxActions ? { maxActions: context.maxActions } : {}),
+  };
   return {
     format: 'shakedown-replay',
-    version: 1,
+    // Version 2 adds `adapter`; a file without one is written as version 1, as before.
+    version: context.adapter ? 2 : 1,
     tool: TOOL_VERSION,
     domain: tradingPack.name,
     property: failure.property,
     target: context.target,
+    ...(context.adapter ? { adapter: context.adapter } : {}),
     seed: failure.seed,
     runIndex: failure.runIndex,
     path: failure.path,
     bugs: [...context.bugs],
-    settings: {
-      ...DEFAULT_SETTINGS,
-      ...property?.settings,
-      ...(context.maxActions ? { maxActions: context.maxActions } : {}),
-    },
+    // The cap the run really had: a fuzzed scenario keeps its own steps past --max-actions,
+    // and a reader refuses a file with more actions than its settings allow.
+    settings: { ...settings, maxActions: Math.max(settings.maxActions, report.actions.length) },
     actions: report.actions,
     events: report.evidence.events,
     violations,
-    verdict: report.verdict.status === 'fail' ? 'fail' : 'unknown',
+    verdict:
+      report.verdict.status === 'fail' || report.verdict.status === 'hang' ? report.verdict.status : 'unknown',
     evidence: {
       history: report.evidence.history,
       snapshot: report.evidence.snapshot,
@@ -49,7 +64,18 @@ export function tradingReplayOf(failure: PropertyFailure<TradingAction>, context
   };
 }
 
-/** The shrunk run's violations (none when its verdict was unknown). */
+/** The shrunk run's violations (a hang's one, `run.hang`; none when its verdict was unknown). */
 export function violationsOfFailure<A>(failure: PropertyFailure<A>): Violation[] {
-  return failure.report.verdict.status === 'fail' ? failure.report.verdict.violations : [];
+  return violationsOf(failure.report.verdict);
+}
+
+/**
+ * The adapter module a run was pointed at, as a replay file records it: its absolute path and
+ * the options it was loaded with (what its `options()` gave; null without one). Undefined for
+ * the built-in targets.
+ */
+export function adapterRecordOf(spec: TargetSpec, factory: unknown): AdapterRecord | undefined {
+  if (spec.kind !== 'module') return undefined;
+  const options = (factory as { adapterOptions?: unknown } | undefined)?.adapterOptions;
+  return { path: resolve(process.cwd(), spec.path), options: options ?? null };
 }

@@ -26,8 +26,7 @@ describe('001 scenarios against refusing venues', () => {
         factory: inprocTargetFactory({ bugs: [], config }) as never,
         seed: 11,
         runs: 8,
-        timeBudgetMs: 60_000,
-        shrinkBudgetMs: 5_000,
+        timeBudgetMs: 600_000,
         surface: { registry: tradingPack.surface, exercised: (e) => tradingPack.exercised(e as never) },
         now: () => performance.now(),
       });

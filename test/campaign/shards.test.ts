@@ -31,7 +31,6 @@ async function campaign(options: {
     runs: options.runs,
     ...(options.shard ? { shard: options.shard } : {}),
     timeBudgetMs: 120_000,
-    shrinkBudgetMs: 20_000,
     surface: { registry: tradingPack.surface, exercised: (e) => tradingPack.exercised(e as never) },
     now: () => performance.now(),
     onRun: (run) => executed.push(`${run.property}#${run.runIndex}:${JSON.stringify(run.generated)}`),

@@ -20,8 +20,7 @@ async function withSlos(base: Property<TradingAction>, slos: Slo[]) {
     factory: inprocTargetFactory({ bugs: [] }) as never,
     seed: 5,
     runs: 10,
-    timeBudgetMs: 60_000,
-    shrinkBudgetMs: 5_000,
+    timeBudgetMs: 600_000,
     transport: 'inproc',
     now: () => performance.now(),
   });

@@ -32,7 +32,7 @@ describe('run --junit --report: the done-when of the reports issue', () => {
         '--seed',
         '1',
         '--time-budget',
-        '30s',
+        '5m',
         '--junit',
         'out.xml',
         '--report',

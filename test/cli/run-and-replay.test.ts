@@ -47,7 +47,7 @@ describe('shakedown run and replay, end to end', () => {
       '--seed',
       '1',
       '--time-budget',
-      '30s',
+      '5m',
       '--property',
       'trading-venue',
       '--json',

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as shakedown from '../../src/index.ts';
+import * as trading from '../../src/trading.ts';
 
 describe('the public entry', () => {
   it('exports the campaign, replay, report and trading pieces by name', () => {
@@ -17,5 +18,29 @@ describe('the public entry', () => {
     ])
       expect(typeof (shakedown as Record<string, unknown>)[name], name).not.toBe('undefined');
     expect(shakedown.tradingPack.surface.categories.length).toBeGreaterThan(0);
+  });
+});
+
+describe('the trading entry (shakedown/trading)', () => {
+  it("exports the trading pack's helpers and constants by name", () => {
+    for (const name of [
+      'tradingPack',
+      'makeTradingTarget',
+      'wsDialer',
+      'defaultExchangeConfig',
+      'loadExchangeConfig',
+      'REJECT_REASONS',
+      'isRejectReason',
+      'REQUEST_TYPES',
+      'EVENT_TYPES',
+      'TRADING_ACTION_KINDS',
+      'TRADING_CLIENTS',
+      'BUG_NAMES',
+      'accountStream',
+      'sessionStream',
+    ])
+      expect(typeof (trading as Record<string, unknown>)[name], name).not.toBe('undefined');
+    expect(trading.tradingPack).toBe(shakedown.tradingPack);
+    expect(trading.REJECT_REASONS).toContain('insufficient_funds');
   });
 });

@@ -10,7 +10,7 @@ describe('trading invariants', () => {
   it('are registered once each, by name', () => {
     const names = TRADING_INVARIANTS.map((i) => i.name);
     expect(new Set(names).size).toBe(names.length);
-    expect(names).toHaveLength(22);
+    expect(names).toHaveLength(37);
     for (const invariant of TRADING_INVARIANTS) expect(invariantByName.get(invariant.name)).toBe(invariant);
   });
 

@@ -13,7 +13,7 @@ import type {
   HistogramPairs,
   PropertySummary,
 } from '../../src/core/report/campaign-summary.ts';
-import { propertyVerdict, withVerdict } from '../../src/core/report/summarize-campaign.ts';
+import { propertyVerdict, propertyWarnings, withVerdict } from '../../src/core/report/summarize-campaign.ts';
 
 /**
  * Campaign summaries for report and schema tests, shaped like the trading pack's: totals,
@@ -479,6 +479,49 @@ export function shardSummary(index: number, count: number): CampaignSummary {
   });
 }
 
+/**
+ * A target without accounts or margin (its adapter declares its capabilities): margin-and-marks
+ * skips the invariants that need them, and one it checks had nothing to check in any run (a
+ * vacuous warning; `strict` makes it fail the property and the campaign).
+ */
+export function checkedSummary(options: { strict?: boolean } = {}): CampaignSummary {
+  const strict = options.strict === true;
+  const latency = inprocLatency(3);
+  const invariants = [
+    { name: 'trades.within-band', runs: 30, checkedRuns: 26, examined: 412, counts: 'trades' },
+    { name: 'book.best-price', runs: 30, checkedRuns: 0, examined: 0 },
+    { name: `requests.answered ${HOSTILE}`, runs: 30, checkedRuns: null, examined: null },
+  ];
+  const base = {
+    name: 'margin-and-marks',
+    seed: 1,
+    runs: 30,
+    actions: 708,
+    durationMs: 612,
+    interrupted: false,
+    tags: ['place', 'set_mark'],
+    faultKinds: [],
+    faults: {},
+    requiredFaults: [],
+    latency,
+    slos: [],
+    invariants,
+    skippedInvariants: [
+      { invariant: 'funds.conservation', reason: 'missing: accounts', missing: ['accounts'] },
+      { invariant: 'ledger.equity', reason: 'missing: accounts, margin', missing: ['accounts', 'margin'] },
+      { invariant: 'funds.reserves', reason: '--skip-invariants', missing: [] },
+    ],
+    warnings: propertyWarnings(invariants, latency),
+  };
+  const verdict = propertyVerdict(base, false, strict);
+  const summary = campaign({
+    target: './no-accounts-target.ts',
+    transport: 'module',
+    properties: [{ ...base, passed: verdict === 'pass', verdict }],
+  });
+  return strict ? withVerdict({ ...summary, strict: true }) : summary;
+}
+
 /** Every fixture above, by name, for tests that check all of them. */
 export function allSummaries(): Record<string, CampaignSummary> {
   return {
@@ -492,5 +535,7 @@ export function allSummaries(): Record<string, CampaignSummary> {
     'coverage unmet': coverageUnmetSummary(),
     'shard 1/2': shardSummary(1, 2),
     'shard 2/2': shardSummary(2, 2),
+    'invariants checked': checkedSummary(),
+    strict: checkedSummary({ strict: true }),
   };
 }

@@ -2,8 +2,13 @@ import { relative } from 'node:path';
 import type { Command } from 'commander';
 import { type DiffFound, runDiffCampaign } from '../../core/diff/diff-campaign.ts';
 import type { ReplayFile } from '../../core/replay/replay-file.ts';
-import { writeReplayFile } from '../../core/replay/write-replay-file.ts';
+import { untilAbandoned } from '../../core/runner/abandon.ts';
 import { DEFAULT_SETTINGS } from '../../core/runner/campaign.ts';
+import {
+  DEFAULT_SHRINK_ATTEMPTS,
+  DEFAULT_SHRINK_ATTEMPTS_REAL_TIME,
+  defaultShrinkAttempts,
+} from '../../core/runner/shrink-attempts.ts';
 import { EXIT, ShakedownError } from '../../core/shakedown-error.ts';
 import { TRADING_DIFF_NORMALIZER } from '../../domains/trading/diff/trading-diff-normalizer.ts';
 import type { TradingAction } from '../../domains/trading/trading-action.ts';
@@ -11,8 +16,11 @@ import { tradingPack } from '../../domains/trading/trading-pack.ts';
 import { CLIENT_BUG_NAMES } from '../../domains/trading/transport/client-bugs.ts';
 import { BUG_NAMES } from '../../exchange/bugs/planted-bugs.ts';
 import { loadExchangeConfig } from '../../exchange/config/load-config.ts';
+import { type Interrupt, withInterrupt, yieldingBetweenRuns } from '../interrupt.ts';
 import { createLogger } from '../logger.ts';
 import { collectChoice, parseChoice, parseDuration, parseInteger } from '../options/parse-options.ts';
+import { createFallbackWriter } from '../output-fallback.ts';
+import { checkOutputPaths } from '../output-paths.ts';
 import { TOOL_VERSION } from '../tool-version.ts';
 import { parseTargetSpec } from './run-command.ts';
 
@@ -25,7 +33,8 @@ interface DiffFlags {
   seed?: number;
   runs: number;
   timeBudget: number;
-  shrinkBudget: number;
+  shrinkAttempts?: number;
+  shrinkBudget?: number;
   maxActions?: number;
   config?: string;
   out: string;
@@ -70,10 +79,14 @@ export function registerDiffCommand(program: Command): void {
       60_000,
     )
     .option(
+      '--shrink-attempts <n>',
+      `shrink candidates compared, at most: the same shrunk sequence on any machine (default ${DEFAULT_SHRINK_ATTEMPTS} when both sides are inproc, else ${DEFAULT_SHRINK_ATTEMPTS_REAL_TIME})`,
+      parseInteger('--shrink-attempts', 0),
+    )
+    .option(
       '--shrink-budget <duration>',
-      'wall-clock budget for shrinking',
+      'also cap shrinking by wall-clock time (the result then depends on the machine)',
       parseDuration('--shrink-budget'),
-      20_000,
     )
     .option(
       '--max-actions <k>',
@@ -110,18 +123,22 @@ the other side's events in evidence.extra.diff). Exit codes: 0 no divergence, 1 
 2 usage, 3 a target unreachable.`,
     )
     .action(async (flags: DiffFlags) => {
-      process.exitCode = await diffCommand(flags);
+      process.exitCode = await withInterrupt('diff', (interrupt) => diffCommand(flags, interrupt));
     });
 }
 
-async function diffCommand(flags: DiffFlags): Promise<number> {
+async function diffCommand(flags: DiffFlags, interrupt: Interrupt): Promise<number> {
   const logger = createLogger({ level: flags.logLevel });
   const now = Date.now;
   const started = now();
   const seed = flags.seed ?? started % 2 ** 31;
   const against = flags.against ?? flags.target;
+  // Both sides are checked before either is started: a typo is a usage error naming the forms.
+  parseTargetSpec(flags.target, '--target', { moduleMustExist: true });
+  parseTargetSpec(against, flags.against === undefined ? '--target' : '--against', { moduleMustExist: true });
   checkBugsFit('--bug', flags.target, flags.bug);
   checkBugsFit('--against-bug', against, flags.againstBug);
+  checkOutputPaths([{ flag: '--out', path: flags.out, kind: 'dir' }]);
   const config = loadExchangeConfig(flags.config);
   const property = tradingPack.properties.find((p) => p.name === flags.property);
   if (!property) return EXIT.usage;
@@ -136,40 +153,59 @@ async function diffCommand(flags: DiffFlags): Promise<number> {
   const rightName = againstName === leftName ? `${leftName} (second)` : againstName;
   process.stderr.write(`shakedown diff: seed ${seed} (rerun with --seed ${seed})\n`);
   process.stderr.write(`${leftName} against ${rightName}, property ${property.name}\n`);
-  const build = (target: string, bugs: readonly string[]) =>
-    tradingPack.targetFactory(parseTargetSpec(target), { bugs, seed, config, faults: [] } as never);
+  // One turn of the event loop per run, so that a signal is heard while an in-process side runs.
+  const build = async (target: string, bugs: readonly string[]) =>
+    yieldingBetweenRuns(
+      await tradingPack.targetFactory(parseTargetSpec(target), { bugs, seed, config, faults: [] } as never),
+    );
   const left = await build(flags.target, flags.bug);
   let right: typeof left | undefined;
   try {
     right = await build(against, flags.againstBug);
-    const result = await runDiffCampaign<TradingAction>({
-      property,
-      left: { name: leftName, factory: left },
-      right: { name: rightName, factory: right },
-      clients: tradingPack.clients,
-      projection: tradingPack.projection,
-      normalize: TRADING_DIFF_NORMALIZER,
-      describeAction: (action) => tradingPack.describeAction(action),
-      describeEvent: (event) => tradingPack.describeEvent(event as never),
-      seed,
-      runs: flags.runs,
-      maxActions: settings.maxActions,
-      quietMs: settings.quietMs,
-      timeBudgetMs: flags.timeBudget,
-      shrinkBudgetMs: flags.shrinkBudget,
-      now,
-    });
+    const second = right;
+    // A signal stops it; a sequence still in flight after the grace is abandoned (exit 130, no result).
+    const result = await untilAbandoned(
+      () =>
+        runDiffCampaign<TradingAction>({
+          property,
+          left: { name: leftName, factory: left },
+          right: { name: rightName, factory: second },
+          clients: tradingPack.clients,
+          projection: tradingPack.projection,
+          normalize: TRADING_DIFF_NORMALIZER,
+          describeAction: (action) => tradingPack.describeAction(action),
+          describeEvent: (event) => tradingPack.describeEvent(event as never),
+          seed,
+          runs: flags.runs,
+          maxActions: settings.maxActions,
+          quietMs: settings.quietMs,
+          timeBudgetMs: flags.timeBudget,
+          shrinkAttempts:
+            flags.shrinkAttempts ??
+            defaultShrinkAttempts(flags.target === 'inproc' && against === 'inproc' ? 'inproc' : 'ws'),
+          ...(flags.shrinkBudget === undefined ? {} : { shrinkBudgetMs: flags.shrinkBudget }),
+          now,
+          stop: interrupt.stop,
+        }),
+      interrupt.abandon,
+    );
     const found = result.found;
     const durationMs = now() - started;
-    const saved = found
-      ? relative(
-          process.cwd(),
-          writeReplayFile(
-            flags.out,
-            divergenceReplay(flags, { against, property: property.name, settings, found, durationMs }),
-          ),
+    // Saved in a temp folder (and said so) when --out cannot take it any more: never lost.
+    const fallback = createFallbackWriter({ warn: (line) => process.stderr.write(`${line}\n`) });
+    const savedPath = found
+      ? fallback.saveReplay(
+          '--out',
+          flags.out,
+          divergenceReplay(flags, { against, property: property.name, settings, found, durationMs }),
         )
-      : null;
+      : undefined;
+    const saved =
+      savedPath === undefined
+        ? null
+        : savedPath.fellBack
+          ? savedPath.path
+          : relative(process.cwd(), savedPath.path);
     if (flags.json) {
       const summary = {
         seed,
@@ -178,7 +214,8 @@ async function diffCommand(flags: DiffFlags): Promise<number> {
         against: rightName,
         runs: result.runs,
         actions: result.actions,
-        interrupted: result.interrupted,
+        interrupted: result.interrupted || interrupt.interrupted,
+        ...(interrupt.signal ? { signal: interrupt.signal } : {}),
         durationMs,
         divergence: found?.divergence ?? null,
         reproduced: found ? found.reproduced : null,
@@ -203,14 +240,14 @@ async function diffCommand(flags: DiffFlags): Promise<number> {
       out(`  rerun: npx shakedown diff ${rerunFlags(flags, seed, found.runIndex + 1)}`);
     } else {
       process.stdout.write(
-        `no divergence: ${leftName} and ${rightName} agreed on ${result.runs} sequences, ${result.actions} actions in ${durationMs} ms${result.interrupted ? ' (stopped by the time budget)' : ''}\n`,
+        `no divergence: ${leftName} and ${rightName} agreed on ${result.runs} sequences, ${result.actions} actions in ${durationMs} ms${interrupt.signal ? ` (stopped by ${interrupt.signal})` : result.interrupted ? ' (stopped by the time budget)' : ''}\n`,
       );
     }
     logger.info({ runs: result.runs, durationMs }, 'diff done');
     return found ? EXIT.failed : EXIT.passed;
   } finally {
-    await left.dispose?.();
-    await right?.dispose?.();
+    await interrupt.bounded(left.dispose?.());
+    await interrupt.bounded(right?.dispose?.());
   }
 }
 

@@ -1,21 +1,27 @@
 import type { Command } from 'commander';
 import { type Fault, faultKind } from '../../core/faults/fault.ts';
+import type { TargetSpec } from '../../core/model/domain-pack.ts';
 import type { RunEvidence } from '../../core/model/evidence.ts';
 import type { Violation } from '../../core/model/invariant.ts';
+import { replayTargetOf, withRecordedOptions } from '../../core/replay/replay-target.ts';
 import { readReplayFile } from '../../core/replay/write-replay-file.ts';
+import { untilAbandoned } from '../../core/runner/abandon.ts';
 import { DEFAULT_SETTINGS, executeRun, firstDifference } from '../../core/runner/campaign.ts';
 import { checkInvariants } from '../../core/runner/check-invariants.ts';
+import type { RunReport } from '../../core/runner/execute-run.ts';
 import { foldProjections } from '../../core/runner/run-actions.ts';
+import { DEFAULT_RUN_TIMEOUT_MS, isFailing, violationsOf } from '../../core/runner/run-hang.ts';
 import { checkConvergence } from '../../core/sequencer/convergence-report.ts';
 import { inGseqOrder } from '../../core/sequencer/ordered-replay.ts';
 import { EXIT, ShakedownError } from '../../core/shakedown-error.ts';
+import { WorkerJudge } from '../../core/workers/worker-judge.ts';
 import { findTradingProperty } from '../../domains/trading/scenarios/find-property.ts';
 import type { TradingAction } from '../../domains/trading/trading-action.ts';
 import { tradingPack } from '../../domains/trading/trading-pack.ts';
-import { isClientBug } from '../../domains/trading/transport/client-bugs.ts';
-import { isBugName } from '../../exchange/bugs/planted-bugs.ts';
 import { loadExchangeConfig } from '../../exchange/config/load-config.ts';
-import { parseInteger } from '../options/parse-options.ts';
+import { type Interrupt, withInterrupt } from '../interrupt.ts';
+import { parseDuration, parseInteger } from '../options/parse-options.ts';
+import { TRADING_PACK_REFERENCE } from '../trading-pack-reference.ts';
 import { parseTargetSpec } from './run-command.ts';
 
 interface ReplayFlags {
@@ -25,6 +31,7 @@ interface ReplayFlags {
   target?: string;
   config?: string;
   json?: boolean;
+  runTimeout: number;
 }
 
 export function registerReplayCommand(program: Command): void {
@@ -41,8 +48,14 @@ export function registerReplayCommand(program: Command): void {
     .option('--target <target>', 'override the target the file names (inproc | ws | ws://… | ./module.ts)')
     .option('--config <file>', 'exchange config for the reference venue (JSON)')
     .option('--json', 'print one JSON result on stdout')
+    .option(
+      '--run-timeout <duration>',
+      'bound on the run, as in run: one still going then (no answer, a loop in an adapter) is reported as a hang',
+      parseDuration('--run-timeout'),
+      DEFAULT_RUN_TIMEOUT_MS,
+    )
     .action(async (file: string, flags: ReplayFlags) => {
-      process.exitCode = await replayCommand(file, flags);
+      process.exitCode = await withInterrupt('replay', (interrupt) => replayCommand(file, flags, interrupt));
     });
 }
 
@@ -51,14 +64,20 @@ interface ReplayResult {
   mode: 'execute' | 'events-only' | 'shuffle';
   property: string;
   reproduced: boolean;
+  /** `hang` when the re-executed run never ended (its violation names the last action sent). */
+  verdict?: 'hang';
   violations: Violation[];
   divergence?: string;
   converged?: boolean;
   differences?: unknown[];
+  /** A signal came while replaying (exit 130); the result is the run's, finished within the grace. */
+  interrupted?: boolean;
+  signal?: string;
 }
 
-async function replayCommand(file: string, flags: ReplayFlags): Promise<number> {
-  const replay = readReplayFile(file);
+async function replayCommand(file: string, flags: ReplayFlags, interrupt: Interrupt): Promise<number> {
+  // Checked against the trading schema: a bad action or an unknown bug is refused here, by name.
+  const replay = readReplayFile(file, tradingPack);
   const property = findTradingProperty(replay.property);
   if (!property) {
     throw new ShakedownError(
@@ -129,7 +148,8 @@ async function replayCommand(file: string, flags: ReplayFlags): Promise<number> 
       violations: verdict.status === 'fail' ? verdict.violations : [],
     };
   } else {
-    const bugs = replay.bugs.filter((bug) => isBugName(bug) || isClientBug(bug));
+    // Every recorded bug is known (readReplayFile refused the file otherwise).
+    const bugs = replay.bugs;
     // The faults the file holds must be applicable again: over ws that takes the chaos proxy
     // (and the venue in a child process for process faults), set up only when needed.
     const faults = [
@@ -139,32 +159,82 @@ async function replayCommand(file: string, flags: ReplayFlags): Promise<number> 
           .map((a) => faultKind(a.fault as Fault)),
       ),
     ];
-    const factory = await tradingPack.targetFactory(parseTargetSpec(flags.target ?? replay.target), {
+    // An adapter module is found next to the file when its path as typed is not there from
+    // here, and gets the options the file recorded (not for a --target of the user's own).
+    const target = flags.target ?? replayTargetOf(replay, file);
+    const parsed = parseTargetSpec(target, flags.target === undefined ? `${file}: target` : '--target', {
+      moduleMustExist: true,
+    });
+    const spec = flags.target === undefined ? withRecordedOptions(parsed, replay) : parsed;
+    const factory = await tradingPack.targetFactory(spec, {
       bugs,
       seed: replay.seed,
       config: loadExchangeConfig(flags.config),
       faults,
     } as never);
+    const setTimer = (ms: number, fn: () => void): (() => void) => {
+      const timer = setTimeout(fn, ms);
+      timer.unref();
+      return () => clearTimeout(timer);
+    };
+    const settings = { ...DEFAULT_SETTINGS, ...property.settings };
+    // An adapter module runs in a worker thread, where a loop in its code can be killed at the
+    // run timeout; every other target here, under the same watchdog.
+    const judge =
+      spec.kind === 'module'
+        ? new WorkerJudge<TradingAction>({
+            pack: TRADING_PACK_REFERENCE,
+            spec: withAdapterOptions(spec, factory),
+            targetOptions: { bugs, seed: replay.seed, config: loadExchangeConfig(flags.config), faults },
+            runTimeoutMs: flags.runTimeout,
+            setTimer,
+            describeAction: tradingPack.describeAction,
+          })
+        : undefined;
     try {
-      const report = await executeRun(factory, replay.actions as TradingAction[], {
-        clients: tradingPack.clients,
-        projection: tradingPack.projection,
-        invariants,
-        settings: { ...DEFAULT_SETTINGS, ...property.settings },
-      });
-      const divergence = firstDifference(replay.events, report.evidence.events);
+      // A signal lets the run finish within the grace, then abandons it (exit 130, no result).
+      const report: RunReport<TradingAction> = await untilAbandoned(
+        () =>
+          judge
+            ? judge.judge(
+                {
+                  property: property.name,
+                  invariants: invariants.map((i) => i.name),
+                  settings,
+                  checkEveryStep: false,
+                  checkDeterminism: false,
+                  exercised: false,
+                  record: false,
+                },
+                replay.actions as TradingAction[],
+              )
+            : executeRun(factory, replay.actions as TradingAction[], {
+                clients: tradingPack.clients,
+                projection: tradingPack.projection,
+                invariants,
+                settings,
+                watchdog: { timeoutMs: flags.runTimeout, setTimer },
+                describeAction: tradingPack.describeAction as (action: never) => string,
+              }),
+        interrupt.abandon,
+      );
+      const hung = report.verdict.status === 'hang';
+      const divergence = hung ? undefined : firstDifference(replay.events, report.evidence.events);
       result = {
         file,
         mode: 'execute',
         property: replay.property,
-        reproduced: report.verdict.status === 'fail',
-        violations: report.verdict.status === 'fail' ? report.verdict.violations : [],
+        reproduced: isFailing(report.verdict.status),
+        ...(hung ? { verdict: 'hang' as const } : {}),
+        violations: violationsOf(report.verdict),
         ...(divergence ? { divergence } : {}),
       };
     } finally {
-      await factory.dispose?.();
+      await interrupt.bounded(judge?.close());
+      await interrupt.bounded(factory.dispose?.());
     }
   }
+  if (interrupt.signal) result = { ...result, interrupted: true, signal: interrupt.signal };
   if (flags.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   else printHuman(result);
   return result.reproduced ? EXIT.failed : EXIT.passed;
@@ -178,9 +248,16 @@ function printHuman(result: ReplayResult): void {
     for (const d of result.differences ?? []) out(`    ${JSON.stringify(d)}`);
     return;
   }
+  if (result.verdict === 'hang') out('  HANG: the run never ended');
   if (result.divergence) out(`  first divergence from the recording: ${result.divergence}`);
   if (result.violations.length === 0) out('  no violation: the failure does not reproduce');
   for (const v of result.violations.slice(0, 10)) {
     out(`  [${v.invariant}] ${v.message}${v.steps.length ? ` (steps ${v.steps.join(', ')})` : ''}`);
   }
+}
+
+/** The spec a worker loads the module from, with the options this thread loaded it with. */
+function withAdapterOptions(spec: TargetSpec, factory: unknown): TargetSpec {
+  const options = (factory as { adapterOptions?: unknown }).adapterOptions;
+  return spec.kind === 'module' && options !== undefined && options !== null ? { ...spec, options } : spec;
 }

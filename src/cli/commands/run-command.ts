@@ -6,48 +6,63 @@ import { FAULT_KINDS, type FaultKind, faultKind } from '../../core/faults/fault.
 import { runLockKey } from '../../core/lock/lock-key.ts';
 import { acquireRunLock, currentHolder } from '../../core/lock/run-lock.ts';
 import type { TargetSpec } from '../../core/model/domain-pack.ts';
-import type { RecordedEvent } from '../../core/model/evidence.ts';
 import type { Property } from '../../core/model/property.ts';
 import type { ReplayFile } from '../../core/replay/replay-file.ts';
-import { readReplayFile, writeReplayFile } from '../../core/replay/write-replay-file.ts';
+import { readReplayFile } from '../../core/replay/write-replay-file.ts';
 import type { CampaignSummary, FailureSummary } from '../../core/report/campaign-summary.ts';
 import type { ReportFailure } from '../../core/report/report-input.ts';
 import { summarizeCampaign } from '../../core/report/summarize-campaign.ts';
+import { untilAbandoned } from '../../core/runner/abandon.ts';
 import {
   type CampaignResult,
   DEFAULT_SETTINGS,
+  DEFAULT_SHRINK_ATTEMPTS,
+  DEFAULT_SHRINK_ATTEMPTS_REAL_TIME,
   executeRun,
   type PropertyFailure,
   runCampaign,
 } from '../../core/runner/campaign.ts';
+import {
+  type InvariantSelection,
+  planCampaignInvariants,
+  planInvariants,
+} from '../../core/runner/select-invariants.ts';
 import { runScenarioCampaign } from '../../core/scenario/scenario-campaign.ts';
 import { NdjsonEventSink } from '../../core/sequencer/ndjson-event-sink.ts';
 import { numberedAcrossRuns } from '../../core/sequencer/numbered-across-runs.ts';
 import { EXIT, ShakedownError } from '../../core/shakedown-error.ts';
 import { seedFromCommit } from '../../core/shard/derive-seed.ts';
 import { parseShard, type Shard, shardOwnsRun } from '../../core/shard/shard.ts';
+import { DEFAULT_RUN_TIMEOUT_MS, isFailing, violationsOf } from '../../core/runner/run-hang.ts';
+import type { RunWatchdog } from '../../core/runner/run-watchdog.ts';
+import { WorkerJudge } from '../../core/workers/worker-judge.ts';
 import { WorkerPool } from '../../core/workers/worker-pool.ts';
-import { needsPreflight } from '../../domains/trading/preflight/needs-preflight.ts';
+import { needsRunLock } from '../../domains/trading/preflight/needs-preflight.ts';
 import { preflightError, runSandboxPreflight } from '../../domains/trading/preflight/sandbox-preflight.ts';
 import { findTradingProperty, tagsOfTrading } from '../../domains/trading/scenarios/find-property.ts';
 import { TRADING_SCENARIOS } from '../../domains/trading/scenarios/index.ts';
 import { scenarioActions, scenarioProperty } from '../../domains/trading/scenarios/scenario-fuzz.ts';
 import type { TradingScenario } from '../../domains/trading/scenarios/trading-scenario.ts';
 import type { TradingAction } from '../../domains/trading/trading-action.ts';
+import { ALL_TRADING_CAPABILITIES } from '../../domains/trading/trading-capabilities.ts';
 import { tradingPack } from '../../domains/trading/trading-pack.ts';
 import { CLIENT_BUG_NAMES } from '../../domains/trading/transport/client-bugs.ts';
 import { BUG_NAMES } from '../../exchange/bugs/planted-bugs.ts';
 import { loadExchangeConfig } from '../../exchange/config/load-config.ts';
-import { type OutputPaths, writeCampaignOutputs } from '../campaign-outputs.ts';
+import { campaignOutputs, type OutputPaths, outputPathsToCheck } from '../campaign-outputs.ts';
 import { CI_RESULTS_DIR, resolveCommit } from '../ci-mode.ts';
+import { type Interrupt, withInterrupt, yieldingBetweenRuns } from '../interrupt.ts';
 import { createLogger, type LogFormat } from '../logger.ts';
 import { faultsOfProperties, parseFaultSelection } from '../options/fault-selection.ts';
 import { collectChoice, parseChoice, parseDuration, parseInteger } from '../options/parse-options.ts';
+import { parseTargetSpec } from '../options/target-spec.ts';
+import { createFallbackWriter } from '../output-fallback.ts';
+import { checkOutputPaths } from '../output-paths.ts';
 import { printSummary } from '../print-summary.ts';
 import { createProgressBar, shouldShowProgress } from '../progress-bar.ts';
 import { TOOL_VERSION } from '../tool-version.ts';
 import { TRADING_PACK_REFERENCE } from '../trading-pack-reference.ts';
-import { tradingReplayOf } from '../trading-replay-of.ts';
+import { adapterRecordOf, tradingReplayOf } from '../trading-replay-of.ts';
 import { parseWorkerCount, resolveWorkerCount } from '../worker-count.ts';
 
 interface RunFlags {
@@ -55,7 +70,8 @@ interface RunFlags {
   seed?: number;
   runs: number;
   timeBudget: number;
-  shrinkBudget: number;
+  shrinkAttempts?: number;
+  shrinkBudget?: number;
   maxActions?: number;
   target: string;
   bug: string[];
@@ -81,18 +97,20 @@ interface RunFlags {
   sandboxPrefix?: string;
   lockTimeout: number;
   workers?: number;
+  runTimeout: number;
+  keepGoing?: boolean;
+  maxFailures?: number;
+  invariants: string[];
+  skipInvariants: string[];
+  strict?: boolean;
 }
 
-/** `--target` as the user wrote it, turned into what the domain pack understands. */
-export function parseTargetSpec(value: string): TargetSpec {
-  if (value === 'inproc') return { kind: 'inproc' };
-  if (value === 'ws') return { kind: 'embedded-ws' };
-  if (value.startsWith('ws://') || value.startsWith('wss://')) return { kind: 'url', url: value };
-  return { kind: 'module', path: value };
-}
+// Kept importable from here: diff, replay and preflight take the same forms.
+export { parseTargetSpec } from '../options/target-spec.ts';
 
 export function registerRunCommand(program: Command): void {
   const properties = tradingPack.properties.map((p) => p.name);
+  const invariants = tradingPack.invariants.map((i) => i.name);
   program
     .command('run')
     .description('run a seeded fuzz campaign: generate, run, check invariants, shrink and save failures')
@@ -120,10 +138,14 @@ export function registerRunCommand(program: Command): void {
       60_000,
     )
     .option(
+      '--shrink-attempts <n>',
+      `shrink candidates run per failure, at most: the same shrunk failure on any machine (default ${DEFAULT_SHRINK_ATTEMPTS} in-process, ${DEFAULT_SHRINK_ATTEMPTS_REAL_TIME} over ws or an adapter)`,
+      parseInteger('--shrink-attempts', 0),
+    )
+    .option(
       '--shrink-budget <duration>',
-      'wall-clock budget for shrinking one failure',
+      'also cap shrinking one failure by wall-clock time (the result then depends on the machine)',
       parseDuration('--shrink-budget'),
-      20_000,
     )
     .option('--max-actions <k>', 'upper bound on actions per run', parseInteger('--max-actions', 1, 10_000))
     .option('--target <target>', 'inproc | ws (embedded server) | ws://host:port | ./my-target.ts', 'inproc')
@@ -184,8 +206,39 @@ export function registerRunCommand(program: Command): void {
     )
     .option(
       '--workers <n>',
-      'worker threads exploring in parallel, each with its own target (default: one per core, or SHAKEDOWN_WORKERS; inproc and ws only)',
+      'worker threads exploring in parallel, each with its own target (default: one per core, or SHAKEDOWN_WORKERS; not for a ws:// URL or a shared adapter)',
       parseWorkerCount('--workers'),
+    )
+    .option(
+      '--run-timeout <duration>',
+      'bound on every run: one still going then (a target that never answers, a loop in an adapter) fails with the verdict hang',
+      parseDuration('--run-timeout'),
+      DEFAULT_RUN_TIMEOUT_MS,
+    )
+    .option(
+      '--keep-going',
+      'after a failure, keep exploring: each distinct failure of a property is shrunk, saved and reported, duplicates counted',
+    )
+    .option(
+      '--max-failures <n>',
+      'distinct failures per property before it stops exploring (implies --keep-going; default 10 with it)',
+      parseInteger('--max-failures', 1, 1000),
+    )
+    .option(
+      '--invariants <names...>',
+      "check only these of each property's invariants (comma-separated or repeated; see list --invariants)",
+      collectChoice('--invariants', invariants),
+      [],
+    )
+    .option(
+      '--skip-invariants <names...>',
+      'never check these invariants (comma-separated or repeated)',
+      collectChoice('--skip-invariants', invariants),
+      [],
+    )
+    .option(
+      '--strict',
+      'fail on warnings too: an invariant that had nothing to check in any run, requests almost all refused',
     )
     .option('--no-progress', 'no progress bar, even on a terminal')
     .option('--record <file>', 'stream every recorded event of every run to an NDJSON file')
@@ -203,7 +256,9 @@ export function registerRunCommand(program: Command): void {
     )
     .option('--log-format <format>', 'pretty | json', parseChoice('--log-format', ['pretty', 'json']))
     .action(async (flags: RunFlags, command: Command) => {
-      process.exitCode = await runCommand(flags, (name) => command.getOptionValueSource(name) === 'cli');
+      process.exitCode = await withInterrupt('run', (interrupt) =>
+        runCommand(flags, (name) => command.getOptionValueSource(name) === 'cli', interrupt),
+      );
     });
 }
 
@@ -255,13 +310,31 @@ function resolveRunSettings(flags: RunFlags, given: (flag: string) => boolean) {
   return { ci, runs, timeBudget, shard, seed, seedSource, commit, paths };
 }
 
-async function runCommand(flags: RunFlags, given: (flag: string) => boolean): Promise<number> {
+async function runCommand(
+  flags: RunFlags,
+  given: (flag: string) => boolean,
+  interrupt: Interrupt,
+): Promise<number> {
   const settings = resolveRunSettings(flags, given);
   if (settings.ci) process.env.NO_COLOR = '1';
   const logger = createLogger({ level: flags.logLevel, format: flags.logFormat });
   const { seed, commit, shard } = settings;
   const config = loadExchangeConfig(flags.config);
-  const spec = parseTargetSpec(flags.target);
+  const spec = parseTargetSpec(flags.target, '--target', { moduleMustExist: true });
+  // A long-lived venue answers a sequence run twice differently (ids, seqs, book state): the
+  // check would only report false failures, and save them into the regression corpus.
+  if (flags.checkDeterminism && spec.kind !== 'inproc')
+    throw new ShakedownError(
+      'SHK_USAGE',
+      `--check-determinism: determinism is checked in-process only (--target inproc), not over ${flags.target}, whose venue keeps its state between the two runs of a sequence`,
+      { exitCode: EXIT.usage, context: { flag: '--check-determinism', target: flags.target } },
+    );
+  // Every output is checked before the target is touched: a campaign must not end unable to save.
+  checkOutputPaths([
+    { flag: '--out', path: flags.out, kind: 'dir' },
+    ...outputPathsToCheck(settings.paths),
+    ...(flags.record ? [{ flag: '--record', path: flags.record, kind: 'stream' as const }] : []),
+  ]);
   const minCoverage = parseMinCoverage(flags.minCoverage, tradingPack.surface);
   const scenarios: TradingScenario[] = flags.scenario.includes('all')
     ? [...TRADING_SCENARIOS]
@@ -287,6 +360,10 @@ async function runCommand(flags: RunFlags, given: (flag: string) => boolean): Pr
       : flags.property.length > 0
         ? tradingPack.properties.filter((p) => flags.property.includes(p.name))
         : [...tradingPack.properties];
+  // --invariants and --skip-invariants alone leaving a property nothing to check: a usage error
+  // before anything starts (the target's capabilities are checked once it is built).
+  if (fixedScenarios.length === 0)
+    planCampaignInvariants(chosen, tradingPack.invariants, undefined, invariantSelection(flags));
   const seedOf = commit ? (property: string) => seedFromCommit(commit, property) : undefined;
   // Checked before the target is touched: a bad count is a usage error, not a preflight one.
   const workers =
@@ -313,7 +390,7 @@ async function runCommand(flags: RunFlags, given: (flag: string) => boolean): Pr
   // A venue shakedown did not start is shared: one campaign at a time, and only once its
   // sandbox is proven sealed (fail-closed, before a single order of the campaign).
   const sandboxPrefix = flags.sandboxPrefix ?? config.sandboxPrefix;
-  const lock = needsPreflight(spec)
+  const lock = needsRunLock(spec)
     ? await acquireRunLock({
         key: runLockKey(flags.target, sandboxPrefix),
         timeoutMs: flags.lockTimeout,
@@ -345,6 +422,7 @@ async function runCommand(flags: RunFlags, given: (flag: string) => boolean): Pr
       minCoverage,
       logger,
       workers,
+      interrupt,
     });
   } finally {
     lock?.release();
@@ -363,20 +441,68 @@ interface RunPlan {
   logger: ReturnType<typeof createLogger>;
   /** Worker threads to explore in (1: the campaign's own thread). */
   workers: number;
+  /** SIGINT and SIGTERM: stop generating, then stop waiting; the partial results are written. */
+  interrupt: Interrupt;
 }
 
 async function runWithTarget(flags: RunFlags, plan: RunPlan): Promise<number> {
-  const { settings, spec, config, chosen, fixedScenarios, seedOf, minCoverage, logger, workers } = plan;
+  const { settings, spec, config, chosen, fixedScenarios, seedOf, minCoverage, logger, interrupt } = plan;
   const { seed, commit, shard } = settings;
   const faults = parseFaultSelection(flags.faults);
   const targetFaults =
     faults ?? (fixedScenarios.length > 0 ? faultsOfScenarios(fixedScenarios) : faultsOfProperties(chosen));
-  const factory = await tradingPack.targetFactory(spec, {
-    bugs: flags.bug,
-    seed,
-    config,
-    faults: targetFaults,
-  } as never);
+  // One turn of the event loop per run, so that a signal is heard during an in-process campaign.
+  const factory = yieldingBetweenRuns(
+    await tradingPack.targetFactory(spec, {
+      bugs: flags.bug,
+      seed,
+      config,
+      faults: targetFaults,
+    } as never),
+  );
+  // An adapter module: where it is and the options it was loaded with, for the replay files.
+  const adapter = adapterRecordOf(spec, factory);
+  // A module's factory may say its targets share one system: then it explores on one worker.
+  let workers = plan.workers;
+  if (spec.kind === 'module' && factory.shared === true && fixedScenarios.length === 0) {
+    try {
+      workers = resolveWorkerCount({
+        flag: flags.workers,
+        env: process.env,
+        spec,
+        plannedRuns: plannedRuns(chosen, settings.runs, shard),
+        shared: true,
+      });
+    } catch (error) {
+      await factory.dispose?.();
+      throw error;
+    }
+  }
+  // Runs of an adapter module execute where they can be killed (a loop in its code would
+  // stop this thread for good): exploring on a pool, even of one worker, and shrinking,
+  // final runs and the saved corpus in a worker judge. Each worker loads the module itself,
+  // with the options this thread loaded it with.
+  const killable = spec.kind === 'module' && fixedScenarios.length === 0;
+  const workerSpec: TargetSpec =
+    spec.kind === 'module' && adapter && adapter.options !== null ? { ...spec, options: adapter.options } : spec;
+  const workerTargetOptions = { bugs: flags.bug, seed, config, faults: targetFaults };
+  const setTimer = (ms: number, fn: () => void): (() => void) => {
+    const timer = setTimeout(fn, ms);
+    timer.unref();
+    return () => clearTimeout(timer);
+  };
+  const watchdog: RunWatchdog = { timeoutMs: flags.runTimeout, setTimer };
+  const isolated = killable
+    ? new WorkerJudge<TradingAction>({
+        pack: TRADING_PACK_REFERENCE,
+        spec: workerSpec,
+        targetOptions: workerTargetOptions,
+        runTimeoutMs: flags.runTimeout,
+        setTimer,
+        describeAction: tradingPack.describeAction,
+      })
+    : undefined;
+  const maxFailures = flags.maxFailures ?? (flags.keepGoing ? DEFAULT_MAX_FAILURES : 1);
   const supported = factory.faultKinds ?? [];
   if (Array.isArray(faults)) {
     const unsupported = faults.filter((kind) => !supported.includes(kind));
@@ -388,6 +514,25 @@ async function runWithTarget(flags: RunFlags, plan: RunPlan): Promise<number> {
         { exitCode: EXIT.usage, context: { unsupported, supported } },
       );
     }
+  }
+  // What each property checks against this target, decided before any run (the corpus included):
+  // a property left with nothing to check is a usage error, never a pass.
+  const selection = invariantSelection(flags);
+  if (fixedScenarios.length === 0) {
+    try {
+      planCampaignInvariants(chosen, tradingPack.invariants, factory.capabilities, selection);
+    } catch (error) {
+      await factory.dispose?.();
+      throw error;
+    }
+    const unknownCapabilities = (factory.capabilities ?? []).filter(
+      (c) => !(ALL_TRADING_CAPABILITIES as readonly string[]).includes(c),
+    );
+    if (unknownCapabilities.length > 0)
+      logger.warn(
+        { unknown: unknownCapabilities, known: ALL_TRADING_CAPABILITIES },
+        `the target declares capabilities no trading invariant knows: ${unknownCapabilities.join(', ')}`,
+      );
   }
   // Faults asked for by name (or all) must fire, each at least once: chaos that never fired proves nothing.
   const requireFaults = faults === undefined ? [] : faults === 'all' ? [...supported] : faults;
@@ -407,44 +552,59 @@ async function runWithTarget(flags: RunFlags, plan: RunPlan): Promise<number> {
         now: Date.now,
       })
     : undefined;
+  // A signal gives the terminal back at once: cursor shown, line wrap on.
+  if (progress) interrupt.onSignal(() => progress.stop());
   let recorder: NdjsonEventSink | undefined;
   let pool: WorkerPool<TradingAction> | undefined;
   const regressions = { failures: [] as FailureSummary[], runs: 0, actions: 0 };
   // Each saved replay by its path, to pair with its entry in the summary for the reports.
   const replays = new Map<string, ReplayFile>();
   let summary: CampaignSummary;
+  const fallback = createFallbackWriter({ warn: (line) => process.stderr.write(`${line}\n`) });
   const started = Date.now();
   try {
     if (flags.record) recorder = new NdjsonEventSink(flags.record);
-    if (workers > 1) {
+    if (workers > 1 || killable) {
       pool = await WorkerPool.start<TradingAction>({
         size: workers,
         pack: TRADING_PACK_REFERENCE,
-        spec,
-        targetOptions: { bugs: flags.bug, seed, config, faults: targetFaults },
+        spec: workerSpec,
+        targetOptions: workerTargetOptions,
         // The pack's own properties are generated in the workers; a fuzzed scenario is not
         // the pack's, so its runs are generated here and sent.
         generates: flags.fuzz ? [] : chosen.map((p) => p.name),
+        // A run past the run timeout has its worker terminated: the run hung.
+        runTimeoutMs: flags.runTimeout,
+        setTimer,
       });
       logger.info({ workers }, 'workers started');
     }
     // Every shard would replay the same corpus: the first one does it for all.
     if (flags.replays && fixedScenarios.length === 0 && (shard === undefined || shard.index === 1))
-      await replayCorpus(flags, factory, regressions, replays, logger);
+      await replayCorpus(flags, factory, regressions, replays, logger, interrupt.stop, selection, {
+        watchdog,
+        ...(isolated ? { isolated } : {}),
+      });
     const actionsSoFar = new Map<string, number>();
     const result =
       fixedScenarios.length > 0
-        ? await runScenarioCampaign(factory, fixedScenarios, {
-            clients: tradingPack.clients,
-            projection: tradingPack.projection,
-            invariants: tradingPack.invariants,
-            seed,
-            now: Date.now,
-            exercised: (evidence) => tradingPack.exercised(evidence as never),
-          })
+        ? // The catalog has no stop input: a signal lets it run through the grace, then abandons it.
+          await untilAbandoned(
+            () =>
+              runScenarioCampaign(factory, fixedScenarios, {
+                clients: tradingPack.clients,
+                projection: tradingPack.projection,
+                invariants: tradingPack.invariants,
+                seed,
+                now: Date.now,
+                exercised: (evidence) => tradingPack.exercised(evidence as never),
+              }),
+            interrupt.abandon,
+          )
         : await runCampaign<TradingAction>({
             properties: chosen,
             invariants: tradingPack.invariants,
+            selection,
             projection: tradingPack.projection,
             clients: tradingPack.clients,
             factory,
@@ -453,7 +613,16 @@ async function runWithTarget(flags: RunFlags, plan: RunPlan): Promise<number> {
             runs: settings.runs,
             ...(shard ? { shard } : {}),
             timeBudgetMs: settings.timeBudget,
-            shrinkBudgetMs: flags.shrinkBudget,
+            // The budget is the command's wall clock: starting up, the workers and the corpus
+            // come out of it; each property's share ends on a timer, even mid-run on a pool.
+            startedAt: performance.timeOrigin,
+            setTimer,
+            runTimeoutMs: flags.runTimeout,
+            maxFailures,
+            ...(isolated ? { isolated } : {}),
+            describeAction: tradingPack.describeAction,
+            ...(flags.shrinkAttempts === undefined ? {} : { shrinkAttempts: flags.shrinkAttempts }),
+            ...(flags.shrinkBudget === undefined ? {} : { shrinkBudgetMs: flags.shrinkBudget }),
             ...(flags.maxActions === undefined ? {} : { maxActions: flags.maxActions }),
             checkDeterminism: flags.checkDeterminism === true,
             checkEveryStep: flags.checkEveryStep === true,
@@ -466,6 +635,8 @@ async function runWithTarget(flags: RunFlags, plan: RunPlan): Promise<number> {
             transport,
             ...(recorder ? { sink: numberedAcrossRuns((event) => recorder?.write(event)) } : {}),
             ...(pool ? { pool } : {}),
+            stop: interrupt.stop,
+            abandon: interrupt.abandon,
             now: Date.now,
             ...(progress
               ? {
@@ -484,15 +655,22 @@ async function runWithTarget(flags: RunFlags, plan: RunPlan): Promise<number> {
     for (const outcome of result.properties) {
       // A fixed scenario is replayed by running it again (--scenario NAME): no replay file.
       if (outcome.failure && fixedScenarios.length === 0) {
-        const replay = tradingReplayOf(outcome.failure, {
-          target: flags.target,
-          bugs: flags.bug,
-          ...(flags.maxActions ? { maxActions: flags.maxActions } : {}),
-          durationMs,
-        });
-        const file = relative(process.cwd(), writeReplayFile(flags.out, replay));
-        saved.set(outcome.failure as PropertyFailure<unknown>, file);
-        replays.set(file, replay);
+        // Every distinct failure (--keep-going) to a file of its own.
+        for (const failure of outcome.failures ?? [outcome.failure]) {
+          const replay = tradingReplayOf(failure, {
+            target: flags.target,
+            ...(adapter ? { adapter } : {}),
+            bugs: flags.bug,
+            ...(flags.maxActions ? { maxActions: flags.maxActions } : {}),
+            durationMs,
+          });
+          const stored = fallback.saveReplay('--out', flags.out, replay);
+          if (stored !== undefined) {
+            const file = stored.fellBack ? stored.path : relative(process.cwd(), stored.path);
+            saved.set(failure as PropertyFailure<unknown>, file);
+            replays.set(file, replay);
+          }
+        }
       } else if (outcome.unknown) {
         logger.warn(outcome.unknown, `${outcome.property}: a run proved nothing (unknown verdict)`);
       }
@@ -513,23 +691,42 @@ async function runWithTarget(flags: RunFlags, plan: RunPlan): Promise<number> {
       replayFileOf: (failure) => saved.get(failure) ?? null,
       regressions,
       durationMs,
+      strict: flags.strict === true,
     });
+    if (interrupt.signal) summary = { ...summary, interrupted: true, signal: interrupt.signal };
   } finally {
     progress?.stop();
     recorder?.close();
-    await pool?.close();
-    await factory.dispose?.();
+    // Interrupted, neither may hold the partial results up: each gets a bounded wait, and
+    // whatever child is left is killed (and its temp dir removed) at exit.
+    await interrupt.bounded(pool?.close());
+    await interrupt.bounded(isolated?.close());
+    await interrupt.bounded(factory.dispose?.());
   }
   const failures: ReportFailure[] = summary.failures.flatMap((f) => {
     const replay = f.replayFile === null ? undefined : replays.get(f.replayFile);
     return replay ? [{ summary: f, replay }] : [];
   });
-  const written = writeCampaignOutputs(summary, settings.paths, failures);
+  // Never throws: an output that cannot be written goes to a temp folder, and the summary is printed.
+  const { written } = fallback.writeOutputs(campaignOutputs(summary, settings.paths, failures));
   if (flags.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
   else printSummary(summary, (line) => process.stdout.write(`${line}\n`));
   for (const file of written) logger.info({ file }, 'written');
   if (written.length > 0 && !flags.json) process.stderr.write(`wrote ${written.join(', ')}\n`);
-  return summary.verdict === 'pass' ? EXIT.passed : EXIT.failed;
+  // A failure found stays exit 1; a pass whose results could not all be saved where asked is not a pass.
+  if (summary.verdict !== 'pass') return EXIT.failed;
+  return fallback.fellBack ? EXIT.usage : EXIT.passed;
+}
+
+/** Distinct failures per property with --keep-going, unless --max-failures says. */
+const DEFAULT_MAX_FAILURES = 10;
+
+/** --invariants and --skip-invariants, as the campaign takes them. */
+function invariantSelection(flags: RunFlags): InvariantSelection {
+  return {
+    ...(flags.invariants.length > 0 ? { only: flags.invariants } : {}),
+    ...(flags.skipInvariants.length > 0 ? { skip: flags.skipInvariants } : {}),
+  };
 }
 
 /** How many runs this campaign (or shard) will execute at most: the progress bar's total. */
@@ -538,9 +735,14 @@ function plannedRuns(
   runs: number,
   shard: Shard | undefined,
 ): number {
+  if (shard === undefined) return properties.length * runs;
+  // Counted, not enumerated: --runs may be 1e9. A shard owns every count-th run from an offset.
   let total = 0;
-  for (const p of properties)
-    for (let r = 0; r < runs; r++) if (shard === undefined || shardOwnsRun(shard, p.name, r)) total++;
+  for (const p of properties) {
+    let first = 0;
+    while (first < Math.min(runs, shard.count) && !shardOwnsRun(shard, p.name, first)) first++;
+    if (first < runs) total += Math.ceil((runs - first) / shard.count);
+  }
   return total;
 }
 
@@ -551,6 +753,9 @@ async function replayCorpus(
   regressions: { failures: FailureSummary[]; runs: number; actions: number },
   replays: Map<string, ReplayFile>,
   logger: ReturnType<typeof createLogger>,
+  stop: AbortSignal,
+  selection: InvariantSelection,
+  bound: { watchdog: RunWatchdog; isolated?: WorkerJudge<TradingAction> },
 ): Promise<void> {
   let files: string[];
   try {
@@ -561,23 +766,55 @@ async function replayCorpus(
     return;
   }
   for (const name of files) {
+    if (stop.aborted) return;
     const path = join(flags.out, name);
-    const replay = readReplayFile(path);
+    let replay: ReplayFile;
+    try {
+      replay = readReplayFile(path, tradingPack);
+    } catch (error) {
+      // One bad file (hand-edited, foreign, too big) is named and skipped; the corpus and the campaign go on.
+      if (!(error instanceof ShakedownError)) throw error;
+      logger.warn({ file: path, code: error.code, field: error.context.field }, `skipping ${error.message}`);
+      continue;
+    }
     const property = findTradingProperty(replay.property);
     if (!property) {
       logger.warn({ file: path }, `skipping ${path}: unknown property ${replay.property}`);
       continue;
     }
-    const invariants = tradingPack.invariants.filter((i) => property.invariants.includes(i.name));
-    const report = await executeRun(factory, replay.actions as TradingAction[], {
-      clients: tradingPack.clients,
-      projection: tradingPack.projection,
-      invariants,
-      settings: { ...DEFAULT_SETTINGS, ...property.settings },
-    });
+    // Checked as the campaign checks the property: what the target provides, what the user chose.
+    const byName = new Map(tradingPack.invariants.map((i) => [i.name, i]));
+    const invariants = planInvariants(property, byName, factory.capabilities, selection).checked;
+    if (invariants.length === 0) {
+      logger.warn({ file: path }, `skipping ${path}: none of ${property.name}'s invariants is checked here`);
+      continue;
+    }
+    const settings = { ...DEFAULT_SETTINGS, ...property.settings };
+    // Under the run timeout like every run; an adapter's in a thread that can be killed.
+    const report = bound.isolated
+      ? await bound.isolated.judge(
+          {
+            property: property.name,
+            invariants: invariants.map((i) => i.name),
+            settings,
+            checkEveryStep: false,
+            checkDeterminism: false,
+            exercised: false,
+            record: false,
+          },
+          replay.actions as TradingAction[],
+        )
+      : await executeRun(factory, replay.actions as TradingAction[], {
+          clients: tradingPack.clients,
+          projection: tradingPack.projection,
+          invariants,
+          settings,
+          watchdog: bound.watchdog,
+          describeAction: tradingPack.describeAction as (action: never) => string,
+        });
     regressions.runs++;
     regressions.actions += replay.actions.length;
-    if (report.verdict.status === 'fail') {
+    if (isFailing(report.verdict.status)) {
       const failure: FailureSummary = {
         property: property.name,
         seed: replay.seed,
@@ -586,7 +823,8 @@ async function replayCorpus(
         shrinks: 0,
         actions: replay.actions.length,
         replayFile: path,
-        violations: report.verdict.violations,
+        violations: violationsOf(report.verdict),
+        ...(report.verdict.status === 'hang' ? { verdict: 'hang' as const } : {}),
         regression: true,
       };
       regressions.failures.push(failure);
@@ -594,7 +832,7 @@ async function replayCorpus(
       replays.set(path, {
         ...replay,
         events: report.evidence.events,
-        violations: report.verdict.violations,
+        violations: violationsOf(report.verdict),
         evidence: {
           history: report.evidence.history,
           snapshot: report.evidence.snapshot,

@@ -1,10 +1,12 @@
+import { networkInterfaces } from 'node:os';
 import type { Command } from 'commander';
 import { ShakedownError } from '../../core/shakedown-error.ts';
 import { BUG_NAMES, type BugName, isBugName } from '../../exchange/bugs/planted-bugs.ts';
 import { loadExchangeConfig } from '../../exchange/config/load-config.ts';
-import { DEFAULT_RESUME_BUFFER } from '../../exchange/gateway/exchange-host.ts';
 import type { JournalFsync } from '../../exchange/journal/file-journal.ts';
 import { startExchangeServer } from '../../exchange/server/exchange-server.ts';
+import { decideListen } from '../../exchange/server/listen-policy.ts';
+import { exitWithParent } from '../exit-with-parent.ts';
 import { createLogger, type LogFormat } from '../logger.ts';
 
 interface ServeOptions {
@@ -16,7 +18,8 @@ interface ServeOptions {
   bug: string[];
   logLevel: string;
   logFormat?: string;
-  resumeBuffer: string;
+  resumeBuffer?: string;
+  allowRemote?: boolean;
 }
 
 const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
@@ -64,6 +67,10 @@ export function registerServeCommand(program: Command): void {
     .description('run the embedded reference exchange over WebSocket')
     .option('--port <n>', 'port to listen on (0 picks a free one)', '0')
     .option('--host <address>', 'interface to listen on', '127.0.0.1')
+    .option(
+      '--allow-remote',
+      'allow a --host beyond loopback (needs a --config that replaces every default key)',
+    )
     .option('--journal <dir>', 'journal directory: replayed on start, appended to while running')
     .option(
       '--fsync <when>',
@@ -74,8 +81,7 @@ export function registerServeCommand(program: Command): void {
     .option('--bug <name>', 'enable a planted bug (repeatable; see `shakedown list --bugs`)', collect, [])
     .option(
       '--resume-buffer <n>',
-      'events kept per stream for clients that resume',
-      String(DEFAULT_RESUME_BUFFER),
+      'events kept per stream for clients that resume (default: the config, 10000)',
     )
     .option('--log-level <level>', 'trace, debug, info, warn, error or silent', 'info')
     .option('--log-format <format>', 'pretty or json (default: pretty on a terminal)')
@@ -88,8 +94,17 @@ export function registerServeCommand(program: Command): void {
         options.logFormat === undefined
           ? undefined
           : oneOf<LogFormat>('--log-format', options.logFormat, ['pretty', 'json']);
-      const resumeBuffer = parseCount('--resume-buffer', options.resumeBuffer);
+      const resumeBuffer =
+        options.resumeBuffer === undefined ? undefined : parseCount('--resume-buffer', options.resumeBuffer);
       const config = loadExchangeConfig(options.config);
+      // Beyond loopback only when asked, and never with the published default keys.
+      const listen = decideListen({
+        host: options.host,
+        allowRemote: options.allowRemote === true,
+        config,
+        configPath: options.config,
+        interfaces: networkInterfaces(),
+      });
       const logger = createLogger({ level, format });
       const running = await startExchangeServer({
         host: options.host,
@@ -102,8 +117,12 @@ export function registerServeCommand(program: Command): void {
         logger,
       });
       process.stdout.write(`${running.url}\n`);
+      if (listen.remote) process.stderr.write(`${listen.warning}\n`);
       await new Promise<void>((resolve) => {
-        const stop = (signal: NodeJS.Signals): void => {
+        let stopping = false;
+        const stop = (signal: NodeJS.Signals | 'parent gone'): void => {
+          if (stopping) return;
+          stopping = true;
           process.off('SIGINT', stop);
           process.off('SIGTERM', stop);
           logger.info({ signal }, 'shutting down');
@@ -111,6 +130,8 @@ export function registerServeCommand(program: Command): void {
         };
         process.on('SIGINT', stop);
         process.on('SIGTERM', stop);
+        // Started by shakedown (process faults): it must not outlive its parent, however that died.
+        exitWithParent(() => stop('parent gone'));
       });
     });
 }

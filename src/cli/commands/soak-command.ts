@@ -2,7 +2,10 @@ import { relative } from 'node:path';
 import type { Command } from 'commander';
 import { FAULT_KINDS } from '../../core/faults/fault.ts';
 import type { Property } from '../../core/model/property.ts';
-import { writeReplayFile } from '../../core/replay/write-replay-file.ts';
+import {
+  DEFAULT_SHRINK_ATTEMPTS,
+  DEFAULT_SHRINK_ATTEMPTS_REAL_TIME,
+} from '../../core/runner/shrink-attempts.ts';
 import { EXIT } from '../../core/shakedown-error.ts';
 import {
   DEFAULT_ROUND_RUNS,
@@ -15,8 +18,11 @@ import type { TradingAction } from '../../domains/trading/trading-action.ts';
 import { tradingPack } from '../../domains/trading/trading-pack.ts';
 import { CLIENT_BUG_NAMES } from '../../domains/trading/transport/client-bugs.ts';
 import { BUG_NAMES } from '../../exchange/bugs/planted-bugs.ts';
+import { type Interrupt, withInterrupt, yieldingBetweenRuns } from '../interrupt.ts';
 import { faultsOfProperties, parseFaultSelection } from '../options/fault-selection.ts';
 import { collectChoice, parseDuration, parseInteger } from '../options/parse-options.ts';
+import { createFallbackWriter } from '../output-fallback.ts';
+import { checkOutputPaths } from '../output-paths.ts';
 import { TOOL_VERSION } from '../tool-version.ts';
 import { TRADING_PACK_REFERENCE } from '../trading-pack-reference.ts';
 import { tradingReplayOf, violationsOfFailure } from '../trading-replay-of.ts';
@@ -32,7 +38,8 @@ interface SoakFlags {
   bug: string[];
   faults: string[];
   progressEvery: number;
-  shrinkBudget: number;
+  shrinkAttempts?: number;
+  shrinkBudget?: number;
   out: string;
   json?: boolean;
   workers?: number;
@@ -76,10 +83,14 @@ export function registerSoakCommand(program: Command): void {
       10_000,
     )
     .option(
+      '--shrink-attempts <n>',
+      `shrink candidates run for the failure, at most: the same shrunk failure on any machine (default ${DEFAULT_SHRINK_ATTEMPTS} in-process, ${DEFAULT_SHRINK_ATTEMPTS_REAL_TIME} over ws)`,
+      parseInteger('--shrink-attempts', 0),
+    )
+    .option(
       '--shrink-budget <duration>',
-      'wall-clock budget for shrinking the failure',
+      'also cap shrinking the failure by wall-clock time (the result then depends on the machine)',
       parseDuration('--shrink-budget'),
-      20_000,
     )
     .option(
       '--workers <n>',
@@ -89,11 +100,13 @@ export function registerSoakCommand(program: Command): void {
     .option('--out <dir>', 'where a failure is saved as a replay file', 'replays')
     .option('--json', 'print a JSON object with the figures and the verdict on stdout at the end')
     .action(async (flags: SoakFlags) => {
-      process.exitCode = await soakCommand(flags);
+      process.exitCode = await withInterrupt('soak', (interrupt) => soakCommand(flags, interrupt));
     });
 }
 
-async function soakCommand(flags: SoakFlags): Promise<number> {
+async function soakCommand(flags: SoakFlags, interrupt: Interrupt): Promise<number> {
+  // Before hours of soaking: the failure it finds must have somewhere to go.
+  checkOutputPaths([{ flag: '--out', path: flags.out, kind: 'dir' }]);
   const faults = parseFaultSelection(flags.faults);
   // The only place a soak reads the wall clock for anything but budgets.
   const seed = flags.seed ?? Date.now() % 2 ** 31;
@@ -104,9 +117,12 @@ async function soakCommand(flags: SoakFlags): Promise<number> {
   process.stderr.write(
     `shakedown soak: seed ${seed} (rerun with --seed ${seed}), ${formatElapsed(flags.duration)} against the in-process exchange\n`,
   );
-  const factory = await tradingPack.targetFactory(
-    { kind: 'inproc' },
-    { bugs: flags.bug, seed, faults: faults ?? faultsOfProperties(chosen) },
+  // One turn of the event loop per run, so that a signal is heard during an in-process round.
+  const factory = yieldingBetweenRuns(
+    await tradingPack.targetFactory(
+      { kind: 'inproc' },
+      { bugs: flags.bug, seed, faults: faults ?? faultsOfProperties(chosen) },
+    ),
   );
   const supported = factory.faultKinds ?? [];
   const workers = resolveWorkerCount({
@@ -133,7 +149,8 @@ async function soakCommand(flags: SoakFlags): Promise<number> {
         projection: tradingPack.projection,
         clients: tradingPack.clients,
         factory,
-        shrinkBudgetMs: flags.shrinkBudget,
+        ...(flags.shrinkAttempts === undefined ? {} : { shrinkAttempts: flags.shrinkAttempts }),
+        ...(flags.shrinkBudget === undefined ? {} : { shrinkBudgetMs: flags.shrinkBudget }),
         ...(faults === undefined ? {} : { faults }),
         surface: {
           registry: tradingPack.surface,
@@ -141,6 +158,8 @@ async function soakCommand(flags: SoakFlags): Promise<number> {
         },
         transport: 'inproc',
         ...(pool ? { pool } : {}),
+        stop: interrupt.stop,
+        abandon: interrupt.abandon,
       },
       seed,
       durationMs: flags.duration,
@@ -155,22 +174,28 @@ async function soakCommand(flags: SoakFlags): Promise<number> {
       onProgress: (p) => process.stderr.write(`${progressLine(p)}\n`),
     });
   } finally {
-    await pool?.close();
-    await factory.dispose?.();
+    await interrupt.bounded(pool?.close());
+    await interrupt.bounded(factory.dispose?.());
   }
-  const saved = result.failure
-    ? relative(
-        process.cwd(),
-        writeReplayFile(
-          flags.out,
-          tradingReplayOf(result.failure.failure, {
-            target: TARGET,
-            bugs: flags.bug,
-            durationMs: result.durationMs,
-          }),
-        ),
+  // Saved in a temp folder (and said so) when --out cannot take it any more: never lost.
+  const fallback = createFallbackWriter({ warn: (line) => process.stderr.write(`${line}\n`) });
+  const savedPath = result.failure
+    ? fallback.saveReplay(
+        '--out',
+        flags.out,
+        tradingReplayOf(result.failure.failure, {
+          target: TARGET,
+          bugs: flags.bug,
+          durationMs: result.durationMs,
+        }),
       )
     : undefined;
+  const saved =
+    savedPath === undefined
+      ? undefined
+      : savedPath.fellBack
+        ? savedPath.path
+        : relative(process.cwd(), savedPath.path);
   if (flags.json) process.stdout.write(`${JSON.stringify(soakSummary(result, saved), null, 2)}\n`);
   else printSoak(flags, result, saved, (line) => process.stdout.write(`${line}\n`));
   return result.verdict === 'pass' ? EXIT.passed : EXIT.failed;
@@ -212,6 +237,8 @@ function soakSummary(result: SoakResult<TradingAction>, saved: string | undefine
     actionsPerSecond: Math.round(result.actionsPerSecond),
     verdict: result.verdict,
     stoppedBy: result.stoppedBy,
+    // A signal stopped it (exit 130): the figures are those of the soak so far.
+    interrupted: result.stoppedBy === 'interrupted',
     ...(result.reason === undefined ? {} : { reason: result.reason }),
     failure: f
       ? {
@@ -257,6 +284,7 @@ function printSoak(
     ];
     write(`  the round again: npx shakedown run ${rerun.join(' ')}`);
   } else if (result.reason) write(result.reason);
+  if (result.stoppedBy === 'interrupted') write('interrupted: a signal stopped the soak before its duration');
   const r = result.rss;
   write(
     r.judgement === 'too-short'

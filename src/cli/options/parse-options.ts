@@ -20,15 +20,28 @@ export function parseInteger(
 
 const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
+/** Marks the parsers parseDuration makes, so that help can show their defaults as durations. */
+export const DURATION_PARSER: unique symbol = Symbol('shakedown.durationParser');
+
 /** "60s", "500ms", "2m", "1h", or a bare number of seconds; 0 only where `allowZero`. */
 export function parseDuration(flag: string, allowZero = false): (value: string) => number {
-  return (value) => {
+  const parse = (value: string): number => {
     const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(value.trim());
     if (!m) throw usage(flag, `expected a duration such as 30s, 500ms or 2m, got ${JSON.stringify(value)}`);
     const ms = Number(m[1]) * UNITS[m[2] ?? 's'];
     if (ms < 0 || (ms === 0 && !allowZero)) throw usage(flag, 'the duration must be positive');
     return Math.round(ms);
   };
+  return Object.assign(parse, { [DURATION_PARSER]: true });
+}
+
+/** Milliseconds as a user writes a duration: 60s, 500ms, 10m, 2h (what parseDuration reads back). */
+export function formatDuration(ms: number): string {
+  if (ms % 1000 !== 0) return `${ms}ms`;
+  const s = ms / 1000;
+  if (s < 120 || s % 60 !== 0) return `${s}s`;
+  const m = s / 60;
+  return m < 120 || m % 60 !== 0 ? `${m}m` : `${m / 60}h`;
 }
 
 /** Collects a repeatable flag, checking each value against the allowed names. */

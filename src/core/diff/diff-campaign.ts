@@ -4,6 +4,7 @@ import type { RunEvidence } from '../model/evidence.ts';
 import type { Projection } from '../model/projection.ts';
 import type { Property } from '../model/property.ts';
 import type { TargetFactory } from '../model/target.ts';
+import { DEFAULT_SHRINK_ATTEMPTS } from '../runner/shrink-attempts.ts';
 import { type Divergence, firstDivergence } from './first-divergence.ts';
 import { type NormalizeOptions, normalizeTimeline } from './normalized-timeline.ts';
 import { runLockstep } from './run-lockstep.ts';
@@ -30,11 +31,23 @@ export interface DiffOptions<A extends ActionBase> {
   maxActions: number;
   /** Quiet window after the last reply before each side's final state is read. */
   quietMs: number;
-  /** Wall-clock budget for generating and running sequences (shrinking has its own). */
+  /** Wall-clock budget for generating and running sequences (shrinking has its own bound). */
   timeBudgetMs: number;
-  shrinkBudgetMs: number;
+  /**
+   * Shrink candidates compared, at most (default DEFAULT_SHRINK_ATTEMPTS, runner/shrink-attempts.ts; a
+   * caller with a real-time side passes fewer): a count, so the same seed shrinks to the same
+   * sequence on any machine.
+   */
+  shrinkAttempts?: number;
+  /** A wall-clock cap on shrinking, on top of the count: only when the user asks for one. */
+  shrinkBudgetMs?: number;
   /** The wall clock, injected: only the budgets read it. */
   now: () => number;
+  /**
+   * Stops early (the CLI aborts it on SIGINT or SIGTERM): no sequence starts after it, shrinking
+   * ends at the smallest divergence found so far, and the result is interrupted.
+   */
+  stop?: AbortSignal;
 }
 
 export interface DiffFound<A> {
@@ -84,6 +97,10 @@ export async function runDiffCampaign<A extends ActionBase>(options: DiffOptions
   let actions = 0;
   let runIndex = 0;
   let firstFailureAt: number | undefined;
+  let shrinking = false;
+  let shrinkAttempts = 0;
+  const shrinkLimit = options.shrinkAttempts ?? DEFAULT_SHRINK_ATTEMPTS;
+  const shrinkBudgetMs = options.shrinkBudgetMs;
   let outOfTime = false;
   let fatal: { error: unknown } | undefined;
   // fast-check's counterexample is the last sequence that failed: its comparison, kept.
@@ -115,13 +132,25 @@ export async function runDiffCampaign<A extends ActionBase>(options: DiffOptions
       // A target that broke (unreachable, stuck) ends the campaign; fast-check must not
       // shrink towards the error as if it were a divergence.
       if (fatal) return true;
-      // Past the shrink budget every candidate "passes", which ends shrinking at the
-      // smallest divergence found so far.
-      if (firstFailureAt !== undefined && options.now() - firstFailureAt > options.shrinkBudgetMs)
-        return true;
+      if (options.stop?.aborted) {
+        if (shrinking || outOfTime) return true;
+        // Stopped before any divergence. fast-check has no "stop here" and would generate every
+        // run left: one induced failure ends the generation at once. It is no divergence
+        // (lastFailure stays unset), and every shrink candidate after it passes.
+        outOfTime = true;
+        return false;
+      }
+      // Past the shrink attempts (or a shrink budget the user gave) every candidate "passes",
+      // which ends shrinking at the smallest divergence found so far.
+      if (shrinking) {
+        if (shrinkAttempts >= shrinkLimit) return true;
+        if (shrinkBudgetMs !== undefined && options.now() - (firstFailureAt ?? 0) > shrinkBudgetMs)
+          return true;
+        shrinkAttempts++;
+      }
       // Budget checked before a run starts (fast-check's own limit would abandon a run in
       // flight, which would go on using the targets meanwhile).
-      if (firstFailureAt === undefined && (outOfTime || options.now() - started >= options.timeBudgetMs)) {
+      if (!shrinking && (outOfTime || options.now() - started >= options.timeBudgetMs)) {
         outOfTime = true;
         return true;
       }
@@ -132,24 +161,21 @@ export async function runDiffCampaign<A extends ActionBase>(options: DiffOptions
         fatal = { error };
         return true;
       }
-      if (firstFailureAt === undefined) {
+      if (!shrinking) {
         runs++;
         actions += generated.length;
         if (compared.divergence) runIndex = runs - 1;
       }
       if (!compared.divergence) return true;
       lastFailure = compared;
-      firstFailureAt ??= options.now();
+      if (!shrinking && shrinkBudgetMs !== undefined) firstFailureAt = options.now();
+      shrinking = true;
       return false;
     },
   );
-  const result = await fc.check(predicate, {
-    seed: options.seed,
-    numRuns: options.runs,
-    // Only a backstop: runs stop at the budget above.
-    interruptAfterTimeLimit: options.timeBudgetMs + options.shrinkBudgetMs + 60_000,
-    markInterruptAsFailure: false,
-  });
+  // No fast-check time limit: runs stop at the budget above and shrinking at its count (a
+  // limit on fast-check's own clock would cut shrinking by the machine's speed).
+  const result = await fc.check(predicate, { seed: options.seed, numRuns: options.runs });
   if (fatal) throw fatal.error;
   const interrupted = outOfTime || result.interrupted;
   if (!result.failed || !result.counterexample || !lastFailure) return { runs, actions, interrupted };

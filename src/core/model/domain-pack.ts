@@ -12,7 +12,8 @@ export type TargetSpec =
   | { kind: 'inproc' }
   | { kind: 'embedded-ws' }
   | { kind: 'url'; url: string }
-  | { kind: 'module'; path: string };
+  /** `options`: the adapter's options as a run recorded them (workers, replays); else its `options()` gives them. */
+  | { kind: 'module'; path: string; options?: unknown };
 
 export interface TargetOptions {
   /** Planted bugs to build the reference system with (reference targets only). */
@@ -23,6 +24,15 @@ export interface TargetOptions {
    * only inject some of them with extra machinery (a proxy, a child process) sets it up then.
    */
   faults?: readonly FaultKind[] | 'all';
+}
+
+/**
+ * What is wrong with a value read from outside (a replay file): the field by its path inside
+ * the value (`kind`, `target.step`, `fault.count`; '' for the value itself) and why, on one line.
+ */
+export interface FieldProblem {
+  field: string;
+  problem: string;
 }
 
 /**
@@ -44,4 +54,15 @@ export interface DomainPack<A extends ActionBase = ActionBase, E = unknown> {
   /** One line per action and per event, for reports and counterexamples. */
   describeAction(action: A): string;
   describeEvent(event: E): string;
+  /**
+   * Checks one action read from a file against the domain's schema (every kind, its required
+   * fields and their types): the first problem, or undefined when the action is sound. Without
+   * it, a replay file's actions are only checked for what the core knows (kind, client, gapMs).
+   */
+  validateAction?(value: unknown): FieldProblem | undefined;
+  /**
+   * Every planted bug the domain's reference target can be built with. A replay file naming
+   * another one is refused rather than replayed against a target without it.
+   */
+  readonly plantedBugs?: readonly string[];
 }

@@ -2,6 +2,7 @@ import type * as fc from 'fast-check';
 import type { FaultKind } from '../faults/fault.ts';
 import type { Slo } from '../latency/slo.ts';
 import type { ActionBase } from './action.ts';
+import type { Capability } from './capabilities.ts';
 
 export interface PropertySettings {
   /** Upper bound on actions per generated run. */
@@ -18,6 +19,11 @@ export interface GenerationContext {
   maxActions: number;
   /** Fault kinds to mix into the sequence; none when empty or absent. */
   faults?: readonly FaultKind[];
+  /**
+   * What the target provides (TargetFactory.capabilities): a generator should send only what it
+   * supports. Absent: everything.
+   */
+  capabilities?: readonly Capability[];
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { Observable, SchedulerLike } from 'rxjs';
 import type { Fault, FaultKind } from '../faults/fault.ts';
+import type { Capability } from './capabilities.ts';
 import type { Client, Reply } from './client.ts';
 
 /**
@@ -40,6 +41,18 @@ export interface TargetFactory<A, E = unknown, R = unknown, S = unknown> {
   create(): Promise<Target<A, E, R, S>>;
   /** The fault kinds its targets can inject; none when absent. */
   readonly faultKinds?: readonly FaultKind[];
+  /**
+   * What its targets provide, by the domain's capability names (trading-capabilities.ts):
+   * invariants that need anything else are skipped, each with the reason, and generators leave
+   * out what it cannot do. Absent: everything (the reference targets).
+   */
+  readonly capabilities?: readonly Capability[];
+  /**
+   * Its targets share one system (a service all of them talk to): a campaign then explores on one
+   * worker thread. Absent or false, each `create()` makes an independent instance, and every
+   * worker thread builds a factory of its own from the module (`--workers N`).
+   */
+  readonly shared?: boolean;
   /** Called once after the campaign; a factory that started a server stops it here. */
   dispose?(): Promise<void>;
 }

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { EXIT, ShakedownError } from '../shakedown-error.ts';
+import { disownChild, ownChild } from './owned-resources.ts';
 
 /**
  * Starts, kills, pauses and restarts one child process that shakedown launched itself, for
@@ -19,7 +20,16 @@ export interface SupervisorOptions {
   startTimeoutMs?: number;
   /** How long stop() waits after SIGTERM before it sends SIGKILL (default 5 s). */
   stopGraceMs?: number;
+  /**
+   * The child's stdin is a pipe this process holds and never writes to, and its environment
+   * has PARENT_PIPE_ENV=1: a child that honours it (`shakedown serve` does) exits when the
+   * pipe closes, which the kernel does when this process dies, even by SIGKILL. Default true.
+   */
+  exitWithParent?: boolean;
 }
+
+/** Set to '1' in a supervised child's environment: stdin closing means its parent is gone. */
+export const PARENT_PIPE_ENV = 'SHAKEDOWN_PARENT_PIPE';
 
 export interface ProcessExit {
   code: number | null;
@@ -31,7 +41,11 @@ const DEFAULT_STOP_GRACE_MS = 5_000;
 /** Enough of stderr to name what went wrong, without keeping a chatty child's whole log. */
 const TAIL_CHARS = 4_000;
 
-/** Every child any supervisor has running: one `exit` hook kills them all (SIGKILL is synchronous). */
+/**
+ * Every child any supervisor of this thread has running: one `exit` hook kills them all
+ * (SIGKILL is synchronous). They are also owned resources (owned-resources.ts), which the
+ * main thread kills when it must exit at once, whichever thread started them.
+ */
 const live = new Set<ChildProcess>();
 let exitHookInstalled = false;
 
@@ -47,6 +61,7 @@ function killAllOnExit(): void {
 
 function track(child: ChildProcess): void {
   live.add(child);
+  if (child.pid !== undefined) ownChild(child.pid);
   if (!exitHookInstalled) {
     exitHookInstalled = true;
     process.once('exit', killAllOnExit);
@@ -203,11 +218,14 @@ export class ProcessSupervisor {
 
   private spawn(): Running {
     const args = this.options.args({ restarts: this.restartCount });
+    const withParent = this.options.exitWithParent ?? true;
     const child = spawn(this.options.command, args, {
       cwd: this.options.cwd,
-      env: this.options.env,
-      stdio: ['ignore', 'pipe', 'pipe'],
+      env: withParent ? { ...(this.options.env ?? process.env), [PARENT_PIPE_ENV]: '1' } : this.options.env,
+      stdio: [withParent ? 'pipe' : 'ignore', 'pipe', 'pipe'],
     });
+    // Never written to: only its closing matters. A child gone first must not make it throw.
+    child.stdin?.on('error', () => {});
     this.isPaused = false;
     const running: Running = {
       child,
@@ -221,6 +239,7 @@ export class ProcessSupervisor {
           running.exit = exit;
           this.lastExitSeen = exit;
           live.delete(child);
+          if (child.pid !== undefined) disownChild(child.pid);
           resolve(exit);
         };
         child.once('exit', (code, signal) => done({ code, signal }));

@@ -1,23 +1,31 @@
+import { isAbsolute, relative, resolve, sep } from 'node:path';
 import type { Operation, RecordedEvent } from '../model/evidence.ts';
 import type { Violation } from '../model/invariant.ts';
 
 export const REPLAY_FORMAT = 'shakedown-replay';
-export const REPLAY_VERSION = 1;
+/** The newest version; a file whose target is not an adapter module is still written as version 1. */
+export const REPLAY_VERSION = 2;
+/** Every version this shakedown reads. Version 2 adds `adapter`. */
+export const REPLAY_VERSIONS: readonly ReplayVersion[] = [1, 2];
+export type ReplayVersion = 1 | 2;
 
 /**
  * A failure saved for later: enough to re-execute the shrunk run (seed, path, actions,
  * target, bugs, settings) and to replay it without any target (the recorded events).
- * Version 1; any change to the fields means a new version (see docs/replay-format.md).
+ * Version 2 when the target is an adapter module (it has `adapter`), else version 1; any change
+ * to the fields means a new version (see docs/replay-format.md).
  */
 export interface ReplayFile {
   format: typeof REPLAY_FORMAT;
-  version: typeof REPLAY_VERSION;
+  version: ReplayVersion;
   /** Version of the shakedown that wrote it. */
   tool: string;
   domain: string;
   property: string;
-  /** 'inproc', 'ws' (embedded server) or the URL the run was pointed at. */
+  /** 'inproc', 'ws' (embedded server), the URL the run was pointed at, or a module path as typed. */
   target: string;
+  /** Version 2: the adapter module, when `target` is one (null otherwise). */
+  adapter?: AdapterRecord | null;
   seed: number;
   runIndex: number;
   /** fast-check's replay path of the shrunk counterexample. */
@@ -29,7 +37,8 @@ export interface ReplayFile {
   /** Recorded during the final run of the shrunk actions, in gseq order. */
   events: RecordedEvent[];
   violations: Violation[];
-  verdict: 'fail' | 'unknown';
+  /** `hang`: the run never ended (its one violation, `run.hang`, names the last action sent). */
+  verdict: 'fail' | 'unknown' | 'hang';
   /**
    * The rest of the final run's evidence, so `replay --events-only` can check every
    * invariant with no target: the operations with their replies, the target's final
@@ -40,6 +49,17 @@ export interface ReplayFile {
   createdAt: string;
   /** Wall-clock duration of the campaign that found it; not part of the failure's identity. */
   durationMs: number;
+}
+
+/** An adapter module (`--target ./adapter.ts`) as a replay file records it. */
+export interface AdapterRecord {
+  /**
+   * The module's path relative to the replay file's folder, with `/` separators, so the file
+   * replays from any directory. In memory it may be absolute: writing makes it relative.
+   */
+  path: string;
+  /** What the module's `options()` returned (JSON), passed back to its maker on replay; or null. */
+  options: unknown;
 }
 
 export interface SavedEvidence {
@@ -73,6 +93,14 @@ function orderedReplay(replay: ReplayFile, withClock: boolean): Record<string, u
     domain: replay.domain,
     property: replay.property,
     target: replay.target,
+    ...(replay.version >= 2
+      ? {
+          adapter:
+            replay.adapter === undefined || replay.adapter === null
+              ? null
+              : { path: replay.adapter.path, options: replay.adapter.options },
+        }
+      : {}),
     seed: replay.seed,
     runIndex: replay.runIndex,
     path: replay.path,
@@ -120,4 +148,15 @@ function orderViolation(violation: Violation): Violation {
     steps: violation.steps,
     events: violation.events,
   };
+}
+
+/**
+ * The replay as written into `dir`: an absolute adapter path becomes relative to that folder
+ * (with `/` separators), so the file names its module from wherever it is read.
+ */
+export function placeReplayFile(replay: ReplayFile, dir: string): ReplayFile {
+  const adapter = replay.adapter;
+  if (adapter === undefined || adapter === null || !isAbsolute(adapter.path)) return replay;
+  const path = relative(resolve(dir), adapter.path).split(sep).join('/');
+  return { ...replay, adapter: { ...adapter, path } };
 }

@@ -1,8 +1,16 @@
 import { faultProblem } from '../faults/fault-problem.ts';
+import type { DomainPack } from '../model/domain-pack.ts';
 import type { RecordedEvent } from '../model/evidence.ts';
 import type { Violation } from '../model/invariant.ts';
 import { ShakedownError } from '../shakedown-error.ts';
-import { orderRecordedEvent, REPLAY_FORMAT, REPLAY_VERSION, type ReplayFile } from './replay-file.ts';
+import {
+  type AdapterRecord,
+  orderRecordedEvent,
+  REPLAY_FORMAT,
+  REPLAY_VERSIONS,
+  type ReplayFile,
+  type ReplayVersion,
+} from './replay-file.ts';
 
 const FIELDS: readonly (keyof ReplayFile)[] = [
   'format',
@@ -11,6 +19,7 @@ const FIELDS: readonly (keyof ReplayFile)[] = [
   'domain',
   'property',
   'target',
+  'adapter',
   'seed',
   'runIndex',
   'path',
@@ -28,11 +37,18 @@ const FIELDS: readonly (keyof ReplayFile)[] = [
 type Fields = Record<string, unknown>;
 
 /**
+ * What a domain checks in a file it is asked to replay (a DomainPack fits): its name, the
+ * schema of its actions and the planted bugs it knows. The core knows none of them itself.
+ */
+export type ReplayDomain = Pick<DomainPack, 'name' | 'validateAction' | 'plantedBugs'>;
+
+/**
  * Reads the text of a replay file. Every problem becomes one line naming the file and the
  * offending field by its JSON path (`events[3].seq must be a number, got "3"`), exit 2: a
- * replay that is not exactly what was recorded would prove nothing.
+ * replay that is not exactly what was recorded would prove nothing. Given the domain, its
+ * actions and planted bugs are checked too (`actions[3].kind: unknown action kind "bogus"`).
  */
-export function parseReplayFile(text: string, source: string): ReplayFile {
+export function parseReplayFile(text: string, source: string, domain?: ReplayDomain): ReplayFile {
   let raw: unknown;
   try {
     raw = JSON.parse(text);
@@ -46,50 +62,128 @@ export function parseReplayFile(text: string, source: string): ReplayFile {
     const got = raw.format === undefined ? 'format is missing' : `format is ${show(raw.format)}`;
     throw invalid(source, `not a shakedown replay file (${got}, expected "${REPLAY_FORMAT}")`, 'format');
   }
-  const version = v.integer(raw.version, 'version');
-  if (version !== REPLAY_VERSION) {
+  const read = v.integer(raw.version, 'version');
+  if (!(REPLAY_VERSIONS as readonly number[]).includes(read)) {
     throw invalid(
       source,
-      `unsupported version ${version}; this shakedown reads version ${REPLAY_VERSION}`,
+      `unsupported version ${read}; this shakedown reads versions ${REPLAY_VERSIONS.join(' and ')}`,
       'version',
     );
   }
+  const version = read as ReplayVersion;
   for (const key of Object.keys(raw)) {
-    if (!(FIELDS as readonly string[]).includes(key))
-      v.fail(key, `is not a field of version ${REPLAY_VERSION}`);
+    // `adapter` came with version 2.
+    if (!(FIELDS as readonly string[]).includes(key) || (key === 'adapter' && version < 2))
+      v.fail(key, `is not a field of version ${version}`);
   }
 
+  // Checked in the order the fields are written, so the first bad field is the one named.
+  const tool = v.nonEmptyString(raw.tool, 'tool');
+  const domainField = domainName(v, raw.domain, domain);
+  const property = v.nonEmptyString(raw.property, 'property');
+  const target = v.nonEmptyString(raw.target, 'target');
+  const adapter = version >= 2 ? adapterRecord(v, raw.adapter) : undefined;
+  const seed = v.integer(raw.seed, 'seed');
+  const runIndex = v.count(raw.runIndex, 'runIndex');
+  const path = v.string(raw.path, 'path');
+  const bugs = v.array(raw.bugs, 'bugs').map((bug, i) => plantedBug(v, bug, `bugs[${i}]`, domain));
+  const settings = v.object(raw.settings, 'settings');
+  const maxActions = v.positiveInteger(settings.maxActions, 'settings.maxActions');
   const replay: ReplayFile = {
     format: REPLAY_FORMAT,
-    version: REPLAY_VERSION,
-    tool: v.nonEmptyString(raw.tool, 'tool'),
-    domain: v.nonEmptyString(raw.domain, 'domain'),
-    property: v.nonEmptyString(raw.property, 'property'),
-    target: v.nonEmptyString(raw.target, 'target'),
-    seed: v.integer(raw.seed, 'seed'),
-    runIndex: v.count(raw.runIndex, 'runIndex'),
-    path: v.string(raw.path, 'path'),
-    bugs: v.array(raw.bugs, 'bugs').map((bug, i) => v.nonEmptyString(bug, `bugs[${i}]`)),
-    settings: v.object(raw.settings, 'settings'),
-    actions: v.array(raw.actions, 'actions').map((action, i) => {
-      // Faults are acted on by the tool itself, so a broken one is refused here, by name.
-      if (isObject(action) && action.kind === 'fault') {
-        const problem = faultProblem(action.fault);
-        if (problem !== undefined)
-          throw invalid(source, `actions[${i}].fault: ${problem}`, `actions[${i}].fault`);
-      }
-      return action;
-    }),
+    version,
+    tool,
+    domain: domainField,
+    property,
+    target,
+    ...(adapter === undefined ? {} : { adapter }),
+    seed,
+    runIndex,
+    path,
+    bugs,
+    settings,
+    actions: checkedActions(v, raw.actions, maxActions, domain),
     events: recordedEvents(v, raw.events),
     violations: v
       .array(raw.violations, 'violations')
       .map((item, i) => violation(v, item, `violations[${i}]`)),
-    verdict: v.oneOf(raw.verdict, 'verdict', ['fail', 'unknown'] as const),
+    verdict: v.oneOf(raw.verdict, 'verdict', ['fail', 'unknown', 'hang'] as const),
     evidence: savedEvidence(v, raw.evidence),
     createdAt: v.isoTime(raw.createdAt, 'createdAt'),
     durationMs: v.nonNegative(raw.durationMs, 'durationMs'),
   };
+  // Steps name actions of this very file: one past its end is a file that contradicts itself.
+  const steps = replay.actions.length;
+  replay.events.forEach((event, i) => {
+    if (event.step !== undefined && event.step >= steps)
+      v.fail(`events[${i}].step`, `is ${event.step}, but the file has ${steps} action(s)`);
+  });
+  replay.evidence.history.forEach((op, i) => {
+    if (op.step >= steps)
+      v.fail(`evidence.history[${i}].step`, `is ${op.step}, but the file has ${steps} action(s)`);
+  });
   return replay;
+}
+
+/** Version 2's `adapter`: null, or the module's path (relative to the file) and its options. */
+function adapterRecord(v: FieldChecker, raw: unknown): AdapterRecord | null {
+  if (raw === null) return null;
+  if (raw === undefined) v.fail('adapter', 'is missing (null when the target is not an adapter module)');
+  const fields = v.object(raw, 'adapter');
+  for (const key of Object.keys(fields))
+    if (key !== 'path' && key !== 'options') v.fail(`adapter.${key}`, 'is not a field of adapter');
+  if (!('options' in fields)) v.fail('adapter.options', 'is missing (null when the module has no options())');
+  return { path: v.nonEmptyString(fields.path, 'adapter.path'), options: fields.options };
+}
+
+function domainName(v: FieldChecker, raw: unknown, domain: ReplayDomain | undefined): string {
+  const name = v.nonEmptyString(raw, 'domain');
+  if (domain !== undefined && name !== domain.name)
+    v.fail('domain', `is ${show(name)}; this shakedown replays ${show(domain.name)} files`);
+  return name;
+}
+
+/** A bug the domain's reference target can be built with: an unknown one would be left out silently. */
+function plantedBug(v: FieldChecker, raw: unknown, path: string, domain: ReplayDomain | undefined): string {
+  const bug = v.nonEmptyString(raw, path);
+  const known = domain?.plantedBugs;
+  if (known !== undefined && !known.includes(bug)) {
+    v.failWith(path, `unknown planted bug ${show(bug)}; known: ${known.join(', ') || 'none'}`);
+  }
+  return bug;
+}
+
+/**
+ * The actions, no more than the file's own settings.maxActions (a file holding more was not
+ * written by a run with those settings, and would run for as long as its length), each checked
+ * for what the core knows of an action (kind, client, gapMs; a fault's parameters) and then
+ * against the domain's schema, so that a broken action is named here instead of crashing the run.
+ */
+function checkedActions(
+  v: FieldChecker,
+  raw: unknown,
+  maxActions: number,
+  domain: ReplayDomain | undefined,
+): unknown[] {
+  const actions = v.array(raw, 'actions');
+  if (actions.length > maxActions)
+    v.fail('actions', `holds ${actions.length} actions, more than settings.maxActions (${maxActions})`);
+  actions.forEach((action, i) => {
+    const path = `actions[${i}]`;
+    const fields = v.object(action, path);
+    v.nonEmptyString(fields.kind, `${path}.kind`);
+    v.nonEmptyString(fields.client, `${path}.client`);
+    v.nonNegative(fields.gapMs, `${path}.gapMs`);
+    // Faults are acted on by the tool itself, so a broken one is refused here, by name.
+    if (fields.kind === 'fault') {
+      const problem = faultProblem(fields.fault);
+      if (problem !== undefined) v.failWith(`${path}.fault`, problem);
+    }
+    const problem = domain?.validateAction?.(action);
+    if (problem !== undefined)
+      v.failWith(problem.field === '' ? path : `${path}.${problem.field}`, problem.problem);
+  });
+  return actions;
 }
 
 /** The saved evidence: operations (each with a step, client and invoke time), a snapshot and extra data. */
@@ -159,6 +253,11 @@ class FieldChecker {
 
   fail(path: string, what: string): never {
     throw invalid(this.source, path === '' ? what : `${path} ${what}`, path);
+  }
+
+  /** `path: problem`, for a problem worded on its own (a domain's, a fault's). */
+  failWith(path: string, problem: string): never {
+    throw invalid(this.source, `${path}: ${problem}`, path);
   }
 
   private present(value: unknown, path: string): void {

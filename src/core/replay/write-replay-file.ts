@@ -1,10 +1,21 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../io/atomic-write.ts';
 import { ShakedownError } from '../shakedown-error.ts';
-import { type ReplayFile, serializeReplayFile, serializeReplayIdentity } from './replay-file.ts';
-import { parseReplayFile } from './validate-replay-file.ts';
+import {
+  placeReplayFile,
+  type ReplayFile,
+  serializeReplayFile,
+  serializeReplayIdentity,
+} from './replay-file.ts';
+import { parseReplayFile, type ReplayDomain } from './validate-replay-file.ts';
+
+/**
+ * The largest replay file read, 64 MiB: a shrunk failure takes kilobytes, and an unshrunk run
+ * of 1000 actions about 4 MiB. A bigger file is refused before a byte of it is parsed.
+ */
+export const MAX_REPLAY_FILE_BYTES = 64 * 1024 * 1024;
 
 /**
  * `<property>-<seed>-<hash>.json`, the hash being the first 8 hex digits of the SHA-256 of the
@@ -16,19 +27,30 @@ export function replayFileName(replay: ReplayFile): string {
   return `${safeName(replay.property)}-${replay.seed}-${hash}.json`;
 }
 
-/** Writes the replay file into `dir` (created when missing) atomically; returns its path. */
+/**
+ * Writes the replay file into `dir` (created when missing) atomically; returns its path. An
+ * absolute adapter path is written relative to `dir` (placeReplayFile).
+ */
 export function writeReplayFile(dir: string, replay: ReplayFile): string {
-  const path = join(dir, replayFileName(replay));
-  writeFileAtomic(path, serializeReplayFile(replay));
+  const placed = placeReplayFile(replay, dir);
+  const path = join(dir, replayFileName(placed));
+  writeFileAtomic(path, serializeReplayFile(placed));
   return path;
 }
 
-/** Reads and validates a replay file; SHK_REPLAY_UNREADABLE or SHK_REPLAY_INVALID, exit 2. */
-export function readReplayFile(path: string): ReplayFile {
-  let text: string;
+/**
+ * Reads and validates a replay file; SHK_REPLAY_UNREADABLE or SHK_REPLAY_INVALID, exit 2. A
+ * file over MAX_REPLAY_FILE_BYTES is refused unread. Given the domain (a DomainPack), its
+ * actions are checked against the domain's schema and its planted bugs against the known ones.
+ */
+export function readReplayFile(path: string, domain?: ReplayDomain): ReplayFile {
+  let bytes: Buffer;
   try {
-    text = readFileSync(path, 'utf8');
+    const size = statSync(path).size;
+    if (size > MAX_REPLAY_FILE_BYTES) throw tooBig(path, size);
+    bytes = readFileSync(path);
   } catch (error) {
+    if (error instanceof ShakedownError) throw error;
     // Node's message repeats the path after a comma; keep the code and its meaning.
     const reason = (error instanceof Error ? error.message : String(error)).split(',')[0];
     throw new ShakedownError('SHK_REPLAY_UNREADABLE', `${path}: cannot read the replay file (${reason})`, {
@@ -36,7 +58,17 @@ export function readReplayFile(path: string): ReplayFile {
       context: { file: path },
     });
   }
-  return parseReplayFile(text, path);
+  // It may have grown since it was measured.
+  if (bytes.length > MAX_REPLAY_FILE_BYTES) throw tooBig(path, bytes.length);
+  return parseReplayFile(bytes.toString('utf8'), path, domain);
+}
+
+function tooBig(path: string, size: number): ShakedownError {
+  return new ShakedownError(
+    'SHK_REPLAY_INVALID',
+    `${path}: ${size} bytes, more than a replay file may hold (${MAX_REPLAY_FILE_BYTES} bytes, 64 MiB)`,
+    { exitCode: 2, context: { file: path, field: '', bytes: size, limit: MAX_REPLAY_FILE_BYTES } },
+  );
 }
 
 /** Property names may hold characters no file system takes ('/', ':'...). */

@@ -1,14 +1,19 @@
 import type { FaultKind } from '../faults/fault.ts';
 import type { FaultCounts } from '../faults/fault-record.ts';
 import type { SloResult } from '../latency/slo.ts';
+import type { SkippedInvariant } from '../model/capabilities.ts';
 import type { Violation } from '../model/invariant.ts';
 import type { WorkerCrash } from '../runner/run-pool.ts';
 
 export const SUMMARY_FORMAT = 'shakedown-summary';
 export const SUMMARY_VERSION = 1;
 
-/** pass: every run kept every rule. fail: something broke. unknown: a run proved nothing. */
-export type SummaryVerdict = 'pass' | 'fail' | 'unknown';
+/**
+ * pass: every run kept every rule. fail: something broke. unknown: a run proved nothing.
+ * hang (a property's): its failures are runs that never ended (--run-timeout); a failure too,
+ * and the campaign's verdict is then `fail`.
+ */
+export type SummaryVerdict = 'pass' | 'fail' | 'unknown' | 'hang';
 
 /**
  * A mergeable latency histogram: `[bucketMs, count]` pairs, ascending. A bucket value is the
@@ -56,6 +61,36 @@ export interface CoverageSummary {
   percent: number;
 }
 
+/**
+ * One invariant a property checked, over its runs: on how many it was judged, and on how many
+ * it had anything to check. `checkedRuns` 0 with runs > 0 is a vacuous check (a warning).
+ */
+export interface InvariantChecks {
+  name: string;
+  /** Runs it was judged on (a run that broke down judges nothing). */
+  runs: number;
+  /** Runs in which it examined anything; null when the invariant does not report it. */
+  checkedRuns: number | null;
+  /** What it examined over those runs, added up; null when not reported. */
+  examined: number | null;
+  /** What it counts, in the plural (`orders`, `accounts`), when it says. */
+  counts?: string;
+}
+
+export type { SkippedInvariant } from '../model/capabilities.ts';
+
+/**
+ * Something that makes a pass worth less, without failing it (`--strict` fails it):
+ * `vacuous`: an invariant had nothing to check in any run; `mostly-refused`: almost every
+ * request of one action type was refused, so the runs hardly exercised the venue.
+ */
+export interface PropertyWarning {
+  kind: 'vacuous' | 'mostly-refused';
+  /** The invariant (vacuous) or the action type (mostly-refused). */
+  subject: string;
+  message: string;
+}
+
 export interface PropertySummary {
   name: string;
   /** The seed its runs were generated from (with --ci, derived per property). */
@@ -80,6 +115,12 @@ export interface PropertySummary {
   unknown?: { invariant: string; error: string };
   latency: ActionLatency[];
   slos: SloResult[];
+  /** The invariants it checked, with how many runs each had anything to check. */
+  invariants?: InvariantChecks[];
+  /** Invariants it names that were not checked: the target lacks what they need, or the user said so. */
+  skippedInvariants?: SkippedInvariant[];
+  /** Vacuous checks and mostly refused requests (with `strict`, each fails the property). */
+  warnings?: PropertyWarning[];
 }
 
 export interface FailureSummary {
@@ -97,6 +138,10 @@ export interface FailureSummary {
   violations: Violation[];
   /** A saved replay from an earlier campaign that fails again. */
   regression: boolean;
+  /** `hang` when the run never ended (its violation, `run.hang`, names the last action sent); absent for a failure. */
+  verdict?: 'hang';
+  /** With --keep-going: later runs that failed the same way, counted and not saved again. */
+  duplicates?: number;
 }
 
 /**
@@ -127,7 +172,12 @@ export interface CampaignSummary {
   durationMs: number;
   passed: boolean;
   verdict: SummaryVerdict;
+  /** The campaign ended before its run count: the time budget, or a signal (`signal`). */
   interrupted: boolean;
+  /** The signal (SIGINT, SIGTERM) that stopped the campaign; absent when none did. */
+  signal?: 'SIGINT' | 'SIGTERM';
+  /** --strict: a property's warnings (vacuous checks, mostly refused requests) fail it. */
+  strict?: boolean;
   properties: PropertySummary[];
   faults: FaultCounts;
   /** Kinds asked for with --faults that never fired: the campaign fails. */

@@ -17,7 +17,12 @@ import {
   rerunCommand,
 } from './report-input.ts';
 
-const VERDICT_WORD: Record<SummaryVerdict, string> = { pass: 'PASS', fail: 'FAIL', unknown: 'UNKNOWN' };
+const VERDICT_WORD: Record<SummaryVerdict, string> = {
+  pass: 'PASS',
+  fail: 'FAIL',
+  unknown: 'UNKNOWN',
+  hang: 'HANG',
+};
 
 /**
  * The whole campaign as one HTML file that opens anywhere with no network: inline CSS, inline
@@ -130,6 +135,9 @@ function propertiesSection(summary: CampaignSummary, failures: readonly ReportFa
     if (p.unknown) notes.push(`unknown: ${p.unknown.invariant} threw`);
     const breached = p.slos.filter((s) => s.breached).length;
     if (breached) notes.push(`${breached} SLO breached`);
+    if (p.skippedInvariants?.length) notes.push(`${p.skippedInvariants.length} invariants not checked`);
+    if (p.warnings?.length)
+      notes.push(`${p.warnings.length} ${p.warnings.length === 1 ? 'warning' : 'warnings'}`);
     return `<tr data-testid="property-row" data-property="${esc(p.name)}" data-verdict="${p.verdict}">
 <td class="name">${name}</td><td>${pill(p.verdict)}</td><td class="num">${p.seed}</td><td class="num">${p.runs}</td><td class="num">${p.actions}</td><td class="num">${totalFaults(p.faults)}</td><td class="num">${esc(formatDuration(p.durationMs))}</td><td class="notes">${esc(notes.join('; '))}</td></tr>`;
   });
@@ -476,10 +484,34 @@ function invariantsSection(summary: CampaignSummary): string {
       );
     if (p.unfiredFaults?.length)
       lines.push(`<li class="broken">faults never fired: ${esc(p.unfiredFaults.join(', '))}</li>`);
+    for (const w of p.warnings ?? [])
+      lines.push(
+        `<li class="${summary.strict ? 'broken' : 'unknown'}" data-testid="warning">${summary.strict ? '--strict: ' : 'warning: '}${esc(w.message)}</li>`,
+      );
     if (lines.length === 0) lines.push(`<li class="ok">all ${p.runs} runs passed</li>`);
-    return `<div class="card"><div class="card-head"><span class="name">${esc(p.name)}</span>${pill(p.verdict)}</div><ul>${lines.join('')}</ul>${sloTable(p)}</div>`;
+    return `<div class="card"><div class="card-head"><span class="name">${esc(p.name)}</span>${pill(p.verdict)}</div><ul>${lines.join('')}</ul>${checksTable(p)}${sloTable(p)}</div>`;
   });
   return `<section id="invariants"><h2>Invariant results</h2><div class="cards">${cards.join('\n')}</div></section>`;
+}
+
+/** How many runs gave each invariant something to check, and the invariants not checked and why. */
+function checksTable(p: PropertySummary): string {
+  if (!p.invariants?.length && !p.skippedInvariants?.length) return '';
+  const vacuous = new Set((p.warnings ?? []).filter((w) => w.kind === 'vacuous').map((w) => w.subject));
+  const rows = (p.invariants ?? []).map((i) => {
+    const checked = i.checkedRuns === null ? `${i.runs} judged` : `${i.checkedRuns} of ${i.runs}`;
+    const note = vacuous.has(i.name)
+      ? '<span class="bad">nothing to check</span>'
+      : i.checkedRuns === null
+        ? '<span class="dim">not reported</span>'
+        : '';
+    return `<tr data-testid="invariant-row" data-invariant="${esc(i.name)}" data-checked-runs="${i.checkedRuns ?? ''}"><td><code>${esc(i.name)}</code></td><td class="num">${esc(checked)}</td><td>${note}</td></tr>`;
+  });
+  const skipped = (p.skippedInvariants ?? []).map(
+    (s) =>
+      `<tr data-testid="skipped-invariant" data-invariant="${esc(s.invariant)}"><td><code>${esc(s.invariant)}</code></td><td class="num">-</td><td class="dim">not checked: ${esc(s.reason)}</td></tr>`,
+  );
+  return `<table class="grid compact checks"><thead><tr><th>invariant</th><th class="num">runs with something to check</th><th></th></tr></thead><tbody>${[...rows, ...skipped].join('')}</tbody></table>`;
 }
 
 function sloTable(p: PropertySummary): string {
@@ -645,8 +677,8 @@ td.name,.card .name{font-weight:600}
 td.name a{color:var(--red-dark)}
 td.notes{color:var(--muted)}
 .pill{display:inline-block;font-size:11px;font-weight:700;letter-spacing:.05em;padding:1px 8px;border-radius:999px}
-.pill-pass{background:var(--green-soft);color:var(--green)}.pill-fail{background:var(--red-soft);color:var(--red-dark)}.pill-unknown{background:var(--amber-soft);color:var(--amber)}
-tr[data-verdict=fail] td{background:#fff7f7}
+.pill-pass{background:var(--green-soft);color:var(--green)}.pill-fail{background:var(--red-soft);color:var(--red-dark)}.pill-unknown{background:var(--amber-soft);color:var(--amber)}.pill-hang{background:var(--red-soft);color:var(--red-dark)}
+tr[data-verdict=fail] td,tr[data-verdict=hang] td{background:#fff7f7}
 .failure{background:#fff;border:1px solid var(--line);border-left:4px solid var(--red);border-radius:10px;padding:18px 20px;margin:0 0 20px;box-shadow:0 1px 2px rgba(15,23,42,.05)}
 .commands{background:#0f172a;color:#e2e8f0;padding:10px 14px;border-radius:8px;overflow-x:auto;margin:10px 0 0}
 .violation{border:1px solid #fecaca;background:#fff5f5;border-radius:8px;padding:10px 12px;margin:0 0 10px}

@@ -83,8 +83,49 @@ function propertySuite(summary: CampaignSummary, property: PropertySummary): Sui
       ...(fired ? [['faults', fired] satisfies Entry] : []),
       ...replayProperties(failures),
     ],
-    cases: [propertyCase(summary, property, failures), ...replayCases(summary.domain, failures)],
+    cases: [
+      propertyCase(summary, property, failures),
+      ...replayCases(summary.domain, failures),
+      ...invariantCases(summary, property),
+    ],
   };
+}
+
+/**
+ * One case per invariant the property names: skipped (with the reason as its message) when it
+ * was not checked; otherwise how many runs it had anything to check, and a vacuous check, a
+ * failure under --strict, said as a warning.
+ */
+function invariantCases(summary: CampaignSummary, property: PropertySummary): TestCase[] {
+  const classname = `shakedown.${summary.domain}.${property.name}.invariants`;
+  const vacuous = new Map(
+    (property.warnings ?? []).filter((w) => w.kind === 'vacuous').map((w) => [w.subject, w.message]),
+  );
+  const checked = (property.invariants ?? []).map((i): TestCase => {
+    const warning = vacuous.get(i.name);
+    const what =
+      i.checkedRuns === null
+        ? `judged on ${i.runs} runs; it does not report what it checked`
+        : `had something to check in ${i.checkedRuns} of ${i.runs} runs${i.examined !== null && i.counts ? ` (${i.examined} ${i.counts} in all)` : ''}`;
+    return {
+      name: i.name,
+      classname,
+      timeMs: 0,
+      ...(warning !== undefined && summary.strict
+        ? { outcome: { kind: 'failure', message: warning, type: 'vacuous', text: `--strict: ${warning}` } }
+        : {}),
+      out: warning !== undefined && !summary.strict ? `${what}\nwarning: ${warning}` : what,
+    };
+  });
+  const skipped = (property.skippedInvariants ?? []).map(
+    (s): TestCase => ({
+      name: s.invariant,
+      classname,
+      timeMs: 0,
+      outcome: { kind: 'skipped', message: `not checked: ${s.reason}` },
+    }),
+  );
+  return [...checked, ...skipped];
 }
 
 /** Saved replays of properties this campaign did not run (a narrowed --property) still fail it. */
@@ -128,7 +169,7 @@ function propertyCase(
   property: PropertySummary,
   failures: readonly FailureSummary[],
 ): TestCase {
-  const outcome = propertyOutcome(property, failures);
+  const outcome = propertyOutcome(property, failures, summary.strict === true);
   return {
     name: property.name,
     classname: `shakedown.${summary.domain}.${property.name}`,
@@ -141,6 +182,7 @@ function propertyCase(
         (l) =>
           `${l.action}: ${l.count} sent, ${(l.successRate * 100).toFixed(1)}% answered, p50 ${ms(l.p50)}, p99 ${ms(l.p99)}`,
       ),
+      ...(summary.strict ? [] : (property.warnings ?? []).map((w) => `warning: ${w.message}`)),
     ].join('\n'),
   };
 }
@@ -148,6 +190,7 @@ function propertyCase(
 function propertyOutcome(
   property: PropertySummary,
   failures: readonly FailureSummary[],
+  strict: boolean,
 ): Outcome | undefined {
   const own = failures.filter((f) => !f.regression);
   const slo = sloViolations(property.slos, property.latency);
@@ -156,13 +199,17 @@ function propertyOutcome(
     ...own.flatMap((f) => [failureHeading(f), ...f.violations.map((v) => `  ${violationLine(v)}`)]),
     ...slo.map(violationLine),
     ...(unfired.length > 0 ? [`faults that never fired: ${unfired.join(', ')}`] : []),
+    // Under --strict a warning fails the property; vacuous checks fail their own case too.
+    ...(strict ? (property.warnings ?? []).map((w) => `--strict: ${w.message}`) : []),
   ];
-  if (property.verdict === 'fail' || lines.length > 0) {
+  if (property.verdict === 'fail' || property.verdict === 'hang' || lines.length > 0) {
     const first = [...own.flatMap((f) => f.violations), ...slo][0];
     return {
       kind: 'failure',
       message: first?.message ?? lines[0] ?? 'the property failed',
-      type: first?.invariant ?? (unfired.length > 0 ? 'sometimes' : 'failure'),
+      type:
+        first?.invariant ??
+        (unfired.length > 0 ? 'sometimes' : strict && property.warnings?.length ? 'strict' : 'failure'),
       text: lines.join('\n'),
     };
   }
@@ -299,10 +346,11 @@ function writeSuite(root: XMLBuilder, suite: Suite, counts: ReturnType<typeof co
 
 function failureHeading(f: FailureSummary): string {
   const where = f.regression
-    ? `a saved replay${f.replayFile ? ` (${f.replayFile})` : ''} fails again`
-    : `run ${f.runIndex} (seed ${f.seed}, path ${f.path}), shrunk to ${f.actions} actions`;
+    ? `a saved replay${f.replayFile ? ` (${f.replayFile})` : ''} ${f.verdict === 'hang' ? 'hangs' : 'fails'} again`
+    : `run ${f.runIndex} (seed ${f.seed}, path ${f.path})${f.verdict === 'hang' ? ' hung' : ''}, shrunk to ${f.actions} actions`;
+  const duplicates = f.duplicates ? `, ${f.duplicates} more ${f.duplicates === 1 ? 'run' : 'runs'} failed the same way` : '';
   const replay = f.replayFile && !f.regression ? `; replay: npx shakedown replay ${f.replayFile}` : '';
-  return `${where}${replay}:${f.violations.length === 0 ? ' no violation recorded' : ''}`;
+  return `${where}${duplicates}${replay}:${f.violations.length === 0 ? ' no violation recorded' : ''}`;
 }
 
 const violationLine = (v: Violation): string =>

@@ -1,6 +1,6 @@
 import type { FaultCounts } from '../faults/fault-record.ts';
 import type { RecordedEvent } from '../model/evidence.ts';
-import type { ActionLatency, CampaignSummary, SummaryVerdict } from './campaign-summary.ts';
+import type { ActionLatency, CampaignSummary, PropertySummary, SummaryVerdict } from './campaign-summary.ts';
 import { buildClientTimeline, type ClientTimeline, type TimelineEntry } from './client-timeline.ts';
 import { renderMermaidSequence } from './mermaid-sequence.ts';
 import {
@@ -16,8 +16,13 @@ import {
   rerunCommand,
 } from './report-input.ts';
 
-const VERDICT_WORD: Record<SummaryVerdict, string> = { pass: 'PASS', fail: 'FAIL', unknown: 'UNKNOWN' };
-const VERDICT_ICON: Record<SummaryVerdict, string> = { pass: '✅', fail: '❌', unknown: '❔' };
+const VERDICT_WORD: Record<SummaryVerdict, string> = {
+  pass: 'PASS',
+  fail: 'FAIL',
+  unknown: 'UNKNOWN',
+  hang: 'HANG',
+};
+const VERDICT_ICON: Record<SummaryVerdict, string> = { pass: '✅', fail: '❌', unknown: '❔', hang: '⏳' };
 const INVOLVED = '❗';
 
 /**
@@ -31,6 +36,7 @@ export function renderCampaignMarkdown(input: ReportInput): string {
   out.push(`# ${VERDICT_ICON[summary.verdict]} shakedown: ${VERDICT_WORD[summary.verdict]}`, '');
   out.push(...campaignFacts(summary), '');
   out.push(...propertiesSection(summary));
+  out.push(...invariantsSection(summary));
   out.push(...failuresSection(input));
   out.push(...faultsSection(summary.faults, summary.unfiredFaults));
   out.push(...latencySection(summary.latency, summary.transport));
@@ -152,6 +158,9 @@ function propertiesSection(summary: CampaignSummary): string[] {
     if (p.unknown) notes.push(`unknown (${p.unknown.invariant}): ${p.unknown.error}`);
     const breached = p.slos.filter((s) => s.breached).length;
     if (breached) notes.push(`${breached} SLO breached`);
+    if (p.skippedInvariants?.length) notes.push(`${p.skippedInvariants.length} invariants not checked`);
+    if (p.warnings?.length)
+      notes.push(`${p.warnings.length} ${p.warnings.length === 1 ? 'warning' : 'warnings'}`);
     out.push(
       row([
         inline(p.name),
@@ -168,6 +177,47 @@ function propertiesSection(summary: CampaignSummary): string[] {
   return [...out, ''];
 }
 
+/**
+ * Per property, what each invariant had to check: in how many runs it examined anything, the
+ * invariants not checked and why, and the warnings (vacuous checks, mostly refused requests).
+ * Left out for a summary that does not say (an older one, or fixed scenarios).
+ */
+function invariantsSection(summary: CampaignSummary): string[] {
+  const shown = summary.properties.filter(
+    (p) => p.invariants?.length || p.skippedInvariants?.length || p.warnings?.length,
+  );
+  if (shown.length === 0) return [];
+  const out = ['## Invariants checked', ''];
+  out.push(
+    'How many runs gave each invariant something to check: a pass where it had nothing proves nothing.',
+    '',
+  );
+  for (const p of shown) out.push(...propertyInvariants(p, summary.strict === true));
+  return out;
+}
+
+function propertyInvariants(p: PropertySummary, strict: boolean): string[] {
+  const out = [`### ${inline(p.name)}`, ''];
+  for (const w of p.warnings ?? [])
+    out.push(`- ${strict ? '❌ --strict' : '⚠️ warning'}: ${inline(w.message)}`);
+  if (p.warnings?.length) out.push('');
+  out.push('| Invariant | Runs with something to check | Examined | Note |', '| --- | ---: | ---: | --- |');
+  const vacuous = new Set((p.warnings ?? []).filter((w) => w.kind === 'vacuous').map((w) => w.subject));
+  for (const i of p.invariants ?? []) {
+    const checked = i.checkedRuns === null ? `${i.runs} judged` : `${i.checkedRuns} of ${i.runs}`;
+    const examined = i.examined === null ? '-' : `${i.examined}${i.counts ? ` ${inline(i.counts)}` : ''}`;
+    const note = vacuous.has(i.name)
+      ? '⚠️ nothing to check'
+      : i.checkedRuns === null
+        ? 'does not report what it checked'
+        : '';
+    out.push(row([code(i.name), checked, examined, note]));
+  }
+  for (const s of p.skippedInvariants ?? [])
+    out.push(row([code(s.invariant), '-', '-', `➖ not checked: ${inline(s.reason)}`]));
+  return [...out, ''];
+}
+
 function failuresSection(input: ReportInput): string[] {
   const failures = input.summary.failures;
   if (failures.length === 0) return ['## Failures', '', 'None: every run kept every rule.', ''];
@@ -177,7 +227,9 @@ function failuresSection(input: ReportInput): string[] {
     const name = `${f.regression ? 'regression in ' : ''}${f.property}, seed ${f.seed}, run ${f.runIndex}`;
     const link =
       index >= 0 ? `[${inline(name)}](${failureFileName(index, input.failures[index])})` : inline(name);
-    out.push(`${i + 1}. ${link}: ${f.actions} actions after ${f.shrinks} shrinks`);
+    const hung = f.verdict === 'hang' ? ' (hung)' : '';
+    const duplicates = f.duplicates ? `; ${f.duplicates} more ${f.duplicates === 1 ? 'run' : 'runs'} failed the same way` : '';
+    out.push(`${i + 1}. ${link}${hung}: ${f.actions} actions after ${f.shrinks} shrinks${duplicates}`);
     for (const v of f.violations.slice(0, 5)) out.push(`   - ${code(v.invariant)} ${inline(v.message)}`);
     if (f.violations.length > 5) out.push(`   - and ${f.violations.length - 5} more`);
     out.push(`   - ${f.replayFile ? code(replayCommand(f.replayFile)) : 'no replay file saved'}`);

@@ -5,8 +5,13 @@ import { addFaultCounts, type FaultCounts } from '../faults/fault-record.ts';
 import { evaluateSlos } from '../latency/evaluate-slos.ts';
 import { mergeLatency } from '../latency/latency-tally.ts';
 import { EXIT, ShakedownError } from '../shakedown-error.ts';
-import type { CampaignSummary, FailureSummary, PropertySummary } from './campaign-summary.ts';
-import { propertyVerdict, withVerdict } from './summarize-campaign.ts';
+import type {
+  CampaignSummary,
+  FailureSummary,
+  InvariantChecks,
+  PropertySummary,
+} from './campaign-summary.ts';
+import { failedHow, propertyVerdict, propertyWarnings, withVerdict } from './summarize-campaign.ts';
 
 /**
  * One summary from the shards' summaries, as if one machine had run every shard: runs,
@@ -59,12 +64,15 @@ export function mergeSummaries(summaries: readonly CampaignSummary[]): CampaignS
     .flatMap((s) => s.failures)
     .sort(failureOrder)
     .filter(firstOfEachReplay());
+  // One strict shard makes the merge strict: its warnings failed it already.
+  const strict = summaries.some((s) => s.strict === true);
   const properties = [...byName.values()].map((parts) =>
     mergeProperty(
       parts,
       first.transport,
       faults,
-      failures.some((f) => f.property === parts[0]?.name && !f.regression),
+      failedHow(failures.filter((f) => f.property === parts[0]?.name && !f.regression)),
+      strict,
     ),
   );
   const coverage = summaries.map((s) => s.coverage).reduce((a, b) => mergeCoverage(a, b));
@@ -77,6 +85,7 @@ export function mergeSummaries(summaries: readonly CampaignSummary[]): CampaignS
     : {};
   return withVerdict({
     ...base,
+    ...(strict ? { strict: true } : {}),
     mergedShards: summaries.reduce((n, s) => n + (s.mergedShards ?? 1), 0),
     ...workers,
     runs: sum(summaries, (s) => s.runs),
@@ -98,7 +107,8 @@ function mergeProperty(
   parts: readonly PropertySummary[],
   transport: string,
   campaignFaults: FaultCounts,
-  failed: boolean,
+  failed: boolean | 'hang',
+  strict: boolean,
 ): PropertySummary {
   const [first] = parts as [PropertySummary, ...PropertySummary[]];
   const faults: FaultCounts = {};
@@ -112,6 +122,9 @@ function mergeProperty(
   const requiredFaults = [...new Set(parts.flatMap((p) => p.requiredFaults))] as FaultKind[];
   const unfired = requiredFaults.filter((kind) => !(campaignFaults[kind] ?? 0));
   const unknown = parts.find((p) => p.unknown)?.unknown;
+  const invariants = mergeInvariantChecks(parts);
+  // Every shard plans the same invariants against the same target: the first says what was skipped.
+  const skipped = parts.find((p) => p.skippedInvariants)?.skippedInvariants;
   const base = {
     name: first.name,
     seed: first.seed,
@@ -127,9 +140,33 @@ function mergeProperty(
     ...(unknown ? { unknown } : {}),
     latency,
     slos,
+    ...(invariants ? { invariants } : {}),
+    ...(skipped ? { skippedInvariants: skipped } : {}),
+    warnings: propertyWarnings(invariants, latency),
   };
-  const verdict = propertyVerdict(base, failed);
+  const verdict = propertyVerdict(base, failed, strict);
   return { ...base, passed: verdict === 'pass', verdict };
+}
+
+/** Per invariant, the shards' runs and checked runs added up (not reported in one shard: not reported). */
+function mergeInvariantChecks(parts: readonly PropertySummary[]): InvariantChecks[] | undefined {
+  const lists = parts.map((p) => p.invariants).filter((list) => list !== undefined);
+  if (lists.length === 0) return undefined;
+  const merged = new Map<string, InvariantChecks>();
+  for (const list of lists) {
+    for (const i of list) {
+      const known = merged.get(i.name);
+      if (known === undefined) {
+        merged.set(i.name, { ...i });
+        continue;
+      }
+      known.runs += i.runs;
+      known.checkedRuns =
+        known.checkedRuns === null || i.checkedRuns === null ? null : known.checkedRuns + i.checkedRuns;
+      known.examined = known.examined === null || i.examined === null ? null : known.examined + i.examined;
+    }
+  }
+  return [...merged.values()];
 }
 
 /** Failures by property, then run index: the first of each property is the one an unsharded campaign finds. */

@@ -2,17 +2,25 @@ import { coverageSummary } from '../coverage/coverage-tally.ts';
 import { type CoverageFloor, checkMinCoverage } from '../coverage/min-coverage.ts';
 import type { SurfaceRegistry } from '../coverage/surface-registry.ts';
 import type { FaultKind } from '../faults/fault.ts';
-import type { Violation } from '../model/invariant.ts';
 import type { CampaignResult, PropertyFailure, PropertyOutcome } from '../runner/campaign.ts';
+import { violationsOf } from '../runner/run-hang.ts';
 import type { Shard } from '../shard/shard.ts';
 import {
+  type ActionLatency,
   type CampaignSummary,
   type FailureSummary,
+  type InvariantChecks,
   type PropertySummary,
+  type PropertyWarning,
   SUMMARY_FORMAT,
   SUMMARY_VERSION,
   type SummaryVerdict,
 } from './campaign-summary.ts';
+
+/** A share of refusals above this, for one action type, makes a `mostly-refused` warning... */
+export const MOSTLY_REFUSED_SHARE = 0.9;
+/** ...once at least this many of its requests were answered (fewer say little either way). */
+export const MOSTLY_REFUSED_MIN_ANSWERED = 20;
 
 export interface SummaryContext {
   tool: string;
@@ -34,6 +42,8 @@ export interface SummaryContext {
   /** Saved replays from earlier campaigns that failed again, with what they cost to run. */
   regressions?: { failures: FailureSummary[]; runs: number; actions: number };
   durationMs: number;
+  /** --strict: a property's warnings (vacuous checks, mostly refused requests) fail it. */
+  strict?: boolean;
 }
 
 /** The campaign's result as the JSON summary (campaign-summary.ts): pure, so merge agrees with it. */
@@ -41,8 +51,9 @@ export function summarizeCampaign(result: CampaignResult<unknown>, context: Summ
   const properties = result.properties.map((outcome) => propertySummary(outcome, context));
   const failures: FailureSummary[] = [...(context.regressions?.failures ?? [])];
   for (const outcome of result.properties) {
-    if (outcome.failure)
-      failures.push(failureSummary(outcome.failure, context.replayFileOf(outcome.failure)));
+    // Every distinct failure (--keep-going), the first one first.
+    for (const failure of outcome.failures ?? (outcome.failure ? [outcome.failure] : []))
+      failures.push(failureSummary(failure, context.replayFileOf(failure)));
   }
   const coverage = coverageSummary(context.registry, result.exercised);
   const summary: CampaignSummary = {
@@ -60,6 +71,7 @@ export function summarizeCampaign(result: CampaignResult<unknown>, context: Summ
     target: context.target,
     transport: context.transport,
     bugs: [...context.bugs],
+    ...(context.strict ? { strict: true } : {}),
     runs: result.runs + (context.regressions?.runs ?? 0),
     actions: result.actions + (context.regressions?.actions ?? 0),
     durationMs: context.durationMs,
@@ -92,19 +104,66 @@ export function withVerdict(summary: CampaignSummary): CampaignSummary {
     summary.failures.length > 0 ||
     summary.unfiredFaults.length > 0 ||
     (summary.minCoverage?.met === false && !sharded) ||
-    summary.properties.some((p) => p.verdict === 'fail');
+    summary.properties.some((p) => p.verdict === 'fail' || p.verdict === 'hang');
   const unknown = summary.properties.some((p) => p.verdict === 'unknown');
   const verdict: SummaryVerdict = failed ? 'fail' : unknown ? 'unknown' : 'pass';
   return { ...summary, verdict, passed: verdict === 'pass' };
 }
 
-/** A property's verdict: failed runs, breached SLOs and unfired faults fail it. */
+/**
+ * A property's verdict: failed runs, breached SLOs and unfired faults fail it, and so do its
+ * warnings when `strict`. `failed` is `hang` when its failures are all runs that never ended:
+ * its verdict is then `hang`, unless something else failed it too.
+ */
 export function propertyVerdict(
   p: Omit<PropertySummary, 'verdict' | 'passed'>,
-  failed: boolean,
+  failed: boolean | 'hang',
+  strict = false,
 ): SummaryVerdict {
-  if (failed || p.slos.some((s) => s.breached) || (p.unfiredFaults?.length ?? 0) > 0) return 'fail';
+  const otherwise =
+    p.slos.some((s) => s.breached) ||
+    (p.unfiredFaults?.length ?? 0) > 0 ||
+    (strict && (p.warnings?.length ?? 0) > 0);
+  if (failed === 'hang' && !otherwise) return 'hang';
+  if (failed || otherwise) return 'fail';
   return p.unknown ? 'unknown' : 'pass';
+}
+
+/** How a property's new failures failed it: not at all, only by hanging (`hang`), or otherwise (true). */
+export function failedHow(failures: readonly Pick<FailureSummary, 'verdict'>[]): boolean | 'hang' {
+  if (failures.length === 0) return false;
+  return failures.every((f) => f.verdict === 'hang') ? 'hang' : true;
+}
+
+/**
+ * What makes a property's pass worth less, read off its figures alone (so a merge of shards
+ * decides it again on the merged ones): an invariant that reported having nothing to check in
+ * every one of its runs (vacuous), and an action type whose answered requests were nearly all
+ * refused (more than MOSTLY_REFUSED_SHARE of at least MOSTLY_REFUSED_MIN_ANSWERED).
+ */
+export function propertyWarnings(
+  invariants: readonly InvariantChecks[] | undefined,
+  latency: readonly ActionLatency[],
+): PropertyWarning[] {
+  const warnings: PropertyWarning[] = [];
+  for (const i of invariants ?? []) {
+    if (i.runs === 0 || i.checkedRuns !== 0) continue;
+    warnings.push({
+      kind: 'vacuous',
+      subject: i.name,
+      message: `${i.name} had nothing to check in any of its ${i.runs} runs${i.counts ? ` (no ${i.counts})` : ''}: its pass says nothing`,
+    });
+  }
+  for (const l of latency) {
+    const answered = l.ok + l.fail;
+    if (answered < MOSTLY_REFUSED_MIN_ANSWERED || l.fail <= answered * MOSTLY_REFUSED_SHARE) continue;
+    warnings.push({
+      kind: 'mostly-refused',
+      subject: l.action,
+      message: `${l.fail} of ${answered} answered ${l.action} requests (${((l.fail / answered) * 100).toFixed(1)}%) were refused: the runs hardly got past the venue's checks`,
+    });
+  }
+  return warnings;
 }
 
 function propertySummary(outcome: PropertyOutcome<unknown>, context: SummaryContext): PropertySummary {
@@ -123,14 +182,21 @@ function propertySummary(outcome: PropertyOutcome<unknown>, context: SummaryCont
     ...(outcome.unknown ? { unknown: outcome.unknown } : {}),
     latency: outcome.latency,
     slos: outcome.slos,
+    ...(outcome.invariants ? { invariants: outcome.invariants } : {}),
+    ...(outcome.skippedInvariants ? { skippedInvariants: outcome.skippedInvariants } : {}),
+    warnings: propertyWarnings(outcome.invariants, outcome.latency),
   };
-  const verdict = propertyVerdict(base, outcome.failure !== undefined);
+  const failures = outcome.failures ?? (outcome.failure ? [outcome.failure] : []);
+  const verdict = propertyVerdict(
+    base,
+    failedHow(failures.map((f) => (f.report.verdict.status === 'hang' ? { verdict: 'hang' as const } : {}))),
+    context.strict,
+  );
   return { ...base, passed: verdict === 'pass', verdict };
 }
 
 function failureSummary(failure: PropertyFailure<unknown>, replayFile: string | null): FailureSummary {
-  const violations: Violation[] =
-    failure.report.verdict.status === 'fail' ? failure.report.verdict.violations : [];
+  const violations = violationsOf(failure.report.verdict);
   return {
     property: failure.property,
     seed: failure.seed,
@@ -141,5 +207,7 @@ function failureSummary(failure: PropertyFailure<unknown>, replayFile: string | 
     replayFile,
     violations,
     regression: false,
+    ...(failure.report.verdict.status === 'hang' ? { verdict: 'hang' as const } : {}),
+    ...(failure.duplicates === undefined ? {} : { duplicates: failure.duplicates }),
   };
 }

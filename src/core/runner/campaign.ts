@@ -7,24 +7,39 @@ import { evaluateSlos } from '../latency/evaluate-slos.ts';
 import { LatencyTally } from '../latency/latency-tally.ts';
 import type { SloResult } from '../latency/slo.ts';
 import type { ActionBase } from '../model/action.ts';
+import type { SkippedInvariant } from '../model/capabilities.ts';
 import type { RecordedEvent, RunEvidence } from '../model/evidence.ts';
 import type { Invariant } from '../model/invariant.ts';
 import type { Projection } from '../model/projection.ts';
 import type { Property, PropertySettings } from '../model/property.ts';
 import type { TargetFactory } from '../model/target.ts';
-import type { ActionLatency } from '../report/campaign-summary.ts';
+import type { ActionLatency, InvariantChecks } from '../report/campaign-summary.ts';
+import { EXIT, ShakedownError } from '../shakedown-error.ts';
 import { type Shard, shardOwnsRun } from '../shard/shard.ts';
+import { abandonablePool, isAbandoned, untilAbandoned } from './abandon.ts';
+import { DistinctFailures } from './distinct-failures.ts';
 import type { ExecuteOptions, RunReport } from './execute-run.ts';
 import { exploreInPool } from './explore-in-pool.ts';
+import { failureSignature, showsFailure } from './failure-signature.ts';
 import { GenerationStop } from './generation-stop.ts';
+import { InvariantChecksTally } from './invariant-checks-tally.ts';
+import type { IsolatedJudge } from './isolated-judge.ts';
 import { type JudgeOptions, judgeRun } from './judge-run.ts';
+import { isFailing } from './run-hang.ts';
 import type { RunJudgement } from './run-judgement.ts';
 import { judgementOf } from './run-judgement.ts';
-import type { RunPool, WorkerCrash } from './run-pool.ts';
+import type { PropertyJob, RunPool, WorkerCrash } from './run-pool.ts';
+import { type InvariantSelection, planCampaignInvariants } from './select-invariants.ts';
+import { defaultShrinkAttempts } from './shrink-attempts.ts';
 
 // Kept importable from here, where they used to live.
 export { executeEveryStep, executeRun, hasFaults, type RunReport } from './execute-run.ts';
 export { firstDifference } from './first-difference.ts';
+export {
+  DEFAULT_SHRINK_ATTEMPTS,
+  DEFAULT_SHRINK_ATTEMPTS_REAL_TIME,
+  defaultShrinkAttempts,
+} from './shrink-attempts.ts';
 
 export const DEFAULT_SETTINGS: PropertySettings = { maxActions: 40, requestTimeoutMs: 1000, quietMs: 50 };
 
@@ -43,10 +58,27 @@ export interface CampaignOptions<A extends ActionBase> {
    * still generated, so every run keeps its index and its value, but not executed.
    */
   shard?: Shard;
-  /** Wall-clock budget for the whole campaign, shrinking included. */
+  /**
+   * Wall-clock budget for the whole campaign, shrinking included: once a property's share is
+   * spent no run starts; the runs in flight finish and a failure is still shrunk.
+   */
   timeBudgetMs: number;
-  /** Wall-clock budget for shrinking one failure. */
-  shrinkBudgetMs: number;
+  /**
+   * When the budget started, on `now`'s clock (default: when runCampaign is called): a CLI
+   * passes its own start, so setting up (workers, the regression corpus) comes out of it.
+   */
+  startedAt?: number;
+  /**
+   * Shrink candidates run per failure, at most (default: defaultShrinkAttempts(transport)). A
+   * count, not a time: the same seed gives the same shrunk counterexample on a loaded machine
+   * or an idle one.
+   */
+  shrinkAttempts?: number;
+  /**
+   * A wall-clock cap on shrinking one failure, on top of the count: only when the user asks
+   * for one (--shrink-budget), as the shrunk counterexample then depends on the machine.
+   */
+  shrinkBudgetMs?: number;
   maxActions?: number;
   /** Run every generated sequence twice and fail on any difference in the recorded events. */
   checkDeterminism?: boolean;
@@ -67,6 +99,13 @@ export interface CampaignOptions<A extends ActionBase> {
   sink?: (event: RecordedEvent) => void;
   /** The wall clock, injected: only budgets read it, never the runs themselves. */
   now: () => number;
+  /**
+   * A wall-clock timer, injected (the CLI passes setTimeout): calls `fn` after `ms`, and returns
+   * its cancel. Given, a property's share ends on time on a pool: the workers are cut when it is
+   * spent, not when a run next ends (over WebSocket a run may take seconds, and a worker would
+   * start another meanwhile). Absent, the clock is read as each run ends.
+   */
+  setTimer?: (ms: number, fn: () => void) => () => void;
   onRun?: (progress: {
     property: string;
     runIndex: number;
@@ -79,10 +118,47 @@ export interface CampaignOptions<A extends ActionBase> {
   /** Called as each property starts. */
   onProperty?: (property: string) => void;
   /**
+   * The user's choice of invariants (--invariants, --skip-invariants). With the target's
+   * capabilities (factory.capabilities) it decides what each property checks; a property left
+   * with nothing to check stops the campaign before any run (SHK_NOTHING_TO_CHECK).
+   */
+  selection?: InvariantSelection;
+  /**
    * Worker threads to explore in (src/core/workers): runs are judged in parallel, folded in
    * generation order and shrunk here, so the result is the one a sequential campaign gives.
    */
   pool?: RunPool<A>;
+  /**
+   * Stops the campaign early (the CLI aborts it on SIGINT or SIGTERM): no run starts after it,
+   * shrinking ends at the smallest failure found so far, properties not started are not
+   * reached, and the result is interrupted. The runs in flight finish.
+   */
+  stop?: AbortSignal;
+  /**
+   * Stops waiting for the runs in flight (the CLI aborts it a grace period after `stop`):
+   * their results are dropped. A failure found is still saved, with its last failing run.
+   */
+  abandon?: AbortSignal;
+  /**
+   * Distinct failures a property may find before it stops exploring (--keep-going,
+   * --max-failures): each is shrunk and reported, and later runs failing the same way
+   * (failure-signature.ts) are counted as its duplicates. Default 1: the first failure ends it.
+   */
+  maxFailures?: number;
+  /**
+   * The run timeout (--run-timeout), on `setTimer`: a run on real time still going past it is
+   * dropped with the verdict `hang`. (Virtual runs are bounded by a count of scheduler steps; a
+   * pool and `isolated` bound their own runs, killing the thread.)
+   */
+  runTimeoutMs?: number;
+  /**
+   * Where the runs this thread would execute go instead (shrink candidates, the final run of a
+   * counterexample): a thread that can be killed, for targets that may hang in a synchronous
+   * loop (adapter modules).
+   */
+  isolated?: IsolatedJudge<A>;
+  /** Words an action for a hang's message (the domain pack's describeAction). */
+  describeAction?: (action: A) => string;
 }
 
 export interface PropertyFailure<A> {
@@ -93,6 +169,10 @@ export interface PropertyFailure<A> {
   runIndex: number;
   shrinks: number;
   report: RunReport<A>;
+  /** Which failure it is (failure-signature.ts): its exploring run's. */
+  signature?: string;
+  /** Other runs (--keep-going) that failed the same way: counted, not shrunk or saved. */
+  duplicates?: number;
 }
 
 export interface PropertyOutcome<A> {
@@ -103,7 +183,10 @@ export interface PropertyOutcome<A> {
   durationMs: number;
   passed: boolean;
   interrupted: boolean;
+  /** Its first failure: the one a campaign without --keep-going reports. */
   failure?: PropertyFailure<A>;
+  /** Every distinct failure it found, in generation order (more than one with --keep-going). */
+  failures?: PropertyFailure<A>[];
   /** A run whose checkers threw and nothing failed: not a pass, not a failure. */
   unknown?: { invariant: string; error: string };
   /** The fault kinds mixed into this property's runs. */
@@ -120,6 +203,10 @@ export interface PropertyOutcome<A> {
   slos: SloResult[];
   /** Surface items its runs exercised. */
   exercised: string[];
+  /** The invariants it checked, with how many runs each had anything to check. */
+  invariants?: InvariantChecks[];
+  /** The invariants it names that it did not check, and why. */
+  skippedInvariants?: SkippedInvariant[];
 }
 
 export interface CampaignResult<A> {
@@ -144,14 +231,27 @@ export interface CampaignResult<A> {
 /**
  * A seeded campaign: for each property, fast-check generates action sequences, each runs on
  * a fresh target and the property's invariants are checked after it. A failing sequence is
- * shrunk (within its own time bound) and run once more to record its evidence. The runs stop
- * at the run count or the time budget, whichever comes first.
+ * shrunk (within its own count of attempts) and run once more to record its evidence. The runs
+ * stop at the run count or the time budget, whichever comes first.
  */
 export async function runCampaign<A extends ActionBase>(
   options: CampaignOptions<A>,
 ): Promise<CampaignResult<A>> {
-  const started = options.now();
-  const byName = new Map(options.invariants.map((i) => [i.name, i]));
+  const started = options.startedAt ?? options.now();
+  // A factory without create() would fail every run before it starts: said at once, not a pass.
+  if (typeof (options.factory as Partial<TargetFactory<A>> | undefined)?.create !== 'function')
+    throw new ShakedownError(
+      'SHK_TARGET_INVALID',
+      'the campaign was given no target factory (an object with a create() method); a function returning one must be called first',
+      { exitCode: EXIT.usage },
+    );
+  // What each property checks, decided before any run: one left with nothing to check stops here.
+  const plans = planCampaignInvariants(
+    options.properties,
+    options.invariants,
+    options.factory.capabilities,
+    options.selection,
+  );
   const outcomes: PropertyOutcome<A>[] = [];
   let totalRuns = 0;
   let totalActions = 0;
@@ -163,6 +263,8 @@ export async function runCampaign<A extends ActionBase>(
   const sharded = options.shard !== undefined && options.shard.count > 1;
   for (const [index, property] of options.properties.entries()) {
     const seed = options.seedOf?.(property.name) ?? options.seed;
+    const plan = plans[index]!;
+    const invariantChecks = new InvariantChecksTally(plan.checked);
     const required = property.sometimes === 'enabled' ? null : (property.sometimes ?? []);
     const remaining = options.timeBudgetMs - (options.now() - started);
     // Each property gets a share of what is left in proportion to its planned work (its
@@ -172,7 +274,7 @@ export async function runCampaign<A extends ActionBase>(
     const share = (remaining * (weights[0] ?? 1)) / weights.reduce((a, b) => a + b, 0);
     const faultKinds = enabledFaults(property, options);
     const requiredFaults = [...(required ?? faultKinds)];
-    if (remaining <= 0) {
+    if (remaining <= 0 || options.stop?.aborted) {
       interrupted = true;
       const outcome: PropertyOutcome<A> = {
         property: property.name,
@@ -188,6 +290,8 @@ export async function runCampaign<A extends ActionBase>(
         latency: [],
         slos: [],
         exercised: [],
+        invariants: invariantChecks.toSummary(),
+        skippedInvariants: plan.skipped,
       };
       // Not reached at all: it asserts nothing, as it ran nothing.
       outcomes.push(outcome);
@@ -198,24 +302,63 @@ export async function runCampaign<A extends ActionBase>(
       ...property.settings,
       ...(options.maxActions === undefined ? {} : { maxActions: options.maxActions }),
     };
-    const invariants = property.invariants.map((name) => {
-      const invariant = byName.get(name);
-      if (!invariant) throw new Error(`property ${property.name} names an unknown invariant ${name}`);
-      return invariant;
-    });
+    const invariants = plan.checked;
+    const { setTimer, runTimeoutMs, describeAction } = options;
     const runOptions: ExecuteOptions = {
       clients: options.clients,
       projection: options.projection,
       invariants,
       settings,
       ...(options.sink ? { sink: options.sink } : {}),
+      ...(runTimeoutMs !== undefined && setTimer ? { watchdog: { timeoutMs: runTimeoutMs, setTimer } } : {}),
+      ...(describeAction ? { describeAction: describeAction as (action: never) => string } : {}),
     };
     const judgeOptions: JudgeOptions = {
       checkEveryStep: options.checkEveryStep === true,
       checkDeterminism: options.checkDeterminism === true,
     };
+    const exercised = options.surface?.exercised;
+    const capabilities = options.factory.capabilities;
+    const generation = {
+      seed,
+      maxActions: settings.maxActions,
+      faults: faultKinds,
+      ...(capabilities === undefined ? {} : { capabilities: [...capabilities] }),
+    };
+    // What a worker (of the pool, or the isolated judge) needs to judge this property's runs.
+    const job: PropertyJob = {
+      property: property.name,
+      invariants: invariants.map((i) => i.name),
+      settings,
+      ...judgeOptions,
+      exercised: exercised !== undefined,
+      record: options.sink !== undefined,
+      ...(options.pool?.generates(property.name) ? { generation } : {}),
+    };
+    const { isolated } = options;
+    // One run, on this thread, or where it can be killed (isolated): its events go to the sink either way.
+    const runOnce = async (list: readonly A[]): Promise<RunReport<A>> => {
+      if (!isolated) return judgeRun(options.factory, list, runOptions, judgeOptions);
+      const report = await isolated.judge(job, list);
+      if (options.sink) for (const event of report.evidence.events) options.sink(event);
+      return report;
+    };
     const judge = (list: readonly A[]): Promise<RunReport<A>> =>
-      judgeRun(options.factory, list, runOptions, judgeOptions);
+      untilAbandoned(() => runOnce(list), options.abandon);
+    // The report of the last run that failed: the counterexample's, should its final run be abandoned.
+    let lastFailing: RunReport<A> | undefined;
+    // The counterexample's final run, for its evidence. Should it be abandoned, the last failing
+    // run stands in for it; with none at hand (found by a worker), this one run goes on.
+    const evidenceRun = async (shrunk: A[]): Promise<RunReport<A>> => {
+      const kept = lastFailing;
+      if (kept === undefined) return runOnce(shrunk);
+      try {
+        return await judge(shrunk);
+      } catch (error) {
+        if (isAbandoned(error)) return kept;
+        throw error;
+      }
+    };
     let runs = 0;
     let actions = 0;
     let generatedRuns = 0;
@@ -232,7 +375,7 @@ export async function runCampaign<A extends ActionBase>(
     // The property's share of the budget is spent: no new run starts. (fast-check's own time
     // limit would abandon a run in flight, which would go on using the target meanwhile.)
     const startsNoMore = (): boolean => {
-      outOfTime ||= options.now() - propertyStarted >= share;
+      outOfTime ||= options.stop?.aborted === true || options.now() - propertyStarted >= share;
       return outOfTime;
     };
     // Every exploring run is folded into the tallies here, in generation order, by whichever
@@ -243,6 +386,7 @@ export async function runCampaign<A extends ActionBase>(
       addFaultCounts(faults, judgement.faults);
       propertyLatency.recordOperations(judgement.operations);
       propertyCoverage.add(judgement.exercised);
+      invariantChecks.record(judgement.invariants);
       if (judgement.events && options.sink) for (const event of judgement.events) options.sink(event);
       if (judgement.unknown) unknown ??= judgement.unknown;
       options.onRun?.({
@@ -251,31 +395,49 @@ export async function runCampaign<A extends ActionBase>(
         generated,
         runs,
         actions,
-        failed: judgement.status === 'fail',
+        failed: isFailing(judgement.status),
       });
     };
-    const exercised = options.surface?.exercised;
-    // While shrinking: past the shrink budget every candidate "passes", which ends shrinking
-    // at the smallest failure found so far.
-    const shrinkStep = async (candidate: A[]): Promise<boolean> => {
-      if (options.now() - (firstFailureAt ?? 0) > options.shrinkBudgetMs) return true;
-      const report = await judge(candidate);
+    // While shrinking: past the attempts (or the shrink budget, if the user gave one) every
+    // candidate "passes", which ends shrinking at the smallest failure found so far. The
+    // clock is read only for a shrink budget: the count alone decides otherwise.
+    let shrinkAttempts = 0;
+    const shrinkLimit = options.shrinkAttempts ?? defaultShrinkAttempts(options.transport);
+    const shrinkBudgetMs = options.shrinkBudgetMs;
+    // Without --keep-going any failure will do, as ever; with it, the one being shrunk (a
+    // candidate that hangs counts as failing when a hang is shrunk, or without --keep-going).
+    const maxFailures = Math.max(1, options.maxFailures ?? 1);
+    const shows = (signature: string, report: RunReport<A>): boolean =>
+      maxFailures === 1 ? isFailing(report.verdict.status) : showsFailure(signature, report.verdict);
+    const shrinkStep = async (candidate: A[], signature: string): Promise<boolean> => {
+      if (options.stop?.aborted || shrinkAttempts >= shrinkLimit) return true;
+      if (shrinkBudgetMs !== undefined && options.now() - (firstFailureAt ?? 0) > shrinkBudgetMs) return true;
+      shrinkAttempts++;
+      let report: RunReport<A>;
+      try {
+        report = await judge(candidate);
+      } catch (error) {
+        if (isAbandoned(error)) return true;
+        throw error;
+      }
+      const failing = shows(signature, report);
+      if (failing) lastFailing = report;
       if (report.verdict.status === 'unknown')
         unknown ??= { invariant: report.verdict.invariant, error: report.verdict.error };
-      return report.verdict.status !== 'fail';
+      return !failing;
     };
-    const arbitrary = property.actions({ seed, maxActions: settings.maxActions, faults: faultKinds });
-    const checkParameters = {
-      seed,
-      numRuns: options.runs,
-      // Only a backstop: runs stop at the share above; this bounds generating the skipped ones.
-      interruptAfterTimeLimit: Math.max(1, share) + options.shrinkBudgetMs + 60_000,
-      markInterruptAsFailure: false,
-    };
-    // Exploring ends at the first failure (endOnFailure): the failure is then shrunk from its
-    // place in the seed's stream, on this thread, whichever thread found it.
+    const arbitrary = property.actions(generation);
+    // No fast-check time limit (interruptAfterTimeLimit): runs stop at the share above, before
+    // a run starts, and shrinking at its count; a limit on fast-check's own clock would cut
+    // shrinking by the machine's speed.
+    const checkParameters = { seed, numRuns: options.runs };
+    // Exploring ends at the first failure (endOnFailure), or with --keep-going at the last
+    // distinct one wanted: each is then shrunk from its place in the seed's stream, on this
+    // thread, whichever thread found it.
     const exploring = { ...checkParameters, endOnFailure: true };
-    let failureIndex: number | undefined;
+    const failures = new DistinctFailures(maxFailures);
+    // The exploring reports of the failures found on this thread (a fallback should their final run be abandoned).
+    const exploredReports = new Map<number, RunReport<A>>();
     let stoppedEarly = false;
     if (!options.pool) {
       const stop = new GenerationStop();
@@ -291,58 +453,95 @@ export async function runCampaign<A extends ActionBase>(
             stop.request();
             return stop.answer();
           }
-          const report = await judge(generated);
+          let report: RunReport<A>;
+          try {
+            report = await judge(generated);
+          } catch (error) {
+            if (!isAbandoned(error)) throw error;
+            stop.request();
+            return stop.answer();
+          }
           fold(judgementOf(runIndex, report, exercised ? { exercised } : {}), generated);
-          if (report.verdict.status !== 'fail') return true;
-          failureIndex = runIndex;
-          return false;
+          const signature = failureSignature(report.verdict);
+          if (signature === undefined) return true;
+          if (failures.note(runIndex, signature)) exploredReports.set(runIndex, report);
+          return !failures.full;
         }),
         exploring,
       );
       stoppedEarly = explored.interrupted;
     } else {
-      const explored = await exploreInPool(options.pool, arbitrary, exploring, {
-        job: {
-          property: property.name,
-          invariants: property.invariants,
-          settings,
-          ...judgeOptions,
-          exercised: exercised !== undefined,
-          record: options.sink !== undefined,
-          ...(options.pool.generates(property.name)
-            ? { generation: { seed, maxActions: settings.maxActions, faults: faultKinds } }
-            : {}),
-        },
+      const pool = options.abandon ? abandonablePool(options.pool, options.abandon) : options.pool;
+      const inPool = await exploreInPool(pool, arbitrary, exploring, {
+        job,
+        failures,
         runs: options.runs,
         owned,
         startsNoMore,
+        whenSpent: (cut) => {
+          const { stop } = options;
+          let cancel: (() => void) | undefined;
+          // A timer may fire a little before `now` says the share is spent: it is armed again
+          // (and a share longer than a timer takes, 2^31 - 1 ms, is waited for in turns).
+          const arm = (): void => {
+            const left = Math.min(2 ** 31 - 1, Math.max(1, share - (options.now() - propertyStarted)));
+            cancel = setTimer?.(left, () => (startsNoMore() ? cut() : arm()));
+          };
+          if (setTimer) arm();
+          stop?.addEventListener('abort', cut, { once: true });
+          return () => {
+            cancel?.();
+            stop?.removeEventListener('abort', cut);
+          };
+        },
         nextIndex: () => generatedRuns++,
         fold,
       });
-      stoppedEarly = explored.interrupted;
-      failureIndex = explored.failureIndex;
+      stoppedEarly = inPool.interrupted;
     }
-    let result: fc.RunDetails<[A[]]> | undefined;
-    if (failureIndex !== undefined) {
+    const found: PropertyFailure<A>[] = [];
+    let shrinkInterrupted = false;
+    for (const failure of failures.found) {
       // fast-check's path to the failing run: with the seed it regenerates that run, and the
       // shrinking from it (and the counterexample's path) is the one an inline shrink gives.
-      // The run itself is known to fail and is not run again.
-      firstFailureAt = options.now();
+      // The run itself is known to fail and is not run again. Each failure has its own count.
+      shrinkAttempts = 0;
+      if (shrinkBudgetMs !== undefined) firstFailureAt = options.now();
+      lastFailing = exploredReports.get(failure.runIndex);
       let known = true;
-      result = await fc.check(
+      const result = await fc.check(
         fc.asyncProperty(arbitrary, async (candidate) => {
-          if (!known) return shrinkStep(candidate);
+          if (!known) return shrinkStep(candidate, failure.signature);
           known = false;
           return false;
         }),
-        { ...checkParameters, path: String(failureIndex) },
+        { ...checkParameters, path: String(failure.runIndex) },
       );
+      shrinkInterrupted ||= result.interrupted;
+      if (!result.failed || result.counterexample === null) continue;
+      const report = await evidenceRun(result.counterexample[0]);
+      const shrunk: PropertyFailure<A> = {
+        property: property.name,
+        seed: result.seed,
+        path: result.counterexamplePath ?? '',
+        runIndex: Number.parseInt(result.counterexamplePath ?? '0', 10),
+        shrinks: result.numShrinks,
+        report,
+        ...(maxFailures > 1 ? { signature: failure.signature, duplicates: failure.duplicates } : {}),
+      };
+      // Two failures that shrank to the same one are one failure: the later one is counted.
+      const same =
+        maxFailures > 1
+          ? found.find((f) => failureSignature(f.report.verdict) === failureSignature(report.verdict))
+          : undefined;
+      if (same) same.duplicates = (same.duplicates ?? 0) + 1 + failure.duplicates;
+      else found.push(shrunk);
     }
     totalRuns += runs;
     totalActions += actions;
-    const stopped = outOfTime || stoppedEarly || result?.interrupted === true;
+    const stopped = outOfTime || stoppedEarly || shrinkInterrupted || options.stop?.aborted === true;
     interrupted ||= stopped;
-    const failed = result?.failed === true && result.counterexample !== null;
+    const failed = found.length > 0;
     const latencySummary = propertyLatency.toSummary();
     // An SLO speaks of a healthy system unless it says otherwise (Slo.underFaults).
     const sloList = (property.slos ?? []).filter((slo) => faultKinds.length === 0 || slo.underFaults);
@@ -364,18 +563,13 @@ export async function runCampaign<A extends ActionBase>(
       latency: latencySummary,
       slos,
       exercised: propertyCoverage.ids(),
+      invariants: invariantChecks.toSummary(),
+      skippedInvariants: plan.skipped,
     };
     if (requiredFaults.length > 0) requirements.set(outcome, requiredFaults);
-    if (failed && result?.counterexample) {
-      const shrunk = result.counterexample[0];
-      outcome.failure = {
-        property: property.name,
-        seed: result.seed,
-        path: result.counterexamplePath ?? '',
-        runIndex: Number.parseInt(result.counterexamplePath ?? '0', 10),
-        shrinks: result.numShrinks,
-        report: await judge(shrunk),
-      };
+    if (failed) {
+      outcome.failure = found[0];
+      outcome.failures = found;
     }
     outcome.durationMs = options.now() - propertyStarted;
     outcomes.push(outcome);

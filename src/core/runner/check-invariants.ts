@@ -1,11 +1,16 @@
 import type { RunEvidence } from '../model/evidence.ts';
-import type { Invariant, Verdict, Violation } from '../model/invariant.ts';
+import type { CheckTally, Invariant, Verdict, Violation } from '../model/invariant.ts';
 
 export interface InvariantResult {
   name: string;
   status: 'pass' | 'fail' | 'unknown';
   violations: Violation[];
   error?: string;
+  /**
+   * How many things it examined in this run (its tally): 0 means it had nothing to check.
+   * Absent when the invariant does not report it (no `counts`, and it never called the tally).
+   */
+  checked?: number;
 }
 
 export interface CheckOutcome {
@@ -13,10 +18,26 @@ export interface CheckOutcome {
   results: InvariantResult[];
 }
 
+/** A tally for one invariant's check: whether it was used, and what it counted. */
+function tallyFor(invariant: {
+  readonly counts?: string;
+}): CheckTally & { reported: boolean; total: number } {
+  const tally = {
+    reported: invariant.counts !== undefined,
+    total: 0,
+    count(n = 1): void {
+      tally.reported = true;
+      if (Number.isFinite(n) && n > 0) tally.total += n;
+    },
+  };
+  return tally;
+}
+
 /**
  * Runs every invariant over one run's evidence. A checker that throws gives `unknown` for
  * itself (never a crash); the run's verdict is `fail` if any invariant found a violation,
- * else `unknown` if any checker threw, else `pass`.
+ * else `unknown` if any checker threw, else `pass`. Each result says how much its invariant
+ * examined, when it reports it (Invariant.counts, CheckTally).
  */
 export function checkInvariants<Ev extends RunEvidence>(
   evidence: Ev,
@@ -24,9 +45,18 @@ export function checkInvariants<Ev extends RunEvidence>(
 ): CheckOutcome {
   const results: InvariantResult[] = [];
   for (const invariant of invariants) {
+    const tally = tallyFor(invariant);
     try {
-      const violations = invariant.check(evidence);
-      results.push({ name: invariant.name, status: violations.length > 0 ? 'fail' : 'pass', violations });
+      const violations = invariant.check(evidence, tally);
+      results.push({
+        name: invariant.name,
+        status: violations.length > 0 ? 'fail' : 'pass',
+        violations,
+        // A violation found is something checked, whatever the tally says.
+        ...(tally.reported
+          ? { checked: violations.length > 0 ? Math.max(1, tally.total) : tally.total }
+          : {}),
+      });
     } catch (error) {
       results.push({
         name: invariant.name,

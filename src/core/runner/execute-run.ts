@@ -5,10 +5,12 @@ import type { RecordedEvent, RunEvidence } from '../model/evidence.ts';
 import type { Invariant, Verdict } from '../model/invariant.ts';
 import type { Projection } from '../model/projection.ts';
 import type { PropertySettings } from '../model/property.ts';
-import type { TargetFactory } from '../model/target.ts';
+import type { Target, TargetFactory } from '../model/target.ts';
 import { EXIT, isShakedownError } from '../shakedown-error.ts';
 import { checkInvariants, type InvariantResult } from './check-invariants.ts';
 import { runActions } from './run-actions.ts';
+import { hangVerdict, isRunHung } from './run-hang.ts';
+import { armWatchdog, type RunWatchdog, untilTimedOut } from './run-watchdog.ts';
 import { settle } from './settle.ts';
 
 export interface RunReport<A> {
@@ -25,6 +27,17 @@ export interface ExecuteOptions {
   invariants: readonly Invariant[];
   settings: PropertySettings;
   sink?: (event: RecordedEvent) => void;
+  /**
+   * Bounds a run on real time by the wall clock (--run-timeout): past it the run is dropped
+   * and its verdict is `hang`. A virtual run is bounded by its scheduler steps instead.
+   */
+  watchdog?: RunWatchdog;
+  /** Bound on a virtual run's scheduled actions (settle.ts; default MAX_VIRTUAL_STEPS). */
+  maxVirtualSteps?: number;
+  /** Told each step as its action goes out (a worker shares it with the thread that may kill it). */
+  onStep?: (step: number) => void;
+  /** Words an action for a hang's message (the domain pack's describeAction). */
+  describeAction?: (action: never) => string;
 }
 
 /** One action list, start to finish, on a fresh target from the factory; then the invariants. */
@@ -33,7 +46,27 @@ export async function executeRun<A extends ActionBase>(
   actions: readonly A[],
   options: ExecuteOptions,
 ): Promise<RunReport<A>> {
-  const target = await factory.create();
+  let lastStep: number | null = null;
+  const hung = (reason: string): RunReport<A> => ({
+    actions: [...actions],
+    evidence: noEvidence(actions),
+    verdict: hangVerdict(reason, lastStep, actions, options.describeAction as ((a: A) => string) | undefined),
+    results: [],
+  });
+  const watch = armWatchdog(options.watchdog);
+  const creating = factory.create();
+  let target: Target<A>;
+  try {
+    target = await untilTimedOut(creating, watch.signal);
+  } catch (error) {
+    watch.disarm();
+    if (!isRunHung(error)) throw error;
+    // Made too late: it is stopped when it comes, and nothing waits for it.
+    creating.then((late) => stopTarget(late, options.watchdog)).catch(() => undefined);
+    return hung(error.reason);
+  }
+  // Virtual time is bounded by a count of steps, the same on every machine: not by the clock.
+  if (target.virtual) watch.disarm();
   try {
     let evidence: RunEvidence<A>;
     try {
@@ -44,9 +77,19 @@ export async function executeRun<A extends ActionBase>(
           projection: options.projection,
           quietMs: options.settings.quietMs,
           ...(options.sink ? { sink: options.sink } : {}),
+          onStep: (step) => {
+            lastStep = step;
+            options.onStep?.(step);
+          },
         }),
+        {
+          ...(watch.signal ? { signal: watch.signal } : {}),
+          ...(options.maxVirtualSteps === undefined ? {} : { maxSteps: options.maxVirtualSteps }),
+        },
       )) as RunEvidence<A>;
     } catch (error) {
+      // A run that never ended (no answer, a scheduler that never drained): a failure, `hang`.
+      if (isRunHung(error)) return hung(error.reason);
       // A run that broke down (a client could not log in, the venue never came back) proves
       // nothing either way: its verdict is unknown, with the reason. Errors that say the
       // target cannot be used at all still end the campaign.
@@ -54,14 +97,7 @@ export async function executeRun<A extends ActionBase>(
       const reason = error instanceof Error ? error.message : String(error);
       return {
         actions: [...actions],
-        evidence: {
-          actions: [...actions],
-          history: [],
-          events: [],
-          projections: {},
-          snapshot: undefined,
-          extra: {},
-        },
+        evidence: noEvidence(actions),
         verdict: { status: 'unknown', invariant: 'run', error: reason },
         results: [],
       };
@@ -71,7 +107,28 @@ export async function executeRun<A extends ActionBase>(
     const { verdict, results } = checkInvariants(evidence, invariants);
     return { actions: [...actions], evidence, verdict, results };
   } finally {
-    await settle(target as never, target.stop());
+    watch.disarm();
+    await stopTarget(target, options.watchdog);
+  }
+}
+
+/** The evidence of a run that left none (it broke down, or hung): its actions only. */
+function noEvidence<A>(actions: readonly A[]): RunEvidence<A> {
+  return { actions: [...actions], history: [], events: [], projections: {}, snapshot: undefined, extra: {} };
+}
+
+/**
+ * Stops a run's target, within the watchdog's bound of its own: a target that hung may never
+ * answer its stop either, and is then left to itself.
+ */
+async function stopTarget<A>(target: Target<A>, watchdog: RunWatchdog | undefined): Promise<void> {
+  const watch = armWatchdog(target.virtual ? undefined : watchdog);
+  try {
+    await settle(target as never, target.stop(), watch.signal ? { signal: watch.signal } : {});
+  } catch (error) {
+    if (!isRunHung(error)) throw error;
+  } finally {
+    watch.disarm();
   }
 }
 
@@ -97,7 +154,7 @@ export async function executeEveryStep<A extends ActionBase>(
       }));
       return { ...report, verdict: { status: 'fail', violations } };
     }
-    if (report.verdict.status === 'unknown') return report;
+    if (report.verdict.status !== 'pass') return report;
   }
   return report ?? executeRun(factory, actions, options);
 }

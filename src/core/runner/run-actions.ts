@@ -28,6 +28,8 @@ export interface RunOptions<E> {
   maxSettleMs?: number;
   /** Receives every captured event as it is recorded (a campaign streams them to disk). */
   sink?: (event: RecordedEvent<E>) => void;
+  /** Told each step as its action is about to go out: a hang names the last one sent. */
+  onStep?: (step: number) => void;
 }
 
 /**
@@ -77,6 +79,7 @@ export function runActions<A extends ActionBase, E, R, S, V>(
           const client = clients.get(action.client);
           const op: Operation<A, R> = { step, client: action.client, action, invokedAt: scheduler.now() };
           history.push(op);
+          options.onStep?.(step);
           if (isFaultAction(action)) {
             subscriptions.push(
               injectFault(target as never, action, step).subscribe((reply) =>

@@ -3,6 +3,17 @@ import type { ActionBase } from '../model/action.ts';
 import type { Operation, RecordedEvent, RunEvidence } from '../model/evidence.ts';
 import type { Verdict } from '../model/invariant.ts';
 import type { RunReport } from './execute-run.ts';
+import { failureSignature } from './failure-signature.ts';
+
+/**
+ * One invariant's report on one run: `checked` is how many things it examined (0: nothing to
+ * check), or null when the invariant does not report it. Only invariants that were judged
+ * appear: a run that broke down judged none.
+ */
+export interface InvariantCheck {
+  name: string;
+  checked: number | null;
+}
 
 /**
  * What a campaign keeps of one exploring run: its verdict and what the tallies read. Plain
@@ -17,6 +28,8 @@ export interface RunJudgement {
   status: Verdict['status'];
   /** Set when the status is unknown: which checker (or `run`, `worker`) and why. */
   unknown?: { invariant: string; error: string };
+  /** Set when it failed or hung: which failure it is (failure-signature.ts), for --keep-going. */
+  signature?: string;
   faults: FaultCounts;
   /** The operations, for the latency tally (a worker sends only the fields it reads). */
   operations: readonly Operation[];
@@ -26,6 +39,8 @@ export interface RunJudgement {
   events?: readonly RecordedEvent[];
   /** The run's actions, when a worker generated them (the campaign reports them with onRun). */
   generated?: readonly unknown[];
+  /** What each invariant judged on it had to check (absent: none judged, as after a crash). */
+  invariants?: readonly InvariantCheck[];
 }
 
 export interface JudgementOptions<A> {
@@ -41,6 +56,7 @@ export function judgementOf<A extends ActionBase>(
 ): RunJudgement {
   const { verdict, evidence } = report;
   const history = evidence.history as readonly Operation[];
+  const signature = failureSignature(verdict);
   return {
     runIndex,
     actions: report.actions.length,
@@ -48,9 +64,11 @@ export function judgementOf<A extends ActionBase>(
     ...(verdict.status === 'unknown'
       ? { unknown: { invariant: verdict.invariant, error: verdict.error } }
       : {}),
+    ...(signature === undefined ? {} : { signature }),
     faults: countFaults(faultRecordsOf(evidence.extra)),
     operations: options.slim ? history.map(slimOperation) : history,
     exercised: options.exercised ? [...options.exercised(evidence)] : [],
+    invariants: report.results.map((r) => ({ name: r.name, checked: r.checked ?? null })),
   };
 }
 

@@ -1,4 +1,5 @@
 import type { FaultKind } from '../faults/fault.ts';
+import type { Capability } from '../model/capabilities.ts';
 import type { PropertySettings } from '../model/property.ts';
 import type { RunJudgement } from './run-judgement.ts';
 
@@ -18,7 +19,13 @@ export interface PropertyJob {
    * Set when the workers generate the runs themselves (the property is the pack's own, found
    * by name): what its generator is built from, and the seed fast-check draws from.
    */
-  generation?: { seed: number; maxActions: number; faults: readonly FaultKind[] };
+  generation?: {
+    seed: number;
+    maxActions: number;
+    faults: readonly FaultKind[];
+    /** The target's capabilities (GenerationContext.capabilities); absent: everything. */
+    capabilities?: readonly Capability[];
+  };
 }
 
 /** A worker that crashed: which one, on which run, and why. Its other runs went to its replacement. */
@@ -31,14 +38,33 @@ export interface WorkerCrash {
 }
 
 /**
+ * A run dealt to a worker and never started: the property's time share was spent before its
+ * turn came (RunPool.cut). It is not a run of the campaign, and nothing is folded for it.
+ */
+export interface SkippedRun {
+  runIndex: number;
+  skipped: true;
+}
+
+/** What comes back for each run sent: its judgement, or word that it was skipped. */
+export type RunSettled = RunJudgement | SkippedRun;
+
+export function isSkipped(settled: RunSettled): settled is SkippedRun {
+  return 'skipped' in settled && settled.skipped === true;
+}
+
+/**
  * Runs exploring sequences in parallel, on targets of their own. A run goes to worker
  * `runIndex mod size` (a deterministic partition); judgements come back in completion order
  * and the campaign folds them in generation order, so the merged result is the sequential one.
  */
 export interface RunPool<A> {
   readonly size: number;
-  /** Starts a property once the previous one's runs are all judged. */
-  startProperty(job: PropertyJob, onJudgement: (judgement: RunJudgement) => void): Promise<void>;
+  /**
+   * Starts a property once the previous one's runs are all settled. Every run sent is
+   * settled exactly once: judged, or skipped after a cut.
+   */
+  startProperty(job: PropertyJob, onJudgement: (settled: RunSettled) => void): Promise<void>;
   /** Sends one run to its worker; resolves once that worker has room for another. */
   submit(runIndex: number, actions: readonly A[]): Promise<void>;
   /**
@@ -53,7 +79,13 @@ export interface RunPool<A> {
    * that worker has room for another block.
    */
   submitBlock(block: number, start: number, count: number, runs: readonly number[]): Promise<void>;
-  /** Resolves once every submitted run is judged; rejects when the pool cannot go on. */
+  /**
+   * The property's time share is spent: each worker finishes the run it is on and skips every
+   * run of this property queued behind it (each reported as a SkippedRun), so the property
+   * ends within one run per worker, whatever was dealt. Undone by the next startProperty.
+   */
+  cut(): void;
+  /** Resolves once every submitted run is settled; rejects when the pool cannot go on. */
   drain(): Promise<void>;
   /** Crashes so far, in the order they happened. */
   crashes(): readonly WorkerCrash[];

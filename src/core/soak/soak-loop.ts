@@ -72,7 +72,7 @@ export interface SoakResult<A> {
   actionsPerSecond: number;
   verdict: SoakVerdict;
   /** Why the soak ended. */
-  stoppedBy: 'duration' | 'failure' | 'slo' | 'unknown';
+  stoppedBy: 'duration' | 'failure' | 'slo' | 'unknown' | 'interrupted';
   /** What went wrong, one line, when the verdict is not pass. */
   reason?: string;
   /** The shrunk failure that ended the soak, with the seed of its round. */
@@ -140,7 +140,9 @@ export async function runSoak<A extends ActionBase>(options: SoakOptions<A>): Pr
     }
   };
 
-  while (elapsed() < options.durationMs) {
+  // campaign.stop (SIGINT, SIGTERM) ends the round under way early and starts no other.
+  const stopped = (): boolean => options.campaign.stop?.aborted === true;
+  while (elapsed() < options.durationMs && !stopped()) {
     current = rounds;
     const seed = roundSeed(options.seed, rounds);
     // A property's actions so far in this round: onRun reports them cumulatively.
@@ -187,6 +189,7 @@ export async function runSoak<A extends ActionBase>(options: SoakOptions<A>): Pr
     if (verdict !== 'pass') break;
     tick();
   }
+  if (verdict === 'pass' && stopped()) stoppedBy = 'interrupted';
   const durationMs = elapsed();
   sample(durationMs);
   // The last line shows where the soak ended, not where the last interval did.

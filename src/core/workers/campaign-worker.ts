@@ -4,11 +4,19 @@ import type { ActionBase } from '../model/action.ts';
 import type { DomainPack } from '../model/domain-pack.ts';
 import type { TargetFactory } from '../model/target.ts';
 import type { ExecuteOptions } from '../runner/execute-run.ts';
+import { GenerationStop } from '../runner/generation-stop.ts';
 import { judgeRun } from '../runner/judge-run.ts';
 import { judgementOf } from '../runner/run-judgement.ts';
 import type { PropertyJob } from '../runner/run-pool.ts';
 import { isShakedownError } from '../shakedown-error.ts';
-import type { FromWorker, ToWorker, WorkerError, WorkerInit } from './worker-protocol.ts';
+import {
+  type FromWorker,
+  PROGRESS_RUN,
+  PROGRESS_STEP,
+  type ToWorker,
+  type WorkerError,
+  type WorkerInit,
+} from './worker-protocol.ts';
 
 /**
  * A pool worker: loads the domain pack, builds its own target factory (its own in-process
@@ -32,21 +40,48 @@ let job: PropertyJob | undefined;
 let execute: ExecuteOptions | undefined;
 /** The property's generator, when the runs are generated here (PropertyJob.generation). */
 let arbitrary: fc.Arbitrary<ActionBase[]> | undefined;
+/** The property being judged, and the last one cut (WorkerPool numbers them). */
+let serial = -1;
+let cutSerial = -1;
+/** The current property was cut: the runs it still holds are skipped, not run. */
+const isCut = (): boolean => cutSerial === serial;
+/**
+ * Lets the messages waiting in the port in: an in-process run on virtual time never leaves
+ * the microtask queue, so without this a cut would be read only once the worker ran dry. Two
+ * turns of the check phase have the event loop's poll phase, where messages arrive, between them.
+ */
+const readMessages = (): Promise<void> => new Promise((resolve) => setImmediate(() => setImmediate(resolve)));
+/** What this worker is running, for the thread that may have to kill it (WorkerInit.progress). */
+const progress = init.progress ? new Int32Array(init.progress) : undefined;
+const startRun = (runIndex: number): void => {
+  if (!progress) return;
+  Atomics.store(progress, PROGRESS_RUN, runIndex);
+  Atomics.store(progress, PROGRESS_STEP, -1);
+};
+const onStep = progress ? (step: number) => Atomics.store(progress, PROGRESS_STEP, step) : undefined;
+
+/** How this worker executes a property's runs: its invariants found by name in the pack. */
+function executeOptionsOf(job: PropertyJob): ExecuteOptions {
+  const byName = new Map(pack.invariants.map((i) => [i.name, i]));
+  return {
+    clients: pack.clients,
+    projection: pack.projection,
+    invariants: job.invariants.map((name) => {
+      const invariant = byName.get(name);
+      if (!invariant) throw new Error(`property ${job.property} names an unknown invariant ${name}`);
+      return invariant;
+    }),
+    settings: job.settings,
+    describeAction: pack.describeAction as (action: never) => string,
+    ...(onStep ? { onStep } : {}),
+  };
+}
 
 async function handle(message: ToWorker): Promise<void> {
   if (message.type === 'property') {
     job = message.job;
-    const byName = new Map(pack.invariants.map((i) => [i.name, i]));
-    execute = {
-      clients: pack.clients,
-      projection: pack.projection,
-      invariants: job.invariants.map((name) => {
-        const invariant = byName.get(name);
-        if (!invariant) throw new Error(`property ${job?.property} names an unknown invariant ${name}`);
-        return invariant;
-      }),
-      settings: job.settings,
-    };
+    serial = message.serial;
+    execute = executeOptionsOf(job);
     const generation = job.generation;
     const property = pack.properties.find((p) => p.name === job?.property);
     if (generation && !property) throw new Error(`the pack has no property named ${job.property}`);
@@ -63,23 +98,81 @@ async function handle(message: ToWorker): Promise<void> {
     return;
   }
   if (message.type === 'block') {
-    if (!job?.generation || !arbitrary) throw new Error('a block arrived for a property not generated here');
-    // fast-check's path to the block's first run: the same values, in the same order, that
-    // a sequential campaign generates from this seed.
-    const values = fc.sample(arbitrary, {
-      seed: job.generation.seed,
-      path: String(message.start),
-      numRuns: message.count,
-    });
-    for (const runIndex of message.runs) await judgeOne(runIndex, values[runIndex - message.start], true);
+    await judgeBlock(message.start, message.count, message.runs);
     return;
   }
-  await judgeOne(message.runIndex, message.actions as ActionBase[], false);
+  if (message.type === 'cut') return;
+  if (message.type === 'judge') {
+    await judgeInFull(message.id, message.job, message.actions as ActionBase[]);
+    return;
+  }
+  await readMessages();
+  if (isCut()) post({ type: 'skipped', runs: [message.runIndex] });
+  else await judgeOne(message.runIndex, message.actions as ActionBase[], false);
+}
+
+/**
+ * Generates runs `start` to `start + count - 1` one at a time, by fast-check's path to the
+ * first (the same values, in the same order, that a sequential campaign generates from this
+ * seed, and the same check the campaign's thread makes), and judges those listed in `runs`.
+ * Only the run in hand is held, whatever the block's size. A cut ends the block: the runs
+ * not started are answered `skipped`.
+ */
+async function judgeBlock(start: number, count: number, runs: readonly number[]): Promise<void> {
+  if (!job?.generation || !arbitrary) throw new Error('a block arrived for a property not generated here');
+  let next = 0;
+  let runIndex = start;
+  let fatal: { error: unknown } | undefined;
+  const stop = new GenerationStop();
+  await fc.check(
+    fc.asyncProperty(arbitrary, async (actions) => {
+      if (stop.isRequested) return stop.answer();
+      const index = runIndex++;
+      if (runs[next] !== index) return true;
+      await readMessages();
+      if (isCut()) {
+        stop.request();
+        return stop.answer();
+      }
+      next++;
+      try {
+        await judgeOne(index, actions, true);
+      } catch (error) {
+        // Not a failing run (judgeOne reports those): the target cannot be used.
+        fatal = { error };
+        stop.request();
+        return stop.answer();
+      }
+      if (next < runs.length) return true;
+      // The block's last listed run: the rest are not generated.
+      stop.request();
+      return stop.answer();
+    }),
+    { seed: job.generation.seed, path: String(start), numRuns: count, endOnFailure: true },
+  );
+  if (fatal) throw fatal.error;
+  if (next < runs.length) post({ type: 'skipped', runs: runs.slice(next) });
+}
+
+/**
+ * Runs and judges one sequence of `job`'s property, and sends the whole report back (a
+ * worker-judge's shrink candidate, or a counterexample's final run). Its events come back in
+ * its evidence; what cannot cross a thread as it is crosses as JSON.
+ */
+async function judgeInFull(id: number, runJob: PropertyJob, actions: ActionBase[]): Promise<void> {
+  startRun(id);
+  const report = await judgeRun(factory, actions, executeOptionsOf(runJob), runJob);
+  try {
+    post({ type: 'report', id, report });
+  } catch {
+    post({ type: 'report', id, report: JSON.parse(JSON.stringify(report)) as typeof report });
+  }
 }
 
 /** Runs and judges one sequence, and sends the judgement back. */
 async function judgeOne(runIndex: number, actions: ActionBase[], sendActions: boolean): Promise<void> {
   if (!job || !execute) throw new Error('a run arrived before its property');
+  startRun(runIndex);
   const events: unknown[] = [];
   const options = job.record ? { ...execute, sink: (event: unknown) => events.push(event) } : execute;
   try {
@@ -121,9 +214,14 @@ try {
   if (!pack || typeof pack.targetFactory !== 'function')
     throw new Error(`${init.pack.module} has no domain pack named ${init.pack.exportName}`);
   factory = await pack.targetFactory(init.spec, init.targetOptions as never);
-  // Messages are handled strictly one after another: a worker runs one target at a time.
+  // Messages are handled strictly one after another: a worker runs one target at a time. A
+  // cut is read on arrival: it speaks of the runs already queued.
   let queue = Promise.resolve();
   port.on('message', (message: ToWorker) => {
+    if (message.type === 'cut') {
+      cutSerial = message.serial;
+      return;
+    }
     queue = queue
       .then(() => handle(message))
       .catch((error) => post({ type: 'fatal', error: asWorkerError(error) }));

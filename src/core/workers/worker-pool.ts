@@ -1,7 +1,8 @@
 import type { Worker } from 'node:worker_threads';
 import type { TargetSpec } from '../model/domain-pack.ts';
+import { HANG_INVARIANT } from '../runner/run-hang.ts';
 import type { RunJudgement } from '../runner/run-judgement.ts';
-import type { PropertyJob, RunPool, WorkerCrash } from '../runner/run-pool.ts';
+import type { PropertyJob, RunPool, RunSettled, WorkerCrash } from '../runner/run-pool.ts';
 import { EXIT, type ExitCode, ShakedownError } from '../shakedown-error.ts';
 import { spawnTsWorker } from './spawn-ts-worker.ts';
 import type { FromWorker, PackReference, ToWorker, WorkerError, WorkerInit } from './worker-protocol.ts';
@@ -19,6 +20,14 @@ export interface WorkerPoolOptions {
   spawn?: (init: WorkerInit) => Worker;
   /** Properties the workers generate themselves: the pack's own, by name, used unchanged. */
   generates?: readonly string[];
+  /**
+   * The run timeout (--run-timeout), timed on `setTimer` from when a worker starts a run: a
+   * run still going then (a target that never answers, a thread stuck in a loop) has its worker
+   * terminated and is judged `hang`; the runs queued behind it go to a fresh worker. Both or
+   * neither: without them a run may take as long as it takes.
+   */
+  runTimeoutMs?: number;
+  setTimer?: (ms: number, fn: () => void) => () => void;
 }
 
 interface Sent {
@@ -40,6 +49,12 @@ interface Slot {
   /** Its thread has ended (crashed, or closed). */
   exited: boolean;
   crashes: number;
+  /** Its worker has built its target factory: the runs it holds are being run. */
+  ready: boolean;
+  /** Terminated for a hang: what it still says or does is ignored, its exit is no crash. */
+  killed: boolean;
+  /** The run the watchdog times (the head of inflight), and how to disarm it. */
+  watched?: { runIndex: number; disarm: () => void };
 }
 
 const WORKER_ENTRY = new URL('./campaign-worker.ts', import.meta.url);
@@ -53,11 +68,19 @@ const WORKER_ENTRY = new URL('./campaign-worker.ts', import.meta.url);
 export class WorkerPool<A> implements RunPool<A> {
   readonly size: number;
   private readonly slots: Slot[] = [];
-  private readonly options: Required<Omit<WorkerPoolOptions, 'spawn' | 'generates'>> &
-    Pick<WorkerPoolOptions, 'spawn' | 'generates'>;
+  private readonly options: Required<
+    Omit<WorkerPoolOptions, 'spawn' | 'generates' | 'runTimeoutMs' | 'setTimer'>
+  > &
+    Pick<WorkerPoolOptions, 'spawn' | 'generates' | 'runTimeoutMs' | 'setTimer'>;
   private readonly crashList: WorkerCrash[] = [];
   private job: PropertyJob | undefined;
-  private onJudgement: (judgement: RunJudgement) => void = () => {};
+  /** Numbers the properties started: a cut names the one it ends. */
+  private serial = 0;
+  /** The property that was cut, if it is the current one. */
+  private cutSerial = -1;
+  /** The most runs ever sent and not settled, over all workers together. */
+  private peak = 0;
+  private onJudgement: (settled: RunSettled) => void = () => {};
   private failure: Error | undefined;
   private waiters: (() => void)[] = [];
   private closing = false;
@@ -86,18 +109,35 @@ export class WorkerPool<A> implements RunPool<A> {
     return this.crashList;
   }
 
-  async startProperty(job: PropertyJob, onJudgement: (judgement: RunJudgement) => void): Promise<void> {
+  async startProperty(job: PropertyJob, onJudgement: (settled: RunSettled) => void): Promise<void> {
     await this.drain();
     this.job = job;
+    this.serial++;
     this.onJudgement = onJudgement;
-    for (const slot of this.slots) this.post(slot, { type: 'property', job });
+    for (const slot of this.slots) this.post(slot, { type: 'property', job, serial: this.serial });
+  }
+
+  /**
+   * The most runs the pool ever held sent and not settled, all workers together: bounded by
+   * size x depth (runs sent one by one) or size x 2 blocks, whatever the run count.
+   */
+  peakInFlight(): number {
+    return this.peak;
+  }
+
+  cut(): void {
+    if (this.cutSerial === this.serial) return;
+    this.cutSerial = this.serial;
+    for (const slot of this.slots) if (!slot.exited) this.post(slot, { type: 'cut', serial: this.serial });
   }
 
   async submit(runIndex: number, actions: readonly A[]): Promise<void> {
     this.throwIfFailed();
     const slot = this.slots[runIndex % this.size];
     slot.inflight.push({ runIndex, actions });
+    this.notePeak();
     this.post(slot, { type: 'run', runIndex, actions: actions as unknown[] });
+    this.watch(slot);
     while (!this.failure && slot.inflight.length >= this.options.depth) await this.changed();
     this.throwIfFailed();
   }
@@ -113,7 +153,9 @@ export class WorkerPool<A> implements RunPool<A> {
     for (const [i, runIndex] of runs.entries())
       slot.inflight.push({ runIndex, block: { start, count, last: i === runs.length - 1 } });
     slot.blocks++;
+    this.notePeak();
     this.post(slot, { type: 'block', start, count, runs: [...runs] });
+    this.watch(slot);
     // One block running and one waiting behind it: the worker never idles between blocks.
     while (!this.failure && slot.blocks >= 2) await this.changed();
     this.throwIfFailed();
@@ -127,6 +169,7 @@ export class WorkerPool<A> implements RunPool<A> {
   /** Asks every worker to release its targets and stop; terminates any that does not. */
   async close(): Promise<void> {
     this.closing = true;
+    for (const slot of this.slots) slot.watched?.disarm();
     await Promise.all(
       this.slots.map(async (slot) => {
         if (slot.exited) return;
@@ -168,22 +211,28 @@ export class WorkerPool<A> implements RunPool<A> {
       blocks: previous?.blocks ?? 0,
       exited: false,
       crashes: previous?.crashes ?? 0,
+      ready: false,
+      killed: false,
     };
     this.slots[index] = slot;
     let gone = false;
     return new Promise<void>((resolve, reject) => {
       let ready = false;
       const lost = (reason: string): void => {
-        if (gone) return;
+        if (gone || slot.killed) return;
         gone = true;
         if (!ready) reject(workerError({ message: `worker ${index} did not start: ${reason}` }));
         else if (!this.closing) this.crashed(slot, reason);
       };
       worker.on('message', (message: FromWorker) => {
+        if (slot.killed) return;
         if (message.type === 'ready') {
           ready = true;
+          slot.ready = true;
           resolve();
+          this.watch(slot);
         } else if (message.type === 'judged') this.judged(slot, message.judgement);
+        else if (message.type === 'skipped') this.skipped(slot, message.runs);
         else if (message.type === 'fatal') {
           if (!ready) {
             gone = true;
@@ -209,8 +258,73 @@ export class WorkerPool<A> implements RunPool<A> {
     }
     slot.inflight.shift();
     if (head.block?.last) slot.blocks--;
+    this.watch(slot);
     this.onJudgement(judgement);
     this.wake();
+  }
+
+  /** Runs a worker dropped after a cut: settled, with nothing to fold. */
+  private skipped(slot: Slot, runs: readonly number[]): void {
+    for (const runIndex of runs) {
+      const head = slot.inflight[0];
+      if (head?.runIndex !== runIndex) {
+        this.fail(new Error(`worker ${slot.index} skipped run ${runIndex}, expected ${head?.runIndex}`));
+        return;
+      }
+      slot.inflight.shift();
+      if (head.block?.last) slot.blocks--;
+      this.onJudgement({ runIndex, skipped: true });
+    }
+    this.watch(slot);
+    this.wake();
+  }
+
+  /**
+   * Times the run a ready worker is on (the head of its queue), from the moment it started it:
+   * the previous run's answer, or the run arriving at an idle worker.
+   */
+  private watch(slot: Slot): void {
+    const { runTimeoutMs, setTimer } = this.options;
+    if (runTimeoutMs === undefined || setTimer === undefined) return;
+    const head = slot.inflight[0];
+    if (slot.watched && slot.watched.runIndex === head?.runIndex) return;
+    slot.watched?.disarm();
+    slot.watched = undefined;
+    if (!head || !slot.ready || slot.exited || slot.killed || this.closing) return;
+    const runIndex = head.runIndex;
+    slot.watched = { runIndex, disarm: setTimer(runTimeoutMs, () => this.hung(slot, runIndex)) };
+  }
+
+  /**
+   * A run went past the run timeout: its worker is terminated (a loop in the target ends only
+   * so), the run is judged `hang`, and the runs queued behind it go to a fresh worker in the
+   * same slot. A hang is the target's failure, not the worker's: it counts as no crash.
+   */
+  private hung(slot: Slot, runIndex: number): void {
+    if (this.slots[slot.index] !== slot || slot.killed || slot.exited || this.closing) return;
+    if (slot.inflight[0]?.runIndex !== runIndex) return;
+    slot.watched = undefined;
+    slot.killed = true;
+    const suspect = slot.inflight.shift() as Sent;
+    if (suspect.block?.last) slot.blocks--;
+    slot.worker.terminate().catch(() => undefined);
+    this.onJudgement({
+      runIndex,
+      actions: suspect.actions?.length ?? 0,
+      status: 'hang',
+      signature: HANG_INVARIANT,
+      faults: {},
+      operations: [],
+      exercised: [],
+    });
+    this.replace(slot);
+    this.wake();
+  }
+
+  private notePeak(): void {
+    let held = 0;
+    for (const slot of this.slots) held += slot.inflight.length;
+    this.peak = Math.max(this.peak, held);
   }
 
   private crashed(slot: Slot, reason: string): void {
@@ -243,14 +357,22 @@ export class WorkerPool<A> implements RunPool<A> {
       );
       return;
     }
-    // The queued runs still have to be judged: a fresh worker takes them, in order, once it
-    // knows the property (messages wait in its port until it listens).
+    this.replace(slot);
+    this.wake();
+  }
+
+  /**
+   * A fresh worker for a slot whose worker is gone: the queued runs still have to be judged, and
+   * it takes them, in order, once it knows the property (messages wait in its port until it listens).
+   */
+  private replace(slot: Slot): void {
+    slot.watched?.disarm();
     const queued = [...slot.inflight];
     this.spawnSlot(slot.index, slot).catch((error: Error) => this.fail(error));
     const fresh = this.slots[slot.index];
-    if (this.job) this.post(fresh, { type: 'property', job: this.job });
+    if (this.job) this.post(fresh, { type: 'property', job: this.job, serial: this.serial });
     for (const message of resend(queued)) this.post(fresh, message);
-    this.wake();
+    if (this.cutSerial === this.serial) this.post(fresh, { type: 'cut', serial: this.serial });
   }
 
   private post(slot: Slot, message: ToWorker): void {
@@ -293,7 +415,7 @@ function resend(queued: readonly Sent[]): ToWorker[] {
   return messages;
 }
 
-function workerError(error: WorkerError): Error {
+export function workerError(error: WorkerError): Error {
   if (error.code)
     return new ShakedownError(error.code, error.message, {
       exitCode: (error.exitCode ?? EXIT.usage) as ExitCode,

@@ -1,4 +1,5 @@
 import type { TargetSpec } from '../model/domain-pack.ts';
+import type { RunReport } from '../runner/execute-run.ts';
 import type { RunJudgement } from '../runner/run-judgement.ts';
 import type { PropertyJob } from '../runner/run-pool.ts';
 
@@ -18,13 +19,31 @@ export interface WorkerInit {
   worker: number;
   /** How many times this slot's worker was replaced after a crash. */
   incarnation: number;
+  /**
+   * Where the worker says what it is running, readable while its thread is stuck: an
+   * Int32Array of PROGRESS_SLOTS, the run (PROGRESS_RUN) and the last step sent in it
+   * (PROGRESS_STEP, -1 before the first). A run killed at the run timeout is named from it.
+   */
+  progress?: SharedArrayBuffer;
 }
+
+export const PROGRESS_RUN = 0;
+export const PROGRESS_STEP = 1;
+export const PROGRESS_SLOTS = 2;
 
 /** Campaign thread to worker. */
 export type ToWorker =
-  | { type: 'property'; job: PropertyJob }
+  /** `serial` numbers the properties a pool starts, so a cut names the one it ends. */
+  | { type: 'property'; job: PropertyJob; serial: number }
   | { type: 'run'; runIndex: number; actions: unknown[] }
   | { type: 'block'; start: number; count: number; runs: number[] }
+  /**
+   * Handled on arrival, ahead of the queue: the property's time share is spent. The worker
+   * finishes the run it is on and answers `skipped` for every run of that property it holds.
+   */
+  | { type: 'cut'; serial: number }
+  /** One run judged in full, outside any property the pool runs (a worker-judge's shrink candidate). */
+  | { type: 'judge'; id: number; job: PropertyJob; actions: unknown[] }
   | { type: 'close' };
 
 /** An error that ends the campaign (the target cannot be used), as plain data. */
@@ -39,5 +58,9 @@ export interface WorkerError {
 export type FromWorker =
   | { type: 'ready' }
   | { type: 'judged'; judgement: RunJudgement }
+  /** Runs it held and did not start, after a cut, in the order they were sent. */
+  | { type: 'skipped'; runs: number[] }
+  /** The answer to `judge`: the whole report, its evidence included. */
+  | { type: 'report'; id: number; report: RunReport<unknown> }
   | { type: 'fatal'; error: WorkerError }
   | { type: 'closed' };

@@ -16,7 +16,9 @@ const seqs = (byStream: Record<string, number>): string =>
 export function describeEvent(event: TradingClientEvent): string {
   switch (event.type) {
     case 'order_accepted':
-      return `order_accepted ${order(event.orderId, event.clientOrderId)} ${event.symbol} ${event.side} ${event.orderType}/${event.tif} ${event.qty}@${event.price ?? 'market'}`;
+      return `order_accepted ${order(event.orderId, event.clientOrderId)} ${event.symbol} ${event.side} ${event.orderType}/${event.tif} ${event.qty}@${event.price ?? 'market'}${event.stopPrice === undefined ? '' : ` stop ${event.stopPrice}`}`;
+    case 'order_triggered':
+      return `order_triggered ${order(event.orderId, event.clientOrderId)} ${event.side} stop ${event.stopPrice} by ${event.triggerTradeId}@${event.triggerPrice}, now ${event.orderType}/${event.tif} ${event.qty}@${event.price ?? 'market'}`;
     case 'order_rejected': {
       const who = [event.clientOrderId, event.orderId, event.symbol].filter((part) => part !== undefined);
       return `order_rejected ${event.request} ${event.reason}${who.length ? ` ${who.join(' ')}` : ''}`;

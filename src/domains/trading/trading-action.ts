@@ -34,6 +34,8 @@ export interface PlaceAction extends ActionBase {
   tif?: TimeInForce;
   /** Wire values, junk included ("NaN", "abc", -1...): the venue must reject junk itself. */
   price?: unknown;
+  /** Stop orders (stop_market, stop_limit): the last-trade price that triggers them. */
+  stopPrice?: unknown;
   qty: unknown;
   clientOrderId: string;
   stp?: SelfTradePrevention;

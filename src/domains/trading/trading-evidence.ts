@@ -16,6 +16,11 @@ export interface TradingExtra extends Record<string, unknown> {
   faults?: FaultRecord[];
   /** Times (target scheduler) at which the venue process crashed and came back. */
   crashes?: CrashRecord[];
+  /**
+   * The run's clock is virtual (in-process): no request waits on a real machine, so a timeout
+   * with no fault acting means the venue never answered, not that the machine was slow.
+   */
+  virtualTime?: boolean;
 }
 
 /** One crash of the venue's process: when, by which fault step, and the last txn before it. */

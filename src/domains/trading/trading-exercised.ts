@@ -85,6 +85,9 @@ function orderTransitions(events: readonly RecordedEvent<TradingClientEvent>[]):
       case 'order_replaced':
         move(e.orderId, 'replaced');
         break;
+      case 'order_triggered':
+        if (status.get(e.orderId) === 'open') moves.add('open->triggered');
+        break;
       default:
         break;
     }

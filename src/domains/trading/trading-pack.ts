@@ -3,6 +3,7 @@ import { TRADING_PROPERTIES } from '../../../properties/index.ts';
 import type { DomainPack } from '../../core/model/domain-pack.ts';
 import type { Invariant } from '../../core/model/invariant.ts';
 import type { Projection } from '../../core/model/projection.ts';
+import { BUG_NAMES } from '../../exchange/bugs/planted-bugs.ts';
 import { describeEvent } from './describe-event.ts';
 import { describeAction } from './generation/describe-action.ts';
 import { TRADING_CLIENTS, type TradingAction } from './trading-action.ts';
@@ -11,6 +12,8 @@ import { tradingExercised } from './trading-exercised.ts';
 import { tradingProjection } from './trading-projection.ts';
 import { TRADING_SURFACE } from './trading-surface.ts';
 import { tradingTargetFactory } from './trading-target-factory.ts';
+import { CLIENT_BUG_NAMES } from './transport/client-bugs.ts';
+import { validateTradingAction } from './validate-trading-action.ts';
 
 /**
  * The trading domain pack: everything the core needs to test a venue. A second domain plugs
@@ -27,4 +30,7 @@ export const tradingPack: DomainPack<TradingAction, TradingClientEvent> = {
   exercised: (evidence) => tradingExercised(evidence),
   describeAction,
   describeEvent,
+  validateAction: validateTradingAction,
+  // Venue bugs of the reference exchange, and bugs of the reference trading client.
+  plantedBugs: [...BUG_NAMES, ...CLIENT_BUG_NAMES],
 };

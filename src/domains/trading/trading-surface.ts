@@ -22,7 +22,8 @@ const SESSION_EVENT_TYPES: Record<SessionEvent['type'], true> = {
  * The order-state moves the reference engine can make, read off its order events: accepted
  * (new→open) or refused (new→rejected); a fill leaves it partially filled or filled; a cancel
  * (user, cancel-all, self-trade, band) or an expiry (ioc, fok, market remainder) ends it; a
- * replace keeps it live with a new price or quantity.
+ * replace keeps it live with a new price or quantity; a stop order triggers (open→triggered)
+ * and stays live as its market or limit counterpart.
  */
 export const ORDER_TRANSITIONS = [
   'new->open',
@@ -37,6 +38,8 @@ export const ORDER_TRANSITIONS = [
   'partially_filled->cancelled',
   'partially_filled->expired',
   'partially_filled->replaced',
+  // A stop order triggered (it has not traded before: stops wait off the book).
+  'open->triggered',
 ] as const;
 
 export type OrderTransition = (typeof ORDER_TRANSITIONS)[number];
@@ -61,6 +64,13 @@ export const RECONNECT_MODES: readonly ReconnectAction['mode'][] = ['resync', 'r
 type RetryReason = Extract<SessionEvent, { type: 'session_retry' }>['reason'];
 const RETRY_SET: Record<RetryReason, true> = { rate_limited: true, unavailable: true, no_reply: true };
 export const RETRY_REASONS = Object.keys(RETRY_SET) as RetryReason[];
+
+/**
+ * The venue's event types and reject reasons, for the properties: they name what they exercise
+ * through the trading domain and import nothing of the venue itself.
+ */
+export const VENUE_EVENT_TYPES: readonly string[] = EVENT_TYPES;
+export const VENUE_REJECT_REASONS: readonly string[] = REJECT_REASONS;
 
 /** What the trading pack can exercise, for the coverage report (`shakedown coverage`). */
 export const TRADING_SURFACE: SurfaceRegistry = {

@@ -3,7 +3,7 @@ import type { TargetFactory } from '../../core/model/target.ts';
 import { loadTargetModule } from '../../core/targets/load-target-module.ts';
 import type { BugName } from '../../exchange/bugs/planted-bugs.ts';
 import { defaultExchangeConfig, type ExchangeConfig } from '../../exchange/config/exchange-config.ts';
-import { chaosWsTargetFactory } from './targets/chaos-ws-target-factory.ts';
+import { chaosWsTargetFactory, REFERENCE_OVER_SOCKET } from './targets/chaos-ws-target-factory.ts';
 import { inprocTargetFactory } from './targets/inproc-target-factory.ts';
 import type { TradingAction } from './trading-action.ts';
 import type { TradingClientEvent } from './trading-client-event.ts';
@@ -12,6 +12,14 @@ import { makeTradingTarget } from './transport/trading-target.ts';
 import { embeddedWsTargetFactory, urlTargetFactory } from './transport/ws-target-factories.ts';
 
 export type TradingTargetFactory = TargetFactory<TradingAction, TradingClientEvent>;
+
+/**
+ * A reference venue reached over a socket provides everything but the journal: the run sees no
+ * state rebuilt from the venue's journal, so durability.journal-replay is skipped and said so.
+ */
+function overSocket(factory: TradingTargetFactory): TradingTargetFactory {
+  return { ...factory, capabilities: REFERENCE_OVER_SOCKET };
+}
 
 /** Turns `--target` into a factory: in-process (default), the embedded server, a URL, or a user module. */
 export async function tradingTargetFactory(
@@ -46,7 +54,7 @@ export async function tradingTargetFactory(
       return inprocTargetFactory({ config, bugs, clientBugs }) as TradingTargetFactory;
     case 'embedded-ws':
       if (chaos) return chaosWsTargetFactory(chaosOptions) as TradingTargetFactory;
-      return embeddedWsTargetFactory({ bugs, config }, network) as TradingTargetFactory;
+      return overSocket(embeddedWsTargetFactory({ bugs, config }, network) as TradingTargetFactory);
     case 'url':
       if (chaos)
         return chaosWsTargetFactory({
@@ -54,8 +62,11 @@ export async function tradingTargetFactory(
           process: false,
           url: spec.url,
         }) as TradingTargetFactory;
-      return urlTargetFactory(spec.url, network) as TradingTargetFactory;
+      return overSocket(urlTargetFactory(spec.url, network) as TradingTargetFactory);
     case 'module':
-      return (await loadTargetModule(spec.path)) as TradingTargetFactory;
+      return (await loadTargetModule(
+        spec.path,
+        spec.options === undefined ? {} : { options: spec.options },
+      )) as unknown as TradingTargetFactory;
   }
 }

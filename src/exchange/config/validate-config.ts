@@ -5,15 +5,29 @@ import type {
   AccountConfig,
   ExchangeConfig,
   InstrumentConfig,
+  NumberSpelling,
   RateLimitConfig,
+  RejectCheck,
+  RejectPrecedence,
+  RejectRequest,
+  StopTriggerOrder,
   VenueModes,
 } from './exchange-config.ts';
-import { defaultExchangeConfig } from './exchange-config.ts';
+import {
+  defaultExchangeConfig,
+  NUMBER_SPELLINGS,
+  REJECT_CHECKS,
+  STOP_TRIGGER_ORDERS,
+} from './exchange-config.ts';
 
 const MAX_STEP_DECIMALS = 8;
 const MIN_FRAME_BYTES = 256;
 const MAX_FRAME_BYTES = 16 * 1024 * 1024;
 const MAX_LEVERAGE = 100;
+/** Memory limits: each is a count or a byte size the server holds at most (docs/exchange.md). */
+const MAX_RESUME_BUFFER = 10_000_000;
+const MAX_CONNECTIONS = 65_536;
+const MIN_BUFFERED_BYTES = 64 * 1024;
 /** Largest cash amount, in atoms, one order or position may reach; see checkFitsIntegers. */
 const ATOM_LIMIT = 2 ** 53 / 1024;
 /** How far admins may move a mark above its start and still have exact arithmetic. */
@@ -30,7 +44,14 @@ const TOP_KEYS: readonly (keyof ExchangeConfig)[] = [
   'defaultStp',
   'maxFrameBytes',
   'retainFinishedOrders',
+  'resumeBuffer',
+  'resumeBufferBytes',
+  'maxConnections',
+  'maxBufferedBytes',
   'venueModes',
+  'rejectPrecedence',
+  'numberSpellings',
+  'stopTriggerOrder',
 ];
 const VENUE_MODE_KEYS: readonly (keyof VenueModes)[] = ['rejectEntries', 'rejectExits', 'rejectCancels'];
 const INSTRUMENT_KEYS: readonly (keyof InstrumentConfig)[] = [
@@ -116,6 +137,20 @@ export function validateExchangeConfig(raw: unknown, source: string): ExchangeCo
     0,
     Number.MAX_SAFE_INTEGER,
   );
+  const resumeBuffer = v.integer(take('resumeBuffer'), 'resumeBuffer', 0, MAX_RESUME_BUFFER);
+  const resumeBufferBytes = v.integer(
+    take('resumeBufferBytes'),
+    'resumeBufferBytes',
+    0,
+    Number.MAX_SAFE_INTEGER,
+  );
+  const maxConnections = v.integer(take('maxConnections'), 'maxConnections', 1, MAX_CONNECTIONS);
+  const maxBufferedBytes = v.integer(
+    take('maxBufferedBytes'),
+    'maxBufferedBytes',
+    MIN_BUFFERED_BYTES,
+    Number.MAX_SAFE_INTEGER,
+  );
 
   const rawModes = v.object(take('venueModes'), 'venueModes');
   v.onlyKeys(rawModes, VENUE_MODE_KEYS, 'venueModes');
@@ -127,6 +162,15 @@ export function validateExchangeConfig(raw: unknown, source: string): ExchangeCo
     rejectCancels: mode('rejectCancels'),
   };
 
+  const rejectPrecedence = precedence(v, take('rejectPrecedence'));
+  const numberSpellings = spellings(v, take('numberSpellings'));
+  const stopTriggerOrder = take('stopTriggerOrder');
+  if (stopTriggerOrder !== undefined && !STOP_TRIGGER_ORDERS.includes(stopTriggerOrder as StopTriggerOrder))
+    v.fail(
+      'stopTriggerOrder',
+      `must be one of ${STOP_TRIGGER_ORDERS.join(', ')}, got ${show(stopTriggerOrder)}`,
+    );
+
   return {
     sandboxPrefix,
     sandboxIsolation,
@@ -137,8 +181,66 @@ export function validateExchangeConfig(raw: unknown, source: string): ExchangeCo
     defaultStp: defaultStp as SelfTradePrevention,
     maxFrameBytes,
     retainFinishedOrders,
+    resumeBuffer,
+    resumeBufferBytes,
+    maxConnections,
+    maxBufferedBytes,
     venueModes,
+    ...(rejectPrecedence === undefined ? {} : { rejectPrecedence }),
+    ...(numberSpellings === undefined ? {} : { numberSpellings }),
+    ...(stopTriggerOrder === undefined ? {} : { stopTriggerOrder: stopTriggerOrder as StopTriggerOrder }),
   };
+}
+
+/** Spellings from NUMBER_SPELLINGS, each at most once; any but `string` needs `string` too. */
+function spellings(v: Validator, raw: unknown): NumberSpelling[] | undefined {
+  if (raw === undefined) return undefined;
+  const known: readonly string[] = NUMBER_SPELLINGS;
+  const list = v.list(
+    raw,
+    'numberSpellings',
+    (item, path) => {
+      if (typeof item !== 'string' || !known.includes(item))
+        v.fail(path, `must be one of ${known.join(', ')}, got ${show(item)}`);
+      return item as NumberSpelling;
+    },
+    true,
+  );
+  list.forEach((item, index) => {
+    if (list.indexOf(item) !== index) v.fail(`numberSpellings[${index}]`, `duplicate ${show(item)}`);
+  });
+  if (list.length > 0 && !list.includes('string'))
+    v.fail('numberSpellings', `lists ${list.join(', ')} without "string", which they all build on`);
+  return list;
+}
+
+/** Per request type, a list of that request's check names, each at most once. */
+function precedence(v: Validator, raw: unknown): RejectPrecedence | undefined {
+  if (raw === undefined) return undefined;
+  const fields = v.object(raw, 'rejectPrecedence');
+  const requests = Object.keys(REJECT_CHECKS) as RejectRequest[];
+  v.onlyKeys(fields, requests, 'rejectPrecedence');
+  const out: RejectPrecedence = {};
+  for (const request of requests) {
+    if (fields[request] === undefined) continue;
+    const path = `rejectPrecedence.${request}`;
+    const known: readonly string[] = REJECT_CHECKS[request];
+    const checks = v.list(
+      fields[request],
+      path,
+      (item, itemPath) => {
+        if (typeof item !== 'string' || !known.includes(item))
+          v.fail(itemPath, `must be one of ${known.join(', ')}, got ${show(item)}`);
+        return item as RejectCheck;
+      },
+      true,
+    );
+    checks.forEach((check, index) => {
+      if (checks.indexOf(check) !== index) v.fail(`${path}[${index}]`, `duplicate ${show(check)}`);
+    });
+    out[request] = checks;
+  }
+  return out;
 }
 
 function instrument(v: Validator, raw: unknown, path: string): InstrumentConfig {

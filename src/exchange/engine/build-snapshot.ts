@@ -3,11 +3,12 @@ import type { AccountState, InstrumentState, OrderState } from './engine-state.t
 import type { BalanceEvent } from './exchange-event.ts';
 import type { AccountSnapshot, BookSnapshot, OrderSnapshot, PositionSnapshot } from './exchange-snapshot.ts';
 import type { BookSide } from './order-book.ts';
+import { hasLimit } from './stop-book.ts';
 
 /** Plain-data views of the engine's runtime records, in decimals. */
 export function buildOrderSnapshot(order: OrderState): OrderSnapshot {
   const inst = order.instrument;
-  return {
+  const snapshot: OrderSnapshot = {
     orderId: order.id,
     clientOrderId: order.clientOrderId,
     account: order.account.id,
@@ -15,13 +16,18 @@ export function buildOrderSnapshot(order: OrderState): OrderSnapshot {
     side: order.isBuy ? 'buy' : 'sell',
     type: order.type,
     tif: order.tif,
-    price: order.type === 'limit' ? fromAtoms(order.price, inst.priceScale) : null,
+    price: hasLimit(order.type) ? fromAtoms(order.price, inst.priceScale) : null,
     qty: fromAtoms(order.qty, inst.qtyScale),
     filledQty: fromAtoms(order.filled, inst.qtyScale),
     remainingQty: fromAtoms(order.qty - order.filled, inst.qtyScale),
     status: order.status,
     priority: order.priority,
   };
+  if (order.stopPrice > 0) {
+    snapshot.stopPrice = fromAtoms(order.stopPrice, inst.priceScale);
+    snapshot.triggered = !order.pending;
+  }
+  return snapshot;
 }
 
 /** Best first; the ladder keeps the best last and may hold emptied levels. */

@@ -3,6 +3,7 @@ import type { ClientIdMap } from './client-id-map.ts';
 import type { OrderStatus } from './exchange-event.ts';
 import type { OrderType, SelfTradePrevention, TimeInForce } from './exchange-input.ts';
 import type { BookSide, PriceLevel } from './order-book.ts';
+import type { StopBook } from './stop-book.ts';
 
 /**
  * Mutable runtime records of the engine. All amounts are integer atoms:
@@ -36,6 +37,11 @@ export interface InstrumentState {
   bookSeq: number;
   /** Levels changed by the current input (key: price x 2, +1 for bids), one delta each at its end. */
   touchedLevels: number[];
+  /** Stop orders not triggered yet (stop-book.ts). */
+  stops: StopBook;
+  /** Price atoms and id of the last trade since the start or the last reset; 0 and '' before any. */
+  lastTrade: number;
+  lastTradeId: string;
 }
 
 export interface AccountState {
@@ -84,8 +90,11 @@ export interface OrderState {
   type: OrderType;
   tif: TimeInForce;
   stp: SelfTradePrevention;
-  /** 0 for market orders. */
+  /** 0 for market and stop_market orders; a stop_limit's limit price. */
   price: number;
+  /** Stop orders: the stop price in atoms (0 for other orders), and whether it still waits. */
+  stopPrice: number;
+  pending: boolean;
   qty: number;
   filled: number;
   status: OrderStatus;

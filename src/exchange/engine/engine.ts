@@ -1,9 +1,9 @@
 import { BUG_NAMES, type BugName } from '../bugs/planted-bugs.ts';
 import { decimalsOf } from '../config/decimals-of.ts';
-import type { ExchangeConfig } from '../config/exchange-config.ts';
+import type { ExchangeConfig, NumberSpelling } from '../config/exchange-config.ts';
 import { buildAccountSnapshot, buildBookSnapshot, buildOrderSnapshot } from './build-snapshot.ts';
 import { ClientIdMap, clientIdHash } from './client-id-map.ts';
-import { fromAtoms, pow10, readNumeric, toAtoms } from './decimal-codec.ts';
+import { atomsDecimal, fromAtoms, pow10, readNumeric, toAtoms } from './decimal-codec.ts';
 import type { AccountState, InstrumentState, OrderState } from './engine-state.ts';
 import {
   accountStream,
@@ -14,6 +14,7 @@ import {
   type ExchangeEvent,
   type ExpireReason,
   marketStream,
+  type OrderAcceptedEvent,
   type OrderRejectedEvent,
   type OrderStatus,
 } from './exchange-event.ts';
@@ -42,7 +43,26 @@ import { NumberedIds } from './numbered-ids.ts';
 import { BookSide } from './order-book.ts';
 import { OrderIndex } from './order-index.ts';
 import type { RejectReason } from './reject-reason.ts';
+import { hasLimit, isStopType, marketLike, StopBook, stopReached, validateStopPrice } from './stop-book.ts';
 import { priceBand, validatePrice, validateQty } from './validate-amounts.ts';
+
+/**
+ * What the engine holds, counted (docs/exchange.md, "Memory limits"). Open orders are bounded
+ * by each instrument's maxPosition and minQty; everything else by a config limit or a constant.
+ */
+export interface EngineRetained {
+  openOrders: number;
+  /** Finished orders still remembered: at most config.retainFinishedOrders. */
+  finishedOrders: number;
+  /** Orders findable by id: the open and the remembered finished ones. */
+  indexedOrders: number;
+  /** Client order ids taken, over all accounts: one per indexed order. */
+  clientOrderIds: number;
+  /** Price levels over all books, emptied ones not swept yet included. */
+  bookLevels: number;
+  /** Records of forgotten orders kept for reuse: at most 1024. */
+  spareOrders: number;
+}
 
 export interface EngineOptions {
   config: ExchangeConfig;
@@ -97,10 +117,19 @@ export class Engine {
   private out: EventEnvelope[] = [];
   private touchedAccounts: AccountState[] = [];
   private touchedInstruments: InstrumentState[] = [];
+  /** The string spellings of prices and quantities taken (config.numberSpellings); all when undefined. */
+  private readonly spellings: ReadonlySet<NumberSpelling> | undefined;
+  /** Price atoms of the latest trade: the aggregated_tape_print bug prints at it. */
+  private lastTradePrice = 0;
+  /** Levels whose delta the book_delta_wrong_side bug files on the other side (levelKey). */
+  private readonly misfiled = new Set<string>();
+  /** Stops triggered in the input being applied, in trigger order, each with its trade. */
+  private readonly triggered: { order: OrderState; tradeId: string; price: number }[] = [];
 
   constructor(options: EngineOptions) {
     this.config = options.config;
     this.bugs = new Set(options.bugs ?? []);
+    this.spellings = this.config.numberSpellings ? new Set(this.config.numberSpellings) : undefined;
     this.bug = Object.fromEntries(BUG_NAMES.map((name) => [name, this.bugs.has(name)])) as Record<
       BugName,
       boolean
@@ -143,6 +172,9 @@ export class Engine {
         marketSeq: 0,
         bookSeq: 0,
         touchedLevels: [],
+        stops: new StopBook(),
+        lastTrade: 0,
+        lastTradeId: '',
       };
       this.instruments.push(inst);
       this.instrumentsBySymbol.set(cfg.symbol, inst);
@@ -233,6 +265,26 @@ export class Engine {
     return { ok: true, result: { kind: 'order', order: this.orderResult(order) } };
   }
 
+  /** Counts of what the engine retains; reading them changes nothing. */
+  retained(): EngineRetained {
+    let openOrders = 0;
+    let clientOrderIds = 0;
+    for (const acct of this.accounts) {
+      openOrders += acct.openOrders.length;
+      clientOrderIds += acct.byClientId.size;
+    }
+    let bookLevels = 0;
+    for (const inst of this.instruments) bookLevels += inst.bids.levelCount + inst.asks.levelCount;
+    return {
+      openOrders,
+      finishedOrders: this.finished.length - this.finishedHead,
+      indexedOrders: this.orders.size,
+      clientOrderIds,
+      bookLevels,
+      spareOrders: this.spareOrders.length,
+    };
+  }
+
   lastSeq(stream: string): number {
     const colon = stream.indexOf(':');
     const kind = stream.slice(0, colon);
@@ -314,14 +366,23 @@ export class Engine {
     }
     if (input.side !== 'buy' && input.side !== 'sell')
       return this.rejectPlace(acct, input, 'invalid_request', 'side must be buy or sell');
-    if (input.type !== 'limit' && input.type !== 'market') {
-      return this.rejectPlace(acct, input, 'invalid_request', 'type must be limit or market');
+    const isStop = isStopType(input.type);
+    if (input.type !== 'limit' && input.type !== 'market' && !isStop) {
+      return this.rejectPlace(
+        acct,
+        input,
+        'invalid_request',
+        'type must be limit, market, stop_market or stop_limit',
+      );
     }
-    const tif: TimeInForce = input.tif ?? (input.type === 'market' ? 'ioc' : 'gtc');
+    const tif: TimeInForce = input.tif ?? (marketLike(input.type) ? 'ioc' : 'gtc');
     if (tif !== 'gtc' && tif !== 'ioc' && tif !== 'fok' && tif !== 'post_only')
       return this.rejectPlace(acct, input, 'invalid_request', 'tif must be gtc, ioc, fok or post_only');
-    if (input.type === 'market' && (tif === 'gtc' || tif === 'post_only')) {
-      return this.rejectPlace(acct, input, 'invalid_request', 'a market order is ioc or fok');
+    if (marketLike(input.type) && (tif === 'gtc' || tif === 'post_only')) {
+      return this.rejectPlace(acct, input, 'invalid_request', `a ${input.type} order is ioc or fok`);
+    }
+    if (input.type === 'stop_limit' && tif === 'post_only') {
+      return this.rejectPlace(acct, input, 'invalid_request', 'a stop_limit order is gtc, ioc or fok');
     }
     const stp: SelfTradePrevention = input.stp ?? this.config.defaultStp;
     if (stp !== 'cancel_newest' && stp !== 'cancel_oldest' && stp !== 'cancel_both')
@@ -331,18 +392,44 @@ export class Engine {
         'invalid_request',
         'stp must be cancel_newest, cancel_oldest or cancel_both',
       );
-    const qty = validateQty(input.qty, inst);
+    const qty = this.writtenOffGrid(input.qty, inst.qtyScale)
+      ? 'qty_not_lot_multiple'
+      : validateQty(input.qty, inst, this.spellings);
     if (typeof qty === 'string') return this.rejectPlace(acct, input, qty);
     const isBuy = input.side === 'buy';
+    let stopPrice = 0;
+    if (isStop) {
+      const sp = validateStopPrice(input.stopPrice, inst, this.spellings);
+      if (typeof sp === 'string') return this.rejectPlace(acct, input, sp);
+      stopPrice = sp;
+    }
     let price = 0;
-    if (input.type === 'limit') {
-      const p = validatePrice(input.price, inst);
-      if (typeof p === 'string') return this.rejectPlace(acct, input, p);
+    if (hasLimit(input.type)) {
+      const p = this.writtenOffGrid(input.price, inst.priceScale)
+        ? 'price_off_tick'
+        : validatePrice(input.price, inst, this.spellings);
+      // Planted: off_tick_refused_as_out_of_band names the wrong reason for an off-tick price.
+      if (typeof p === 'string')
+        return this.rejectPlace(
+          acct,
+          input,
+          p === 'price_off_tick' && this.bug.off_tick_refused_as_out_of_band ? 'price_out_of_band' : p,
+        );
+      // Planted: rejects_valid_at_boundary refuses a price exactly on the band's top edge.
+      if (this.bug.rejects_valid_at_boundary && p === inst.bandHigh)
+        return this.rejectPlace(acct, input, 'price_out_of_band');
       price = p;
       if (tif === 'post_only' && this.wouldCross(inst, isBuy, price) && !this.bug.post_only_crosses) {
         return this.rejectPlace(acct, input, 'post_only_would_cross');
       }
     }
+    // A stop the last trade has already reached would trigger at once: refused.
+    const reachedAlready =
+      isStop &&
+      inst.lastTradeId !== '' &&
+      (isBuy ? inst.lastTrade >= stopPrice : inst.lastTrade <= stopPrice);
+    if (reachedAlready && !this.bug.stop_triggers_before_accept)
+      return this.rejectPlace(acct, input, 'stop_would_trigger');
     const risk = this.checkRisk(acct, inst, isBuy, qty);
     if (risk) return this.rejectPlace(acct, input, risk);
     const modes = this.config.venueModes;
@@ -368,6 +455,8 @@ export class Engine {
     order.tif = tif;
     order.stp = stp;
     order.price = price;
+    order.stopPrice = stopPrice;
+    order.pending = isStop;
     order.qty = qty;
     order.filled = 0;
     order.status = 'open';
@@ -381,7 +470,7 @@ export class Engine {
     this.orders.add(num, order);
     this.addOpen(order, order.qty);
     this.touchAccount(acct);
-    this.emitAccount(acct, {
+    const accepted: OrderAcceptedEvent = {
       type: 'order_accepted',
       orderId: order.id,
       clientOrderId: cid,
@@ -389,10 +478,16 @@ export class Engine {
       side: input.side,
       orderType: input.type,
       tif,
-      price: input.type === 'limit' ? fromAtoms(price, inst.priceScale) : null,
+      price: hasLimit(input.type) ? fromAtoms(price, inst.priceScale) : null,
       qty: fromAtoms(order.qty, inst.qtyScale),
-    });
-    if (tif === 'fok' && !this.bug.fok_partial_fill && this.fillableQty(order) < order.qty) {
+    };
+    if (isStop) accepted.stopPrice = fromAtoms(stopPrice, inst.priceScale);
+    this.emitAccount(acct, accepted);
+    if (isStop) {
+      // Planted: stop_triggers_before_accept triggers it on the trade that printed before it.
+      if (reachedAlready) this.triggered.push({ order, tradeId: inst.lastTradeId, price: inst.lastTrade });
+      else inst.stops.add(order);
+    } else if (tif === 'fok' && !this.bug.fok_partial_fill && this.fillableQty(order) < order.qty) {
       this.expire(order, 'fok');
     } else if (tif === 'post_only') {
       this.rest(order);
@@ -400,6 +495,7 @@ export class Engine {
       this.match(order);
       this.afterTaking(order);
     }
+    if (this.triggered.length > 0) this.runTriggered();
     return { ok: true, result: { kind: 'order', order: this.orderResult(order) } };
   }
 
@@ -408,11 +504,71 @@ export class Engine {
     if (order.status === 'cancelled' || order.status === 'filled') return;
     if (this.remaining(order) <= 0) {
       this.finish(order, 'filled');
-    } else if (order.type === 'limit' && order.tif === 'gtc') {
+    } else if (hasLimit(order.type) && order.tif === 'gtc') {
       this.rest(order);
     } else {
-      this.expire(order, order.type === 'market' ? 'market' : order.tif === 'fok' ? 'fok' : 'ioc');
+      this.expire(order, marketLike(order.type) ? 'market' : order.tif === 'fok' ? 'fok' : 'ioc');
     }
+  }
+
+  // ---------------------------------------------------------------- stops
+
+  /** Notes the stops a trade triggers; they act once the order taking liquidity is done. */
+  private triggerStops(inst: InstrumentState, price: number, tradeId: string): void {
+    // Planted: stop_never_triggers_on_gap triggers only on a trade exactly at the stop price.
+    const reaches = this.bug.stop_never_triggers_on_gap
+      ? (stop: OrderState, at: number) => at === stop.stopPrice
+      : stopReached;
+    const order = this.config.stopTriggerOrder ?? 'accepted';
+    // Planted: stop_triggers_twice leaves a triggered stop waiting, to trigger again.
+    for (const stop of inst.stops.triggeredBy(price, order, reaches, this.bug.stop_triggers_twice))
+      this.triggered.push({ order: stop, tradeId, price });
+  }
+
+  /**
+   * The stops triggered in this input, one after the other in the order they triggered: each
+   * becomes its market or limit counterpart and takes liquidity now (a gtc limit rests what is
+   * left, with the priority of this moment). Their trades may trigger more, which follow.
+   */
+  private runTriggered(): void {
+    const queue = this.triggered;
+    for (let i = 0; i < queue.length; i++) {
+      const { order, tradeId, price } = queue[i];
+      // Only stop_triggers_twice triggers a stop again: it says so, and nothing else happens.
+      if (!order.pending) {
+        if (this.orders.get(order.num) === order) this.emitTriggered(order, tradeId, price);
+        continue;
+      }
+      order.pending = false;
+      this.touchAccount(order.account);
+      this.emitTriggered(order, tradeId, price);
+      if (order.tif === 'fok' && !this.bug.fok_partial_fill && this.fillableQty(order) < order.qty) {
+        this.expire(order, 'fok');
+      } else {
+        this.match(order);
+        this.afterTaking(order);
+      }
+    }
+    queue.length = 0;
+  }
+
+  private emitTriggered(order: OrderState, tradeId: string, price: number): void {
+    const inst = order.instrument;
+    const limit = hasLimit(order.type);
+    this.emitAccount(order.account, {
+      type: 'order_triggered',
+      orderId: order.id,
+      clientOrderId: order.clientOrderId,
+      symbol: inst.symbol,
+      side: order.isBuy ? 'buy' : 'sell',
+      orderType: limit ? 'limit' : 'market',
+      tif: order.tif,
+      price: limit ? fromAtoms(order.price, inst.priceScale) : null,
+      stopPrice: fromAtoms(order.stopPrice, inst.priceScale),
+      qty: fromAtoms(order.qty, inst.qtyScale),
+      triggerTradeId: tradeId,
+      triggerPrice: fromAtoms(price, inst.priceScale),
+    });
   }
 
   private rest(order: OrderState): void {
@@ -425,11 +581,31 @@ export class Engine {
   // ---------------------------------------------------------------- matching
 
   private match(taker: OrderState): void {
+    const tradesBefore = this.tradeCounter;
+    const filledBefore = taker.filled;
+    this.matchAll(taker);
+    // The aggregated_tape_print bug: one more print for the whole sweep, which no fill backs.
+    if (this.bug.aggregated_tape_print && this.tradeCounter - tradesBefore >= 2) {
+      const inst = taker.instrument;
+      this.emitMarket(inst, {
+        type: 'trade',
+        tradeId: this.tradeIds.idOf(++this.tradeCounter),
+        symbol: inst.symbol,
+        price: fromAtoms(this.lastTradePrice, inst.priceScale),
+        qty: fromAtoms(taker.filled - filledBefore, inst.qtyScale),
+        takerSide: taker.isBuy ? 'buy' : 'sell',
+      });
+    }
+  }
+
+  private matchAll(taker: OrderState): void {
     const inst = taker.instrument;
     const book = taker.isBuy ? inst.asks : inst.bids;
     const walksBand = this.bug.market_walks_band;
     let limit: number;
-    if (taker.type === 'limit') limit = taker.price;
+    // Planted: stop_limit_trades_through_limit lets a triggered stop_limit trade like a market order.
+    if (hasLimit(taker.type) && !(this.bug.stop_limit_trades_through_limit && taker.type === 'stop_limit'))
+      limit = taker.price;
     else if (walksBand) limit = taker.isBuy ? Number.POSITIVE_INFINITY : 0;
     else limit = taker.isBuy ? inst.bandHigh : inst.bandLow;
     const allowSelfTrade = this.bug.self_trade;
@@ -441,7 +617,9 @@ export class Engine {
       while (maker && this.remaining(taker) > 0) {
         const next = maker.next;
         if (maker.account === taker.account && !allowSelfTrade) {
-          const stp = taker.stp;
+          // Planted: stp_cancels_wrong_order cancels the resting order under cancel_newest.
+          const stp =
+            this.bug.stp_cancels_wrong_order && taker.stp === 'cancel_newest' ? 'cancel_oldest' : taker.stp;
           if (stp === 'cancel_oldest' || stp === 'cancel_both') this.cancelOrder(maker, 'self_trade');
           if (stp === 'cancel_newest' || stp === 'cancel_both') {
             this.cancelOrder(taker, 'self_trade');
@@ -465,7 +643,7 @@ export class Engine {
   private fillableQty(taker: OrderState): number {
     const inst = taker.instrument;
     const book = taker.isBuy ? inst.asks : inst.bids;
-    const limit = taker.type === 'limit' ? taker.price : taker.isBuy ? inst.bandHigh : inst.bandLow;
+    const limit = hasLimit(taker.type) ? taker.price : taker.isBuy ? inst.bandHigh : inst.bandLow;
     let total = 0;
     for (let i = book.ladder.length - 1; i >= 0; i--) {
       const level = book.ladder[i];
@@ -479,6 +657,8 @@ export class Engine {
         total += this.remaining(maker);
         if (total >= taker.qty) return total;
       }
+      // Planted: fok_expires_when_coverable counts the best level only.
+      if (this.bug.fok_expires_when_coverable) return total;
     }
     return total;
   }
@@ -489,6 +669,9 @@ export class Engine {
     const makerLeft = this.remaining(maker);
     const qty = this.bug.overfill ? takerLeft : Math.min(takerLeft, makerLeft);
     const tradeId = this.tradeIds.idOf(++this.tradeCounter);
+    this.lastTradePrice = price;
+    inst.lastTrade = price;
+    inst.lastTradeId = tradeId;
     this.addFilled(maker, qty);
     this.addFilled(taker, qty);
     if (maker.level) maker.level.total -= qty;
@@ -520,14 +703,25 @@ export class Engine {
       qty: q,
       takerSide: taker.isBuy ? 'buy' : 'sell',
     });
-    this.touchLevel(inst, maker.isBuy, maker.price);
-    if (this.remaining(maker) <= 0) {
+    if (inst.stops.size > 0) this.triggerStops(inst, price, tradeId);
+    // Planted: stale_level_after_partial_fill publishes nothing for a maker left partly filled,
+    // empty_level_left_behind nothing for a level whose last order this fill takes.
+    const makerDone = this.remaining(maker) <= 0;
+    if (
+      makerDone
+        ? !(this.bug.empty_level_left_behind && maker.level?.count === 1)
+        : !this.bug.stale_level_after_partial_fill
+    )
+      this.touchLevel(inst, maker.isBuy, maker.price);
+    if (makerDone) {
       (maker.isBuy ? inst.bids : inst.asks).remove(maker);
       this.finish(maker, 'filled');
     } else {
       maker.status = 'partially_filled';
     }
-    if (this.remaining(taker) > 0) taker.status = 'partially_filled';
+    // Planted: wrong_status_after_partial_fill leaves a partly filled taker 'open'.
+    if (this.remaining(taker) > 0 && !this.bug.wrong_status_after_partial_fill)
+      taker.status = 'partially_filled';
   }
 
   /** Adds to the filled quantity; the float_dust bug does it in floating-point decimals. */
@@ -614,17 +808,23 @@ export class Engine {
     const order = this.findOrder(acct, input);
     if (typeof order === 'string') return this.rejectOrderRequest(acct, 'replace', input, order);
     if (!isOpen(order.status)) return this.rejectOrderRequest(acct, 'replace', input, 'order_not_open');
+    // A stop that has not triggered is not on the book: it is cancelled, never replaced.
+    if (order.pending) return this.rejectReplace(order, input, 'invalid_request');
     const inst = order.instrument;
     if (inst.halted) return this.rejectReplace(order, input, 'halted');
     let price = order.price;
     if (input.price !== undefined) {
-      const p = validatePrice(input.price, inst);
+      const p = this.writtenOffGrid(input.price, inst.priceScale)
+        ? 'price_off_tick'
+        : validatePrice(input.price, inst, this.spellings);
       if (typeof p === 'string') return this.rejectReplace(order, input, p);
       price = p;
     }
     let qty = order.qty;
     if (input.qty !== undefined) {
-      const q = validateQty(input.qty, inst);
+      const q = this.writtenOffGrid(input.qty, inst.qtyScale)
+        ? 'qty_not_lot_multiple'
+        : validateQty(input.qty, inst, this.spellings);
       if (typeof q === 'string') return this.rejectReplace(order, input, q);
       qty = q;
     }
@@ -676,10 +876,26 @@ export class Engine {
       if (crosses && order.tif !== 'post_only') this.match(order);
       if (order.status !== 'cancelled') {
         if (this.remaining(order) <= 0) this.finish(order, 'filled');
-        else this.rest(order);
+        else {
+          this.rest(order);
+          // Planted book_delta_wrong_side: the new level's delta goes out on the other side.
+          if (priceChanged && this.bug.book_delta_wrong_side)
+            this.misfiled.add(levelKey(inst, order.isBuy, order.price));
+        }
       }
     }
+    if (this.triggered.length > 0) this.runTriggered();
     return { ok: true, result: { kind: 'order', order: this.orderResult(order) } };
+  }
+
+  /**
+   * The decimals_counted_as_written bug: a string with more decimals written than the grid has
+   * ("20000.50" on a 0.5 tick) is called off the grid, whatever its value.
+   */
+  private writtenOffGrid(value: unknown, scale: number): boolean {
+    if (!this.bug.decimals_counted_as_written || typeof value !== 'string') return false;
+    const written = /\.(\d*)/.exec(value)?.[1].length ?? 0;
+    return 10 ** written > scale;
   }
 
   private rejectReplace(order: OrderState, input: ReplaceInput, reason: RejectReason): EngineResponse {
@@ -689,8 +905,11 @@ export class Engine {
 
   /** The rejected_replace_drops_order bug: the order leaves the book and no event says so. */
   private dropSilently(order: OrderState): void {
-    (order.isBuy ? order.instrument.bids : order.instrument.asks).remove(order);
-    this.touchLevel(order.instrument, order.isBuy, order.price);
+    if (order.pending) order.instrument.stops.remove(order);
+    else {
+      (order.isBuy ? order.instrument.bids : order.instrument.asks).remove(order);
+      this.touchLevel(order.instrument, order.isBuy, order.price);
+    }
     this.addOpen(order, -this.remaining(order));
     this.touchAccount(order.account);
     this.finish(order, 'cancelled');
@@ -705,6 +924,7 @@ export class Engine {
       (order.isBuy ? inst.bids : inst.asks).remove(order);
       this.touchLevel(inst, order.isBuy, order.price);
     }
+    if (order.stopPrice > 0) inst.stops.remove(order);
     this.addOpen(order, -left);
     this.finish(order, 'cancelled');
     this.touchAccount(acct);
@@ -787,7 +1007,7 @@ export class Engine {
   private setMark(input: SetMarkInput): EngineResponse {
     const inst = this.instrumentsBySymbol.get(input.symbol);
     if (!inst) return { ok: false, reason: 'unknown_symbol' };
-    const p = validateMark(input.price, inst);
+    const p = validateMark(input.price, inst, this.spellings);
     if (!p.ok) return { ok: false, reason: p.reason };
     inst.previousMark = inst.mark;
     inst.mark = p.atoms;
@@ -804,6 +1024,10 @@ export class Engine {
         for (let o = level.head; o; o = o.next) outside.push(o);
       }
     }
+    // A waiting stop_limit whose limit price the new band leaves out goes too.
+    for (const stop of this.bug.market_walks_band ? [] : inst.stops.list())
+      if (stop.type === 'stop_limit' && (stop.price < inst.bandLow || stop.price > inst.bandHigh))
+        outside.push(stop);
     outside.sort((a, b) => a.num - b.num);
     for (const order of outside) this.cancelOrder(order, 'band');
     for (const acct of this.accounts) {
@@ -813,6 +1037,13 @@ export class Engine {
         acct.marginStale[i] = true;
         if (acct.position[i] !== 0) acct.positionChanged[i] = true;
       }
+    }
+    // Planted: stop_triggers_early triggers stops on the mark price, which no trade reached.
+    if (this.bug.stop_triggers_early && inst.stops.size > 0) {
+      const order = this.config.stopTriggerOrder ?? 'accepted';
+      for (const stop of inst.stops.triggeredBy(inst.mark, order, stopReached))
+        this.triggered.push({ order: stop, tradeId: inst.lastTradeId, price: inst.mark });
+      this.runTriggered();
     }
     return {
       ok: true,
@@ -835,11 +1066,15 @@ export class Engine {
     return { ok: true, result: { kind: 'status', symbols: targets.map((i) => i.symbol), halted } };
   }
 
-  /** Back to the configured start. Ids, priorities and stream numbering carry on. */
+  /**
+   * Back to the configured start. Ids, priorities and stream numbering carry on; every order
+   * record, client id, book level and spare record is let go.
+   */
   private reset(): EngineResponse {
     this.orders.clear();
     this.finished.length = 0;
     this.finishedHead = 0;
+    this.spareOrders.length = 0;
     for (const inst of this.instruments) {
       inst.bids.clear();
       inst.asks.clear();
@@ -850,6 +1085,9 @@ export class Engine {
       inst.bandHigh = band.high;
       inst.halted = false;
       inst.touchedLevels.length = 0;
+      inst.stops.clear();
+      inst.lastTrade = 0;
+      inst.lastTradeId = '';
       this.emitMarket(inst, { type: 'reset' });
       this.emitBook(inst, { type: 'reset' });
       this.emitMarket(inst, this.markEvent(inst));
@@ -1016,10 +1254,11 @@ export class Engine {
         const isBuy = key % 2 === 1;
         const price = isBuy ? (key - 1) / 2 : key / 2;
         const level = (isBuy ? inst.bids : inst.asks).levelAt(price);
+        const flipped = this.misfiled.size > 0 && this.misfiled.has(levelKey(inst, isBuy, price));
         this.emitBook(inst, {
           type: 'book_delta',
           symbol: inst.symbol,
-          side: isBuy ? 'buy' : 'sell',
+          side: isBuy !== flipped ? 'buy' : 'sell',
           price: fromAtoms(price, inst.priceScale),
           qty: level ? fromAtoms(level.total, inst.qtyScale) : 0,
         });
@@ -1027,6 +1266,7 @@ export class Engine {
       clearList(inst.touchedLevels);
     }
     clearList(this.touchedInstruments);
+    if (this.misfiled.size > 0) this.misfiled.clear();
     for (const acct of this.touchedAccounts) {
       for (const inst of this.instruments) {
         if (acct.marginStale[inst.index]) {
@@ -1080,15 +1320,20 @@ export class Engine {
 
   private orderResult(order: OrderState): OrderResult {
     const inst = order.instrument;
-    return {
+    const result: OrderResult = {
       orderId: order.id,
       clientOrderId: order.clientOrderId,
       status: order.status,
-      price: order.type === 'limit' ? fromAtoms(order.price, inst.priceScale) : null,
+      price: hasLimit(order.type) ? fromAtoms(order.price, inst.priceScale) : null,
       qty: fromAtoms(order.qty, inst.qtyScale),
       filledQty: fromAtoms(order.filled, inst.qtyScale),
       remainingQty: isOpen(order.status) ? fromAtoms(order.qty - order.filled, inst.qtyScale) : 0,
     };
+    if (order.stopPrice > 0) {
+      result.stopPrice = fromAtoms(order.stopPrice, inst.priceScale);
+      result.triggered = !order.pending;
+    }
+    return result;
   }
 
   private instrumentSnapshot(inst: InstrumentState): InstrumentSnapshot {
@@ -1140,6 +1385,11 @@ export class Engine {
   }
 }
 
+/** One price level of one instrument, as the book_delta_wrong_side bug remembers it. */
+function levelKey(inst: InstrumentState, isBuy: boolean, price: number): string {
+  return `${inst.index}:${isBuy ? 'b' : 'a'}:${price}`;
+}
+
 /** A record with every field of an order, for place() to fill in. */
 function blankOrder(account: AccountState, instrument: InstrumentState): OrderState {
   return {
@@ -1154,6 +1404,8 @@ function blankOrder(account: AccountState, instrument: InstrumentState): OrderSt
     tif: 'gtc',
     stp: 'cancel_newest',
     price: 0,
+    stopPrice: 0,
+    pending: false,
     qty: 0,
     filled: 0,
     status: 'open',
@@ -1195,8 +1447,9 @@ function isOpen(status: OrderStatus): boolean {
 function validateMark(
   value: unknown,
   inst: InstrumentState,
+  spellings: ReadonlySet<NumberSpelling> | undefined,
 ): { ok: true; atoms: number } | { ok: false; reason: RejectReason } {
-  const read = readNumeric(value);
+  const read = readNumeric(value, spellings);
   if (read.kind === 'missing' || read.kind === 'not_a_number')
     return { ok: false, reason: 'price_not_a_number' };
   if (read.kind === 'not_finite') return { ok: false, reason: 'price_not_finite' };
@@ -1204,6 +1457,8 @@ function validateMark(
   if (x <= 0) return { ok: false, reason: 'price_not_positive' };
   if (x > inst.cfg.markPrice * 10) return { ok: false, reason: 'price_out_of_band' };
   const atoms = toAtoms(x, inst.priceScale);
-  if (Number.isNaN(atoms) || atoms % inst.tick !== 0) return { ok: false, reason: 'price_off_tick' };
+  const exact = read.exact === undefined || read.exact === atomsDecimal(atoms, inst.priceScale);
+  if (!exact || Number.isNaN(atoms) || atoms % inst.tick !== 0)
+    return { ok: false, reason: 'price_off_tick' };
   return { ok: true, atoms };
 }

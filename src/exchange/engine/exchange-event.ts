@@ -1,4 +1,4 @@
-import type { OrderType, Side, TimeInForce } from './exchange-input.ts';
+import type { OrderType, Side, TimeInForce, TradingType } from './exchange-input.ts';
 import type { RejectReason } from './reject-reason.ts';
 
 /**
@@ -24,9 +24,34 @@ export interface OrderAcceptedEvent {
   side: Side;
   orderType: OrderType;
   tif: TimeInForce;
-  /** null for market orders. */
+  /** null for market and stop_market orders; the limit price of a stop_limit. */
   price: number | null;
   qty: number;
+  /** Stop orders only: the last-trade price that triggers them. */
+  stopPrice?: number;
+}
+
+/**
+ * A stop order triggered: a trade reached its stop price, and from here on it is the order
+ * `orderType` names (a stop_market a market order, a stop_limit a limit order at `price`),
+ * taking liquidity now and, for a gtc limit, resting with the priority of this moment.
+ */
+export interface OrderTriggeredEvent {
+  type: 'order_triggered';
+  orderId: string;
+  clientOrderId: string;
+  symbol: string;
+  side: Side;
+  /** What the stop became. */
+  orderType: TradingType;
+  tif: TimeInForce;
+  /** The limit price of a stop_limit; null for a stop_market. */
+  price: number | null;
+  stopPrice: number;
+  qty: number;
+  /** The trade that reached the stop price, and its price. */
+  triggerTradeId: string;
+  triggerPrice: number;
 }
 
 export interface OrderRejectedEvent {
@@ -150,6 +175,7 @@ export type PrivateEvent =
   | OrderCancelledEvent
   | OrderReplacedEvent
   | OrderExpiredEvent
+  | OrderTriggeredEvent
   | BalanceEvent
   | PositionEvent
   | ResetEvent;
@@ -165,6 +191,7 @@ export const EVENT_TYPES: readonly ExchangeEventType[] = [
   'order_cancelled',
   'order_replaced',
   'order_expired',
+  'order_triggered',
   'balance',
   'position',
   'trade',

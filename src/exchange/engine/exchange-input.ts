@@ -8,7 +8,13 @@
  * in-process exactly as a broken client would over the wire.
  */
 export type Side = 'buy' | 'sell';
-export type OrderType = 'limit' | 'market';
+/**
+ * A stop (stop_market, stop_limit) waits off the book until a trade reaches its stopPrice, then
+ * becomes the market or limit order it names (docs/exchange.md, "Stop orders").
+ */
+export type OrderType = 'limit' | 'market' | 'stop_market' | 'stop_limit';
+/** What an order trades as: a stop_market as a market order, a stop_limit as a limit order. */
+export type TradingType = 'limit' | 'market';
 /** gtc rests; ioc fills what it can now; fok fills fully now or not at all; post_only never takes. */
 export type TimeInForce = 'gtc' | 'ioc' | 'fok' | 'post_only';
 export type SelfTradePrevention = 'cancel_newest' | 'cancel_oldest' | 'cancel_both';
@@ -22,6 +28,8 @@ export interface PlaceInput {
   /** Defaults to gtc for limit orders and ioc for market orders. */
   tif?: TimeInForce;
   price?: unknown;
+  /** Stop orders only: the last-trade price that triggers them. */
+  stopPrice?: unknown;
   qty: unknown;
   clientOrderId: string;
   stp?: SelfTradePrevention;

@@ -9,6 +9,9 @@ export interface OrderResult {
   qty: number;
   filledQty: number;
   remainingQty: number;
+  /** Stop orders only: their stop price, and whether a trade has triggered them yet. */
+  stopPrice?: number;
+  triggered?: boolean;
 }
 
 export type EngineResult =

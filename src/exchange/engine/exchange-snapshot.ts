@@ -55,6 +55,13 @@ export interface OrderSnapshot {
   status: OrderStatus;
   /** Queue position key: lower rests ahead of higher at the same price. */
   priority: number;
+  /**
+   * Stop orders only: the stop price, and whether it has triggered. A stop that has not is
+   * open but not on the book (its priority is 0); once triggered it acts as its market or
+   * limit counterpart.
+   */
+  stopPrice?: number;
+  triggered?: boolean;
 }
 
 /** Levels best first: bids high to low, asks low to high. Each level is [price, total qty, order count]. */

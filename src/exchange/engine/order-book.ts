@@ -39,6 +39,11 @@ export class BookSide {
     this.isBid = isBid;
   }
 
+  /** Levels held, emptied ones not swept yet included. */
+  get levelCount(): number {
+    return this.byPrice.size;
+  }
+
   best(): PriceLevel | undefined {
     return this.top >= 0 ? this.ladder[this.top] : undefined;
   }

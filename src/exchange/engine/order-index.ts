@@ -14,6 +14,11 @@ export class OrderIndex<T> {
   private live = 0;
   private readonly old = new Map<number, T>();
 
+  /** Values held. */
+  get size(): number {
+    return this.live + this.old.size;
+  }
+
   get(num: number): T | undefined {
     const k = num - this.base;
     if (k >= this.slots.length) return undefined;

@@ -33,6 +33,15 @@ export const REJECT_REASONS = [
   'invalid_request',
   /** A test venue mode refused it (ExchangeConfig.venueModes). */
   'venue_rejected',
+  /** Stop orders: the stop price is checked like a limit price, under its own reasons. */
+  'stop_price_required',
+  'stop_price_not_a_number',
+  'stop_price_not_finite',
+  'stop_price_not_positive',
+  'stop_price_off_tick',
+  'stop_price_out_of_band',
+  /** The last trade has already reached the stop price: the stop would trigger at once. */
+  'stop_would_trigger',
 ] as const;
 
 export type RejectReason = (typeof REJECT_REASONS)[number];

@@ -1,5 +1,9 @@
 import type { BugName } from '../bugs/planted-bugs.ts';
-import type { ExchangeConfig } from '../config/exchange-config.ts';
+import {
+  DEFAULT_RESUME_BUFFER,
+  DEFAULT_RESUME_BUFFER_BYTES,
+  type ExchangeConfig,
+} from '../config/exchange-config.ts';
 import { Engine } from '../engine/engine.ts';
 import type { EventEnvelope } from '../engine/exchange-event.ts';
 import type { ExchangeInput } from '../engine/exchange-input.ts';
@@ -10,7 +14,7 @@ import type { EventMessage, ServerMessage } from './protocol-messages.ts';
 import { ReplayBuffer, type ReplayResult } from './replay-buffer.ts';
 import { Session, type SessionErrorHandler } from './session.ts';
 
-export const DEFAULT_RESUME_BUFFER = 10_000;
+export { DEFAULT_RESUME_BUFFER };
 
 /** Planted bug `ack_before_journal`: held journal appends are written once this many wait. */
 const ACK_BEFORE_JOURNAL_BATCH = 4;
@@ -23,8 +27,27 @@ export interface ExchangeHostOptions {
   journal?: JournalSink;
   /** Journaled inputs to re-apply, with their recorded times, before anything else. */
   recover?: readonly JournalEntry[];
-  /** Events kept per stream for `resume`. */
+  /** Events kept per stream for `resume`; config.resumeBuffer without it. */
   resumeBuffer?: number;
+}
+
+/**
+ * What the host holds besides the engine, counted: each is bounded by the config (see
+ * docs/exchange.md, "Memory limits") or by the number of streams and connections.
+ */
+export interface HostRetained {
+  /** Events kept for resume, over all streams (each stream at most config.resumeBuffer). */
+  replayEvents: number;
+  /** Their estimated bytes (each stream at most config.resumeBufferBytes). */
+  replayBytes: number;
+  /** Streams with a replay buffer: at most one per stream of the config. */
+  replayStreams: number;
+  /** Connected sessions (the server closes any beyond config.maxConnections). */
+  sessions: number;
+  /** Subscriptions, over all streams and sessions. */
+  subscriptions: number;
+  /** Remembered last fills (one per account stream at most). */
+  lastFills: number;
 }
 
 export type SubmitOutcome =
@@ -50,6 +73,7 @@ export class ExchangeHost {
   private readonly clock: () => number;
   private readonly journal: JournalSink | undefined;
   private readonly bufferSize: number;
+  private readonly bufferBytes: number;
   private readonly buffers = new Map<string, ReplayBuffer>();
   private readonly subscribers = new Map<string, Set<Session>>();
   private readonly sessions = new Set<Session>();
@@ -67,7 +91,8 @@ export class ExchangeHost {
     this.config = options.config;
     this.clock = options.clock;
     this.journal = options.journal;
-    this.bufferSize = options.resumeBuffer ?? DEFAULT_RESUME_BUFFER;
+    this.bufferSize = options.resumeBuffer ?? options.config.resumeBuffer ?? DEFAULT_RESUME_BUFFER;
+    this.bufferBytes = options.config.resumeBufferBytes ?? DEFAULT_RESUME_BUFFER_BYTES;
     this.core = new Engine({ config: options.config, bugs: options.bugs });
     this.ackBeforeJournal = this.core.hasBug('ack_before_journal');
     for (const entry of options.recover ?? []) {
@@ -107,6 +132,26 @@ export class ExchangeHost {
 
   get sessionCount(): number {
     return this.sessions.size;
+  }
+
+  /** Counts of what the host retains, for tests and diagnostics; the engine has its own. */
+  retained(): HostRetained {
+    let replayEvents = 0;
+    let replayBytes = 0;
+    for (const buffer of this.buffers.values()) {
+      replayEvents += buffer.size;
+      replayBytes += buffer.bytes;
+    }
+    let subscriptions = 0;
+    for (const set of this.subscribers.values()) subscriptions += set.size;
+    return {
+      replayEvents,
+      replayBytes,
+      replayStreams: this.buffers.size,
+      sessions: this.sessions.size,
+      subscriptions,
+      lastFills: this.lastFills.size,
+    };
   }
 
   /**
@@ -246,7 +291,7 @@ export class ExchangeHost {
   private record(message: EventMessage): void {
     let buffer = this.buffers.get(message.stream);
     if (buffer === undefined) {
-      buffer = new ReplayBuffer(this.bufferSize);
+      buffer = new ReplayBuffer(this.bufferSize, this.bufferBytes);
       this.buffers.set(message.stream, buffer);
     }
     buffer.push(message);

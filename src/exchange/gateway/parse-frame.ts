@@ -46,9 +46,10 @@ const FIELDS: Record<RequestType, FieldSpec[]> = {
   place: [
     str('symbol', true),
     oneOf('side', ['buy', 'sell'], true),
-    oneOf('orderType', ['limit', 'market'], true),
+    oneOf('orderType', ['limit', 'market', 'stop_market', 'stop_limit'], true),
     oneOf('tif', ['gtc', 'ioc', 'fok', 'post_only']),
     any('price'),
+    any('stopPrice'),
     any('qty'),
     str('clientOrderId', true),
     oneOf('stp', ['cancel_newest', 'cancel_oldest', 'cancel_both']),

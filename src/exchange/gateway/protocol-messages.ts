@@ -44,6 +44,8 @@ export interface PlaceRequest extends RequestBase<'place'> {
   orderType: OrderType;
   tif?: TimeInForce;
   price?: unknown;
+  /** Stop orders (stop_market, stop_limit): the last-trade price that triggers them. */
+  stopPrice?: unknown;
   qty?: unknown;
   clientOrderId: string;
   stp?: SelfTradePrevention;

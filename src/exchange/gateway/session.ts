@@ -276,6 +276,8 @@ export class Session {
       ? { type: 'response', id: request.id, ok: true, result: answer.result }
       : { type: 'response', id: request.id, ok: false, error: answer.error };
     if (answer.txn !== undefined) response.txn = answer.txn;
+    // Planted: never_answers_set_mark applies the new mark and never answers.
+    if (request.type === 'set_mark' && this.host.hasBug('never_answers_set_mark')) return;
     this.send(response);
     if (!answer.ok || answer.then === undefined) return;
     try {
@@ -458,6 +460,7 @@ export class Session {
             type: request.orderType,
             tif: request.tif,
             price: amount(request.price),
+            stopPrice: amount(request.stopPrice),
             qty: amount(request.qty),
             clientOrderId: request.clientOrderId,
             stp: request.stp,

@@ -2,7 +2,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { type RawData, type WebSocket, WebSocketServer } from 'ws';
 import { ShakedownError } from '../../core/shakedown-error.ts';
 import type { BugName } from '../bugs/planted-bugs.ts';
-import type { ExchangeConfig } from '../config/exchange-config.ts';
+import { defaultExchangeConfig, type ExchangeConfig } from '../config/exchange-config.ts';
 import type { ExchangeHost } from '../gateway/exchange-host.ts';
 import type { MessageBatch, ServerMessage } from '../gateway/protocol-messages.ts';
 import type { JournalFsync } from '../journal/file-journal.ts';
@@ -29,7 +29,10 @@ export interface ExchangeServerOptions {
   resumeBuffer?: number;
   /** Defaults to the wall clock; tests pass a fixed one to get reproducible event times. */
   clock?: () => number;
-  /** A client whose unread output grows past this is dropped instead of growing memory forever. */
+  /**
+   * A client whose unread output grows past this is dropped instead of growing memory forever;
+   * config.maxBufferedBytes without it.
+   */
   maxBufferedBytes?: number;
 }
 
@@ -43,7 +46,8 @@ export interface RunningExchange {
 
 /** ws refuses (closing the connection) beyond this; config.maxFrameBytes is the protocol's limit. */
 const MAX_PAYLOAD = 16 * 1024 * 1024;
-const DEFAULT_MAX_BUFFERED = 64 * 1024 * 1024;
+/** Close code for a connection over config.maxConnections: "try again later". */
+export const CLOSE_TOO_MANY_CONNECTIONS = 1013;
 
 const silent: ServerLogger = { debug() {}, info() {}, warn() {}, error() {} };
 
@@ -65,7 +69,10 @@ function describe(error: unknown): string {
 export async function startExchangeServer(options: ExchangeServerOptions): Promise<RunningExchange> {
   const logger = options.logger ?? silent;
   const listenHost = options.host ?? '127.0.0.1';
-  const maxBuffered = options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED;
+  // A config built in code without the limits (not through validateExchangeConfig) gets the defaults.
+  const limits = defaultExchangeConfig();
+  const maxBuffered = options.maxBufferedBytes ?? options.config.maxBufferedBytes ?? limits.maxBufferedBytes;
+  const maxConnections = options.config.maxConnections ?? limits.maxConnections;
   const exchange = openExchangeHost({
     config: options.config,
     bugs: options.bugs,
@@ -142,6 +149,14 @@ export async function startExchangeServer(options: ExchangeServerOptions): Promi
 
   server.on('connection', (socket, request) => {
     const peer = `${request.socket.remoteAddress}:${request.socket.remotePort}`;
+    // Every connection holds a session, its buffers and up to maxBufferedBytes of output, so
+    // their number is bounded too: one too many is closed before it gets a session.
+    if (exchange.sessionCount >= maxConnections) {
+      logger.warn({ peer, maxConnections }, 'refusing a connection over maxConnections');
+      socket.on('error', () => {});
+      socket.close(CLOSE_TOO_MANY_CONNECTIONS, `too many connections (maxConnections ${maxConnections})`);
+      return;
+    }
     logger.debug({ peer }, 'client connected');
     const session = exchange.connect(
       (message) => send(socket, message),

@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import { PACKAGE_ROOT } from '../../core/own-files.ts';
 import { ProcessSupervisor } from '../../core/process/process-supervisor.ts';
 import { EXIT, isShakedownError, ShakedownError } from '../../core/shakedown-error.ts';
 import type { BugName } from '../bugs/planted-bugs.ts';
@@ -29,8 +30,8 @@ export interface ReferenceExchangeProcess {
   stop(): Promise<void>;
 }
 
-const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const BIN = fileURLToPath(new URL('../../../bin/shakedown.js', import.meta.url));
+const REPO_ROOT = fileURLToPath(PACKAGE_ROOT);
+const BIN = fileURLToPath(new URL('bin/shakedown.js', PACKAGE_ROOT));
 /** The URL serve prints as its first stdout line. */
 const READY = /^(wss?:\/\/\S+)$/;
 /**

@@ -37,7 +37,6 @@ async function options(
     maxActions: 40,
     quietMs: 50,
     timeBudgetMs: 30_000,
-    shrinkBudgetMs: 10_000,
     now: Date.now,
     ...overrides,
   };

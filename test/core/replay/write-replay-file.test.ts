@@ -1,9 +1,10 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { serializeReplayFile } from '../../../src/core/replay/replay-file.ts';
 import {
+  MAX_REPLAY_FILE_BYTES,
   readReplayFile,
   replayFileName,
   writeReplayFile,
@@ -74,11 +75,32 @@ describe('writeReplayFile / readReplayFile', () => {
     }
   });
 
+  it('refuses a file over the size cap before parsing it, and reads one just under it', () => {
+    const path = join(dir, 'huge.json');
+    writeFileSync(path, serializeReplayFile(sampleReplay()));
+    // Sparse: the bytes past the JSON are zeros, so a parse would say "not JSON".
+    truncateSync(path, MAX_REPLAY_FILE_BYTES + 1);
+    try {
+      readReplayFile(path);
+      expect.unreachable();
+    } catch (error) {
+      if (!isShakedownError(error)) throw error;
+      expect(error.code).toBe('SHK_REPLAY_INVALID');
+      expect(error.exitCode).toBe(2);
+      expect(error.message).toBe(
+        `${path}: ${MAX_REPLAY_FILE_BYTES + 1} bytes, more than a replay file may hold (${MAX_REPLAY_FILE_BYTES} bytes, 64 MiB)`,
+      );
+    }
+    expect(MAX_REPLAY_FILE_BYTES).toBe(64 * 1024 * 1024);
+    truncateSync(path, MAX_REPLAY_FILE_BYTES);
+    expect(() => readReplayFile(path)).toThrow(/not JSON/);
+  });
+
   it('refuses a file that is not a valid replay, naming it', () => {
     const path = join(dir, 'bad.json');
-    writeFileSync(path, '{"format":"shakedown-replay","version":2}');
+    writeFileSync(path, '{"format":"shakedown-replay","version":3}');
     expect(() => readReplayFile(path)).toThrow(
-      `${path}: unsupported version 2; this shakedown reads version 1`,
+      `${path}: unsupported version 3; this shakedown reads versions 1 and 2`,
     );
   });
 });

@@ -62,7 +62,6 @@ async function campaign(options: {
     seed: 3,
     runs: options.runs,
     timeBudgetMs: 300_000,
-    shrinkBudgetMs: 60_000,
     surface: { registry: tradingPack.surface, exercised: (e) => tradingPack.exercised(e as never) },
     ...(options.pool ? { pool: options.pool } : {}),
     now: () => performance.now(),

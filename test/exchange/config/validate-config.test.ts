@@ -237,6 +237,22 @@ describe('validateExchangeConfig', () => {
       (c) => (c.retainFinishedOrders = -1),
       /^retainFinishedOrders: must be an integer 0 or more/,
     ],
+    [
+      'negative resumeBuffer',
+      (c) => (c.resumeBuffer = -1),
+      /^resumeBuffer: must be an integer from 0 to 10000000/,
+    ],
+    [
+      'fractional resumeBufferBytes',
+      (c) => (c.resumeBufferBytes = 1.5),
+      /^resumeBufferBytes: must be an integer 0 or more/,
+    ],
+    ['no connections', (c) => (c.maxConnections = 0), /^maxConnections: must be an integer from 1 to 65536/],
+    [
+      'tiny maxBufferedBytes',
+      (c) => (c.maxBufferedBytes = 1024),
+      /^maxBufferedBytes: must be an integer 65536 or more/,
+    ],
     ['null field', (c) => (c.maxFrameBytes = null), /^maxFrameBytes: must be a finite number, got null/],
   ];
 

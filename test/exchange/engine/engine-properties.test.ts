@@ -750,6 +750,30 @@ describe('each trading bug breaks a rule within a bounded search', () => {
       ...CAUGHT_BY.map(([b]) => b),
       'journal_skips_cancel_all',
       'market_walks_band',
+      // The checks here read the engine's state, not what it publishes: these bugs leave the
+      // state right and the book feed or the tape wrong (the market-data invariants catch them).
+      'stale_level_after_partial_fill',
+      'empty_level_left_behind',
+      'book_delta_wrong_side',
+      'aggregated_tape_print',
+      // Needs prices spelled as strings, which these sequences never send.
+      'decimals_counted_as_written',
+      // Consistent with themselves, wrong by the declared rules: the oracle's invariants catch
+      // them (requests.*, matching.happens, stp.cancels-named-order, events.content); the
+      // last one lives in the gateway, not the engine.
+      'rejects_valid_at_boundary',
+      'off_tick_refused_as_out_of_band',
+      'fok_expires_when_coverable',
+      'stp_cancels_wrong_order',
+      'wrong_status_after_partial_fill',
+      'never_answers_set_mark',
+      // Stop orders, which these sequences never place: the stops.* invariants catch them, and
+      // engine-stops.test.ts shows each one.
+      'stop_triggers_early',
+      'stop_never_triggers_on_gap',
+      'stop_triggers_twice',
+      'stop_triggers_before_accept',
+      'stop_limit_trades_through_limit',
     ]);
     for (const b of PLANTED_BUGS) if (b.needs === 'trading') expect(listed, b.name).toContain(b.name);
   });

@@ -679,6 +679,16 @@ describe('catalogue: every engine reject reason has a trigger', () => {
     invalid_request: (v) => place(v, { side: 'sideways' }),
     // Only on a venue built to refuse entries (see the config below).
     venue_rejected: (v) => place(v, {}),
+    stop_price_required: (v) => place(v, { type: 'stop_market', price: undefined }),
+    stop_price_not_a_number: (v) => place(v, { type: 'stop_market', stopPrice: 'abc' }),
+    stop_price_not_finite: (v) => place(v, { type: 'stop_market', stopPrice: 'Infinity' }),
+    stop_price_not_positive: (v) => place(v, { type: 'stop_limit', stopPrice: 0 }),
+    stop_price_off_tick: (v) => place(v, { type: 'stop_limit', stopPrice: 20000.2 }),
+    stop_price_out_of_band: (v) => place(v, { type: 'stop_market', stopPrice: 22000 }),
+    stop_would_trigger: (v) =>
+      place(v, { side: 'sell' }, 'taker') &&
+      place(v, { price: 20000, clientOrderId: 'y' }) &&
+      place(v, { type: 'stop_market', stopPrice: 19990, clientOrderId: 'z' }),
   };
 
   it('covers REJECT_REASONS except the gateway-only rate_limited', () => {

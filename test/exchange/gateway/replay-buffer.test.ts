@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { EventMessage } from '../../../src/exchange/gateway/protocol-messages.ts';
-import { ReplayBuffer } from '../../../src/exchange/gateway/replay-buffer.ts';
+import { eventBytes, ReplayBuffer } from '../../../src/exchange/gateway/replay-buffer.ts';
 
 const event = (seq: number): EventMessage => ({
   type: 'event',
@@ -41,5 +41,49 @@ describe('ReplayBuffer', () => {
     buffer.push(event(1));
     expect(seqs(buffer.after(0, 0))).toEqual([]);
     expect(seqs(buffer.after(0, 1))).toEqual({ ok: false, problem: 'too_old' });
+  });
+
+  it('keeps at most maxBytes of events, dropping the oldest first', () => {
+    const one = eventBytes(event(1));
+    const buffer = new ReplayBuffer(100, one * 3);
+    for (let s = 1; s <= 10; s++) buffer.push(event(s));
+    expect(buffer.size).toBe(3);
+    expect(buffer.bytes).toBe(one * 3);
+    expect(seqs(buffer.after(7, 10))).toEqual([8, 9, 10]);
+    expect(seqs(buffer.after(6, 10))).toEqual({ ok: false, problem: 'too_old' });
+  });
+
+  it('an event larger than maxBytes on its own empties the buffer: resuming past it means resync', () => {
+    const buffer = new ReplayBuffer(100, 1000);
+    buffer.push(event(1));
+    buffer.push({ ...event(2), event: { type: 'order_rejected', clientOrderId: 'x'.repeat(2000) } as never });
+    expect(buffer.size).toBe(0);
+    expect(buffer.bytes).toBe(0);
+    expect(seqs(buffer.after(1, 2))).toEqual({ ok: false, problem: 'too_old' });
+    buffer.push(event(3));
+    expect(seqs(buffer.after(2, 3))).toEqual([3]);
+  });
+
+  it('counts a long string field by its length', () => {
+    const short = eventBytes({ ...event(1), event: { type: 'order_rejected', clientOrderId: 'a' } as never });
+    const long = eventBytes({
+      ...event(1),
+      event: { type: 'order_rejected', clientOrderId: 'a'.repeat(1001) } as never,
+    });
+    expect(long - short).toBe(1000);
+    // Never below the JSON actually sent for an engine-made event.
+    expect(eventBytes(event(1))).toBeGreaterThanOrEqual(JSON.stringify(event(1)).length);
+  });
+
+  it('stays correct and bounded over many times its capacity', () => {
+    const buffer = new ReplayBuffer(100);
+    for (let s = 1; s <= 50_000; s++) {
+      buffer.push(event(s));
+      expect(buffer.size).toBe(Math.min(s, 100));
+    }
+    expect(seqs(buffer.after(49_950, 50_000))).toEqual(Array.from({ length: 50 }, (_, i) => 49_951 + i));
+    expect(seqs(buffer.after(49_899, 50_000))).toEqual({ ok: false, problem: 'too_old' });
+    buffer.clear();
+    expect([buffer.size, buffer.bytes]).toEqual([0, 0]);
   });
 });

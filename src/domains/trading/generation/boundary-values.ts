@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import type { Side } from '../../../exchange/engine/exchange-input.ts';
 import { bandTicks, cleanDecimal, type InstrumentGrid, priceAt, qtyAt } from './instrument-grid.ts';
+import { plainDecimal } from './number-spellings.ts';
 
 /**
  * Prices and quantities are drawn as abstract choices and resolved against the instrument
@@ -150,7 +151,7 @@ export function resolveQty(grid: InstrumentGrid, choice: QtyChoice): unknown {
     case 'max-minus-lot':
       return qtyAt(grid, grid.maxLots - 1);
     case 'min-as-string':
-      return String(minQty);
+      return plainDecimal(minQty) ?? String(minQty);
     case 'max-plus-lot':
       return qtyAt(grid, grid.maxLots + 1);
     case 'just-below-min':
@@ -199,7 +200,7 @@ export function resolvePrice(
     case 'band-high':
       return priceAt(grid, band.high);
     case 'band-low-as-string':
-      return String(priceAt(grid, band.low));
+      return plainDecimal(priceAt(grid, band.low)) ?? String(priceAt(grid, band.low));
     case 'below-band':
       return priceAt(grid, band.low - 1);
     case 'above-band':

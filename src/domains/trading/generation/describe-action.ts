@@ -14,7 +14,8 @@ export function describeAction(action: TradingAction): string {
     case 'place': {
       const tif = action.tif ? `/${action.tif}` : '';
       const stp = action.stp ? ` stp=${action.stp}` : '';
-      return `${head} ${action.symbol} ${action.side} ${action.orderType}${tif} ${wire(action.qty)}@${wire(action.price)} ${action.clientOrderId}${stp}`;
+      const stop = action.stopPrice === undefined ? '' : ` stop=${wire(action.stopPrice)}`;
+      return `${head} ${action.symbol} ${action.side} ${action.orderType}${tif} ${wire(action.qty)}@${wire(action.price)}${stop} ${action.clientOrderId}${stp}`;
     }
     case 'cancel':
       return `${head} ${target(action.target)}`;

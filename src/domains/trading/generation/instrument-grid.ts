@@ -45,7 +45,8 @@ export function qtyAt(grid: InstrumentGrid, lots: number): number {
 /** Decimal strings count as numbers, as they do on the wire. */
 function numeric(value: unknown): number | undefined {
   if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
-  if (typeof value !== 'string' || !/^\s*-?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?\s*$/i.test(value)) return undefined;
+  if (typeof value !== 'string' || !/^\s*[+-]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?\s*$/i.test(value))
+    return undefined;
   const x = Number(value);
   return Number.isFinite(x) ? x : undefined;
 }

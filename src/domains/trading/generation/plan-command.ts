@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import type { TradingAction } from '../trading-action.ts';
 import { describeAction } from './describe-action.ts';
+import { type SpellingChoice, spellAction } from './number-spellings.ts';
 import type { TradingModel } from './trading-model.ts';
 
 /** What the commands build: the concrete action list of one run. */
@@ -34,6 +35,8 @@ export function keepMaskArb(parts: number): fc.Arbitrary<boolean[]> {
  */
 export abstract class PlanCommand implements fc.Command<TradingModel, PlanBuilder> {
   private emitted: TradingAction[] = [];
+  /** How each action it sends spells its price and quantity (number-spellings.ts). */
+  private spellings: readonly SpellingChoice[] = [];
 
   /**
    * @param size the most actions this command may append; it is skipped when they do not fit.
@@ -61,15 +64,28 @@ export abstract class PlanCommand implements fc.Command<TradingModel, PlanBuilde
       const kept = this.keep[part] ?? true;
       part += 1;
       if (!kept) return false;
-      plan.actions.push(action);
-      model.apply(action);
-      this.emitted.push(action);
+      const spelled = spellAction(action, this.spellings[part - 1], model.spellings);
+      plan.actions.push(spelled);
+      model.apply(spelled);
+      this.emitted.push(spelled);
       return true;
     });
     plan.afterCommand?.(model);
   }
 
   protected abstract build(model: TradingModel, emit: Emit): void;
+
+  /**
+   * This command with its actions spelled as chosen: a copy, since fast-check reuses a command
+   * value across the candidates it shrinks through.
+   */
+  withSpellings(spellings: readonly SpellingChoice[]): this {
+    if (spellings.length === 0 && this.spellings.length === 0) return this;
+    const copy = Object.assign(Object.create(Object.getPrototypeOf(this)), this) as this;
+    copy.spellings = spellings;
+    copy.emitted = [];
+    return copy;
+  }
 
   /** The concrete actions of the last run, which is what a counterexample should show. */
   toString(): string {

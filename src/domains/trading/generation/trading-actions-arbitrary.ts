@@ -4,6 +4,7 @@ import type { ExchangeConfig } from '../../../exchange/config/exchange-config.ts
 import type { TradingAction } from '../trading-action.ts';
 import { faultCommandArb, type NemesisEntry, nemesis, nemesisEntryArb } from './fault-commands.ts';
 import type { PlanBuilder } from './plan-command.ts';
+import { supportedActions, supportedWeights } from './supported-actions.ts';
 import { type TradingCommandKind, tradingCommandArb } from './trading-commands.ts';
 import { TradingModel } from './trading-model.ts';
 import { unbiasedCommandArb } from './unbiased-commands.ts';
@@ -33,7 +34,11 @@ export function tradingActions(
   context: GenerationContext,
   options: TradingActionsOptions = {},
 ): fc.Arbitrary<TradingAction[]> {
-  const trading = options.unbiased ? unbiasedCommandArb(options.weights) : tradingCommandArb(options.weights);
+  // Only what the target supports (context.capabilities): no set_mark without margin, no
+  // reconnect without reconnects, no self-trade prevention mode without stp.
+  const capabilities = context.capabilities;
+  const weights = supportedWeights(options.weights, capabilities);
+  const trading = options.unbiased ? unbiasedCommandArb(weights) : tradingCommandArb(weights);
   const faults = context.faults ?? [];
   const percent = Math.min(90, Math.max(1, options.faultPercent ?? 35));
   // Faults are commands among the others, so the shrinker drops a fault like any order.
@@ -58,6 +63,6 @@ export function tradingActions(
       () => ({ model: new TradingModel(context.seed, context.maxActions, options.config), real: plan }),
       list,
     );
-    return plan.actions.slice(0, context.maxActions);
+    return supportedActions(plan.actions, capabilities).slice(0, context.maxActions);
   });
 }

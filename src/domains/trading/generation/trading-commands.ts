@@ -12,6 +12,7 @@ import {
   StormCommand,
   SweepCommand,
 } from './composite-commands.ts';
+import { spellingsArb } from './number-spellings.ts';
 import {
   everyStpArb,
   gapArb,
@@ -38,6 +39,7 @@ import {
   ReplaceCommand,
   SetMarkCommand,
 } from './single-commands.ts';
+import { stopCancelCommandArb, stopCommandArb, stopCrossCommandArb } from './stop-commands.ts';
 
 /**
  * The adversarial mix: every kind of request a trader or the admin can send, plus composite
@@ -61,6 +63,9 @@ export const TRADING_COMMAND_KINDS = [
   'cancel_all',
   'set_mark',
   'reconnect',
+  'stop',
+  'stop_cancel',
+  'stop_cross',
 ] as const;
 export type TradingCommandKind = (typeof TRADING_COMMAND_KINDS)[number];
 
@@ -80,6 +85,10 @@ export const DEFAULT_COMMAND_WEIGHTS: Readonly<Record<TradingCommandKind, number
   cancel_all: 3,
   set_mark: 5,
   reconnect: 4,
+  // Stop orders only where a property asks for them (properties/stop-orders.ts).
+  stop: 0,
+  stop_cancel: 0,
+  stop_cross: 0,
 };
 
 const MAX_STORM_EDITS = 5;
@@ -237,6 +246,9 @@ const COMMAND_ARBS: { [K in TradingCommandKind]: fc.Arbitrary<PlanCommand> } = {
       keep: keepMaskArb(1),
     })
     .map((p) => new ReconnectCommand(p)),
+  stop: stopCommandArb,
+  stop_cancel: stopCancelCommandArb,
+  stop_cross: stopCrossCommandArb,
 };
 
 /** The weighted mix of commands; a weight of 0 leaves a kind out. */
@@ -248,5 +260,8 @@ export function tradingCommandArb(
     arbitrary: COMMAND_ARBS[kind],
   })).filter((e) => e.weight > 0);
   if (entries.length === 0) throw new Error('tradingCommandArb: every command kind has weight 0');
-  return fc.oneof(...entries);
+  // Each command also draws how its actions spell prices and sizes (numbers unless it says).
+  return fc
+    .tuple(fc.oneof(...entries), spellingsArb)
+    .map(([command, spellings]) => command.withSpellings(spellings));
 }

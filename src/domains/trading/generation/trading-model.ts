@@ -1,4 +1,8 @@
-import { defaultExchangeConfig, type ExchangeConfig } from '../../../exchange/config/exchange-config.ts';
+import {
+  defaultExchangeConfig,
+  type ExchangeConfig,
+  type NumberSpelling,
+} from '../../../exchange/config/exchange-config.ts';
 import type {
   OrderType,
   SelfTradePrevention,
@@ -18,6 +22,7 @@ import {
 import type { Touch } from './boundary-values.ts';
 import { clientOrderIdFor } from './client-order-id.ts';
 import { bandTicks, gridOf, type InstrumentGrid, lotsOf, ticksOf } from './instrument-grid.ts';
+import { acceptedSpellings } from './number-spellings.ts';
 
 /** An order as generation predicts it: good enough to aim requests at, never a verdict. */
 export interface PredictedOrder {
@@ -42,7 +47,14 @@ export interface PredictedOrder {
   live: boolean;
   /** Queue position: lower rests ahead at the same price. */
   priority: number;
+  /** Stop orders: the stop price in ticks (undefined when it looks invalid). */
+  stopTicks?: number;
+  /** A stop accepted and not triggered yet: off the book, waiting for a trade at its stop price. */
+  pendingStop?: boolean;
 }
+
+const isStop = (type: OrderType): boolean => type === 'stop_market' || type === 'stop_limit';
+const marketLike = (type: OrderType): boolean => type === 'market' || type === 'stop_market';
 
 const MAX_CLIENT_ORDER_ID = 64;
 
@@ -57,6 +69,8 @@ export class TradingModel {
   readonly seed: number;
   readonly maxActions: number;
   readonly config: ExchangeConfig;
+  /** The string spellings of prices and sizes the venue takes (config.numberSpellings). */
+  readonly spellings: ReadonlySet<NumberSpelling>;
   readonly grids: ReadonlyMap<string, InstrumentGrid>;
   readonly sandboxSymbols: readonly string[];
   /** Symbols the traders (sandbox accounts) must be refused. */
@@ -79,12 +93,17 @@ export class TradingModel {
   readonly cash = new Map<Trader, number>();
   /** Faults of each kind sent so far in this run (kind: `type.effect`). */
   readonly faultsSent = new Map<string, number>();
+  /** The price of the last predicted trade per symbol, in ticks (none before the first). */
+  readonly lastTradeTicks = new Map<string, number>();
+  /** Stops predicted triggered by the trades of the action being applied, in trigger order. */
+  private readonly triggered: PredictedOrder[] = [];
   private priorityCounter = 0;
 
   constructor(seed: number, maxActions: number, config: ExchangeConfig = defaultExchangeConfig()) {
     this.seed = seed;
     this.maxActions = maxActions;
     this.config = config;
+    this.spellings = acceptedSpellings(config);
     this.grids = new Map(config.instruments.map((i) => [i.symbol, gridOf(i)]));
     const sandbox = (s: string) => s.startsWith(config.sandboxPrefix);
     this.sandboxSymbols = config.instruments.map((i) => i.symbol).filter(sandbox);
@@ -119,6 +138,11 @@ export class TradingModel {
 
   liveOrders(): PredictedOrder[] {
     return this.orders.filter((o) => o.live);
+  }
+
+  /** Stops predicted accepted and not triggered (nor cancelled) yet. */
+  pendingStops(): PredictedOrder[] {
+    return this.orders.filter((o) => o.pendingStop === true);
   }
 
   ordersOf(trader: Trader): PredictedOrder[] {
@@ -177,8 +201,14 @@ export class TradingModel {
         break;
       case 'cancel_all':
         for (const o of this.orders) {
-          if (o.live && o.client === action.client && (!action.symbol || o.symbol === action.symbol))
+          if (
+            (o.live || o.pendingStop) &&
+            o.client === action.client &&
+            (!action.symbol || o.symbol === action.symbol)
+          ) {
             o.live = false;
+            o.pendingStop = false;
+          }
         }
         break;
       case 'set_mark':
@@ -197,10 +227,11 @@ export class TradingModel {
   private place(action: PlaceAction, step: number): void {
     this.sentIds.add(action.clientOrderId);
     const grid = this.grids.get(action.symbol);
-    const market = action.orderType === 'market';
+    const market = marketLike(action.orderType);
     const tif = action.tif ?? (market ? 'ioc' : 'gtc');
     const lots = grid ? lotsOf(grid, action.qty) : undefined;
     const priceTicks = grid && !market ? ticksOf(grid, action.price) : undefined;
+    const stopTicks = grid && isStop(action.orderType) ? ticksOf(grid, action.stopPrice) : undefined;
     const order: PredictedOrder = {
       step,
       client: action.client,
@@ -217,10 +248,15 @@ export class TradingModel {
       filledLots: 0,
       live: false,
       priority: 0,
+      ...(isStop(action.orderType) ? { stopTicks, pendingStop: false } : {}),
     };
     this.orders.push(order);
     if (!order.accepted) return;
     this.consumedIds.get(order.client)?.add(order.clientOrderId);
+    if (isStop(action.orderType)) {
+      order.pendingStop = true;
+      return;
+    }
     if (tif === 'fok' && this.fillable(order) < (order.lots ?? 0)) return;
     const survived = this.match(order);
     const rests = !market && (tif === 'gtc' || tif === 'post_only');
@@ -228,6 +264,38 @@ export class TradingModel {
       order.live = true;
       order.priority = ++this.priorityCounter;
     }
+    this.runTriggered();
+  }
+
+  /** Whether a trade at `ticks` reaches a stop: at or above a buy stop, at or below a sell stop. */
+  private reaches(stop: PredictedOrder, ticks: number): boolean {
+    if (stop.stopTicks === undefined) return false;
+    return stop.side === 'buy' ? ticks >= stop.stopTicks : ticks <= stop.stopTicks;
+  }
+
+  /** A trade printed: it is the symbol's last trade, and it triggers the stops it reaches. */
+  private traded(symbol: string, ticks: number): void {
+    this.lastTradeTicks.set(symbol, ticks);
+    for (const o of this.orders) {
+      if (o.pendingStop && o.symbol === symbol && this.reaches(o, ticks)) {
+        o.pendingStop = false;
+        this.triggered.push(o);
+      }
+    }
+  }
+
+  /** The stops triggered by this action's trades take liquidity in turn (and may trigger more). */
+  private runTriggered(): void {
+    for (let i = 0; i < this.triggered.length; i++) {
+      const order = this.triggered[i];
+      if (order.tif === 'fok' && this.fillable(order) < (order.lots ?? 0)) continue;
+      const survived = this.match(order);
+      if (survived && order.orderType === 'stop_limit' && order.tif === 'gtc' && remaining(order) > 0) {
+        order.live = true;
+        order.priority = ++this.priorityCounter;
+      }
+    }
+    this.triggered.length = 0;
   }
 
   private wouldAccept(
@@ -241,9 +309,16 @@ export class TradingModel {
     if (id.length < 1 || id.length > MAX_CLIENT_ORDER_ID) return false;
     if (!this.sandboxSymbols.includes(action.symbol)) return false;
     if (this.consumedIds.get(action.client)?.has(id)) return false;
-    if (action.orderType === 'market' && (tif === 'gtc' || tif === 'post_only')) return false;
+    if (marketLike(action.orderType) && (tif === 'gtc' || tif === 'post_only')) return false;
+    if (action.orderType === 'stop_limit' && tif === 'post_only') return false;
     if (lots === undefined || lots < grid.minLots || lots > grid.maxLots) return false;
-    if (action.orderType === 'market') return true;
+    if (isStop(action.orderType)) {
+      const stop = ticksOf(grid, action.stopPrice);
+      if (stop === undefined || !this.inBand(grid, stop)) return false;
+      const last = this.lastTradeTicks.get(action.symbol);
+      if (last !== undefined && (action.side === 'buy' ? last >= stop : last <= stop)) return false;
+    }
+    if (marketLike(action.orderType)) return true;
     if (priceTicks === undefined || !this.inBand(grid, priceTicks)) return false;
     if (tif === 'post_only' && this.crosses(action.symbol, action.side, priceTicks)) return false;
     return this.marginAllows(action.client, grid, action.side, lots);
@@ -343,6 +418,7 @@ export class TradingModel {
       maker.filledLots += qty;
       if (remaining(maker) <= 0) maker.live = false;
       this.trades += 1;
+      this.traded(taker.symbol, maker.priceTicks!);
       const grid = this.grid(taker.symbol);
       const value = maker.priceTicks! * grid.config.tickSize * qty * grid.config.lotSize;
       for (const o of [taker, maker]) {
@@ -357,7 +433,10 @@ export class TradingModel {
 
   private cancel(action: CancelAction): void {
     const order = this.resolveTarget(action.client, action.target);
-    if (order) order.live = false;
+    if (order) {
+      order.live = false;
+      order.pendingStop = false;
+    }
   }
 
   private replace(action: ReplaceAction): void {
@@ -375,6 +454,7 @@ export class TradingModel {
     order.priceTicks = ticks;
     order.lots = lots;
     if (!this.match(order) || remaining(order) <= 0) order.live = false;
+    this.runTriggered();
   }
 
   private setMark(action: SetMarkAction): void {
@@ -392,6 +472,14 @@ export class TradingModel {
       ) {
         o.live = false;
       }
+      // A waiting stop_limit whose limit the new band leaves out is cancelled too.
+      if (
+        o.pendingStop &&
+        o.symbol === action.symbol &&
+        o.priceTicks !== undefined &&
+        !this.inBand(grid, o.priceTicks)
+      )
+        o.pendingStop = false;
     }
   }
 }

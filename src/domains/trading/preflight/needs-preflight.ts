@@ -12,3 +12,13 @@ import type { TargetSpec } from '../../../core/model/domain-pack.ts';
 export function needsPreflight(spec: TargetSpec): boolean {
   return spec.kind === 'url' || spec.kind === 'module';
 }
+
+/**
+ * Whether a campaign must hold the run lock: only a venue at a URL, which other people and
+ * other campaigns may be using at the same time. An adapter module's system is built by the
+ * campaign's own factory (an in-process library, one instance per run), so two campaigns
+ * against one library do not share anything and are not locked against each other.
+ */
+export function needsRunLock(spec: TargetSpec): boolean {
+  return spec.kind === 'url';
+}

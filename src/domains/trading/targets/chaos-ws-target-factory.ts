@@ -14,6 +14,7 @@ import {
 import { FaultLog } from '../../../core/faults/fault-record.ts';
 import type { Reply } from '../../../core/model/client.ts';
 import type { TargetFactory } from '../../../core/model/target.ts';
+import { disownDir, ownDir } from '../../../core/process/owned-resources.ts';
 import type { BugName } from '../../../exchange/bugs/planted-bugs.ts';
 import type { ExchangeConfig } from '../../../exchange/config/exchange-config.ts';
 import type { ExchangeSnapshot } from '../../../exchange/engine/exchange-snapshot.ts';
@@ -23,6 +24,17 @@ import {
   startReferenceExchangeProcess,
 } from '../../../exchange/server/reference-exchange-process.ts';
 import type { TradingAction } from '../trading-action.ts';
+import { ALL_TRADING_CAPABILITIES, TRADING_CAPABILITIES } from '../trading-capabilities.ts';
+
+/**
+ * Everything the reference venue provides but the journal: over a socket the run sees no state
+ * rebuilt from the venue's journal, so durability.journal-replay is skipped (and said so)
+ * rather than passed with nothing checked.
+ */
+export const REFERENCE_OVER_SOCKET = ALL_TRADING_CAPABILITIES.filter(
+  (c) => c !== TRADING_CAPABILITIES.journal,
+);
+
 import type { TradingClientEvent } from '../trading-client-event.ts';
 import type { CrashRecord } from '../trading-evidence.ts';
 import type { ClientBug } from '../transport/client-bugs.ts';
@@ -90,6 +102,7 @@ export function chaosWsTargetFactory(
   return {
     name: options.url ?? (options.process ? 'ws+chaos+process' : 'ws+chaos'),
     faultKinds: options.process && options.url === undefined ? [...LINK_KINDS, ...PROCESS_KINDS] : LINK_KINDS,
+    capabilities: REFERENCE_OVER_SOCKET,
     async create() {
       if (disposed) throw new Error('chaos ws target factory used after dispose()');
       started ??= start();
@@ -214,6 +227,12 @@ async function embeddedVenue(options: ChaosWsOptions): Promise<Venue> {
 /** `shakedown serve` in a child process with a journal in a temp directory, removed at the end. */
 async function childVenue(options: ChaosWsOptions): Promise<Venue> {
   const dir = mkdtempSync(join(tmpdir(), 'shakedown-venue-'));
+  // Removed by stop(); should shakedown have to exit at once, by whichever thread is left.
+  ownDir(dir);
+  const remove = (): void => {
+    rmSync(dir, { recursive: true, force: true });
+    disownDir(dir);
+  };
   const configPath = join(dir, 'exchange-config.json');
   writeFileSync(configPath, JSON.stringify(options.config));
   const journalDir = join(dir, 'journal');
@@ -224,11 +243,11 @@ async function childVenue(options: ChaosWsOptions): Promise<Venue> {
       process: child,
       stop: async () => {
         await child.stop();
-        rmSync(dir, { recursive: true, force: true });
+        remove();
       },
     };
   } catch (error) {
-    rmSync(dir, { recursive: true, force: true });
+    remove();
     throw error;
   }
 }

@@ -22,6 +22,9 @@ import { tradingRequest } from './trading-request.ts';
 import type { VenueConnection, VenueDialer } from './venue-connection.ts';
 import { BAD_FRAME_FROM_TARGET } from './ws-dialer.ts';
 
+/** The floor of the first login's and subscribe's timeout (see handshakeTimeoutMs). */
+const HANDSHAKE_TIMEOUT_MS = 10_000;
+
 export type CatchUp = 'resync' | 'resume';
 
 /** A connection that stayed up this long ends an outage: the next cut backs off from the start. */
@@ -116,14 +119,19 @@ export class TradingClient implements Client<TradingAction, TradingClientEvent, 
    */
   connect(): Observable<void> {
     return this.dial().pipe(
-      concatMap(() => this.request({ id: this.nextId(), type: 'login', key: this.options.key })),
+      concatMap(() =>
+        this.request({ id: this.nextId(), type: 'login', key: this.options.key }, this.handshakeTimeoutMs()),
+      ),
       concatMap((login) => {
         if (login.status !== 'ok') throw new Error(`${this.name}: login failed (${replyText(login)})`);
         this.account = (login.result as { account?: string }).account ?? null;
         this.startFrom(login.result);
         const streams = this.options.streams;
         if (streams.length === 0) return of(undefined);
-        return this.request({ id: this.nextId(), type: 'subscribe', streams: [...streams] }).pipe(
+        return this.request(
+          { id: this.nextId(), type: 'subscribe', streams: [...streams] },
+          this.handshakeTimeoutMs(),
+        ).pipe(
           map((sub) => {
             if (sub.status !== 'ok') throw new Error(`${this.name}: subscribe failed (${replyText(sub)})`);
             this.startFrom(sub.result);
@@ -179,10 +187,19 @@ export class TradingClient implements Client<TradingAction, TradingClientEvent, 
     // A lost pong is retried like any request: the barrier must not give up on one lost frame.
     return this.withRetries(undefined, undefined, () => ({ id: this.nextId(), type: 'ping' })).pipe(
       concatMap((reply) => {
+        // No pong at all (every attempt lost, truncated or refused) confirms nothing: the client
+        // cannot tell whether it lost the last frames of a stream, so it resyncs them all.
+        if (reply.status !== 'ok') this.gapped.add('*');
         const behind = reply.status === 'ok' && this.behind(reply.result);
         if ((!behind && this.gapped.size === 0) || this.connection === undefined) return of(undefined);
         if (this.holding !== undefined || this.reconnecting) return of(undefined);
-        return this.catchUp('resync').pipe(map(() => undefined));
+        return this.catchUp('resync').pipe(
+          // A failed resync leaves the view stale: try again, as after a gap.
+          tap((resync) => {
+            if (resync.status !== 'ok' && this.gapped.size > 0) this.resyncAfterGap();
+          }),
+          map(() => undefined),
+        );
       }),
     );
   }
@@ -382,8 +399,18 @@ export class TradingClient implements Client<TradingAction, TradingClientEvent, 
     for (const waiter of this.waitingReady.splice(0)) waiter(ready);
   }
 
+  /**
+   * How long the first login and subscribe may take. No fault acts before a run's first step,
+   * so a slow answer there is a busy machine, not a lost request: the short request timeout
+   * that keeps faulted runs cheap would fail the run before it starts (seen over WebSocket with
+   * the CPU loaded). On virtual time the answer comes first and this costs nothing.
+   */
+  private handshakeTimeoutMs(): number {
+    return Math.max(this.options.requestTimeoutMs, HANDSHAKE_TIMEOUT_MS);
+  }
+
   /** Sends one request; emits exactly one Reply: the answer, or `info` on timeout or disconnect. */
-  private request(request: ClientRequest): Observable<Reply> {
+  private request(request: ClientRequest, timeoutMs = this.options.requestTimeoutMs): Observable<Reply> {
     return new Observable<Reply>((subscriber) => {
       const id = String(request.id);
       const connection = this.connection;
@@ -395,16 +422,13 @@ export class TradingClient implements Client<TradingAction, TradingClientEvent, 
       const sentAt = this.scheduler.now();
       const timer = this.scheduler.schedule(() => {
         this.pending.delete(id);
-        subscriber.next({ status: 'info', reason: `no reply within ${this.options.requestTimeoutMs} ms` });
+        subscriber.next({ status: 'info', reason: `no reply within ${timeoutMs} ms` });
         subscriber.complete();
         // Not a byte since the request went out: the link is dead even if nobody closed it.
         if (this.connection === connection && this.lastHeardAt < sentAt) {
-          this.connectionLost(
-            connection,
-            `nothing heard for ${this.options.requestTimeoutMs} ms (half-open link)`,
-          );
+          this.connectionLost(connection, `nothing heard for ${timeoutMs} ms (half-open link)`);
         }
-      }, this.options.requestTimeoutMs);
+      }, timeoutMs);
       this.pending.set(id, {
         settle: (reply) => {
           timer.unsubscribe();

@@ -22,6 +22,7 @@ export function tradingRequest(
         orderType: action.orderType,
         ...(action.tif === undefined ? {} : { tif: action.tif }),
         ...(action.price === undefined ? {} : { price: action.price }),
+        ...(action.stopPrice === undefined ? {} : { stopPrice: action.stopPrice }),
         qty: action.qty,
         clientOrderId: action.clientOrderId,
         ...(action.stp === undefined ? {} : { stp: action.stp }),

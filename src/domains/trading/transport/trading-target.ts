@@ -112,7 +112,7 @@ export function makeTradingTarget(
         }),
       );
     },
-    extraEvidence: () => of({ config, ...(options.extra?.() ?? {}) }),
+    extraEvidence: () => of({ config, virtualTime: options.virtual ?? false, ...(options.extra?.() ?? {}) }),
     settled: () => options.settled?.() ?? true,
     inject: (fault, client, step) => {
       if (!options.inject) {

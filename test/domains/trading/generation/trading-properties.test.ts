@@ -29,9 +29,17 @@ describe('trading properties', () => {
     }
   });
 
-  it('trading-venue checks every trading invariant with 60 actions', () => {
+  it('trading-venue checks every trading invariant with 60 actions (stop orders have their own property)', () => {
     const venue = TRADING_PROPERTIES.find((p) => p.name === 'trading-venue')!;
-    expect([...venue.invariants].sort()).toEqual(TRADING_INVARIANTS.map((i) => i.name).sort());
+    const stops = TRADING_INVARIANTS.map((i) => i.name).filter((n) => n.startsWith('stops.'));
+    expect(stops).toHaveLength(4);
+    expect([...venue.invariants].sort()).toEqual(
+      TRADING_INVARIANTS.map((i) => i.name)
+        .filter((n) => !stops.includes(n))
+        .sort(),
+    );
+    const stopOrders = TRADING_PROPERTIES.find((p) => p.name === 'stop-orders')!;
+    for (const name of stops) expect(stopOrders.invariants).toContain(name);
     expect(venue.settings?.maxActions).toBe(60);
     expect(kindsOf('trading-venue').size).toBe(6);
   });
@@ -42,5 +50,21 @@ describe('trading properties', () => {
     expect(kindsOf('margin-and-marks')).not.toContain('reconnect');
     expect(kindsOf('reconnect-convergence')).toContain('reconnect');
     expect(kindsOf('self-trade-prevention')).not.toContain('reconnect');
+    const stopTypes = (name: string) => {
+      const property = TRADING_PROPERTIES.find((p) => p.name === name)!;
+      const types = new Set<string>();
+      for (const actions of fc.sample(property.actions({ seed: 1, maxActions: 40 }), {
+        seed: 5,
+        numRuns: 50,
+      }))
+        for (const a of actions) if (a.kind === 'place') types.add(a.orderType);
+      return types;
+    };
+    expect(stopTypes('stop-orders')).toEqual(new Set(['limit', 'market', 'stop_market', 'stop_limit']));
+    for (const p of TRADING_PROPERTIES.filter((p) => p.name !== 'stop-orders'))
+      expect(
+        [...stopTypes(p.name)].filter((t) => t.startsWith('stop_')),
+        p.name,
+      ).toEqual([]);
   });
 });

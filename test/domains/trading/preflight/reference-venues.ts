@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { afterEach } from 'vitest';
 import {
   defaultExchangeConfig,
@@ -36,11 +36,16 @@ export function referenceVenues(): (
  * The CLI in a child process, asynchronously: the venue it talks to runs in this process, so a
  * blocking spawn would starve it. `CI` is removed so the test decides CI mode itself.
  */
-export function cliAsync(args: string[], extraEnv: Record<string, string> = {}): Promise<CliResult> {
+export function cliAsync(
+  args: string[],
+  extraEnv: Record<string, string> = {},
+  onSpawn?: (child: ChildProcess) => void,
+): Promise<CliResult> {
   return new Promise((resolve) => {
     const env = { ...process.env, ...extraEnv };
     delete env.CI;
     const child = spawn(process.execPath, [BIN, ...args], { env });
+    onSpawn?.(child);
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk) => {

@@ -1,3 +1,4 @@
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -204,23 +205,30 @@ describe('run against a venue it did not start', () => {
     const lockDir = mkdtempSync(join(tmpdir(), 'shakedown-run-lock-'));
     try {
       const env = { SHAKEDOWN_LOCK_DIR: lockDir };
+      // The first campaign is bounded by the test, not by a window the second must fit in: it
+      // runs until the second has been refused, then is stopped with SIGTERM (which releases
+      // the lock, as a CI timeout would).
+      let firstChild: ChildProcess | undefined;
       const first = cliAsync(
         [
           'run',
           '--target',
           server.url,
           '--runs',
-          '1000',
+          '100000',
           '--time-budget',
-          '8s',
+          '10m',
           '--no-replays',
           '--log-level',
           'warn',
         ],
         env,
+        (child) => {
+          firstChild = child;
+        },
       );
       // The first campaign holds the lock once its lock file exists.
-      for (let i = 0; i < 400 && readdirSync(lockDir).length === 0; i++)
+      for (let i = 0; i < 1200 && readdirSync(lockDir).length === 0; i++)
         await new Promise((r) => setTimeout(r, 25));
       expect(readdirSync(lockDir)).toHaveLength(1);
       const second = await cliAsync(
@@ -230,7 +238,8 @@ describe('run against a venue it did not start', () => {
       expect(second.status, second.stderr).toBe(3);
       expect(second.stderr).toContain('SHK_LOCKED');
       expect(second.stderr).toMatch(/locked by pid \d+/);
-      expect((await first).status).toBe(0);
+      firstChild?.kill('SIGTERM');
+      expect((await first).status).toBe(130);
       expect(readdirSync(lockDir)).toEqual([]);
     } finally {
       rmSync(lockDir, { recursive: true, force: true });

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { firstValueFrom, type Observable, timeout } from 'rxjs';
@@ -87,6 +87,48 @@ describe('loadTargetModule', () => {
   it('names a factory without a name after its file', async () => {
     const path = module('export default { create: async () => ({}) };\n');
     expect((await loadTargetModule(path)).name).toBe(path);
+  });
+
+  it("gives the maker the module's options(), or the options recorded by an earlier run", async () => {
+    const source = `export function options() { return { venue: 'from-options', at: new Date(0) }; }
+export default (given: { venue: string }) => ({ name: given.venue, create: async () => ({}) });\n`;
+    const path = module(source);
+    const fresh = await loadTargetModule(path);
+    expect(fresh.name).toBe('from-options');
+    // Recorded as JSON: what a replay file can hold and give back.
+    expect(fresh.adapterOptions).toEqual({ venue: 'from-options', at: '1970-01-01T00:00:00.000Z' });
+    const replayed = await loadTargetModule(path, { options: { venue: 'recorded' } });
+    expect(replayed.name).toBe('recorded');
+    expect(replayed.adapterOptions).toEqual({ venue: 'recorded' });
+    expect((await loadTargetModule(module(`export default ${FACTORY};\n`))).adapterOptions).toBeNull();
+    const bad = await failure(
+      module('export const options = () => 1n;\nexport default () => ({ create: async () => ({}) });\n'),
+    );
+    expect(bad.message).toMatch(/options\(\) must return JSON/);
+  });
+
+  it('keeps every member of the factory: faultKinds, capabilities and the rest', async () => {
+    const factory = (await loadTargetModule(
+      module(`export default { ...${FACTORY}, faultKinds: ['clock.jump'], capabilities: ['accounts'] };\n`),
+    )) as LoadedTargetFactory & { capabilities?: string[] };
+    expect(factory.faultKinds).toEqual(['clock.jump']);
+    expect(factory.capabilities).toEqual(['accounts']);
+  });
+
+  it('loads TypeScript from a CommonJS folder, and .cts, compiled next to it and removed', async () => {
+    const path = module(
+      `import { helper } from './helper';\nexport default { name: helper, create: async () => ({}) };\n`,
+    );
+    const dir = join(path, '..');
+    writeFileSync(join(dir, 'package.json'), '{ "type": "commonjs" }\n');
+    writeFileSync(join(dir, 'helper.ts'), "export const helper: string = 'bundled-' + typeof __dirname;\n");
+    expect((await loadTargetModule(path)).name).toBe('bundled-string');
+    writeFileSync(
+      join(dir, 'adapter.cts'),
+      `import { helper } from './helper';\nexport default { name: helper + '-cts', create: async () => ({}) };\n`,
+    );
+    expect((await loadTargetModule(join(dir, 'adapter.cts'))).name).toBe('bundled-string-cts');
+    expect(readdirSync(dir).sort()).toEqual(['adapter.cts', 'helper.ts', 'my-target.ts', 'package.json']);
   });
 
   it('fails with SHK_ADAPTER_NOT_FOUND (exit 2) when the file is missing', async () => {

@@ -1,0 +1,83 @@
+/**
+ * The venue's documented formulas (docs/exchange.md), written here from the documentation and
+ * not taken from the venue's code: checkers import nothing of the system they judge. Every
+ * amount is an integer number of atoms (price atoms = price x 10^tick decimals, quantity atoms
+ * = qty x 10^lot decimals, cash atoms = cash x 10^cash decimals).
+ */
+
+/**
+ * Decimal places of a positive step (tick or lot) as JavaScript prints it: 0.5 -> 1,
+ * 0.001 -> 3, 1e-7 -> 7, 2.5e-7 -> 8, 5 -> 0. NaN for anything that is not a finite number.
+ */
+export function stepDecimals(x: number): number {
+  if (typeof x !== 'number' || !Number.isFinite(x)) return Number.NaN;
+  const text = String(Math.abs(x));
+  const e = text.indexOf('e');
+  const mantissa = e === -1 ? text : text.slice(0, e);
+  const exponent = e === -1 ? 0 : Number(text.slice(e + 1));
+  const dot = mantissa.indexOf('.');
+  const fraction = dot === -1 ? 0 : mantissa.length - dot - 1;
+  return Math.max(0, fraction - exponent);
+}
+
+/** The largest absolute position an account could reach: every open buy filled, or every open sell. */
+export function worstCase(position: number, openBuy: number, openSell: number): number {
+  return Math.max(Math.abs(position + openBuy), Math.abs(position - openSell));
+}
+
+/** ceil(a / b) for integers a >= 0 and b >= 1, exact (BigInt) whatever the size of a. */
+export function ceilDivide(a: number, b: number): number {
+  if (!Number.isSafeInteger(a) || !Number.isSafeInteger(b) || a < 0 || b < 1) return Math.ceil(a / b);
+  const big = BigInt(a);
+  const div = BigInt(b);
+  return Number((big + div - 1n) / div);
+}
+
+/**
+ * The margin of an exposure (quantity atoms) valued at the mark (price atoms), over the
+ * leverage, rounded up on the cash grid: `ceil(exposure x mark / L)`.
+ */
+export function marginOf(exposure: number, mark: number, cashPerPxQty: number, leverage: number): number {
+  return ceilDivide(exposure * mark * cashPerPxQty, leverage);
+}
+
+/** A finite decimal as an exact fraction `num / 10^places` (BigInt), from its shortest spelling. */
+export function exactDecimal(x: number): { num: bigint; places: number } | undefined {
+  if (typeof x !== 'number' || !Number.isFinite(x)) return undefined;
+  const text = String(Math.abs(x));
+  const e = text.indexOf('e');
+  const mantissa = e === -1 ? text : text.slice(0, e);
+  let exponent = e === -1 ? 0 : Number(text.slice(e + 1));
+  const dot = mantissa.indexOf('.');
+  const digits = dot === -1 ? mantissa : mantissa.slice(0, dot) + mantissa.slice(dot + 1);
+  exponent -= dot === -1 ? 0 : mantissa.length - dot - 1;
+  let num = BigInt(digits) * (x < 0 ? -1n : 1n);
+  if (exponent > 0) {
+    num *= 10n ** BigInt(exponent);
+    exponent = 0;
+  }
+  return { num, places: -exponent };
+}
+
+/**
+ * The band around a mark, on the tick grid (docs/exchange.md, "Instruments"): the low edge is
+ * the lowest tick at or above `mark x (1 - bandPct)`, and at least one tick; the high edge the
+ * highest tick at or below `mark x (1 + bandPct)`. `mark` and `tick` in price atoms; exact.
+ */
+export function bandEdges(mark: number, bandPct: number, tick: number): { low: number; high: number } {
+  const pct = exactDecimal(bandPct);
+  if (pct === undefined || !Number.isSafeInteger(mark) || !Number.isSafeInteger(tick) || tick <= 0)
+    return { low: Number.NaN, high: Number.NaN };
+  const scale = 10n ** BigInt(pct.places);
+  const m = BigInt(mark);
+  const t = BigInt(tick);
+  // mark x (1 - p) / tick = m (scale - num) / (scale t); ceil and floor on exact integers.
+  const lowNum = m * (scale - pct.num);
+  const highNum = m * (scale + pct.num);
+  const den = scale * t;
+  const ceil = (a: bigint): bigint => (a >= 0n ? (a + den - 1n) / den : -(-a / den));
+  const floor = (a: bigint): bigint => (a >= 0n ? a / den : -((-a + den - 1n) / den));
+  const low = ceil(lowNum) * t;
+  const high = floor(highNum) * t;
+  return { low: Number(low < t ? t : low), high: Number(high) };
+}
