@@ -100,8 +100,9 @@ export const ledgerEquity: Invariant<TradingEvidence> = {
             unknownMark = true;
             continue;
           }
-          valued += qty * mark.price;
-          terms.push(`${show(qty)} x ${show(mark.price)}`);
+          const multiplier = grids.get(symbol)?.contractMultiplier ?? 1;
+          valued += qty * mark.price * multiplier;
+          terms.push(`${show(qty)} x ${show(mark.price)}${multiplier === 1 ? '' : ` x ${show(multiplier)}`}`);
           involved.push(posRec, mark.rec);
         }
         if (unknownMark) continue;
@@ -136,8 +137,9 @@ export const ledgerEquity: Invariant<TradingEvidence> = {
       const terms: string[] = [];
       for (const p of a.positions ?? []) {
         const mark = snapshotMarks.get(p.symbol) ?? configuredMark(p.symbol) ?? Number.NaN;
-        expected += p.qty * mark;
-        terms.push(`${show(p.qty)} x ${show(mark)}`);
+        const multiplier = grids.get(p.symbol)?.contractMultiplier ?? 1;
+        expected += p.qty * mark * multiplier;
+        terms.push(`${show(p.qty)} x ${show(mark)}${multiplier === 1 ? '' : ` x ${show(multiplier)}`}`);
       }
       if (!sameNumber(a.equity, expected, TOLERANCE)) {
         const sum = terms.length === 0 ? '' : ` + ${terms.join(' + ')}`;

@@ -1,6 +1,7 @@
 import type { CheckTally, Invariant, Violation } from '../src/core/model/invariant.ts';
 import type { TradingAction } from '../src/domains/trading/trading-action.ts';
 import type { TradingEvidence } from '../src/domains/trading/trading-evidence.ts';
+import { adminRecord } from './support/admin-record.ts';
 import {
   ADMIN_CLIENT,
   accountOfClient,
@@ -27,6 +28,54 @@ function attemptOf(ids: ReadonlySet<string>, clientOrderId: unknown): boolean {
   return false;
 }
 
+/**
+ * What the venue's record says about its memory of orders: resets per account stream, and when
+ * each order finished counted venue-wide, so that an order can be told forgotten (a reset since,
+ * or `retainFinishedOrders` more orders finished since it did: docs/exchange.md, "Memory limits").
+ */
+interface VenueMemory {
+  /** Whether the venue still remembered the order of `first` when `later` was accepted. */
+  remembered(first: OrderEventRecord, later: OrderEventRecord): boolean;
+}
+
+function venueMemory(evidence: TradingEvidence): VenueMemory {
+  const retain = evidence.extra?.config?.retainFinishedOrders ?? Number.POSITIVE_INFINITY;
+  const resets = new Map<string, number[]>();
+  const finishedAt = new Map<string, number>();
+  /** Finished orders counted when each order was accepted. */
+  const finishedBefore = new Map<string, number>();
+  let finished = 0;
+  for (const rec of adminRecord(evidence.events)) {
+    if (is(rec, 'reset')) {
+      const list = resets.get(rec.stream) ?? [];
+      list.push(rec.txn ?? 0);
+      resets.set(rec.stream, list);
+      continue;
+    }
+    if (!isOrderEvent(rec)) continue;
+    const e = rec.event;
+    if (e.type === 'order_accepted') {
+      if (!finishedBefore.has(e.orderId)) finishedBefore.set(e.orderId, finished);
+      continue;
+    }
+    const ends =
+      e.type === 'order_cancelled' ||
+      e.type === 'order_expired' ||
+      (e.type === 'fill' && !(e.remainingQty > 1e-12));
+    if (ends && !finishedAt.has(e.orderId)) finishedAt.set(e.orderId, ++finished);
+  }
+  return {
+    remembered(first, later) {
+      const from = first.txn ?? 0;
+      const to = later.txn ?? 0;
+      if ((resets.get(first.stream) ?? []).some((txn) => txn > from && txn < to)) return false;
+      const ended = finishedAt.get(first.event.orderId);
+      const before = finishedBefore.get(later.event.orderId);
+      return ended === undefined || before === undefined || before - ended < retain;
+    },
+  };
+}
+
 const asNumber = (x: unknown): number | undefined => {
   const n = typeof x === 'string' && x.trim() !== '' ? Number(x) : x;
   return typeof n === 'number' && Number.isFinite(n) ? n : undefined;
@@ -36,7 +85,9 @@ const asNumber = (x: unknown): number | undefined => {
  * A retried request takes effect at most once. For every step the client sent again
  * (session_retry), the venue's record (the admin's events) holds at most one order accepted
  * for the step's place, counting every client order id its attempts used (the original, and
- * ids made from it as `<id>-r<n>`), and at most one cancel or replace of the step's order.
+ * ids made from it as `<id>-r<n>`), while the venue remembers it (a retry that reaches the venue
+ * after a reset, or after the first order was forgotten, is a new order by the venue's rules),
+ * and at most one cancel or replace of the step's order.
  * Effects are the step's when they come after it was sent, before the client's next request of
  * the same kind on the same ids, and not under the txn another step's reply names.
  */
@@ -49,6 +100,7 @@ export const retriesExecuteOnce: Invariant<TradingEvidence> = {
     const out: Violation[] = [];
     const byClient = eventsByClient(evidence.events);
     const ops = requestOps(evidence);
+    const memory = venueMemory(evidence);
     const replyTxn = new Map<number, number>();
     for (const op of ops) {
       const reply = op.reply;
@@ -84,7 +136,7 @@ export const retriesExecuteOnce: Invariant<TradingEvidence> = {
         );
         const until = next?.invokedAt ?? Number.POSITIVE_INFINITY;
         const seen = new Set<string>();
-        effects = admin.filter((rec) => {
+        const accepted = admin.filter((rec) => {
           const e = rec.event;
           if (e.type !== 'order_accepted' || rec.stream !== stream || !attemptOf(ids, e.clientOrderId))
             return false;
@@ -93,6 +145,13 @@ export const retriesExecuteOnce: Invariant<TradingEvidence> = {
           seen.add(key);
           return true;
         });
+        // Executions the venue had to tell apart: runs of them with nothing forgotten between.
+        const runs: OrderEventRecord[][] = [];
+        for (const [i, rec] of accepted.entries()) {
+          if (i === 0 || !memory.remembered(accepted[i - 1], rec)) runs.push([rec]);
+          else runs[runs.length - 1].push(rec);
+        }
+        effects = runs.find((run) => run.length > 1) ?? accepted.slice(0, 1);
         what = `place ${action.clientOrderId}`;
       } else if (action?.kind === 'cancel' || action?.kind === 'replace') {
         const target = action.target;

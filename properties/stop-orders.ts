@@ -74,6 +74,11 @@ export const stopOrders: Property<TradingAction> = {
     'requests.one-response',
     'ledger.equity',
     'tape.matches-fills',
+    'book.resync-consistent',
+    'idempotency.client-order-id',
+    'isolation.private-streams',
+    'requests.answered',
+    'durability.journal-replay',
   ],
   settings: { maxActions: 40, requestTimeoutMs: 1000, quietMs: 50 },
 };

@@ -1,23 +1,30 @@
 import type { Property } from '../src/core/model/property.ts';
 import { tradingActions } from '../src/domains/trading/generation/trading-actions-arbitrary.ts';
+import { SURFACE_COMMAND_WEIGHTS } from '../src/domains/trading/generation/trading-commands.ts';
 import { TRADING_ACTION_KINDS, type TradingAction } from '../src/domains/trading/trading-action.ts';
 import { VENUE_EVENT_TYPES, VENUE_REJECT_REASONS } from '../src/domains/trading/trading-surface.ts';
 
 /**
  * The full adversarial mix against every trading rule at once: all request kinds, races at
  * the same instant, boundary and junk values, self-trades, retried ids, foreign orders, mark
- * jumps and reconnects. It is the property that should catch every planted bug.
+ * jumps and reconnects, and the rest of the surface (halts, resets, status queries, refused
+ * marks, malformed requests, orders at the funding edge). It is the property that should catch
+ * every planted bug. It aims at the campaign's venue (`run --config`).
  */
 export const tradingVenue: Property<TradingAction> = {
   name: 'trading-venue',
   description:
     'Adversarial trading (races, boundary values, self-trades, duplicate ids, mark jumps, reconnects) keeps every trading invariant',
   tags: [
-    ...TRADING_ACTION_KINDS,
-    ...VENUE_EVENT_TYPES.filter((t) => t !== 'instrument_status' && t !== 'reset'),
-    ...VENUE_REJECT_REASONS.filter((r) => r !== 'rate_limited' && r !== 'halted'),
+    // A venue per run is varied-venues' (the configure action).
+    ...TRADING_ACTION_KINDS.filter((k) => k !== 'configure'),
+    // Stop orders have their own property (stop-orders.ts).
+    ...VENUE_EVENT_TYPES.filter((t) => t !== 'order_triggered'),
+    ...VENUE_REJECT_REASONS.filter(
+      (r) => r !== 'rate_limited' && r !== 'stop_would_trigger' && !r.startsWith('stop_price_'),
+    ),
   ],
-  actions: (context) => tradingActions(context),
+  actions: (context) => tradingActions(context, { weights: { ...SURFACE_COMMAND_WEIGHTS } }),
   invariants: [
     'book.not-crossed',
     'orders.quantities',

@@ -1,3 +1,4 @@
+import { cashPerPxQtyAt, instrumentCashDecimals, multiplierOf } from './contract-value.ts';
 import { EPSILON, gridUnits } from './numbers.ts';
 import { bandEdges, stepDecimals } from './oracle-formulas.ts';
 
@@ -13,8 +14,10 @@ export interface InstrumentGrid {
   priceScale: number;
   qtyScale: number;
   cashScale: number;
-  /** price atoms x qty atoms x this = cash atoms. */
+  /** price atoms x qty atoms x this = cash atoms (the contract multiplier included). */
   cashPerPxQty: number;
+  /** Cash per unit of quantity per unit of price (contract-value.ts); 1 when not configured. */
+  contractMultiplier: number;
   bandPct: number;
   markPrice: number;
 }
@@ -27,6 +30,7 @@ export interface GridConfig {
     lotSize: number;
     bandPct: number;
     markPrice: number;
+    contractMultiplier?: number;
   }[];
 }
 
@@ -37,7 +41,7 @@ function safeDecimals(x: number): number {
 export function cashDecimalsOf(config: GridConfig | undefined): number {
   let decimals = 0;
   for (const inst of config?.instruments ?? []) {
-    decimals = Math.max(decimals, safeDecimals(inst.tickSize) + safeDecimals(inst.lotSize));
+    decimals = Math.max(decimals, instrumentCashDecimals(inst));
   }
   return decimals;
 }
@@ -55,7 +59,8 @@ export function instrumentGrids(config: GridConfig | undefined): Map<string, Ins
       priceScale: 10 ** pd,
       qtyScale: 10 ** qd,
       cashScale: 10 ** cashDecimals,
-      cashPerPxQty: 10 ** (cashDecimals - pd - qd),
+      cashPerPxQty: cashPerPxQtyAt(inst, cashDecimals),
+      contractMultiplier: multiplierOf(inst),
       bandPct: inst.bandPct,
       markPrice: inst.markPrice,
     });

@@ -1,3 +1,4 @@
+import { cashPerPxQtyAt, instrumentCashDecimals } from './contract-value.ts';
 import { exactDecimal, stepDecimals } from './oracle-formulas.ts';
 
 /**
@@ -17,6 +18,8 @@ export interface OracleInstrumentConfig {
   bandPct: number;
   markPrice: number;
   maxPosition: number;
+  /** Cash per unit of quantity per unit of price; 1 when absent (contract-value.ts). */
+  contractMultiplier?: number;
 }
 
 export interface OracleAccountConfig {
@@ -118,7 +121,7 @@ function buildRules(config: OracleVenueConfig): VenueRules | undefined {
   let cashDecimals = 0;
   for (const inst of instrumentList) {
     if (!finite(inst?.tickSize) || !finite(inst.lotSize)) return undefined;
-    cashDecimals = Math.max(cashDecimals, stepDecimals(inst.tickSize) + stepDecimals(inst.lotSize));
+    cashDecimals = Math.max(cashDecimals, instrumentCashDecimals(inst));
   }
   const prefix = typeof config.sandboxPrefix === 'string' ? config.sandboxPrefix : undefined;
   if (prefix === undefined) return undefined;
@@ -141,7 +144,7 @@ function buildRules(config: OracleVenueConfig): VenueRules | undefined {
       maxQty: toAtoms(inst.maxQty, qd),
       maxPosition: toAtoms(inst.maxPosition, qd),
       bandPct: inst.bandPct,
-      cashPerPxQty: 10 ** (cashDecimals - pd - qd),
+      cashPerPxQty: cashPerPxQtyAt(inst, cashDecimals),
     };
     const numbers = [
       rules.tick,

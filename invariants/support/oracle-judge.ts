@@ -388,8 +388,8 @@ class Judge {
         problems.push(
           `a refused request changed something: ${others.map((r) => `${r.event.type} on ${r.stream}`).join(', ')}`,
         );
+      this.count(EVENTS_CONTENT);
       if (problems.length > 0) {
-        this.count(EVENTS_CONTENT);
         this.find(
           EVENTS_CONTENT,
           `${what(op)} was refused ${reply.code}, but ${problems.join('; ')}`,
@@ -535,21 +535,14 @@ class Judge {
       order.tif === 'post_only'
         ? { steps: [], filled: 0, end: 'rest', stp: false }
         : predictTake(state, taker);
-    return this.compareTake(op, group, state, taker, predicted, 0);
+    return this.compareTake(op, group, state, taker, predicted);
   }
 
   /**
    * Compares what matching did in an input with what the rules say it must do, once the
    * state has taken the input; then checks the expiry and the reply's result.
    */
-  private compareTake(
-    op: Op,
-    group: Group,
-    state: VenueState,
-    taker: Taker,
-    predicted: Outcome,
-    filledBefore: number,
-  ) {
+  private compareTake(op: Op, group: Group, state: VenueState, taker: Taker, predicted: Outcome) {
     return (): void => {
       const triggered = group.some((r) => r.event.type === 'order_triggered');
       if (predicted.unclear !== undefined) {
@@ -825,7 +818,7 @@ class Judge {
       change.priceChanged && order.tif !== 'post_only'
         ? predictTake(state, taker, order.filled)
         : { steps: [], filled: 0, end: 'rest', stp: false };
-    return this.compareTake(op, group, state, taker, predicted, order.filled);
+    return this.compareTake(op, group, state, taker, predicted);
   }
 
   private judgeCancelAllInput(

@@ -359,7 +359,8 @@ export function predictTake(state: VenueState, taker: Taker, filledBefore = 0): 
   const makers = state
     .resting(taker.symbol, buy ? 'sell' : 'buy')
     .filter((m) => m.id !== taker.id && (buy ? (m.price as number) <= limit : (m.price as number) >= limit));
-  if (makers.some((m) => m.rankUnsure)) return { ...out, unclear: 'the queue order of orders that rested together' };
+  if (makers.some((m) => m.rankUnsure))
+    return { ...out, unclear: 'the queue order of orders that rested together' };
   const own = (m: ModelOrder) => m.account === taker.account;
   const mode = taker.stp;
   const modeKnown = mode === 'cancel_newest' || mode === 'cancel_oldest' || mode === 'cancel_both';

@@ -213,9 +213,9 @@ export async function withInterrupt(
 export function yieldingBetweenRuns<A, E, R, S>(
   factory: TargetFactory<A, E, R, S>,
 ): TargetFactory<A, E, R, S> {
-  const create: TargetFactory<A, E, R, S>['create'] = async () => {
+  const create: TargetFactory<A, E, R, S>['create'] = async (run) => {
     await new Promise<void>((resolve) => setImmediate(resolve));
-    return factory.create();
+    return factory.create(run);
   };
   return new Proxy(factory, {
     get(target, property) {

@@ -11,6 +11,7 @@ import { registerServeCommand } from './commands/serve-command.ts';
 import { registerSoakCommand } from './commands/soak-command.ts';
 import { fsErrorAsShakedownError, isFsError } from './fs-errors.ts';
 import { describeDurationDefaults } from './options/duration-help.ts';
+import { oneDefaultPerOption } from './options/help-text.ts';
 import { TOOL_VERSION } from './tool-version.ts';
 
 /** Builds the program; each command lives in its own file under commands/. */
@@ -34,6 +35,7 @@ export function buildProgram(): Command {
   registerDiffCommand(program);
   registerSoakCommand(program);
   describeDurationDefaults(program);
+  oneDefaultPerOption(program);
   return program;
 }
 

@@ -1,6 +1,6 @@
 import { dirname } from 'node:path';
 import { sloViolations } from '../core/latency/evaluate-slos.ts';
-import type { CampaignSummary, FailureSummary } from '../core/report/campaign-summary.ts';
+import { type CampaignSummary, type FailureSummary, summaryClock } from '../core/report/campaign-summary.ts';
 
 const ms = (value: number | null): string => (value === null ? '-' : `${value}`);
 
@@ -12,7 +12,8 @@ export function printSummary(summary: CampaignSummary, write: (line: string) => 
     `seed ${summary.seed} (${summary.seedSource}${summary.commit ? ` ${summary.commit.slice(0, 12)}` : ''}), target ${summary.target}${summary.bugs.length ? `, bugs ${summary.bugs.join(',')}` : ''}${shard}${merged}`,
   );
   for (const p of summary.properties) {
-    const mark = p.verdict === 'pass' ? 'pass' : p.verdict === 'fail' ? 'FAIL' : p.verdict === 'hang' ? 'HANG' : ' ?? ';
+    const mark =
+      p.verdict === 'pass' ? 'pass' : p.verdict === 'fail' ? 'FAIL' : p.verdict === 'hang' ? 'HANG' : ' ?? ';
     const seed = p.seed !== summary.seed ? `, seed ${p.seed}` : '';
     write(
       `  ${mark}  ${p.name}: ${p.runs} runs, ${p.actions} actions${seed}${p.interrupted ? (summary.signal ? ` (stopped by ${summary.signal})` : ' (stopped by the time budget)') : ''}`,
@@ -41,7 +42,7 @@ export function printSummary(summary: CampaignSummary, write: (line: string) => 
   }
   if (summary.latency.length > 0) {
     write('');
-    write(`latency (ms, ${summary.transport === 'inproc' ? 'virtual time' : 'wall clock'}):`);
+    write(`latency (ms, ${summaryClock(summary) === 'virtual' ? 'virtual time' : 'wall clock'}):`);
     write(
       `  ${'action'.padEnd(12)} ${'count'.padStart(7)} ${'p50'.padStart(7)} ${'p90'.padStart(7)} ${'p99'.padStart(7)}  answered`,
     );
@@ -76,10 +77,14 @@ export function printSummary(summary: CampaignSummary, write: (line: string) => 
   }
   for (const f of failures.fresh) {
     write('');
-    write(`${f.verdict === 'hang' ? 'hang' : 'failure'} in ${f.property} (run ${f.runIndex}, seed ${f.seed}):`);
+    write(
+      `${f.verdict === 'hang' ? 'hang' : 'failure'} in ${f.property} (run ${f.runIndex}, seed ${f.seed}):`,
+    );
     writeViolations(f, '  ', write);
     if (f.duplicates)
-      write(`  ${f.duplicates} more ${f.duplicates === 1 ? 'run' : 'runs'} failed the same way (counted, not saved)`);
+      write(
+        `  ${f.duplicates} more ${f.duplicates === 1 ? 'run' : 'runs'} failed the same way (counted, not saved)`,
+      );
     if (f.replayFile) {
       write(`  saved: ${f.replayFile}`);
       write(`  replay: npx shakedown replay ${f.replayFile}`);
@@ -124,7 +129,9 @@ function splitFailures(all: readonly FailureSummary[]): SplitFailures {
   const fresh: FailureSummary[] = [];
   for (const f of all) {
     if (f.regression) continue;
-    const regression = f.replayFile === null ? undefined : saved.get(f.replayFile);
+    // `duplicateOf` names the saved failure; an older summary only has the same file.
+    const file = f.duplicateOf ?? f.replayFile;
+    const regression = file === null ? undefined : saved.get(file);
     if (regression && !foundAgain.has(regression)) foundAgain.set(regression, f);
     else fresh.push(f);
   }

@@ -1,5 +1,7 @@
+import { clearLine, cursorTo } from 'node:readline';
 import cliProgress from 'cli-progress';
 import { isCiEnvironment } from './ci-mode.ts';
+import type { LogOutput } from './log-output.ts';
 
 export interface ProgressConditions {
   stdoutIsTTY: boolean;
@@ -31,6 +33,9 @@ export interface CampaignProgress {
 
 /** What the bar changes on a terminal, undone: show the cursor (DECTCEM), wrap lines (DECAWM). */
 export const TERMINAL_RESTORE = '\x1B[?25h\x1B[?7h';
+/** Line wrap on (DECAWM) for a log line written while the bar is up, then off again for the bar. */
+const WRAP_ON = '\x1B[?7h';
+const WRAP_OFF = '\x1B[?7l';
 
 /**
  * Runs done of the runs planned, the budget left, failures and actions per second, redrawn on
@@ -42,6 +47,8 @@ export function createProgressBar(options: {
   totalRuns: number;
   timeBudgetMs: number;
   now: () => number;
+  /** Log lines written here while the bar is up go above it (clear the bar, write, redraw). */
+  logs?: LogOutput;
 }): CampaignProgress {
   const bar = new cliProgress.SingleBar(
     {
@@ -54,6 +61,8 @@ export function createProgressBar(options: {
       etaBuffer: 20,
       fps: 8,
       noTTYOutput: false,
+      // Redrawn on every frame: a line written above it is never left without the bar below.
+      forceRedraw: true,
     },
     cliProgress.Presets.shades_classic,
   );
@@ -64,12 +73,13 @@ export function createProgressBar(options: {
   let current = '';
   let begun = false;
   let stopped = false;
+  let releaseLogs: (() => void) | undefined;
   const payload = () => {
     const elapsed = options.now() - started;
     const left = Math.max(0, options.timeBudgetMs - elapsed);
     return {
       failures,
-      left: `${Math.ceil(left / 1000)}s`,
+      left: Number.isFinite(left) ? `${Math.ceil(left / 1000)}s` : 'no cap',
       rate: elapsed > 0 ? Math.round((actions / elapsed) * 1000) : 0,
       property: current,
     };
@@ -81,6 +91,18 @@ export function createProgressBar(options: {
       if (!begun) {
         bar.start(options.totalRuns, done, payload());
         begun = true;
+        const stream = options.stream;
+        releaseLogs = options.logs?.keepAbove({
+          clear() {
+            cursorTo(stream, 0);
+            clearLine(stream, 0);
+            stream.write(WRAP_ON);
+          },
+          redraw() {
+            stream.write(WRAP_OFF);
+            bar.render();
+          },
+        });
       }
       bar.update(done, payload());
     },
@@ -95,6 +117,7 @@ export function createProgressBar(options: {
       if (stopped) return;
       stopped = true;
       if (!begun) return;
+      releaseLogs?.();
       try {
         bar.stop();
       } finally {

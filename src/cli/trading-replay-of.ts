@@ -56,7 +56,8 @@ export function tradingReplayOf(failure: PropertyFailure<TradingAction>, context
       report.verdict.status === 'fail' || report.verdict.status === 'hang' ? report.verdict.status : 'unknown',
     evidence: {
       history: report.evidence.history,
-      snapshot: report.evidence.snapshot,
+      // A run that hung (or broke down) read no snapshot: null, so the file still says so.
+      snapshot: report.evidence.snapshot ?? null,
       extra: report.evidence.extra,
     },
     createdAt: new Date().toISOString(),

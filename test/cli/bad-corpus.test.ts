@@ -130,7 +130,7 @@ describe('bad replay files', () => {
       .map((line) => JSON.parse(line) as { level: number; msg: string; file?: string; verdict?: string });
     const warning = logs.find((l) => l.level === 40 && l.file === join(out, 'a-bad.json'));
     expect(warning?.msg).toBe(
-      `skipping ${join(out, 'a-bad.json')}: actions[1].kind: unknown action kind "bogus"; known: place, cancel, replace, cancel_all, set_mark, reconnect, fault`,
+      `skipping ${join(out, 'a-bad.json')}: actions[1].kind: unknown action kind "bogus"; known: place, cancel, replace, cancel_all, set_mark, reconnect, halt, resume_trading, reset, status, malformed, configure, fault`,
     );
     expect(logs.filter((l) => l.msg === 'regression replay')).toEqual([
       expect.objectContaining({ file: join(out, 'b-good.json'), verdict: 'pass' }),

@@ -1,4 +1,5 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { shakedown, tempDirs } from '../support/cli.ts';
 
@@ -40,10 +41,12 @@ describe('shakedown diff', () => {
     );
     expect(run.stdout).not.toMatch(/inproc answered ok \([^)]*order\.status "filled"/);
     expect(run.stdout).toContain('<- diverges here');
-    const files = readdirSync(`${dir}/replays`);
+    // Saved apart from run's regression corpus (replays/): see the test below.
+    expect(existsSync(`${dir}/replays`)).toBe(false);
+    const files = readdirSync(`${dir}/divergences`);
     expect(files).toHaveLength(1);
-    expect(run.stdout).toContain(`saved: replays/${files[0]}`);
-    const saved = JSON.parse(readFileSync(`${dir}/replays/${files[0]}`, 'utf8')) as SavedDivergence;
+    expect(run.stdout).toContain(`saved: divergences/${files[0]}`);
+    const saved = JSON.parse(readFileSync(`${dir}/divergences/${files[0]}`, 'utf8')) as SavedDivergence;
     expect(saved).toMatchObject({ property: 'order-lifecycle', target: 'inproc', bugs: [] });
     expect(saved.violations.map((v) => v.invariant)).toEqual(['diff.divergence']);
     expect(run.stdout).toContain(saved.violations[0]?.message);
@@ -54,7 +57,7 @@ describe('shakedown diff', () => {
     });
     expect(saved.evidence.extra.diff?.rightEvents.length).toBeGreaterThan(0);
     // A valid replay file: `replay` takes it (the clean side alone breaks no invariant).
-    const replay = shakedown(['replay', `replays/${files[0]}`, '--events-only', '--json'], { cwd: dir });
+    const replay = shakedown(['replay', `divergences/${files[0]}`, '--events-only', '--json'], { cwd: dir });
     expect(replay.status, replay.stderr).toBe(0);
     // --against defaults to --target: the short form finds the same divergence.
     const short = shakedown(
@@ -118,7 +121,27 @@ describe('shakedown diff', () => {
     expect(result.divergence.message).toMatch(
       /account:bystander #\d+, from step \d+ .*: inproc sent nothing, ws\+private_event_leak sent fill /,
     );
-    expect(readdirSync(`${dir}/replays`)).toHaveLength(1);
+    expect(readdirSync(`${dir}/divergences`)).toHaveLength(1);
+  }, 60_000);
+
+  it('run does not replay a divergence as a regression, even one put in its corpus', () => {
+    const dir = tempDir();
+    const diff = shakedown(['diff', '--against-bug', 'overfill', '--seed', '1', '--json'], { cwd: dir });
+    expect(diff.status, diff.stderr).toBe(1);
+    const [file] = readdirSync(join(dir, 'divergences'));
+    // By default run never sees it: its corpus is the files directly in replays/.
+    const corpus = join(dir, 'replays');
+    mkdirSync(corpus);
+    copyFileSync(join(dir, 'divergences', file as string), join(corpus, file as string));
+    const run = shakedown(
+      ['run', '--property', 'order-lifecycle', '--runs', '1', '--seed', '1', '--no-progress'],
+      { cwd: dir },
+    );
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stderr).toContain(
+      `skipping replays/${file}: a divergence saved by shakedown diff, not a regression of one target`,
+    );
+    expect(run.stdout).not.toContain('regressions:');
   }, 60_000);
 
   it('a bad flag is a usage error (exit 2)', () => {

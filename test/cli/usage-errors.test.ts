@@ -102,6 +102,18 @@ describe('--check-determinism', () => {
   });
 });
 
+describe('coverage --missing', () => {
+  it('without a summary file is a usage error, not the whole surface', () => {
+    const line = expectUsage(cli('coverage', '--missing'));
+    expect(line).toContain('--missing needs a summary file');
+    expect(expectUsage(cli('coverage', '--missing', '--json'))).toContain('--missing needs a summary file');
+    // Without --missing, no summary is the declared surface (exit 0).
+    const surface = cli('coverage');
+    expect(surface.status, surface.stderr).toBe(0);
+    expect(surface.stdout).toMatch(/^declared surface: \d+ items/);
+  });
+});
+
 describe('durations in --help', () => {
   it('print as durations (60s), never as milliseconds (60000), in every command', () => {
     const helps = Object.fromEntries(
@@ -119,7 +131,8 @@ describe('durations in --help', () => {
       new RegExp(`${flag} <duration>((?:(?! --[a-z]).)*)`)
         .exec(flat(text))?.[1]
         .match(/\(default: ([^)]*)\)/)?.[1];
-    expect(defaultOf(helps.run, '--time-budget')).toBe('60s');
+    // No wall-clock cap unless asked for: --runs decides (a seed gives the same campaign anywhere).
+    expect(defaultOf(helps.run, '--time-budget')).toMatch(/^none/);
     expect(defaultOf(helps.run, '--lock-timeout')).toBe('0s');
     expect(defaultOf(helps.soak, '--progress-every')).toBe('10s');
     expect(defaultOf(helps.diff, '--time-budget')).toBe('60s');

@@ -209,6 +209,11 @@ export class Scenario {
     return this.act(action);
   }
 
+  /** The admin resets the venue: every order and client order id forgotten. */
+  reset(): Reply {
+    return this.act({ kind: 'reset', client: 'admin', gapMs: 1 });
+  }
+
   /** Loses the connection without coming back yet: events meanwhile are missed. Not a step. */
   drop(client: TradingClient, reason?: string): void {
     const c = this.clients.get(client)!;

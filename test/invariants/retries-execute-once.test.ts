@@ -52,6 +52,18 @@ describe(NAME, () => {
     expect(check(NAME, s.evidence())).toEqual([]);
   });
 
+  it('does not count a retry that reaches the venue after a reset as a second execution', () => {
+    // The reset forgets every client order id: by the venue's rules the retry is a new order.
+    const s = new Scenario();
+    s.fault('maker', { type: 'response', effect: 'error_5xx', nth: 1, count: 1, afterEffect: true });
+    s.place('maker', 'm1', 'sell', 20000, 0.01);
+    expect(s.reset()).toMatchObject({ status: 'ok' });
+    expect(s.retry(1, { reason: 'unavailable', afterMs: 20 })).toMatchObject({ status: 'ok' });
+    expect(check(NAME, s.evidence())).toEqual([]);
+    // Without the reset the venue refuses the repeat, and a fresh id executing twice is caught.
+    expect(check(NAME, placeRetried('m1-r2'))).toHaveLength(1);
+  });
+
   it('catches a retried replace that takes effect twice', () => {
     const s = new Scenario();
     s.place('maker', 'm1', 'sell', 20000, 0.01);

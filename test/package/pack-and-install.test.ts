@@ -1,16 +1,8 @@
-import { execFile } from 'node:child_process';
-import {
-  cpSync,
-  existsSync,
-  mkdirSync,
-  readdirSync,
-  readFileSync,
-  symlinkSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tempDirs } from '../support/cli.ts';
+import { packShakedown, ROOT, run, STEP_TIMEOUT_MS, show } from '../support/pack-tarball.ts';
 
 /**
  * shakedown as a user gets it: `npm pack` (its prepack script compiles it), the tarball
@@ -19,44 +11,13 @@ import { tempDirs } from '../support/cli.ts';
  * the failure it saved from another directory. Nothing here asserts a duration.
  *
  * The repo is copied into a staging folder first (sources, manifests, docs; node_modules linked),
- * so packing builds there and leaves the working tree alone. The install resolves the
+ * so packing builds there and leaves the working tree alone (test/support/pack-tarball.ts). The install resolves the
  * tarball's dependencies from npm's cache (`--prefer-offline`): about 6 s measured, cold cache
  * or warm; pointing at the repo's node_modules instead would not test what `npm install` does.
  */
-const ROOT = join(import.meta.dirname, '../..');
 const tempDir = tempDirs('shakedown-package-');
 // Packing builds (tsc) and installing may take a while on a loaded machine; neither hangs.
 const SETUP_TIMEOUT_MS = 600_000;
-const STEP_TIMEOUT_MS = 300_000;
-
-interface Ran {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function run(
-  command: string,
-  args: readonly string[],
-  options: { cwd: string; env?: Record<string, string | undefined> },
-): Promise<Ran> {
-  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', ...options.env };
-  // The suite may run under CI=true, which sends outputs to CI folders; these runs decide themselves.
-  delete env.CI;
-  return new Promise((resolve) => {
-    execFile(
-      command,
-      [...args],
-      { cwd: options.cwd, env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, timeout: STEP_TIMEOUT_MS },
-      (error, stdout, stderr) => {
-        const code = error === null ? 0 : typeof error.code === 'number' ? error.code : null;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
-}
-
-const show = (ran: Ran): string => `exit ${ran.code}\n--- stdout\n${ran.stdout}\n--- stderr\n${ran.stderr}`;
 
 /**
  * The adapter a user would write: the reference venue embedded in-process with a planted bug
@@ -130,29 +91,7 @@ describe('the package npm pack makes', () => {
 
   beforeAll(async () => {
     work = tempDir();
-    const stage = join(work, 'stage');
-    for (const entry of [
-      'package.json',
-      'tsconfig.json',
-      'tsconfig.build.json',
-      'README.md',
-      'bin',
-      'docs',
-      'src',
-      'invariants',
-      'properties',
-    ])
-      cpSync(join(ROOT, entry), join(stage, entry), { recursive: true });
-    symlinkSync(join(ROOT, 'node_modules'), join(stage, 'node_modules'), 'dir');
-    const pack = await run('npm', ['pack', '--json', '--pack-destination', work], { cwd: stage });
-    expect(pack.code, show(pack)).toBe(0);
-    // The prepack script's own output comes first; the JSON report is the rest.
-    const report = JSON.parse(pack.stdout.slice(pack.stdout.search(/^\[/m))) as {
-      filename: string;
-      files: { path: string }[];
-    }[];
-    tarball = join(work, report[0].filename);
-    packed = report[0].files.map((f) => f.path);
+    ({ tarball, files: packed } = await packShakedown(work));
 
     project = join(work, 'project');
     mkdirSync(project);

@@ -3,8 +3,10 @@ import { coverageSummary } from '../../core/coverage/coverage-tally.ts';
 import { resolveTag } from '../../core/coverage/resolve-tag.ts';
 import type { CoverageSummary } from '../../core/report/campaign-summary.ts';
 import { readSummaryFile } from '../../core/report/read-summary.ts';
+import { EXIT, ShakedownError } from '../../core/shakedown-error.ts';
 import { TRADING_SCENARIOS } from '../../domains/trading/scenarios/index.ts';
 import { tradingPack } from '../../domains/trading/trading-pack.ts';
+import { examplesAndExitCodes } from '../options/help-text.ts';
 
 interface CoverageFlags {
   json?: boolean;
@@ -24,7 +26,36 @@ export function registerCoverageCommand(program: Command): void {
     .argument('[summary]', 'a summary file from run --summary (or --json); without it, the declared surface')
     .option('--missing', 'list only the items not exercised (needs a summary)')
     .option('--json', 'print JSON instead of text')
+    .addHelpText(
+      'after',
+      examplesAndExitCodes({
+        examples: [
+          [
+            'npx shakedown coverage',
+            'the declared surface, and the properties and scenarios that aim at each item',
+          ],
+          [
+            'npx shakedown coverage shakedown-results/summary.json --missing',
+            'what a campaign did not exercise',
+          ],
+        ],
+        exitCodes: [
+          [0, 'printed (too little coverage fails run --min-coverage, never this command)'],
+          [
+            2,
+            'bad flags, --missing without a summary, or a summary that cannot be read (one SHK_ line on stderr)',
+          ],
+        ],
+      }),
+    )
     .action((file: string | undefined, flags: CoverageFlags) => {
+      // Without a campaign nothing was exercised: "only the missing" would be the whole surface.
+      if (flags.missing && file === undefined)
+        throw new ShakedownError(
+          'SHK_USAGE',
+          '--missing needs a summary file to compare with: npx shakedown coverage SUMMARY.json --missing (a summary from run --summary or --json)',
+          { exitCode: EXIT.usage, context: { flag: '--missing' } },
+        );
       const registry = tradingPack.surface;
       const tagged = new Map<string, string[]>();
       // Properties and catalog scenarios both say what they aim at.

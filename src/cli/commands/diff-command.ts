@@ -1,6 +1,7 @@
 import { relative } from 'node:path';
 import type { Command } from 'commander';
 import { type DiffFound, runDiffCampaign } from '../../core/diff/diff-campaign.ts';
+import { DIVERGENCE_VIOLATION, DIVERGENCES_DIR } from '../../core/diff/divergence-file.ts';
 import type { ReplayFile } from '../../core/replay/replay-file.ts';
 import { untilAbandoned } from '../../core/runner/abandon.ts';
 import { DEFAULT_SETTINGS } from '../../core/runner/campaign.ts';
@@ -18,6 +19,7 @@ import { BUG_NAMES } from '../../exchange/bugs/planted-bugs.ts';
 import { loadExchangeConfig } from '../../exchange/config/load-config.ts';
 import { type Interrupt, withInterrupt, yieldingBetweenRuns } from '../interrupt.ts';
 import { createLogger } from '../logger.ts';
+import { examplesAndExitCodes, INTERRUPTED_EXIT } from '../options/help-text.ts';
 import { collectChoice, parseChoice, parseDuration, parseInteger } from '../options/parse-options.ts';
 import { createFallbackWriter } from '../output-fallback.ts';
 import { checkOutputPaths } from '../output-paths.ts';
@@ -94,7 +96,11 @@ export function registerDiffCommand(program: Command): void {
       parseInteger('--max-actions', 1, 10_000),
     )
     .option('--config <file>', 'exchange config for the reference venue (JSON)')
-    .option('--out <dir>', 'where a divergence is saved', 'replays')
+    .option(
+      '--out <dir>',
+      "where a divergence is saved: apart from run's replays/, so that run never replays it as a regression",
+      DIVERGENCES_DIR,
+    )
     .option('--json', 'print the result as JSON')
     .option(
       '--log-level <level>',
@@ -104,23 +110,44 @@ export function registerDiffCommand(program: Command): void {
     )
     .addHelpText(
       'after',
-      `
+      examplesAndExitCodes({
+        notes: `
 Both sides take the same generated sequences in lockstep: each action is sent once the
 previous one is answered, since two requests sent in one instant may reach a networked venue
 in either order (not a divergence). Faults are off (a fault would hit one side only). Compared:
 each reply, each client's venue streams event by event, and the final snapshot; ids, seqs,
 times and queue priorities a long-lived venue counts on its own are normalized.
-
-Examples:
-  npx shakedown diff --target inproc --against ws                      in-process against WebSocket, clean
-  npx shakedown diff --target inproc --against inproc --against-bug overfill --seed 1 --time-budget 30s
-  npx shakedown diff --target inproc --against-bug overfill            the same (--against defaults to --target)
-  npx shakedown diff --target ./engine-a.ts --against ./engine-b.ts    two engines of your own (adapter modules)
-  npx shakedown diff --target ws://127.0.0.1:9000 --against inproc     a running venue against the reference
 Planted bugs need a reference side (inproc or ws); client bugs also fit a ws:// side.
-A divergence is saved as a replay file (violation diff.divergence; the --target side's run,
-the other side's events in evidence.extra.diff). Exit codes: 0 no divergence, 1 a divergence,
-2 usage, 3 a target unreachable.`,
+A divergence is saved as a replay file in divergences/ (violation diff.divergence; the
+--target side's run, the other side's events in evidence.extra.diff). run never replays it
+as a regression, even from a folder it reads (one side alone breaks no invariant).`,
+        examples: [
+          ['npx shakedown diff --target inproc --against ws', 'in-process against WebSocket, clean'],
+          [
+            'npx shakedown diff --target inproc --against inproc --against-bug overfill --seed 1 --time-budget 30s',
+            'a clean build against one with a planted bug',
+          ],
+          [
+            'npx shakedown diff --target inproc --against-bug overfill',
+            'the same (--against defaults to --target)',
+          ],
+          [
+            'npx shakedown diff --target ./engine-a.ts --against ./engine-b.ts',
+            'two engines of your own (adapter modules)',
+          ],
+          [
+            'npx shakedown diff --target ws://127.0.0.1:9000 --against inproc',
+            'a running venue against the reference',
+          ],
+        ],
+        exitCodes: [
+          [0, 'no divergence'],
+          [1, 'a divergence (saved)'],
+          [2, 'bad flags, config or file (one SHK_ line on stderr)'],
+          [3, 'a target could not be reached'],
+          INTERRUPTED_EXIT,
+        ],
+      }),
     )
     .action(async (flags: DiffFlags) => {
       process.exitCode = await withInterrupt('diff', (interrupt) => diffCommand(flags, interrupt));
@@ -178,6 +205,7 @@ async function diffCommand(flags: DiffFlags, interrupt: Interrupt): Promise<numb
           seed,
           runs: flags.runs,
           maxActions: settings.maxActions,
+          generationConfig: config,
           quietMs: settings.quietMs,
           timeBudgetMs: flags.timeBudget,
           shrinkAttempts:
@@ -302,7 +330,7 @@ function divergenceReplay(
     events: found.left.events,
     violations: [
       {
-        invariant: 'diff.divergence',
+        invariant: DIVERGENCE_VIOLATION,
         message: found.divergence.message,
         steps:
           found.divergence.step === undefined || found.divergence.step < 0 ? [] : [found.divergence.step],

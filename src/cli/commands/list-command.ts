@@ -4,6 +4,7 @@ import { SCENARIO_SOURCES, TRADING_SCENARIOS } from '../../domains/trading/scena
 import { tradingPack } from '../../domains/trading/trading-pack.ts';
 import { CLIENT_BUGS } from '../../domains/trading/transport/client-bugs.ts';
 import { PLANTED_BUGS } from '../../exchange/bugs/planted-bugs.ts';
+import { examplesAndExitCodes } from '../options/help-text.ts';
 import { FAULT_SUMMARIES } from './fault-summaries.ts';
 
 interface ListFlags {
@@ -26,6 +27,20 @@ export function registerListCommand(program: Command): void {
     .option('--faults', 'fault kinds, for --faults')
     .option('--scenarios', 'the scenario catalog, with source documents and surface tags')
     .option('--json', 'print JSON instead of text')
+    .addHelpText(
+      'after',
+      examplesAndExitCodes({
+        examples: [
+          ['npx shakedown list --properties', 'the properties, with their invariants and tags'],
+          ['npx shakedown list --faults', 'the fault kinds --faults takes'],
+          ['npx shakedown list --scenarios --json', 'the scenario catalog as JSON'],
+        ],
+        exitCodes: [
+          [0, 'listed'],
+          [2, 'bad flags (one SHK_ line on stderr)'],
+        ],
+      }),
+    )
     .action((flags: ListFlags) => {
       const all = !flags.bugs && !flags.properties && !flags.invariants && !flags.faults && !flags.scenarios;
       const scenarios = TRADING_SCENARIOS.map((s) => ({

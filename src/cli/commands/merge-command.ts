@@ -8,6 +8,7 @@ import { readSummaryFile } from '../../core/report/read-summary.ts';
 import type { ReportFailure } from '../../core/report/report-input.ts';
 import { EXIT, ShakedownError } from '../../core/shakedown-error.ts';
 import { writeCampaignOutputs } from '../campaign-outputs.ts';
+import { examplesAndExitCodes } from '../options/help-text.ts';
 import { printSummary } from '../print-summary.ts';
 
 interface MergeFlags {
@@ -33,6 +34,29 @@ export function registerMergeCommand(program: Command): void {
     )
     .option('--report <dir>', 'write the Markdown and HTML reports of the merged campaign')
     .option('--json', 'print the merged JSON summary on stdout')
+    .addHelpText(
+      'after',
+      examplesAndExitCodes({
+        examples: [
+          [
+            'npx shakedown merge s1.json s2.json --junit all.xml --report report',
+            "two shards' summaries as one campaign, with its JUnit and reports",
+          ],
+          [
+            'npx shakedown merge s1.json s2.json s1.xml s2.xml --summary all.json',
+            'summaries and JUnit files together',
+          ],
+        ],
+        exitCodes: [
+          [0, 'the merged campaign passed'],
+          [1, 'the merged campaign failed'],
+          [
+            2,
+            'bad flags, a file that cannot be read, or summaries of different campaigns (one SHK_ line on stderr)',
+          ],
+        ],
+      }),
+    )
     .action((files: string[], flags: MergeFlags) => {
       process.exitCode = mergeCommand(files, flags);
     });

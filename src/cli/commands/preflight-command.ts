@@ -6,6 +6,7 @@ import {
   runSandboxPreflight,
 } from '../../domains/trading/preflight/sandbox-preflight.ts';
 import { loadExchangeConfig } from '../../exchange/config/load-config.ts';
+import { examplesAndExitCodes } from '../options/help-text.ts';
 import { parseTargetSpec } from './run-command.ts';
 
 interface PreflightFlags {
@@ -26,6 +27,22 @@ export function registerPreflightCommand(program: Command): void {
     .option('--config <file>', 'the venue as shakedown should know it: accounts with keys, instruments')
     .option('--sandbox-prefix <prefix>', "symbols of the sandbox start with this (default: the config's)")
     .option('--json', 'print the report as JSON')
+    .addHelpText(
+      'after',
+      examplesAndExitCodes({
+        examples: [
+          [
+            'npx shakedown preflight --target ws://127.0.0.1:9000 --config venue.json',
+            'check the sandbox of a running venue before a campaign against it',
+          ],
+        ],
+        exitCodes: [
+          [0, 'the sandbox is isolated (or the target is one shakedown starts itself)'],
+          [2, 'bad flags or config (one SHK_ line on stderr)'],
+          [3, 'the venue could not be reached, or its sandbox is not isolated'],
+        ],
+      }),
+    )
     .action(async (flags: PreflightFlags) => {
       const spec = parseTargetSpec(flags.target);
       if (spec.kind === 'inproc' || spec.kind === 'embedded-ws') {

@@ -20,6 +20,7 @@ import type { TradingAction } from '../../domains/trading/trading-action.ts';
 import { tradingPack } from '../../domains/trading/trading-pack.ts';
 import { loadExchangeConfig } from '../../exchange/config/load-config.ts';
 import { type Interrupt, withInterrupt } from '../interrupt.ts';
+import { examplesAndExitCodes, INTERRUPTED_EXIT } from '../options/help-text.ts';
 import { parseDuration, parseInteger } from '../options/parse-options.ts';
 import { TRADING_PACK_REFERENCE } from '../trading-pack-reference.ts';
 import { parseTargetSpec } from './run-command.ts';
@@ -53,6 +54,32 @@ export function registerReplayCommand(program: Command): void {
       'bound on the run, as in run: one still going then (no answer, a loop in an adapter) is reported as a hang',
       parseDuration('--run-timeout'),
       DEFAULT_RUN_TIMEOUT_MS,
+    )
+    .addHelpText(
+      'after',
+      examplesAndExitCodes({
+        examples: [
+          [
+            'npx shakedown replay replays/trading-venue-1-1882c904.json',
+            'reproduce a saved failure on the target it names',
+          ],
+          [
+            'npx shakedown replay replays/trading-venue-1-1882c904.json --events-only',
+            'no target: fold the recorded events and check the invariants',
+          ],
+          [
+            'npx shakedown replay replays/trading-venue-1-1882c904.json --shuffle=all',
+            'the recorded events in a seeded shuffled order: does the client view converge?',
+          ],
+        ],
+        exitCodes: [
+          [0, 'the failure no longer reproduces'],
+          [1, 'the failure reproduces'],
+          [2, 'bad flags or replay file (one SHK_ line on stderr)'],
+          [3, 'the target could not be reached'],
+          INTERRUPTED_EXIT,
+        ],
+      }),
     )
     .action(async (file: string, flags: ReplayFlags) => {
       process.exitCode = await withInterrupt('replay', (interrupt) => replayCommand(file, flags, interrupt));

@@ -2,6 +2,7 @@ import { readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { Command } from 'commander';
 import { parseMinCoverage } from '../../core/coverage/min-coverage.ts';
+import { isDivergenceFile } from '../../core/diff/divergence-file.ts';
 import { FAULT_KINDS, type FaultKind, faultKind } from '../../core/faults/fault.ts';
 import { runLockKey } from '../../core/lock/lock-key.ts';
 import { acquireRunLock, currentHolder } from '../../core/lock/run-lock.ts';
@@ -21,7 +22,10 @@ import {
   executeRun,
   type PropertyFailure,
   runCampaign,
+  runsOf,
 } from '../../core/runner/campaign.ts';
+import { DEFAULT_RUN_TIMEOUT_MS, isFailing, violationsOf } from '../../core/runner/run-hang.ts';
+import type { RunWatchdog } from '../../core/runner/run-watchdog.ts';
 import {
   type InvariantSelection,
   planCampaignInvariants,
@@ -33,8 +37,6 @@ import { numberedAcrossRuns } from '../../core/sequencer/numbered-across-runs.ts
 import { EXIT, ShakedownError } from '../../core/shakedown-error.ts';
 import { seedFromCommit } from '../../core/shard/derive-seed.ts';
 import { parseShard, type Shard, shardOwnsRun } from '../../core/shard/shard.ts';
-import { DEFAULT_RUN_TIMEOUT_MS, isFailing, violationsOf } from '../../core/runner/run-hang.ts';
-import type { RunWatchdog } from '../../core/runner/run-watchdog.ts';
 import { WorkerJudge } from '../../core/workers/worker-judge.ts';
 import { WorkerPool } from '../../core/workers/worker-pool.ts';
 import { needsRunLock } from '../../domains/trading/preflight/needs-preflight.ts';
@@ -52,8 +54,10 @@ import { loadExchangeConfig } from '../../exchange/config/load-config.ts';
 import { campaignOutputs, type OutputPaths, outputPathsToCheck } from '../campaign-outputs.ts';
 import { CI_RESULTS_DIR, resolveCommit } from '../ci-mode.ts';
 import { type Interrupt, withInterrupt, yieldingBetweenRuns } from '../interrupt.ts';
+import { stderrLogs } from '../log-output.ts';
 import { createLogger, type LogFormat } from '../logger.ts';
 import { faultsOfProperties, parseFaultSelection } from '../options/fault-selection.ts';
+import { examplesAndExitCodes, INTERRUPTED_EXIT } from '../options/help-text.ts';
 import { collectChoice, parseChoice, parseDuration, parseInteger } from '../options/parse-options.ts';
 import { parseTargetSpec } from '../options/target-spec.ts';
 import { createFallbackWriter } from '../output-fallback.ts';
@@ -69,7 +73,8 @@ interface RunFlags {
   property: string[];
   seed?: number;
   runs: number;
-  timeBudget: number;
+  /** Absent: no wall-clock cap, the run count decides. */
+  timeBudget?: number;
   shrinkAttempts?: number;
   shrinkBudget?: number;
   maxActions?: number;
@@ -133,9 +138,8 @@ export function registerRunCommand(program: Command): void {
     )
     .option(
       '--time-budget <duration>',
-      'wall-clock budget for the campaign, e.g. 60s (--ci: or SHAKEDOWN_TIME_BUDGET)',
+      'wall-clock cap for the campaign, e.g. 60s (default: none: --runs decides, so a seed gives the same campaign on any machine; --ci: or SHAKEDOWN_TIME_BUDGET)',
       parseDuration('--time-budget'),
-      60_000,
     )
     .option(
       '--shrink-attempts <n>',
@@ -178,7 +182,7 @@ export function registerRunCommand(program: Command): void {
     )
     .option(
       '--lock-timeout <duration>',
-      'wait this long for another campaign on the same target and sandbox to finish (default 0: exit 3 at once)',
+      'wait this long for another campaign on the same target and sandbox to finish (0: exit 3 at once)',
       parseDuration('--lock-timeout', true),
       0,
     )
@@ -255,6 +259,40 @@ export function registerRunCommand(program: Command): void {
       'info',
     )
     .option('--log-format <format>', 'pretty | json', parseChoice('--log-format', ['pretty', 'json']))
+    .addHelpText(
+      'after',
+      examplesAndExitCodes({
+        examples: [
+          ['npx shakedown run --seed 1 --runs 200', 'a seeded campaign against the embedded exchange'],
+          [
+            'npx shakedown run --bug overfill --seed 1 --time-budget 30s',
+            'find a planted bug: shrunk, saved in replays/, replayed first by the next run',
+          ],
+          [
+            'npx shakedown run --target ws --faults all --seed 1 --time-budget 30s',
+            'over real sockets, every fault kind mixed in',
+          ],
+          ['npx shakedown run --scenario all', 'the scenario catalog (npx shakedown list --scenarios)'],
+          [
+            'npx shakedown run --ci --runs 500 --time-budget 300s',
+            'in CI: seeds from the commit; JUnit, summary and report in shakedown-results/',
+          ],
+        ],
+        exitCodes: [
+          [0, 'every property passed, every required fault fired, coverage met its floor'],
+          [
+            1,
+            'a property failed (a violation, a breached SLO, an unfired fault, coverage below --min-coverage) or a run proved nothing',
+          ],
+          [
+            2,
+            'bad flags, config or file (one SHK_ line on stderr), or an output saved in a temp folder instead',
+          ],
+          [3, 'the target could not be reached, or another campaign holds it (--lock-timeout)'],
+          INTERRUPTED_EXIT,
+        ],
+      }),
+    )
     .action(async (flags: RunFlags, command: Command) => {
       process.exitCode = await withInterrupt('run', (interrupt) =>
         runCommand(flags, (name) => command.getOptionValueSource(name) === 'cli', interrupt),
@@ -280,10 +318,11 @@ function resolveRunSettings(flags: RunFlags, given: (flag: string) => boolean) {
   const ci = flags.ci === true;
   const runs =
     ci && !given('runs') ? (fromEnv('SHAKEDOWN_RUNS', parseInteger('--runs', 1)) ?? flags.runs) : flags.runs;
+  // No budget given: the runs decide how much is done, never how fast the machine is.
   const timeBudget =
-    ci && !given('timeBudget')
+    (ci && !given('timeBudget')
       ? (fromEnv('SHAKEDOWN_TIME_BUDGET', parseDuration('--time-budget')) ?? flags.timeBudget)
-      : flags.timeBudget;
+      : flags.timeBudget) ?? Number.POSITIVE_INFINITY;
   const shardText = flags.shard ?? env.SHAKEDOWN_SHARD;
   const shard = shardText ? parseShard(shardText) : undefined;
   let seedSource: CampaignSummary['seedSource'] = 'flag';
@@ -484,7 +523,9 @@ async function runWithTarget(flags: RunFlags, plan: RunPlan): Promise<number> {
   // with the options this thread loaded it with.
   const killable = spec.kind === 'module' && fixedScenarios.length === 0;
   const workerSpec: TargetSpec =
-    spec.kind === 'module' && adapter && adapter.options !== null ? { ...spec, options: adapter.options } : spec;
+    spec.kind === 'module' && adapter && adapter.options !== null
+      ? { ...spec, options: adapter.options }
+      : spec;
   const workerTargetOptions = { bugs: flags.bug, seed, config, faults: targetFaults };
   const setTimer = (ms: number, fn: () => void): (() => void) => {
     const timer = setTimeout(fn, ms);
@@ -550,6 +591,8 @@ async function runWithTarget(flags: RunFlags, plan: RunPlan): Promise<number> {
         totalRuns: plannedRuns(chosen, settings.runs, shard),
         timeBudgetMs: settings.timeBudget,
         now: Date.now,
+        // Log lines (and the warnings below) go above the bar, never into it.
+        logs: stderrLogs,
       })
     : undefined;
   // A signal gives the terminal back at once: cursor shown, line wrap on.
@@ -560,7 +603,7 @@ async function runWithTarget(flags: RunFlags, plan: RunPlan): Promise<number> {
   // Each saved replay by its path, to pair with its entry in the summary for the reports.
   const replays = new Map<string, ReplayFile>();
   let summary: CampaignSummary;
-  const fallback = createFallbackWriter({ warn: (line) => process.stderr.write(`${line}\n`) });
+  const fallback = createFallbackWriter({ warn: (line) => stderrLogs.write(`${line}\n`) });
   const started = Date.now();
   try {
     if (flags.record) recorder = new NdjsonEventSink(flags.record);
@@ -611,6 +654,8 @@ async function runWithTarget(flags: RunFlags, plan: RunPlan): Promise<number> {
             seed,
             ...(seedOf ? { seedOf } : {}),
             runs: settings.runs,
+            // The venue the campaign aims at reaches every generator, on any target (--config).
+            generationConfig: config,
             ...(shard ? { shard } : {}),
             timeBudgetMs: settings.timeBudget,
             // The budget is the command's wall clock: starting up, the workers and the corpus
@@ -683,6 +728,7 @@ async function runWithTarget(flags: RunFlags, plan: RunPlan): Promise<number> {
       ...(shard ? { shard } : {}),
       target: flags.target,
       transport,
+      clock: spec.kind === 'inproc' || factory.virtual === true ? 'virtual' : 'wall',
       bugs: flags.bug,
       registry: tradingPack.surface,
       tagsOf: tagsOfTrading,
@@ -690,6 +736,8 @@ async function runWithTarget(flags: RunFlags, plan: RunPlan): Promise<number> {
       minCoverage,
       replayFileOf: (failure) => saved.get(failure) ?? null,
       regressions,
+      // A new failure that shrank to a saved run is that regression found again (summary `duplicateOf`).
+      savedActionsOf: (file) => replays.get(file)?.actions,
       durationMs,
       strict: flags.strict === true,
     });
@@ -735,13 +783,15 @@ function plannedRuns(
   runs: number,
   shard: Shard | undefined,
 ): number {
-  if (shard === undefined) return properties.length * runs;
+  // A property may cap its runs (PropertySettings.maxRuns).
+  if (shard === undefined) return properties.reduce((sum, p) => sum + runsOf(p, { runs }), 0);
   // Counted, not enumerated: --runs may be 1e9. A shard owns every count-th run from an offset.
   let total = 0;
   for (const p of properties) {
+    const own = runsOf(p, { runs });
     let first = 0;
-    while (first < Math.min(runs, shard.count) && !shardOwnsRun(shard, p.name, first)) first++;
-    if (first < runs) total += Math.ceil((runs - first) / shard.count);
+    while (first < Math.min(own, shard.count) && !shardOwnsRun(shard, p.name, first)) first++;
+    if (first < own) total += Math.ceil((own - first) / shard.count);
   }
   return total;
 }
@@ -775,6 +825,14 @@ async function replayCorpus(
       // One bad file (hand-edited, foreign, too big) is named and skipped; the corpus and the campaign go on.
       if (!(error instanceof ShakedownError)) throw error;
       logger.warn({ file: path, code: error.code, field: error.context.field }, `skipping ${error.message}`);
+      continue;
+    }
+    // A divergence saved by diff (diff --out pointed here): one side alone proves nothing.
+    if (isDivergenceFile(replay)) {
+      logger.warn(
+        { file: path },
+        `skipping ${path}: a divergence saved by shakedown diff, not a regression of one target (rerun the diff; docs/diff.md)`,
+      );
       continue;
     }
     const property = findTradingProperty(replay.property);

@@ -8,6 +8,7 @@ import { startExchangeServer } from '../../exchange/server/exchange-server.ts';
 import { decideListen } from '../../exchange/server/listen-policy.ts';
 import { exitWithParent } from '../exit-with-parent.ts';
 import { createLogger, type LogFormat } from '../logger.ts';
+import { examplesAndExitCodes } from '../options/help-text.ts';
 
 interface ServeOptions {
   port: string;
@@ -85,6 +86,25 @@ export function registerServeCommand(program: Command): void {
     )
     .option('--log-level <level>', 'trace, debug, info, warn, error or silent', 'info')
     .option('--log-format <format>', 'pretty or json (default: pretty on a terminal)')
+    .addHelpText(
+      'after',
+      examplesAndExitCodes({
+        examples: [
+          [
+            'npx shakedown serve --port 0 --journal .shakedown/journal',
+            'the reference exchange on a free port, journaled; prints its URL',
+          ],
+          [
+            'npx shakedown serve --port 9000 --bug overfill --log-format json',
+            'with a planted bug, JSON log lines on stderr',
+          ],
+        ],
+        exitCodes: [
+          [0, 'stopped cleanly by Ctrl-C or SIGTERM'],
+          [2, 'bad flags, config or journal, or the address cannot be listened on (one SHK_ line on stderr)'],
+        ],
+      }),
+    )
     .action(async (options: ServeOptions) => {
       const port = parsePort(options.port);
       const bugs = parseBugs(options.bug);

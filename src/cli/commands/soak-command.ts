@@ -7,6 +7,7 @@ import {
   DEFAULT_SHRINK_ATTEMPTS_REAL_TIME,
 } from '../../core/runner/shrink-attempts.ts';
 import { EXIT } from '../../core/shakedown-error.ts';
+import { describeRss } from '../../core/soak/rss-trend.ts';
 import {
   DEFAULT_ROUND_RUNS,
   runSoak,
@@ -20,6 +21,7 @@ import { CLIENT_BUG_NAMES } from '../../domains/trading/transport/client-bugs.ts
 import { BUG_NAMES } from '../../exchange/bugs/planted-bugs.ts';
 import { type Interrupt, withInterrupt, yieldingBetweenRuns } from '../interrupt.ts';
 import { faultsOfProperties, parseFaultSelection } from '../options/fault-selection.ts';
+import { examplesAndExitCodes, INTERRUPTED_EXIT } from '../options/help-text.ts';
 import { collectChoice, parseDuration, parseInteger } from '../options/parse-options.ts';
 import { createFallbackWriter } from '../output-fallback.ts';
 import { checkOutputPaths } from '../output-paths.ts';
@@ -99,6 +101,30 @@ export function registerSoakCommand(program: Command): void {
     )
     .option('--out <dir>', 'where a failure is saved as a replay file', 'replays')
     .option('--json', 'print a JSON object with the figures and the verdict on stdout at the end')
+    .addHelpText(
+      'after',
+      examplesAndExitCodes({
+        examples: [
+          [
+            'npx shakedown soak --duration 2h',
+            'two hours of rounds against the in-process exchange, a progress line every 10s',
+          ],
+          [
+            'npx shakedown soak --duration 10m --faults all --json',
+            'every fault kind mixed in; the figures and verdict as JSON',
+          ],
+        ],
+        exitCodes: [
+          [0, 'the duration was spent and nothing failed (a growing RSS is reported, never a failure)'],
+          [
+            1,
+            'a property failed (saved as a replay), an SLO was breached, a run proved nothing, or a required fault kind never fired',
+          ],
+          [2, 'bad flags (one SHK_ line on stderr)'],
+          INTERRUPTED_EXIT,
+        ],
+      }),
+    )
     .action(async (flags: SoakFlags) => {
       process.exitCode = await withInterrupt('soak', (interrupt) => soakCommand(flags, interrupt));
     });
@@ -285,12 +311,8 @@ function printSoak(
     write(`  the round again: npx shakedown run ${rerun.join(' ')}`);
   } else if (result.reason) write(result.reason);
   if (result.stoppedBy === 'interrupted') write('interrupted: a signal stopped the soak before its duration');
-  const r = result.rss;
-  write(
-    r.judgement === 'too-short'
-      ? `RSS not judged: the soak ended within its ${formatElapsed(r.warmupMs)} warm-up`
-      : `RSS after warm-up ${r.startMB} MB, peak ${r.peakMB} MB, end ${r.endMB} MB, growth ${r.growthMB >= 0 ? '+' : ''}${r.growthMB} MB (fitted ${r.fittedGrowthMB >= 0 ? '+' : ''}${r.fittedGrowthMB} MB: ${r.judgement})`,
-  );
+  // The RSS figures, with the rule: what was judged, against which limit, and what it decides.
+  for (const line of describeRss(result.rss)) write(line);
   const word = result.verdict === 'pass' ? 'passed' : result.verdict === 'fail' ? 'failed' : 'unknown';
   write(
     `${word}: ${formatElapsed(result.durationMs)}, ${result.rounds} round${result.rounds === 1 ? '' : 's'}, ${result.runs} runs, ${result.actions} actions (${Math.round(result.actionsPerSecond)} actions/s)`,

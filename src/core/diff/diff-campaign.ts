@@ -29,6 +29,8 @@ export interface DiffOptions<A extends ActionBase> {
   seed: number;
   runs: number;
   maxActions: number;
+  /** The systems' configuration, for the generator (GenerationContext.config); opaque here. */
+  generationConfig?: unknown;
   /** Quiet window after the last reply before each side's final state is read. */
   quietMs: number;
   /** Wall-clock budget for generating and running sequences (shrinking has its own bound). */
@@ -127,7 +129,12 @@ export async function runDiffCampaign<A extends ActionBase>(options: DiffOptions
   };
 
   const predicate = fc.asyncProperty(
-    options.property.actions({ seed: options.seed, maxActions: options.maxActions, faults: [] }),
+    options.property.actions({
+      seed: options.seed,
+      maxActions: options.maxActions,
+      faults: [],
+      ...(options.generationConfig === undefined ? {} : { config: options.generationConfig }),
+    }),
     async (generated) => {
       // A target that broke (unreachable, stuck) ends the campaign; fast-check must not
       // shrink towards the error as if it were a divergence.

@@ -7,6 +7,8 @@ interface ActionTally {
   ok: number;
   fail: number;
   info: number;
+  /** Refusals of requests sent to be refused (ActionBase.expectRefusal). */
+  expectedRefusals: number;
   histogram: LatencyHistogram;
 }
 
@@ -29,6 +31,8 @@ export class LatencyTally {
       const status = op.reply?.status;
       if ((status === 'ok' || status === 'fail') && op.completedAt !== undefined) {
         tally[status]++;
+        if (status === 'fail' && (op.action as { expectRefusal?: unknown }).expectRefusal === true)
+          tally.expectedRefusals++;
         tally.histogram.record(op.completedAt - op.invokedAt);
       } else tally.info++;
     }
@@ -41,6 +45,7 @@ export class LatencyTally {
       mine.ok += theirs.ok;
       mine.fail += theirs.fail;
       mine.info += theirs.info;
+      mine.expectedRefusals += theirs.expectedRefusals;
       mine.histogram.merge(theirs.histogram);
     }
   }
@@ -60,6 +65,7 @@ export class LatencyTally {
         p99: t.histogram.percentile(99),
         max: t.histogram.max,
         histogram: t.histogram.toPairs(),
+        ...(t.expectedRefusals > 0 ? { expectedRefusals: t.expectedRefusals } : {}),
       }));
   }
 
@@ -72,6 +78,7 @@ export class LatencyTally {
         ok: l.ok,
         fail: l.fail,
         info: l.info,
+        expectedRefusals: l.expectedRefusals ?? 0,
         histogram: LatencyHistogram.fromPairs(l.histogram, l.max),
       });
     return tally;
@@ -80,7 +87,7 @@ export class LatencyTally {
   private tallyOf(action: string): ActionTally {
     let tally = this.byAction.get(action);
     if (!tally) {
-      tally = { count: 0, ok: 0, fail: 0, info: 0, histogram: new LatencyHistogram() };
+      tally = { count: 0, ok: 0, fail: 0, info: 0, expectedRefusals: 0, histogram: new LatencyHistogram() };
       this.byAction.set(action, tally);
     }
     return tally;

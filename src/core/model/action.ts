@@ -8,4 +8,9 @@ export interface ActionBase {
   client: string;
   /** Virtual (or real) milliseconds to wait after sending the previous action. */
   gapMs: number;
+  /**
+   * Sent to be refused (a malformed request, a value the system must reject): its refusal is
+   * the expected answer, so it does not count toward a property's "mostly refused" warning.
+   */
+  expectRefusal?: boolean;
 }

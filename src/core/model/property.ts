@@ -11,6 +11,11 @@ export interface PropertySettings {
   requestTimeoutMs: number;
   /** How long the run must stay quiet (no event) before the final snapshot is read. */
   quietMs: number;
+  /**
+   * At most this many generated runs per campaign, whatever `--runs` asks (a property whose runs
+   * are long keeps its cost bounded). Absent: as many as the campaign asks.
+   */
+  maxRuns?: number;
 }
 
 /** What a property's generator gets to derive deterministic ids and sizes from. */
@@ -24,6 +29,12 @@ export interface GenerationContext {
    * supports. Absent: everything.
    */
   capabilities?: readonly Capability[];
+  /**
+   * The system's configuration as the campaign was given it (`run --config`), opaque to the
+   * core: only the domain's generators read it, to aim at what the system really accepts.
+   * Absent: the domain's default.
+   */
+  config?: unknown;
 }
 
 /**

@@ -35,10 +35,19 @@ export interface Target<A, E = unknown, R = unknown, S = unknown> {
   stop(): Observable<void>;
 }
 
+/**
+ * What a factory is told about the run it makes a target for: the run's actions, as data. A
+ * factory may build the system from them (a domain's leading setup action, such as a venue
+ * configuration), so a replay, which has the same actions, gets the same system.
+ */
+export interface RunSetup<A> {
+  readonly actions: readonly A[];
+}
+
 /** Makes a fresh target for each run, so runs never see each other's state. */
 export interface TargetFactory<A, E = unknown, R = unknown, S = unknown> {
   readonly name: string;
-  create(): Promise<Target<A, E, R, S>>;
+  create(run?: RunSetup<A>): Promise<Target<A, E, R, S>>;
   /** The fault kinds its targets can inject; none when absent. */
   readonly faultKinds?: readonly FaultKind[];
   /**
@@ -47,6 +56,11 @@ export interface TargetFactory<A, E = unknown, R = unknown, S = unknown> {
    * out what it cannot do. Absent: everything (the reference targets).
    */
   readonly capabilities?: readonly Capability[];
+  /**
+   * True when its targets run on virtual time (in process): latencies are the delays the run
+   * scheduled, and the reports say so rather than "wall clock".
+   */
+  readonly virtual?: boolean;
   /**
    * Its targets share one system (a service all of them talk to): a campaign then explores on one
    * worker thread. Absent or false, each `create()` makes an independent instance, and every

@@ -40,6 +40,8 @@ export interface ActionLatency {
   p99: number | null;
   max: number | null;
   histogram: HistogramPairs;
+  /** Of `fail`, the refusals of requests sent to be refused (ActionBase.expectRefusal); absent when none. */
+  expectedRefusals?: number;
 }
 
 export interface CoverageCategory {
@@ -142,6 +144,12 @@ export interface FailureSummary {
   verdict?: 'hang';
   /** With --keep-going: later runs that failed the same way, counted and not saved again. */
   duplicates?: number;
+  /**
+   * A new failure whose shrunk run is one the corpus already holds (the same replay file, named
+   * by a hash of its content): the `replayFile` of that saved failure, listed as a regression.
+   * It is the same failure found twice; reports show it once, with its regression.
+   */
+  duplicateOf?: string;
 }
 
 /**
@@ -166,6 +174,11 @@ export interface CampaignSummary {
   workers?: { count: number; crashes: WorkerCrash[] };
   target: string;
   transport: string;
+  /**
+   * The clock the runs' times are on: `virtual` in-process (a seed decides them, and latencies
+   * are simulated), `wall` over a network. Absent in older summaries: read by `summaryClock`.
+   */
+  clock?: 'virtual' | 'wall';
   bugs: string[];
   runs: number;
   actions: number;
@@ -192,4 +205,9 @@ export interface CampaignSummary {
     floors: { category: string | null; percent: number; observed: number; met: boolean }[];
     met: boolean;
   };
+}
+
+/** The clock a summary's times are on, for summaries written before `clock` was recorded. */
+export function summaryClock(summary: Pick<CampaignSummary, 'clock' | 'transport'>): 'virtual' | 'wall' {
+  return summary.clock ?? (summary.transport === 'inproc' ? 'virtual' : 'wall');
 }

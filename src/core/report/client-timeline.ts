@@ -1,5 +1,6 @@
 import { type FaultRecord, faultRecordsOf } from '../faults/fault-record.ts';
 import type { Operation, RecordedEvent } from '../model/evidence.ts';
+import type { Violation } from '../model/invariant.ts';
 import type { ReplayFile } from '../replay/replay-file.ts';
 
 /**
@@ -58,6 +59,23 @@ export interface FaultEntry extends EntryBase {
 export type TimelineEntry = ActionEntry | ReplyEntry | EventEntry | FaultEntry;
 export type TimelineEntryKind = TimelineEntry['kind'];
 
+/**
+ * A violation, placed on the lane of the client whose state it is about: the owner of the
+ * streams its events came on (`account:taker` is taker's, whoever observed it), else the client
+ * of its steps, else (`by: 'observer'`) the client that received its first event.
+ */
+export interface ViolationMark {
+  /** Its index among the replay's violations. */
+  index: number;
+  invariant: string;
+  message: string;
+  client: string;
+  by: 'event' | 'step' | 'observer';
+  /** Where it is drawn: at the last entry it names (the end of the run when it names none). */
+  offsetMs: number;
+  step?: number;
+}
+
 export interface ClientTimeline {
   /** Every client in the order it first shows up, the target last when a fault hit it. */
   clients: string[];
@@ -67,6 +85,10 @@ export interface ClientTimeline {
   origin: number;
   /** The last entry's offset. */
   spanMs: number;
+  /** In process, on virtual time: many things share one instant, so steps say more than milliseconds. */
+  virtualTime: boolean;
+  /** Each violation on the lane of the client it concerns. */
+  violations: ViolationMark[];
 }
 
 export interface TimelineDescribers {
@@ -108,12 +130,79 @@ export function buildClientTimeline(replay: ReplayFile, describe: TimelineDescri
   unordered.sort(compareEntries);
   const origin = unordered[0]?.time ?? 0;
   const entries = unordered.map((e) => ({ ...e, offsetMs: e.time - origin }) as TimelineEntry);
+  const clients = clientsOf(entries);
+  const spanMs = entries.reduce((max, e) => Math.max(max, e.offsetMs), 0);
   return {
-    clients: clientsOf(entries),
+    clients,
     entries,
     origin,
-    spanMs: entries.reduce((max, e) => Math.max(max, e.offsetMs), 0),
+    spanMs,
+    virtualTime: replay.evidence.extra?.virtualTime === true,
+    violations: replay.violations.map((v, index) =>
+      violationMark(v, index, replay, entries, clients, spanMs),
+    ),
   };
+}
+
+/**
+ * The client a stream belongs to: one whose name is a segment of the stream's name
+ * (`account:taker`, `session:maker`), if any. A public stream (`book:BTC-USD`) has none.
+ */
+export function streamOwner(stream: string, clients: readonly string[]): string | undefined {
+  const segments = stream.split(/[:/]/);
+  return clients.find((c) => c !== TARGET_PARTICIPANT && segments.includes(c));
+}
+
+function violationMark(
+  violation: Violation,
+  index: number,
+  replay: ReplayFile,
+  entries: readonly TimelineEntry[],
+  clients: readonly string[],
+  spanMs: number,
+): ViolationMark {
+  const events = new Map(replay.events.map((e) => [e.gseq, e]));
+  const named = violation.events.flatMap((gseq) => events.get(gseq) ?? []);
+  const owners = named.flatMap((e) => streamOwner(e.stream, clients) ?? []);
+  const stepClients = violation.steps.flatMap((step) => {
+    const client =
+      replay.evidence.history.find((op) => op.step === step)?.client ??
+      (replay.actions[step] as { client?: unknown } | undefined)?.client;
+    return typeof client === 'string' && clients.includes(client) ? [client] : [];
+  });
+  const [client, by] =
+    owners.length > 0
+      ? [mostFrequent(owners), 'event' as const]
+      : stepClients.length > 0
+        ? [mostFrequent(stepClients), 'step' as const]
+        : [
+            named.find((e) => clients.includes(e.client))?.client ?? clients[0] ?? TARGET_PARTICIPANT,
+            'observer' as const,
+          ];
+  // Drawn where the last thing it names happened: entries are in time order.
+  const steps = new Set(violation.steps);
+  const gseqs = new Set(violation.events);
+  const last = entries.findLast((e) =>
+    e.kind === 'event' ? gseqs.has(e.gseq) : e.kind !== 'fault' && steps.has(e.step),
+  );
+  return {
+    index,
+    invariant: violation.invariant,
+    message: violation.message,
+    client,
+    by,
+    offsetMs: last?.offsetMs ?? spanMs,
+    ...(last?.step !== undefined ? { step: last.step } : {}),
+  };
+}
+
+/** The most frequent value, the first seen on a tie. */
+function mostFrequent(values: readonly string[]): string {
+  const counts = new Map<string, number>();
+  for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
+  let best = values[0];
+  for (const [v, n] of counts) if (n > (counts.get(best) ?? 0)) best = v;
+  return best;
 }
 
 /** The entries of one client, in timeline order. */

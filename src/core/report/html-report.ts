@@ -1,20 +1,32 @@
 import type { FaultCounts } from '../faults/fault-record.ts';
-import type { ActionLatency, CampaignSummary, PropertySummary, SummaryVerdict } from './campaign-summary.ts';
+import {
+  type ActionLatency,
+  type CampaignSummary,
+  type PropertySummary,
+  type SummaryVerdict,
+  summaryClock,
+} from './campaign-summary.ts';
 import {
   buildClientTimeline,
   type ClientTimeline,
   TARGET_PARTICIPANT,
   type TimelineEntry,
+  type ViolationMark,
 } from './client-timeline.ts';
 import {
   describeSlo,
+  distinctFailures,
+  failureOrigin,
   formatDuration,
   formatMs,
   formatRate,
+  foundTimesText,
+  groupViolations,
   type ReportFailure,
   type ReportInput,
   replayCommand,
   rerunCommand,
+  withDistinctFailures,
 } from './report-input.ts';
 
 const VERDICT_WORD: Record<SummaryVerdict, string> = {
@@ -29,7 +41,9 @@ const VERDICT_WORD: Record<SummaryVerdict, string> = {
  * SVG drawn here (so it renders with scripts off), a little inline JS for filtering, and the
  * data itself as JSON for anyone who wants to dig further.
  */
-export function renderHtmlReport(input: ReportInput): string {
+export function renderHtmlReport(all: ReportInput): string {
+  // A saved failure the new runs found again is one failure, drawn once with its count.
+  const input = withDistinctFailures(all);
   const { summary } = input;
   const timelines = input.failures.map((f) => buildClientTimeline(f.replay, input));
   const body = [
@@ -38,7 +52,7 @@ export function renderHtmlReport(input: ReportInput): string {
     propertiesSection(summary, input.failures),
     failuresSection(input, timelines),
     invariantsSection(summary),
-    latencySection(summary.latency, summary.transport),
+    latencySection(summary.latency, summaryClock(summary)),
     coverageSection(summary),
     faultsSection(summary.faults, summary.unfiredFaults),
     `<footer>shakedown ${esc(summary.tool)} · domain ${esc(summary.domain)} · ${esc(rerunCommand(summary))}</footer>`,
@@ -90,18 +104,24 @@ function header(summary: CampaignSummary): string {
     ['runs', `${summary.runs}`],
     ['actions', `${summary.actions}`],
     ['duration', esc(formatDuration(summary.durationMs))],
-    ['failures', `${summary.failures.length}`],
+    ['failures', `${distinctFailures(summary.failures).length}`],
   ];
   if (summary.bugs.length)
     facts.push(['planted bugs', summary.bugs.map((b) => `<code>${esc(b)}</code>`).join(' ')]);
   if (summary.commit) facts.push(['commit', `<code>${esc(summary.commit.slice(0, 12))}</code>`]);
   if (summary.shard) facts.push(['shard', `${summary.shard.index} of ${summary.shard.count}`]);
   if (summary.mergedShards) facts.push(['merged', `${summary.mergedShards} shards`]);
+  const distinct = distinctFailures(summary.failures);
+  const regressions = distinct.filter((f) => f.regression).length;
+  const kinds =
+    regressions > 0
+      ? ` (${regressions} ${regressions === 1 ? 'regression' : 'regressions'}, ${distinct.length - regressions} new)`
+      : '';
   const why =
     summary.verdict === 'pass'
       ? 'every run kept every rule'
       : summary.verdict === 'fail'
-        ? `${summary.failures.length} failure${summary.failures.length === 1 ? '' : 's'}${summary.unfiredFaults.length ? ', faults that never fired' : ''}${summary.interrupted ? ' · stopped by the time budget' : ''}`
+        ? `${distinct.length} failure${distinct.length === 1 ? '' : 's'}${kinds}${summary.unfiredFaults.length ? ', faults that never fired' : ''}${summary.interrupted ? ' · stopped by the time budget' : ''}`
         : 'a run proved nothing either way';
   return `<header class="banner">
 <div class="verdict" data-testid="verdict" data-verdict="${summary.verdict}"><span class="verdict-word">${VERDICT_WORD[summary.verdict]}</span><span class="verdict-why">${esc(why)}</span></div>
@@ -152,8 +172,9 @@ function failuresSection(input: ReportInput, timelines: readonly ClientTimeline[
   if (input.failures.length === 0) return '';
   const articles = input.failures.map((f, i) => failureArticle(f, timelines[i], i, input));
   const index = input.failures.map((f, i) => {
-    const invariants = [...new Set(f.replay.violations.map((v) => v.invariant))];
-    return `<li><a href="#failure-${i + 1}">${esc(f.summary.property)}</a> ${invariants.map((name) => `<code class="invariant">${esc(name)}</code>`).join(' ')} <span class="dim">${f.replay.actions.length} actions, run ${f.summary.runIndex}</span></li>`;
+    const groups = groupViolations(f.replay.violations);
+    const found = foundTimesText(f.summary, input.summary.failures);
+    return `<li data-testid="failure-index-item">${originBadge(f.summary)} <a href="#failure-${i + 1}">${esc(f.summary.property)}</a> ${groups.map((g) => invariantChip(g.invariant, g.violations.length)).join(' ')} <span class="dim">${f.replay.actions.length} actions, run ${f.summary.runIndex}</span>${found ? ` <span class="found" data-testid="found">${esc(found)}</span>` : ''}</li>`;
   });
   return `<section id="failures"><h2>Failures</h2>${input.failures.length > 1 ? `<ol class="failure-index">${index.join('')}</ol>` : ''}${articles.join('\n')}</section>`;
 }
@@ -171,23 +192,38 @@ function failureArticle(
     ...(f.replayFile ? [replayCommand(f.replayFile), `${replayCommand(f.replayFile)} --events-only`] : []),
     rerunCommand(input.summary, { name: f.property, seed: f.seed }),
   ];
-  const violations = replay.violations.map((v) => {
+  const concerns = new Map(timeline.violations.map((m) => [replay.violations[m.index], m.client]));
+  const violation = (v: (typeof replay.violations)[number]): string => {
     const rows = v.events.map((gseq) => {
       const e = events.get(gseq);
       return e
         ? `<tr><td class="num">g${gseq}</td><td>${esc(e.client)}</td><td><code>${esc(`${e.stream}#${e.seq}`)}</code></td><td>${esc(input.describeEvent(e.event))}</td></tr>`
         : `<tr><td class="num">g${gseq}</td><td colspan="3" class="dim">not among the recorded events</td></tr>`;
     });
+    const client = concerns.get(v);
+    const where = [
+      ...(client ? [`concerns ${client}`] : []),
+      ...(v.steps.length ? [`steps ${v.steps.join(', ')}`] : []),
+    ];
     return `<div class="violation" data-testid="violation"><div class="violation-head"><code class="invariant">${esc(v.invariant)}</code> ${esc(v.message)}</div>
-${v.steps.length ? `<div class="dim">steps ${esc(v.steps.join(', '))}</div>` : ''}
+${where.length ? `<div class="dim">${esc(where.join(' · '))}</div>` : ''}
 ${rows.length ? `<table class="grid compact"><thead><tr><th class="num">gseq</th><th>client</th><th>stream#seq</th><th>event</th></tr></thead><tbody>${rows.join('')}</tbody></table>` : ''}</div>`;
-  });
+  };
+  // One invariant broken several times in the run: one group, with its count.
+  const violations = groupViolations(replay.violations).map((g) =>
+    g.violations.length === 1
+      ? violation(g.violations[0])
+      : `<div class="violation-group" data-testid="violation-group" data-invariant="${esc(g.invariant)}" data-count="${g.violations.length}"><div class="group-head"><code class="invariant">${esc(g.invariant)}</code> broken ${g.violations.length} times in this run</div>${g.violations.map(violation).join('\n')}</div>`,
+  );
+  const found = foundTimesText(f, input.summary.failures);
+  const drawn = timelineSvg(timeline, index);
   const actions = replay.actions.map((action, step) => {
     const involved = involvedSteps.has(step);
     return `<li value="${step}"${involved ? ' class="involved"' : ''}><code>${esc(input.describeAction(action))}</code>${involved ? ' <span class="flag">named by a violation</span>' : ''}</li>`;
   });
   return `<article class="failure" data-testid="failure" id="failure-${index + 1}">
-<h3>${f.regression ? 'Regression' : 'Failure'} ${index + 1}: ${esc(f.property)} ${pill(replay.verdict)}</h3>
+<h3>${f.regression ? 'Regression' : 'Failure'} ${index + 1}: ${esc(f.property)} ${pill(replay.verdict)} ${originBadge(f)}${found ? ` <span class="found" data-testid="found">${esc(found)}</span>` : ''}</h3>
+<p class="origin" data-testid="origin">${esc(failureOrigin(f, input.summary.failures))}</p>
 <p class="dim">seed ${f.seed} · run ${f.runIndex} · shrunk to ${replay.actions.length} actions after ${f.shrinks} shrinks · path <code title="${esc(f.path)}">${esc(shorten(f.path, 24))}</code> · target ${esc(replay.target)}${replay.bugs.length ? ` · bugs ${esc(replay.bugs.join(', '))}` : ''}</p>
 <pre class="commands">${commands.map(esc).join('\n')}</pre>
 <h4>Violations</h4>
@@ -195,11 +231,23 @@ ${violations.join('\n') || '<p class="dim">No violation recorded: an invariant t
 <h4>Timeline</h4>
 <label class="filter"><input type="checkbox" class="only-involved"> only what the violations name</label>
 ${legend()}
-<div class="scroll">${timelineSvg(timeline, index)}</div>
+<div class="scroll">${drawn.svg}</div>
+${drawn.unlabelled}
 <details><summary>All ${timeline.entries.length} timeline entries as a table</summary>${timelineTable(timeline)}</details>
 <h4>Shrunk actions</h4>
 <ol class="actions" start="0">${actions.join('')}</ol>
 </article>`;
+}
+
+/** Where a failure comes from: the corpus (a regression) or this campaign (new). */
+function originBadge(f: { regression: boolean }): string {
+  return f.regression
+    ? '<span class="badge badge-regression" data-testid="origin-badge" data-origin="regression" title="saved by an earlier campaign, replayed from the corpus: it still fails">regression</span>'
+    : '<span class="badge badge-new" data-testid="origin-badge" data-origin="new" title="found by this campaign\'s runs">new</span>';
+}
+
+function invariantChip(invariant: string, count: number): string {
+  return `<code class="invariant">${esc(invariant)}${count > 1 ? ` ×${count}` : ''}</code>`;
 }
 
 function legend(): string {
@@ -216,9 +264,10 @@ function legend(): string {
       'fault fired (band: how long it lasted)',
     ),
     item(`${halo()}${eventShape(true)}`, 'named by a violation'),
+    item(`${halo()}${violationShape()}`, 'the violation, on the lane of the client it concerns'),
   ].join(
     '',
-  )}<span class="legend-note">Hover a mark for details. The axis widens where many things happen in the same millisecond.</span></div>`;
+  )}<span class="legend-note">Each mark has its label, or is listed under the timeline when there is no room; hover for details. In process (virtual time) the axis is by step and virtual millisecond; over a network, milliseconds, widened where many things happen at once.</span></div>`;
 }
 
 // --- the SVG timeline -------------------------------------------------------------------------
@@ -226,140 +275,460 @@ function legend(): string {
 const LABEL_W = 132;
 const PLOT_LEFT = LABEL_W + 14;
 const RIGHT_PAD = 28;
-const AXIS_H = 30;
-const LANE_H = 64;
-const MARK_GAP = 14;
-/** The plot width spent on the passing of time, besides the room marks at one instant need. */
+/** Past the last column, so the labels of the last marks have room too. */
+const LABEL_ROOM = 200;
+const AXIS_H = 42;
+const MARK_GAP = 16;
+/** The plot width spent on the passing of time (or steps), besides the room marks at one instant need. */
 const TIME_W = 1040;
 const MIN_TIME_W = 320;
-/** Rows inside a lane: fault glyphs on top, then requests and replies, then events. */
-const ROW_Y = { fault: 13, request: 32, event: 51 } as const;
+/** Between two columns of a step axis: room for a label or two, within reason. */
+const MIN_COLUMN_GAP = 24;
+const MAX_COLUMN_GAP = 190;
+/**
+ * Inside a lane, top to bottom: two label tracks for the row below them, the row of requests,
+ * replies, faults and violations, the row of events, and three label tracks for the events
+ * (they come in crowds).
+ * Each label sits in the free track nearest its mark, with a leader line to it.
+ */
+const ROW_Y = { request: 46, event: 70 } as const;
+const TRACKS: Record<Row, readonly number[]> = { request: [29, 15], event: [92, 105, 118] };
+const LANE_H = 126;
+/** Labels are monospace, so their width is known here: 11px at about 0.6em a character. */
+const LABEL_FONT_PX = 11;
+const CHAR_W = 6.8;
+const LABEL_CHARS = 28;
+const SHORT_LABEL_CHARS = 14;
+const LABEL_PAD = 6;
 type Row = keyof typeof ROW_Y;
 
-const rowOf = (entry: TimelineEntry): Row =>
-  entry.kind === 'fault' ? 'fault' : entry.kind === 'event' ? 'event' : 'request';
+/** A mark on a lane: an entry of the timeline, or a violation on the lane of the client it concerns. */
+interface Item {
+  entry?: TimelineEntry;
+  violation?: ViolationMark;
+  client: string;
+  offsetMs: number;
+  step: number | undefined;
+  row: Row;
+  involved: boolean;
+}
 
-interface Placed {
-  entry: TimelineEntry;
+interface Placed extends Item {
+  /** Numbers the marks of one timeline, for labels and the list of those without one. */
+  id: number;
+  laneIndex: number;
   x: number;
   y: number;
 }
 
+const itemOfEntry = (entry: TimelineEntry): Item => ({
+  entry,
+  client: entry.client,
+  offsetMs: entry.offsetMs,
+  step: entry.step,
+  row: entry.kind === 'event' ? 'event' : 'request',
+  involved: entry.involved,
+});
+
+const itemOfViolation = (violation: ViolationMark): Item => ({
+  violation,
+  client: violation.client,
+  offsetMs: violation.offsetMs,
+  step: violation.step,
+  row: 'request',
+  involved: true,
+});
+
 /**
- * Where each instant starts on the x axis. Time runs linearly, but an instant with several
- * marks in one lane row gets room for all of them side by side: in process many things happen
- * in the same virtual millisecond, and a purely linear axis would pile them into one dot.
+ * The x axis, in columns: one per instant that has marks. On a wall clock time runs linearly
+ * between them; on virtual time (in process, where many things happen in the same
+ * millisecond) each step of an instant has a column of its own and columns are evenly spaced,
+ * so the axis reads by step and virtual ms. A column is as wide as its most crowded lane row,
+ * so marks at one instant stand side by side.
  */
-class TimeAxis {
-  private readonly times: number[];
+class TimelineAxis {
+  private readonly keys: string[];
+  private readonly ms: number[];
+  private readonly steps: (number | undefined)[];
   private readonly starts: number[];
   private readonly widths: number[];
-  readonly width: number;
+  private readonly index = new Map<string, number>();
   private readonly pxPerMs: number;
+  /** Where the plot ends; labels may go on to `width`. */
+  readonly plotEnd: number;
+  readonly width: number;
 
-  constructor(entries: readonly TimelineEntry[], spanMs: number) {
-    const crowd = new Map<number, Map<string, number>>();
-    for (const entry of entries) {
-      const rows = crowd.get(entry.offsetMs) ?? new Map<string, number>();
-      const key = `${entry.client}/${rowOf(entry)}`;
-      rows.set(key, (rows.get(key) ?? 0) + 1);
-      crowd.set(entry.offsetMs, rows);
+  constructor(
+    items: readonly Item[],
+    spanMs: number,
+    readonly byStep: boolean,
+  ) {
+    const crowd = new Map<string, { ms: number; step: number | undefined; rows: Map<string, number> }>();
+    for (const item of items) {
+      const key = this.keyOf(item);
+      const column = crowd.get(key) ?? {
+        ms: item.offsetMs,
+        step: byStep ? item.step : undefined,
+        rows: new Map(),
+      };
+      const row = `${item.client}/${item.row}`;
+      column.rows.set(row, (column.rows.get(row) ?? 0) + 1);
+      crowd.set(key, column);
     }
-    this.times = [...crowd.keys()].sort((a, b) => a - b);
-    this.widths = this.times.map((t) => Math.max(1, ...crowd.get(t)!.values()) * MARK_GAP);
+    const sorted = [...crowd].sort(
+      ([, a], [, b]) =>
+        a.ms - b.ms || (a.step ?? Number.POSITIVE_INFINITY) - (b.step ?? Number.POSITIVE_INFINITY),
+    );
+    this.keys = sorted.map(([key]) => key);
+    this.ms = sorted.map(([, c]) => c.ms);
+    this.steps = sorted.map(([, c]) => c.step);
+    this.widths = sorted.map(([, c]) => Math.max(1, ...c.rows.values()) * MARK_GAP);
+    for (const [i, key] of this.keys.entries()) this.index.set(key, i);
     const crowded = this.widths.reduce((n, w) => n + w, 0);
     const timeWidth = Math.max(MIN_TIME_W, TIME_W - crowded);
-    this.pxPerMs = spanMs > 0 ? timeWidth / spanMs : 0;
     this.starts = [];
     let taken = 0;
-    for (let i = 0; i < this.times.length; i++) {
-      this.starts.push(PLOT_LEFT + taken + this.pxPerMs * this.times[i]);
-      taken += this.widths[i];
+    if (byStep) {
+      const gap = Math.min(
+        MAX_COLUMN_GAP,
+        Math.max(MIN_COLUMN_GAP, timeWidth / Math.max(1, this.keys.length)),
+      );
+      this.pxPerMs = 0;
+      for (let i = 0; i < this.keys.length; i++) {
+        this.starts.push(PLOT_LEFT + taken + i * gap);
+        taken += this.widths[i];
+      }
+      this.plotEnd = PLOT_LEFT + taken + Math.max(0, this.keys.length - 1) * gap + RIGHT_PAD;
+    } else {
+      this.pxPerMs = spanMs > 0 ? timeWidth / spanMs : 0;
+      for (let i = 0; i < this.keys.length; i++) {
+        this.starts.push(PLOT_LEFT + taken + this.pxPerMs * this.ms[i]);
+        taken += this.widths[i];
+      }
+      this.plotEnd = PLOT_LEFT + taken + (spanMs > 0 ? timeWidth : 0) + RIGHT_PAD;
     }
-    this.width = PLOT_LEFT + crowded + (spanMs > 0 ? timeWidth : 0) + RIGHT_PAD;
+    this.width = this.plotEnd + LABEL_ROOM;
+  }
+
+  private keyOf(item: Item): string {
+    return this.byStep ? `${item.offsetMs}/${item.step ?? ''}` : `${item.offsetMs}`;
+  }
+
+  /** Where an item's column starts. */
+  columnStart(item: Item): number {
+    return this.starts[this.index.get(this.keyOf(item)) ?? 0] ?? PLOT_LEFT;
   }
 
   /** The x of a moment: the start of its instant, or between instants at the linear rate. */
   at(ms: number): number {
-    // The last instant at or before `ms` (binary search: a long run has thousands).
+    // The last column at or before `ms` (binary search: a long run has thousands).
     let low = 0;
-    let high = this.times.length;
+    let high = this.ms.length;
     while (low < high) {
       const mid = (low + high) >> 1;
-      if (this.times[mid] <= ms) low = mid + 1;
+      if (this.ms[mid] <= ms) low = mid + 1;
       else high = mid;
     }
     const i = low - 1;
     if (i < 0) return PLOT_LEFT + this.pxPerMs * ms;
-    if (this.times[i] === ms) return this.starts[i];
-    return this.starts[i] + this.widths[i] + this.pxPerMs * (ms - this.times[i]);
+    if (this.ms[i] === ms) return this.starts[this.ms.indexOf(ms)];
+    if (this.byStep) return i + 1 < this.starts.length ? this.starts[i + 1] : this.starts[i] + this.widths[i];
+    return this.starts[i] + this.widths[i] + this.pxPerMs * (ms - this.ms[i]);
+  }
+
+  /** Each column: where it starts, its instant and (on a step axis) its step. */
+  columns(): { x: number; ms: number; step: number | undefined }[] {
+    return this.starts.map((x, i) => ({ x, ms: this.ms[i], step: this.steps[i] }));
   }
 }
 
-function timelineSvg(timeline: ClientTimeline, index: number): string {
-  const axis = new TimeAxis(timeline.entries, timeline.spanMs);
-  const lanes = timeline.clients;
+function timelineSvg(timeline: ClientTimeline, index: number): { svg: string; unlabelled: string } {
+  const items = [...timeline.entries.map(itemOfEntry), ...timeline.violations.map(itemOfViolation)];
+  const axis = new TimelineAxis(items, timeline.spanMs, timeline.virtualTime);
+  const lanes = [...timeline.clients];
+  // A violation may concern a client that did nothing itself: it gets a lane all the same.
+  for (const v of timeline.violations) if (!lanes.includes(v.client)) lanes.push(v.client);
   const height = AXIS_H + lanes.length * LANE_H + 8;
   const laneTop = (client: string): number => AXIS_H + Math.max(0, lanes.indexOf(client)) * LANE_H;
   const used = new Map<string, number>();
-  const placed: Placed[] = timeline.entries.map((entry) => {
-    const key = `${entry.offsetMs}/${entry.client}/${rowOf(entry)}`;
+  const placed: Placed[] = items.map((item, id) => {
+    const key = `${axis.columnStart(item)}/${item.client}/${item.row}`;
     const slot = used.get(key) ?? 0;
     used.set(key, slot + 1);
     return {
-      entry,
-      x: axis.at(entry.offsetMs) + (slot + 0.5) * MARK_GAP,
-      y: laneTop(entry.client) + ROW_Y[rowOf(entry)],
+      ...item,
+      id,
+      laneIndex: lanes.indexOf(item.client),
+      x: axis.columnStart(item) + (slot + 0.5) * MARK_GAP,
+      y: laneTop(item.client) + ROW_Y[item.row],
     };
   });
+  const labels = placeLabels(placed, laneTop, axis.width);
   const parts: string[] = [];
   parts.push(
-    `<svg class="timeline" data-testid="timeline" width="${round(axis.width)}" height="${height}" viewBox="0 0 ${round(axis.width)} ${height}" role="img" aria-label="timeline of failure ${index + 1}">`,
+    `<svg class="timeline" data-testid="timeline" data-axis="${axis.byStep ? 'step' : 'ms'}" width="${round(axis.width)}" height="${height}" viewBox="0 0 ${round(axis.width)} ${height}" role="img" aria-label="timeline of failure ${index + 1}">`,
   );
-  parts.push(ticks(axis, timeline.spanMs, height));
+  parts.push(axis.byStep ? stepTicks(axis, height) : ticks(axis, timeline.spanMs, height));
   for (const client of lanes) {
     const top = laneTop(client);
-    const mine = placed.filter((p) => p.entry.client === client);
+    const mine = placed.filter((p) => p.client === client);
     const lane: string[] = [];
     lane.push(
       `<g class="lane${lanes.indexOf(client) % 2 ? ' lane-alt' : ''}" data-testid="lane" data-client="${esc(client)}">`,
     );
     lane.push(
-      `<rect class="lane-bg" x="0" y="${top}" width="${round(axis.width)}" height="${LANE_H}"/><line class="lane-axis" x1="${PLOT_LEFT}" x2="${round(axis.width - RIGHT_PAD / 2)}" y1="${top + ROW_Y.request}" y2="${top + ROW_Y.request}"/><line class="lane-axis" x1="${PLOT_LEFT}" x2="${round(axis.width - RIGHT_PAD / 2)}" y1="${top + ROW_Y.event}" y2="${top + ROW_Y.event}"/>`,
+      `<rect class="lane-bg" x="0" y="${top}" width="${round(axis.width)}" height="${LANE_H}"/><line class="lane-axis" x1="${PLOT_LEFT}" x2="${round(axis.plotEnd - RIGHT_PAD / 2)}" y1="${top + ROW_Y.request}" y2="${top + ROW_Y.request}"/><line class="lane-axis" x1="${PLOT_LEFT}" x2="${round(axis.plotEnd - RIGHT_PAD / 2)}" y1="${top + ROW_Y.event}" y2="${top + ROW_Y.event}"/>`,
     );
-    const counts = `${mine.filter((p) => p.entry.kind === 'action').length} sent · ${mine.filter((p) => p.entry.kind === 'event').length} events`;
+    const counts = `${mine.filter((p) => p.entry?.kind === 'action').length} sent · ${mine.filter((p) => p.entry?.kind === 'event').length} events`;
     lane.push(
-      `<text class="lane-label" x="12" y="${top + 28}">${esc(shorten(client, 16))}</text><text class="lane-sub" x="12" y="${top + 46}">${esc(counts)}</text>`,
+      `<text class="lane-label" x="12" y="${top + ROW_Y.request + 4}">${esc(shorten(client, 16))}</text><text class="lane-sub" x="12" y="${top + ROW_Y.event + 4}">${esc(counts)}</text>`,
     );
-    for (const p of mine.filter((p) => p.entry.kind === 'fault' && client !== TARGET_PARTICIPANT)) {
+    for (const p of mine.filter((p) => p.entry?.kind === 'fault' && client !== TARGET_PARTICIPANT)) {
       lane.push(faultBand(p, axis, top + 2, LANE_H - 4, 'fault-band'));
     }
     lane.push(latencyLinks(mine, placed));
-    for (const p of mine) lane.push(mark(p));
+    for (const p of mine)
+      lane.push(mark(p, labels.shown.has(p.id) ? 'shown' : labels.listed.has(p.id) ? 'listed' : 'none'));
+    for (const p of mine) {
+      const label = labels.shown.get(p.id) ?? labels.crowdLabels.get(p.id);
+      if (label) lane.push(label);
+    }
     lane.push('</g>');
     parts.push(lane.join(''));
   }
   // Faults on the venue itself (a crash, a pause) hit every client: their band crosses every
   // lane, over the marks but see-through and deaf to the mouse, so the marks keep their tooltips.
-  for (const p of placed.filter((p) => p.entry.kind === 'fault' && p.entry.client === TARGET_PARTICIPANT)) {
+  for (const p of placed.filter((p) => p.entry?.kind === 'fault' && p.client === TARGET_PARTICIPANT)) {
     parts.push(faultBand(p, axis, AXIS_H, lanes.length * LANE_H, 'fault-band wide'));
   }
   parts.push('</svg>');
-  return parts.join('\n');
+  const listed = placed.filter((p) => labels.listed.has(p.id));
+  return { svg: parts.join('\n'), unlabelled: unlabelledList(listed, timeline.virtualTime) };
 }
 
-function ticks(axis: TimeAxis, spanMs: number, height: number): string {
+/** What a mark says in a few words, longest first: the label is the longest that has room. */
+function labelTexts(p: Item): string[] {
+  if (p.violation) {
+    const head = `✖ ${p.violation.invariant}`;
+    return [head, shorten(p.violation.invariant, SHORT_LABEL_CHARS)];
+  }
+  const entry = p.entry!;
+  let text: string;
+  switch (entry.kind) {
+    case 'action':
+      text = `(${entry.step}) ${fewWords(entry.text, entry.client)}`;
+      break;
+    case 'reply':
+      // An ok says nothing the green mark does not: only refusals and silence get words.
+      if (entry.outcome === 'ok') return [];
+      text = `(${entry.step}) ${entry.text}`;
+      break;
+    case 'event':
+      text = fewWords(entry.text, entry.client);
+      break;
+    case 'fault':
+      text = `⚡ ${entry.text}`;
+      break;
+  }
+  const long = shorten(text, LABEL_CHARS);
+  // The short one keeps the first words: the step and the action, the event's type.
+  const words = text.split(' ');
+  const keep = entry.kind === 'event' ? 1 : 2;
+  const short = shorten(words.slice(0, keep).join(' '), SHORT_LABEL_CHARS);
+  return long === short ? [long] : [long, short];
+}
+
+/** What a crowd of marks without labels holds, by the first word of each: `+6: fill, trade, balance`. */
+function crowdText(marks: readonly Placed[]): string {
+  const kinds: string[] = [];
+  for (const p of marks) {
+    const word = p.violation ? p.violation.invariant : fewWords(p.entry!.text, p.client).split(' ')[0];
+    if (word && !kinds.includes(word)) kinds.push(word);
+  }
+  return shorten(`+${marks.length}: ${kinds.join(', ')}`, LABEL_CHARS);
+}
+
+/** A description without what the lane already says: a leading `+0ms` and the client's own name. */
+function fewWords(text: string, client: string): string {
+  const words = text.trim().split(/\s+/);
+  if (/^\+\d+(\.\d+)?ms$/.test(words[0] ?? '')) words.shift();
+  if (words[0] === client) words.shift();
+  return words.join(' ');
+}
+
+const labelWidth = (text: string): number =>
+  [...text].reduce((w, c) => w + (c.charCodeAt(0) > 0x2000 ? 2 : 1), 0) * CHAR_W;
+
+/**
+ * Places a label by each mark that has room for one: the violations first, then what they
+ * name, then requests, faults, refusals and events, each in the free track nearest its row
+ * (the long text, else a short one). A label never overlaps another label or a leader line;
+ * the marks left without one are listed under the timeline.
+ */
+function placeLabels(
+  placed: readonly Placed[],
+  laneTop: (client: string) => number,
+  width: number,
+): { shown: Map<number, string>; listed: Set<number>; crowdLabels: Map<number, string> } {
+  const rank = (p: Placed): number =>
+    p.violation
+      ? 0
+      : p.involved
+        ? 1
+        : p.entry?.kind === 'action' || p.entry?.kind === 'fault'
+          ? 2
+          : p.entry?.kind === 'reply'
+            ? 3
+            : 4;
+  const order = [...placed].sort((a, b) => rank(a) - rank(b) || a.x - b.x || a.id - b.id);
+  const taken = new Map<string, [number, number][]>();
+  const free = (track: string, from: number, to: number): boolean =>
+    !(taken.get(track) ?? []).some(([a, b]) => from < b && a < to);
+  const take = (track: string, from: number, to: number): void => {
+    taken.set(track, [...(taken.get(track) ?? []), [from, to]]);
+  };
+  const shown = new Map<number, string>();
+  const listed = new Set<number>();
+  /** Puts `text` by the mark at `p` in the nearest free track; the label's markup, if it found room. */
+  const tryPlace = (
+    p: Placed,
+    text: string,
+    attributes: string,
+    cls: string,
+    leader = true,
+  ): string | undefined => {
+    const tracks = TRACKS[p.row];
+    const trackKey = (k: number): string => `${p.client}/${p.row}/${k}`;
+    const from = p.x - 3;
+    const to = p.x + 4 + labelWidth(text) + LABEL_PAD;
+    if (to > width - 4) return undefined;
+    for (let k = 0; k < tracks.length; k++) {
+      // The leader line crosses the nearer tracks: it must not cut through a label there.
+      let clear = free(trackKey(k), from, to);
+      for (let j = 0; j < k && clear && leader; j++) clear = free(trackKey(j), p.x - 2, p.x + 2);
+      if (!clear) continue;
+      take(trackKey(k), from, to);
+      if (leader) for (let j = 0; j < k; j++) take(trackKey(j), p.x - 2, p.x + 2);
+      const baseline = laneTop(p.client) + tracks[k];
+      const markEdge = p.y + (p.row === 'request' ? -8 : 8);
+      const leaderEnd = p.row === 'request' ? baseline + 3 : baseline - LABEL_FONT_PX + 2;
+      const line = leader
+        ? `<line class="leader" x1="${round(p.x)}" x2="${round(p.x)}" y1="${markEdge}" y2="${leaderEnd}"/>`
+        : '';
+      return `<g class="${cls}" ${attributes}>${line}<text class="label" x="${round(p.x + 4)}" y="${baseline}">${esc(text)}</text></g>`;
+    }
+    return undefined;
+  };
+  for (const p of order) {
+    const cls = `mark-label${p.involved ? ' involved' : ''}${p.violation ? ' violation' : ''}`;
+    const texts = labelTexts(p);
+    if (texts.length === 0) continue;
+    const label = texts.reduce<string | undefined>(
+      (found, text) => found ?? tryPlace(p, text, `data-testid="mark-label" data-for="${p.id}"`, cls),
+      undefined,
+    );
+    if (label) shown.set(p.id, label);
+    else listed.add(p.id);
+  }
+  // A crowd at one instant has room for few labels: what the rest of it holds, in one label
+  // by its first unlabelled mark (each of them is still in the list).
+  const crowds: Placed[][] = [];
+  const unlabelled = placed
+    .filter((p) => listed.has(p.id))
+    .sort((a, b) => a.laneIndex - b.laneIndex || a.row.localeCompare(b.row) || a.x - b.x);
+  for (const p of unlabelled) {
+    const last = crowds.at(-1)?.at(-1);
+    if (last && last.client === p.client && last.row === p.row && p.x - last.x <= MARK_GAP + 0.5)
+      crowds.at(-1)?.push(p);
+    else crowds.push([p]);
+  }
+  const crowdLabels = new Map<number, string>();
+  for (const crowd of crowds) {
+    const label = tryPlace(
+      crowd[0],
+      crowdText(crowd),
+      `data-testid="crowd-label" data-for="${crowd.map((p) => p.id).join(' ')}"`,
+      `mark-label crowd${crowd.some((p) => p.involved) ? ' involved' : ''}`,
+      false,
+    );
+    if (label) crowdLabels.set(crowd[0].id, label);
+  }
+  return { shown, listed, crowdLabels };
+}
+
+/** The marks that had no room for a label, in timeline order, so none goes unsaid. */
+function unlabelledList(listed: readonly Placed[], byStep: boolean): string {
+  if (listed.length === 0) return '';
+  const items = [...listed]
+    .sort((a, b) => a.laneIndex - b.laneIndex || a.x - b.x || a.id - b.id)
+    .map((p) => {
+      const when = byStep
+        ? `${p.step === undefined ? '' : `step ${p.step}, `}${formatMs(p.offsetMs)} ms`
+        : `${formatMs(p.offsetMs)} ms`;
+      const what = p.violation
+        ? `violation ${p.violation.invariant}: ${p.violation.message}`
+        : entryWhat(p.entry!);
+      return `<li data-for="${p.id}"${p.involved ? ' class="involved"' : ''}><span class="dim">${esc(when)} · ${esc(p.client)}</span> <code>${esc(what)}</code></li>`;
+    });
+  return `<details class="unlabelled" data-testid="unlabelled"${listed.length <= 40 ? ' open' : ''}><summary>${listed.length} ${listed.length === 1 ? 'mark' : 'marks'} with no room for a label</summary><ol>${items.join('')}</ol></details>`;
+}
+
+function entryWhat(e: TimelineEntry): string {
+  return e.kind === 'event'
+    ? `g${e.gseq} ${e.stream}#${e.seq} ${e.text}`
+    : e.kind === 'fault'
+      ? `⚡ ${e.text}`
+      : `(${e.step}) ${e.text}`;
+}
+
+function ticks(axis: TimelineAxis, spanMs: number, height: number): string {
   const step = niceStep(spanMs / 7);
-  const out: string[] = [`<g class="axis"><text class="axis-title" x="12" y="18">ms since start</text>`];
+  const out: string[] = [
+    `<g class="axis"><text class="axis-title" x="12" y="${AXIS_H - 12}">ms since start</text>`,
+  ];
   let lastLabel = Number.NEGATIVE_INFINITY;
   for (let ms = 0; ms <= spanMs + 1e-9; ms += step) {
     const x = axis.at(ms);
     if (x - lastLabel < 56) continue;
     lastLabel = x;
     out.push(
-      `<line class="tick" x1="${round(x)}" x2="${round(x)}" y1="${AXIS_H - 6}" y2="${height - 8}"/><text class="tick-label" x="${round(x)}" y="${AXIS_H - 10}" text-anchor="middle">${esc(formatMs(round(ms)))}</text>`,
+      `<line class="tick" x1="${round(x)}" x2="${round(x)}" y1="${AXIS_H - 6}" y2="${height - 8}"/><text class="tick-label" data-testid="tick" x="${round(x)}" y="${AXIS_H - 12}" text-anchor="middle">${esc(formatMs(round(ms)))}</text>`,
     );
     if (step === 0) break;
+  }
+  out.push('</g>');
+  return out.join('');
+}
+
+/**
+ * A step axis: a tick per column, labelled with its step and, where it moved on, the virtual
+ * millisecond. Labels that would crowd the one before are left out; the tick stays.
+ */
+function stepTicks(axis: TimelineAxis, height: number): string {
+  const out: string[] = [
+    `<g class="axis"><text class="axis-title" x="12" y="${AXIS_H - 26}">step</text><text class="axis-title" x="12" y="${AXIS_H - 12}">virtual ms</text>`,
+  ];
+  let lastStep = Number.NEGATIVE_INFINITY;
+  let lastMs = Number.NEGATIVE_INFINITY;
+  let shownMs: number | undefined;
+  for (const column of axis.columns()) {
+    const x = column.x + MARK_GAP / 2;
+    out.push(`<line class="tick" x1="${round(x)}" x2="${round(x)}" y1="${AXIS_H - 6}" y2="${height - 8}"/>`);
+    const stepText = column.step === undefined ? '' : `step ${column.step}`;
+    if (stepText && x - lastStep >= 8 + labelWidth(stepText)) {
+      out.push(
+        `<text class="tick-label" data-testid="tick" x="${round(x - 3)}" y="${AXIS_H - 26}">${esc(stepText)}</text>`,
+      );
+      lastStep = x;
+    }
+    const msText = `${formatMs(column.ms)} ms`;
+    if (column.ms !== shownMs && x - lastMs >= 8 + labelWidth(msText)) {
+      out.push(
+        `<text class="tick-label tick-ms" x="${round(x - 3)}" y="${AXIS_H - 12}">${esc(msText)}</text>`,
+      );
+      lastMs = x;
+      shownMs = column.ms;
+    }
   }
   out.push('</g>');
   return out.join('');
@@ -373,25 +742,25 @@ function niceStep(raw: number): number {
   return unit * power;
 }
 
-function faultBand(p: Placed, axis: TimeAxis, top: number, height: number, cls: string): string {
+function faultBand(p: Placed, axis: TimelineAxis, top: number, height: number, cls: string): string {
   const entry = p.entry;
-  if (entry.kind !== 'fault') return '';
+  if (entry?.kind !== 'fault') return '';
   const start = p.x - MARK_GAP / 2;
   const end =
     entry.durationMs !== undefined
       ? Math.max(axis.at(entry.offsetMs + entry.durationMs), start + MARK_GAP)
       : start + MARK_GAP;
   const involved = entry.involved ? ' involved' : '';
-  return `<rect class="${cls}${involved}" x="${round(start)}" y="${top}" width="${round(end - start)}" height="${height}"><title>${esc(tooltip(entry))}</title></rect>`;
+  return `<rect class="${cls}${involved}" x="${round(start)}" y="${top}" width="${round(end - start)}" height="${height}"><title>${esc(tooltip(p))}</title></rect>`;
 }
 
 /** A thin line from each request to its reply: how long the answer took, in the picture. */
 function latencyLinks(mine: readonly Placed[], all: readonly Placed[]): string {
   const replies = new Map<number, Placed>();
-  for (const p of all) if (p.entry.kind === 'reply') replies.set(p.entry.step, p);
+  for (const p of all) if (p.entry?.kind === 'reply') replies.set(p.entry.step, p);
   const out: string[] = [];
   for (const p of mine) {
-    if (p.entry.kind !== 'action') continue;
+    if (p.entry?.kind !== 'action') continue;
     const reply = replies.get(p.entry.step);
     if (!reply || reply.x - p.x < 1) continue;
     const cls = p.entry.involved ? 'link involved' : 'link';
@@ -400,16 +769,19 @@ function latencyLinks(mine: readonly Placed[], all: readonly Placed[]): string {
   return out.join('');
 }
 
-function mark(p: Placed): string {
-  const { entry } = p;
-  const involved = entry.involved;
+function mark(p: Placed, label: 'shown' | 'listed' | 'none'): string {
+  const { entry, violation, involved } = p;
+  const common = `data-mark="${p.id}" data-label="${label}" transform="translate(${round(p.x)},${p.y})"`;
+  if (violation) {
+    return `<g class="mark mark-violation involved" data-testid="violation-mark" data-client="${esc(violation.client)}" data-invariant="${esc(violation.invariant)}" data-by="${violation.by}" ${common}><title>${esc(tooltip(p))}</title>${halo()}${violationShape()}</g>`;
+  }
   let shape: string;
-  switch (entry.kind) {
+  switch (entry!.kind) {
     case 'action':
       shape = actionShape(involved);
       break;
     case 'reply':
-      shape = replyShape(entry.outcome, involved);
+      shape = replyShape(entry!.outcome, involved);
       break;
     case 'event':
       shape = eventShape(involved);
@@ -418,14 +790,10 @@ function mark(p: Placed): string {
       shape = `<text class="fault-glyph${involved ? ' involved' : ''}" y="4" text-anchor="middle">⚡</text>`;
       break;
   }
-  const cls = `mark mark-${entry.kind}${involved ? ' involved' : ''}`;
-  const id =
-    entry.kind === 'event'
-      ? ` data-gseq="${entry.gseq}"`
-      : entry.step !== undefined
-        ? ` data-step="${entry.step}"`
-        : '';
-  return `<g class="${cls}"${id} transform="translate(${round(p.x)},${p.y})"><title>${esc(tooltip(entry))}</title>${involved ? halo() : ''}${shape}</g>`;
+  const e = entry!;
+  const cls = `mark mark-${e.kind}${involved ? ' involved' : ''}`;
+  const id = e.kind === 'event' ? ` data-gseq="${e.gseq}"` : ` data-step="${e.step}"`;
+  return `<g class="${cls}"${id} ${common}><title>${esc(tooltip(p))}</title>${involved ? halo() : ''}${shape}</g>`;
 }
 
 const halo = (): string => '<circle class="halo" r="8.5"/>';
@@ -435,9 +803,22 @@ const replyShape = (outcome: 'ok' | 'fail' | 'info', involved: boolean): string 
   `<path class="shape-reply reply-${outcome}${involved ? ' involved' : ''}" d="M0,-5.5 L5.5,0 L0,5.5 L-5.5,0 Z"/>`;
 const eventShape = (involved: boolean): string =>
   `<circle class="shape-event${involved ? ' involved' : ''}" r="${involved ? 5 : 4}"/>`;
+const violationShape = (): string =>
+  '<rect class="shape-violation" x="-6.5" y="-6.5" width="13" height="13" rx="2"/><path class="violation-cross" d="M-3.5,-3.5 L3.5,3.5 M3.5,-3.5 L-3.5,3.5"/>';
 
-function tooltip(entry: TimelineEntry): string {
-  const head = `t=${formatMs(entry.offsetMs)} ms · ${entry.client} · `;
+function tooltip(p: Item): string {
+  const step = p.step !== undefined ? `step ${p.step} · ` : '';
+  const head = `t=${formatMs(p.offsetMs)} ms · ${step}${p.client} · `;
+  if (p.violation) {
+    const why =
+      p.violation.by === 'event'
+        ? 'on the lane of the client whose stream its events are on'
+        : p.violation.by === 'step'
+          ? 'on the lane of the client of its steps'
+          : 'on the lane of the client that observed it';
+    return `${head}violation\n✖ ${p.violation.invariant}: ${p.violation.message}\n(${why})`;
+  }
+  const entry = p.entry!;
   const flag = entry.involved ? '\n❗ named by a violation' : '';
   const detail = entry.detail ? `\n${entry.detail}` : '';
   switch (entry.kind) {
@@ -454,27 +835,23 @@ function tooltip(entry: TimelineEntry): string {
 
 function timelineTable(timeline: ClientTimeline): string {
   const rows = timeline.entries.map((e) => {
-    const what =
-      e.kind === 'event'
-        ? `g${e.gseq} ${e.stream}#${e.seq} ${e.text}`
-        : e.kind === 'fault'
-          ? `⚡ ${e.text}`
-          : `(${e.step}) ${e.text}`;
-    return `<tr class="${e.involved ? 'involved' : ''}"><td class="num">${esc(formatMs(e.offsetMs))}</td><td>${esc(e.client)}</td><td>${e.kind}</td><td><code>${esc(what)}</code>${e.detail ? ` <span class="dim">${esc(e.detail)}</span>` : ''}</td><td>${e.involved ? '❗' : ''}</td></tr>`;
+    return `<tr class="${e.involved ? 'involved' : ''}"><td class="num">${esc(formatMs(e.offsetMs))}</td><td class="num">${e.step ?? ''}</td><td>${esc(e.client)}</td><td>${e.kind}</td><td><code>${esc(entryWhat(e))}</code>${e.detail ? ` <span class="dim">${esc(e.detail)}</span>` : ''}</td><td>${e.involved ? '❗' : ''}</td></tr>`;
   });
-  return `<table class="grid compact timeline-table"><thead><tr><th class="num">t (ms)</th><th>client</th><th>kind</th><th>what</th><th></th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+  return `<table class="grid compact timeline-table"><thead><tr><th class="num">t (ms)</th><th class="num">step</th><th>client</th><th>kind</th><th>what</th><th></th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
 // --- invariant results, latency, coverage, faults ----------------------------------------------
 
 function invariantsSection(summary: CampaignSummary): string {
   const cards = summary.properties.map((p) => {
-    const failures = summary.failures.filter((f) => f.property === p.name);
+    const failures = distinctFailures(summary.failures).filter((f) => f.property === p.name);
     const lines: string[] = [];
     for (const f of failures) {
-      for (const v of f.violations) {
+      for (const g of groupViolations(f.violations)) {
+        const more =
+          g.violations.length > 1 ? ` <span class="dim">(and ${g.violations.length - 1} more)</span>` : '';
         lines.push(
-          `<li class="broken"><code class="invariant">${esc(v.invariant)}</code> ${esc(v.message)}</li>`,
+          `<li class="broken">${f.regression ? '<span class="badge badge-regression">regression</span> ' : ''}${invariantChip(g.invariant, g.violations.length)} ${esc(g.violations[0].message)}${more}</li>`,
         );
       }
     }
@@ -524,10 +901,10 @@ function sloTable(p: PropertySummary): string {
   return `<table class="grid compact slo"><thead><tr><th>SLO</th><th class="num">observed</th><th class="num">success</th><th>result</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
-function latencySection(latency: readonly ActionLatency[], transport: string): string {
+function latencySection(latency: readonly ActionLatency[], on: 'virtual' | 'wall'): string {
   if (latency.length === 0) return '';
   const clock =
-    transport === 'inproc'
+    on === 'virtual'
       ? 'In process the clock is virtual: latency counts the delays the run scheduled, not CPU time.'
       : 'Wall-clock milliseconds from send to reply.';
   const rows = latency.map(
@@ -724,6 +1101,23 @@ ol.actions li{padding:2px 0}
 ol.actions li::marker{color:var(--muted);font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:12px}
 ol.actions li.involved code{color:var(--red-dark);font-weight:700}
 ol.actions li.involved::marker{color:var(--red);font-weight:700}
+.badge{display:inline-block;font-size:11px;font-weight:700;letter-spacing:.04em;padding:1px 8px;border-radius:999px;vertical-align:middle}
+.badge-regression{background:#ede9fe;color:#5b21b6}.badge-new{background:#e0f2fe;color:#075985}
+.found{font-size:12px;font-weight:700;color:var(--red-dark);background:var(--red-soft);padding:1px 8px;border-radius:999px}
+.origin{margin:2px 0 0;color:#334155}
+.violation-group{border-left:3px solid var(--red);padding-left:10px;margin:0 0 10px}
+.group-head{font-weight:700;color:var(--red-dark);margin:0 0 6px}
+.timeline .label{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,"DejaVu Sans Mono",monospace;font-size:11px;fill:#334155}
+.timeline .mark-label.involved .label{fill:var(--red-dark);font-weight:700}
+.timeline .mark-label.violation .label{fill:var(--red);font-weight:800}
+.timeline .leader{stroke:#cbd5e1;stroke-width:1}
+.timeline .mark-label.crowd .label{fill:#64748b;font-style:italic}
+.timeline .mark-label.involved .leader{stroke:#fca5a5}
+.shape-violation{fill:var(--red);stroke:var(--red-dark);stroke-width:1.2}
+.violation-cross{stroke:#fff;stroke-width:2;stroke-linecap:round}
+.unlabelled{font-size:12.5px}.unlabelled ol{margin:4px 0;padding-left:28px}.unlabelled li.involved code{color:var(--red-dark);font-weight:700}
+.timeline .lane.muted .mark-label{opacity:.12}
+.failure:has(.only-involved:checked) .mark-label:not(.involved){opacity:.1}
 .flag{font-size:11px;background:var(--red-soft);color:var(--red-dark);padding:0 6px;border-radius:999px;margin-left:6px}
 .cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(380px,1fr));gap:12px}
 .card{background:#fff;border:1px solid var(--line);border-radius:8px;padding:10px 14px}

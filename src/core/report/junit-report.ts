@@ -3,6 +3,7 @@ import type { XMLBuilder } from 'xmlbuilder2/lib/interfaces.js';
 import { sloViolations } from '../latency/evaluate-slos.ts';
 import type { Violation } from '../model/invariant.ts';
 import type { CampaignSummary, FailureSummary, PropertySummary } from './campaign-summary.ts';
+import { distinctFailures, foundAgainBy, timesFound } from './report-input.ts';
 
 /** Characters XML 1.0 cannot carry even escaped: most C0 controls, lone surrogates, U+FFFE/U+FFFF. */
 const ILLEGAL_XML = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
@@ -156,7 +157,9 @@ function campaignProperties(summary: CampaignSummary): Entry[] {
 }
 
 function replayProperties(failures: readonly FailureSummary[]): Entry[] {
-  return failures.flatMap((f): Entry[] => (f.replayFile === null ? [] : [['replay', f.replayFile]]));
+  return distinctFailures(failures).flatMap((f): Entry[] =>
+    f.replayFile === null ? [] : [['replay', f.replayFile]],
+  );
 }
 
 /**
@@ -196,7 +199,7 @@ function propertyOutcome(
   const slo = sloViolations(property.slos, property.latency);
   const unfired = property.unfiredFaults ?? [];
   const lines = [
-    ...own.flatMap((f) => [failureHeading(f), ...f.violations.map((v) => `  ${violationLine(v)}`)]),
+    ...own.flatMap((f) => [failureHeading(f, failures), ...f.violations.map((v) => `  ${violationLine(v)}`)]),
     ...slo.map(violationLine),
     ...(unfired.length > 0 ? [`faults that never fired: ${unfired.join(', ')}`] : []),
     // Under --strict a warning fails the property; vacuous checks fail their own case too.
@@ -229,7 +232,8 @@ function propertyOutcome(
 
 /** One case per saved replay, so each reproducible failure is a line of its own on the CI page. */
 function replayCases(domain: string, failures: readonly FailureSummary[]): TestCase[] {
-  return failures.flatMap((f) => {
+  // A saved failure the new runs found again is one case: its regression's, with the count.
+  return distinctFailures(failures).flatMap((f) => {
     if (f.replayFile === null) return [];
     const first = f.violations[0];
     return [
@@ -241,7 +245,7 @@ function replayCases(domain: string, failures: readonly FailureSummary[]): TestC
           kind: 'failure',
           message: first?.message ?? 'the saved run fails',
           type: first?.invariant ?? 'replay',
-          text: [failureHeading(f), ...f.violations.map((v) => `  ${violationLine(v)}`)].join('\n'),
+          text: [failureHeading(f, failures), ...f.violations.map((v) => `  ${violationLine(v)}`)].join('\n'),
         },
         out: `npx shakedown replay ${f.replayFile}`,
       },
@@ -344,13 +348,27 @@ function writeSuite(root: XMLBuilder, suite: Suite, counts: ReturnType<typeof co
   }
 }
 
-function failureHeading(f: FailureSummary): string {
+/**
+ * Where a failure comes from, first: `regression:` a saved replay that fails again (and the new
+ * runs that found it again), or `new:` a run of this campaign (and the saved replay it turned
+ * out to be, when the corpus already held it).
+ */
+function failureHeading(f: FailureSummary, all: readonly FailureSummary[]): string {
+  const again = foundAgainBy(f, all);
+  const times = timesFound(f, all);
   const where = f.regression
-    ? `a saved replay${f.replayFile ? ` (${f.replayFile})` : ''} ${f.verdict === 'hang' ? 'hangs' : 'fails'} again`
-    : `run ${f.runIndex} (seed ${f.seed}, path ${f.path})${f.verdict === 'hang' ? ' hung' : ''}, shrunk to ${f.actions} actions`;
-  const duplicates = f.duplicates ? `, ${f.duplicates} more ${f.duplicates === 1 ? 'run' : 'runs'} failed the same way` : '';
-  const replay = f.replayFile && !f.regression ? `; replay: npx shakedown replay ${f.replayFile}` : '';
-  return `${where}${duplicates}${replay}:${f.violations.length === 0 ? ' no violation recorded' : ''}`;
+    ? `regression: a saved replay${f.replayFile ? ` (${f.replayFile})` : ''} ${f.verdict === 'hang' ? 'hangs' : 'fails'} again${again.length > 0 ? `, found again by ${again.length === 1 ? 'run' : 'runs'} ${again.map((a) => a.runIndex).join(', ')}` : ''}`
+    : `${f.duplicateOf ? 'found again' : 'new'}: run ${f.runIndex} (seed ${f.seed}, path ${f.path})${f.verdict === 'hang' ? ' hung' : ''}, shrunk to ${f.actions} actions`;
+  const duplicates = f.duplicates
+    ? `, ${f.duplicates} more ${f.duplicates === 1 ? 'run' : 'runs'} failed the same way`
+    : '';
+  const count = f.regression && times > 1 ? ` (found ${times} times)` : '';
+  const saved = f.duplicateOf
+    ? `; the saved replay ${f.duplicateOf} holds it already (a regression, counted once)`
+    : '';
+  const replay =
+    f.replayFile && !f.regression && !f.duplicateOf ? `; replay: npx shakedown replay ${f.replayFile}` : '';
+  return `${where}${duplicates}${count}${saved}${replay}:${f.violations.length === 0 ? ' no violation recorded' : ''}`;
 }
 
 const violationLine = (v: Violation): string =>

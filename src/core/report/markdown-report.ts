@@ -1,19 +1,30 @@
 import type { FaultCounts } from '../faults/fault-record.ts';
 import type { RecordedEvent } from '../model/evidence.ts';
-import type { ActionLatency, CampaignSummary, PropertySummary, SummaryVerdict } from './campaign-summary.ts';
+import {
+  type ActionLatency,
+  type CampaignSummary,
+  type PropertySummary,
+  type SummaryVerdict,
+  summaryClock,
+} from './campaign-summary.ts';
 import { buildClientTimeline, type ClientTimeline, type TimelineEntry } from './client-timeline.ts';
 import { renderMermaidSequence } from './mermaid-sequence.ts';
 import {
   describeSlo,
+  distinctFailures,
   failureFileName,
+  failureOrigin,
   formatDuration,
   formatMs,
   formatRate,
+  foundTimesText,
+  groupViolations,
   type ReportFailure,
   type ReportInput,
   replayCommand,
   reportFailureIndex,
   rerunCommand,
+  withDistinctFailures,
 } from './report-input.ts';
 
 const VERDICT_WORD: Record<SummaryVerdict, string> = {
@@ -30,7 +41,8 @@ const INVOLVED = '❗';
  * with links to their own files, faults fired, latency, SLOs, surface coverage and the
  * commands that replay it all. GitHub renders it as it is.
  */
-export function renderCampaignMarkdown(input: ReportInput): string {
+export function renderCampaignMarkdown(all: ReportInput): string {
+  const input = withDistinctFailures(all);
   const { summary } = input;
   const out: string[] = [];
   out.push(`# ${VERDICT_ICON[summary.verdict]} shakedown: ${VERDICT_WORD[summary.verdict]}`, '');
@@ -39,7 +51,7 @@ export function renderCampaignMarkdown(input: ReportInput): string {
   out.push(...invariantsSection(summary));
   out.push(...failuresSection(input));
   out.push(...faultsSection(summary.faults, summary.unfiredFaults));
-  out.push(...latencySection(summary.latency, summary.transport));
+  out.push(...latencySection(summary.latency, summaryClock(summary)));
   out.push(...sloSection(summary));
   out.push(...coverageSection(summary));
   out.push(...replaySection(summary));
@@ -59,10 +71,12 @@ export function renderFailureMarkdown(failure: ReportFailure, input: ReportInput
   const involvedSteps = new Set(replay.violations.flatMap((v) => v.steps));
   const out: string[] = [];
   const title = f.regression ? 'Regression' : 'Failure';
+  const found = foundTimesText(f, input.summary.failures);
   out.push(`# ${VERDICT_ICON[replay.verdict]} ${title} in ${inline(f.property)}`, '');
   out.push(
     bulletFacts([
       ['Verdict', `**${VERDICT_WORD[replay.verdict]}**`],
+      ['Origin', `${inline(failureOrigin(f, input.summary.failures))}${found ? ` (**${found}**)` : ''}`],
       ['Invariants broken', [...new Set(replay.violations.map((v) => code(v.invariant)))].join(', ') || '-'],
       ['Seed', `${code(String(f.seed))}, run ${f.runIndex}, path ${code(f.path)}`],
       ['Shrunk to', `${replay.actions.length} actions after ${f.shrinks} shrinks`],
@@ -83,13 +97,28 @@ export function renderFailureMarkdown(failure: ReportFailure, input: ReportInput
 
   out.push('## Violations', '');
   const events = new Map(replay.events.map((e) => [e.gseq, e]));
-  replay.violations.forEach((v, i) => {
-    out.push(`${i + 1}. ${code(v.invariant)}: ${inline(v.message)}`);
-    if (v.steps.length) out.push(`   - steps ${v.steps.join(', ')}`);
-    if (v.events.length) {
-      out.push('', '   | gseq | client | stream#seq | event |', '   | ---: | --- | --- | --- |');
-      for (const gseq of v.events) out.push(`   ${involvedEventRow(gseq, events.get(gseq), input)}`);
-      out.push('');
+  const concerns = new Map(timeline.violations.map((m) => [replay.violations[m.index], m.client]));
+  // One invariant broken several times in the run is one item, with its count.
+  groupViolations(replay.violations).forEach((group, i) => {
+    const n = group.violations.length;
+    out.push(
+      `${i + 1}. ${code(group.invariant)}${n > 1 ? ` broken ${n} times` : `: ${inline(group.violations[0].message)}`}`,
+    );
+    for (const v of group.violations) {
+      const indent = n > 1 ? '      ' : '   ';
+      if (n > 1) out.push(`   - ${inline(v.message)}`);
+      const client = concerns.get(v);
+      if (client) out.push(`${indent}- concerns ${inline(client)}`);
+      if (v.steps.length) out.push(`${indent}- steps ${v.steps.join(', ')}`);
+      if (v.events.length) {
+        out.push(
+          '',
+          `${indent}| gseq | client | stream#seq | event |`,
+          `${indent}| ---: | --- | --- | --- |`,
+        );
+        for (const gseq of v.events) out.push(`${indent}${involvedEventRow(gseq, events.get(gseq), input)}`);
+        out.push('');
+      }
     }
   });
   if (replay.violations.length === 0) out.push('No violation was recorded (the verdict is unknown).');
@@ -105,7 +134,7 @@ export function renderFailureMarkdown(failure: ReportFailure, input: ReportInput
 
   out.push('## Timeline', '');
   out.push(
-    `Each client against the ${code('venue')}: ${INVOLVED} and red boxes mark what a violation names, ⚡ a fault that fired, \`gN\` an event's global capture number, \`(N)\` a step.`,
+    `Each client against the ${code('venue')}, each event drawn once: to the client whose stream it is on, or to ${code('public')} when several clients got it. ${INVOLVED} and red boxes mark what a violation names (its note is over the client it concerns), ⚡ a fault that fired, \`gN\` an event's global capture number, \`(N)\` a step.`,
     '',
   );
   out.push('```mermaid', renderMermaidSequence(timeline).trimEnd(), '```', '');
@@ -140,8 +169,24 @@ function campaignFacts(summary: CampaignSummary): string[] {
   if (summary.bugs.length) facts.push(['Planted bugs', summary.bugs.map(code).join(', ')]);
   if (summary.shard) facts.push(['Shard', `${summary.shard.index} of ${summary.shard.count}`]);
   if (summary.mergedShards) facts.push(['Merged', `${summary.mergedShards} shards`]);
-  if (summary.failures.length) facts.push(['Failures', `${summary.failures.length}`]);
+  if (summary.failures.length) facts.push(['Failures', failureCount(summary)]);
   return [bulletFacts(facts)];
+}
+
+/** `5: 4 regressions (saved failures that still fail), 1 new`, each failure once. */
+function failureCount(summary: CampaignSummary): string {
+  const distinct = distinctFailures(summary.failures);
+  const regressions = distinct.filter((f) => f.regression).length;
+  const fresh = distinct.length - regressions;
+  const parts = [
+    ...(regressions
+      ? [
+          `${regressions} ${regressions === 1 ? 'regression' : 'regressions'} (saved failures that still fail)`,
+        ]
+      : []),
+    ...(fresh ? [`${fresh} new`] : []),
+  ];
+  return `${distinct.length}: ${parts.join(', ')}`;
 }
 
 const rate = (summary: CampaignSummary): string =>
@@ -219,19 +264,44 @@ function propertyInvariants(p: PropertySummary, strict: boolean): string[] {
 }
 
 function failuresSection(input: ReportInput): string[] {
-  const failures = input.summary.failures;
+  const all = input.summary.failures;
+  // A saved failure the new runs found again is one failure, listed with its regression.
+  const failures = distinctFailures(all);
   if (failures.length === 0) return ['## Failures', '', 'None: every run kept every rule.', ''];
   const out = ['## Failures', ''];
+  const regressions = failures.filter((f) => f.regression).length;
+  if (regressions > 0)
+    out.push(
+      `🔁 marks a regression: a failure saved by an earlier campaign (the corpus) that still fails; 🆕 a failure new in this campaign.`,
+      '',
+    );
   failures.forEach((f, i) => {
     const index = reportFailureIndex(input, f);
     const name = `${f.regression ? 'regression in ' : ''}${f.property}, seed ${f.seed}, run ${f.runIndex}`;
     const link =
       index >= 0 ? `[${inline(name)}](${failureFileName(index, input.failures[index])})` : inline(name);
     const hung = f.verdict === 'hang' ? ' (hung)' : '';
-    const duplicates = f.duplicates ? `; ${f.duplicates} more ${f.duplicates === 1 ? 'run' : 'runs'} failed the same way` : '';
-    out.push(`${i + 1}. ${link}${hung}: ${f.actions} actions after ${f.shrinks} shrinks${duplicates}`);
-    for (const v of f.violations.slice(0, 5)) out.push(`   - ${code(v.invariant)} ${inline(v.message)}`);
-    if (f.violations.length > 5) out.push(`   - and ${f.violations.length - 5} more`);
+    const tag = regressions > 0 ? `${f.regression ? '🔁' : '🆕'} ` : '';
+    const found = foundTimesText(f, all);
+    const duplicates = f.duplicates
+      ? `; ${f.duplicates} more ${f.duplicates === 1 ? 'run' : 'runs'} failed the same way`
+      : '';
+    out.push(
+      `${i + 1}. ${tag}${link}${hung}: ${f.actions} actions after ${f.shrinks} shrinks${found ? `, **${found}**` : ''}${duplicates}`,
+    );
+    if (f.regression) out.push(`   - ${inline(failureOrigin(f, all))}`);
+    const groups = groupViolations(f.violations);
+    for (const g of groups.slice(0, 5)) {
+      const n = g.violations.length;
+      if (n === 1) {
+        out.push(`   - ${code(g.invariant)} ${inline(g.violations[0].message)}`);
+        continue;
+      }
+      out.push(`   - ${code(g.invariant)} broken ${n} times:`);
+      for (const v of g.violations.slice(0, 3)) out.push(`     - ${inline(v.message)}`);
+      if (n > 3) out.push(`     - and ${n - 3} more`);
+    }
+    if (groups.length > 5) out.push(`   - and ${groups.length - 5} more invariants`);
     out.push(`   - ${f.replayFile ? code(replayCommand(f.replayFile)) : 'no replay file saved'}`);
   });
   return [...out, ''];
@@ -246,9 +316,9 @@ function faultsSection(faults: FaultCounts, unfired: readonly string[]): string[
   return [...out, ''];
 }
 
-function latencySection(latency: readonly ActionLatency[], transport: string): string[] {
+function latencySection(latency: readonly ActionLatency[], on: 'virtual' | 'wall'): string[] {
   if (latency.length === 0) return [];
-  const clock = transport === 'inproc' ? 'virtual time' : 'wall clock';
+  const clock = on === 'virtual' ? 'virtual time' : 'wall clock';
   const out = [`## Latency (ms, ${clock})`, ''];
   out.push('| Action | Sent | ok | fail | info | Answered | p50 | p90 | p99 | max |');
   out.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
@@ -321,7 +391,7 @@ function coverageSection(summary: CampaignSummary): string[] {
 
 function replaySection(summary: CampaignSummary): string[] {
   const out = ['## Replay', '', '```sh', rerunCommand(summary)];
-  for (const f of summary.failures) if (f.replayFile) out.push(replayCommand(f.replayFile));
+  for (const f of distinctFailures(summary.failures)) if (f.replayFile) out.push(replayCommand(f.replayFile));
   return [...out, '```', ''];
 }
 

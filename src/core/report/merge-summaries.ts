@@ -11,7 +11,13 @@ import type {
   InvariantChecks,
   PropertySummary,
 } from './campaign-summary.ts';
-import { failedHow, propertyVerdict, propertyWarnings, withVerdict } from './summarize-campaign.ts';
+import {
+  failedHow,
+  markFoundAgain,
+  propertyVerdict,
+  propertyWarnings,
+  withVerdict,
+} from './summarize-campaign.ts';
 
 /**
  * One summary from the shards' summaries, as if one machine had run every shard: runs,
@@ -60,10 +66,13 @@ export function mergeSummaries(summaries: readonly CampaignSummary[]): CampaignS
   const byName = new Map<string, PropertySummary[]>();
   for (const s of summaries)
     for (const p of s.properties) byName.set(p.name, [...(byName.get(p.name) ?? []), p]);
-  const failures = summaries
-    .flatMap((s) => s.failures)
-    .sort(failureOrder)
-    .filter(firstOfEachReplay());
+  // A shard that did not replay the corpus may find a saved failure anew: marked here.
+  const failures = markFoundAgain(
+    summaries
+      .flatMap((s) => s.failures)
+      .sort(failureOrder)
+      .filter(firstOfEachReplay()),
+  );
   // One strict shard makes the merge strict: its warnings failed it already.
   const strict = summaries.some((s) => s.strict === true);
   const properties = [...byName.values()].map((parts) =>

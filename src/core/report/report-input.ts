@@ -1,4 +1,5 @@
 import type { Slo } from '../latency/slo.ts';
+import type { Violation } from '../model/invariant.ts';
 import type { ReplayFile } from '../replay/replay-file.ts';
 import type { CampaignSummary, FailureSummary } from './campaign-summary.ts';
 
@@ -39,6 +40,72 @@ export function reportFailureIndex(input: ReportInput, failure: FailureSummary):
       f.summary.replayFile === failure.replayFile &&
       f.summary.regression === failure.regression);
   return input.failures.findIndex(same);
+}
+
+/**
+ * The failures a person reads, each once: a new failure the corpus already holds (`duplicateOf`,
+ * or an older summary's new failure saved to a regression's file) is left out, and its
+ * regression says it was found again (`foundAgain`).
+ */
+export function distinctFailures(failures: readonly FailureSummary[]): FailureSummary[] {
+  return failures.filter((f) => foundAgainTarget(f, failures) === undefined);
+}
+
+/** The input with each failure drawn once: a new run's find of a saved failure goes with its regression. */
+export function withDistinctFailures(input: ReportInput): ReportInput {
+  const all = input.summary.failures;
+  const failures = input.failures.filter((f) => foundAgainTarget(f.summary, all) === undefined);
+  return failures.length === input.failures.length ? input : { ...input, failures };
+}
+
+/** The regression a new failure is a second find of, if it is one. */
+function foundAgainTarget(f: FailureSummary, all: readonly FailureSummary[]): FailureSummary | undefined {
+  if (f.regression) return undefined;
+  const file = f.duplicateOf ?? f.replayFile;
+  if (file === null) return undefined;
+  return all.find((r) => r.regression && r.property === f.property && r.replayFile === file);
+}
+
+/** This campaign's new runs that found a saved failure again (empty for a new failure). */
+export function foundAgainBy(failure: FailureSummary, all: readonly FailureSummary[]): FailureSummary[] {
+  if (!failure.regression) return [];
+  return all.filter((f) => foundAgainTarget(f, all) === failure);
+}
+
+/**
+ * How many times the campaign met this failure: once, plus the runs that failed the same way
+ * (--keep-going), plus, for a regression, each new run that found it again (and its own).
+ */
+export function timesFound(failure: FailureSummary, all: readonly FailureSummary[]): number {
+  return foundAgainBy(failure, all).reduce(
+    (n, f) => n + 1 + (f.duplicates ?? 0),
+    1 + (failure.duplicates ?? 0),
+  );
+}
+
+/** What a failure is, in a few words: a regression from the corpus, or new in this campaign. */
+export function failureOrigin(failure: FailureSummary, all: readonly FailureSummary[]): string {
+  if (!failure.regression) return `new: found by run ${failure.runIndex} of this campaign`;
+  const again = foundAgainBy(failure, all);
+  const saved = `regression: saved by an earlier campaign${failure.replayFile ? ` (${failure.replayFile})` : ''}, still fails`;
+  return again.length === 0
+    ? saved
+    : `${saved}, and found again by ${again.length === 1 ? 'run' : 'runs'} ${again.map((f) => f.runIndex).join(', ')}`;
+}
+
+/** `found 3 times` when it was met more than once, else nothing. */
+export function foundTimesText(failure: FailureSummary, all: readonly FailureSummary[]): string {
+  const n = timesFound(failure, all);
+  return n > 1 ? `found ${n} times` : '';
+}
+
+/** Violations grouped by invariant, in first-seen order: one invariant broken twice is one group of two. */
+export function groupViolations(
+  violations: readonly Violation[],
+): { invariant: string; violations: Violation[] }[] {
+  const groups = new Map<string, Violation[]>();
+  for (const v of violations) groups.set(v.invariant, [...(groups.get(v.invariant) ?? []), v]);
+  return [...groups].map(([invariant, list]) => ({ invariant, violations: list }));
 }
 
 export function replayCommand(replayFile: string): string {

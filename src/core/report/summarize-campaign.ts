@@ -30,6 +30,8 @@ export interface SummaryContext {
   shard?: Shard;
   target: string;
   transport: string;
+  /** The clock the target's runs were on (default: virtual in-process, wall otherwise). */
+  clock?: 'virtual' | 'wall';
   bugs: readonly string[];
   registry: SurfaceRegistry;
   /** Surface tags each property declares. */
@@ -41,6 +43,11 @@ export interface SummaryContext {
   replayFileOf(failure: PropertyFailure<unknown>): string | null;
   /** Saved replays from earlier campaigns that failed again, with what they cost to run. */
   regressions?: { failures: FailureSummary[]; runs: number; actions: number };
+  /**
+   * The actions of a regression's saved replay, to tell a new failure that shrank to the same
+   * run even when its file is named otherwise (the evidence, and so the name, may differ).
+   */
+  savedActionsOf?(replayFile: string): readonly unknown[] | undefined;
   durationMs: number;
   /** --strict: a property's warnings (vacuous checks, mostly refused requests) fail it. */
   strict?: boolean;
@@ -50,11 +57,20 @@ export interface SummaryContext {
 export function summarizeCampaign(result: CampaignResult<unknown>, context: SummaryContext): CampaignSummary {
   const properties = result.properties.map((outcome) => propertySummary(outcome, context));
   const failures: FailureSummary[] = [...(context.regressions?.failures ?? [])];
+  // Each new failure's shrunk run, to compare with the saved ones.
+  const runOf = new Map<FailureSummary, string>();
   for (const outcome of result.properties) {
     // Every distinct failure (--keep-going), the first one first.
-    for (const failure of outcome.failures ?? (outcome.failure ? [outcome.failure] : []))
-      failures.push(failureSummary(failure, context.replayFileOf(failure)));
+    for (const failure of outcome.failures ?? (outcome.failure ? [outcome.failure] : [])) {
+      const summary = failureSummary(failure, context.replayFileOf(failure));
+      runOf.set(summary, JSON.stringify(failure.report.actions));
+      failures.push(summary);
+    }
   }
+  const sameRun = (fresh: FailureSummary, saved: FailureSummary): boolean => {
+    const actions = saved.replayFile === null ? undefined : context.savedActionsOf?.(saved.replayFile);
+    return actions !== undefined && runOf.get(fresh) === JSON.stringify(actions);
+  };
   const coverage = coverageSummary(context.registry, result.exercised);
   const summary: CampaignSummary = {
     format: SUMMARY_FORMAT,
@@ -70,6 +86,7 @@ export function summarizeCampaign(result: CampaignResult<unknown>, context: Summ
       : {}),
     target: context.target,
     transport: context.transport,
+    clock: context.clock ?? (context.transport === 'inproc' ? 'virtual' : 'wall'),
     bugs: [...context.bugs],
     ...(context.strict ? { strict: true } : {}),
     runs: result.runs + (context.regressions?.runs ?? 0),
@@ -82,7 +99,7 @@ export function summarizeCampaign(result: CampaignResult<unknown>, context: Summ
     faults: result.faults,
     requiredFaults: [...context.requiredFaults],
     unfiredFaults: result.unfired,
-    failures,
+    failures: markFoundAgain(failures, sameRun),
     coverage,
     latency: result.latency,
     ...(context.minCoverage && context.minCoverage.length > 0
@@ -91,6 +108,33 @@ export function summarizeCampaign(result: CampaignResult<unknown>, context: Summ
   };
   return withVerdict(summary);
 }
+
+/**
+ * Marks each new failure that the corpus already holds: it shrank to the run a regression was
+ * replayed from (`sameRun` compares the actions when they are at hand), or was saved to that
+ * regression's file (the name is a hash of the content, so the same name in any folder is the
+ * same run). It gets `duplicateOf`, that regression's `replayFile`: one failure found twice.
+ * Idempotent, so a merge of shards marks what each shard could not.
+ */
+export function markFoundAgain(
+  failures: readonly FailureSummary[],
+  sameRun: (fresh: FailureSummary, saved: FailureSummary) => boolean = () => false,
+): FailureSummary[] {
+  const saved = failures.filter((f) => f.regression && f.replayFile !== null);
+  return failures.map((f) => {
+    if (f.regression || f.duplicateOf !== undefined) return f;
+    const of = saved.find(
+      (r) =>
+        r.property === f.property &&
+        ((f.replayFile !== null && fileName(f.replayFile) === fileName(r.replayFile as string)) ||
+          sameRun(f, r)),
+    );
+    return of === undefined ? f : { ...f, duplicateOf: of.replayFile as string };
+  });
+}
+
+const fileName = (path: string): string =>
+  path.slice(Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\')) + 1);
 
 /**
  * The verdict from the parts: any failure, breached SLO, unfired fault or coverage shortfall
@@ -155,12 +199,15 @@ export function propertyWarnings(
     });
   }
   for (const l of latency) {
-    const answered = l.ok + l.fail;
-    if (answered < MOSTLY_REFUSED_MIN_ANSWERED || l.fail <= answered * MOSTLY_REFUSED_SHARE) continue;
+    // Requests sent to be refused say nothing of how far the runs got.
+    const expected = l.expectedRefusals ?? 0;
+    const answered = l.ok + l.fail - expected;
+    const fail = l.fail - expected;
+    if (answered < MOSTLY_REFUSED_MIN_ANSWERED || fail <= answered * MOSTLY_REFUSED_SHARE) continue;
     warnings.push({
       kind: 'mostly-refused',
       subject: l.action,
-      message: `${l.fail} of ${answered} answered ${l.action} requests (${((l.fail / answered) * 100).toFixed(1)}%) were refused: the runs hardly got past the venue's checks`,
+      message: `${fail} of ${answered} answered ${l.action} requests (${((fail / answered) * 100).toFixed(1)}%) were refused: the runs hardly got past the venue's checks`,
     });
   }
   return warnings;

@@ -54,6 +54,11 @@ export interface CampaignOptions<A extends ActionBase> {
   seedOf?: (property: string) => number;
   runs: number;
   /**
+   * The system's configuration (the CLI's `--config`, loaded), handed to every property's
+   * generator as GenerationContext.config, plain data and opaque to the core.
+   */
+  generationConfig?: unknown;
+  /**
    * Run only this shard's share of properties × runs (shard/shard.ts). Other shards' runs are
    * still generated, so every run keeps its index and its value, but not executed.
    */
@@ -324,7 +329,10 @@ export async function runCampaign<A extends ActionBase>(
       maxActions: settings.maxActions,
       faults: faultKinds,
       ...(capabilities === undefined ? {} : { capabilities: [...capabilities] }),
+      ...(options.generationConfig === undefined ? {} : { config: options.generationConfig }),
     };
+    // A property with long runs may cap their number (PropertySettings.maxRuns).
+    const runCount = runsOf(property, options);
     // What a worker (of the pool, or the isolated judge) needs to judge this property's runs.
     const job: PropertyJob = {
       property: property.name,
@@ -430,7 +438,7 @@ export async function runCampaign<A extends ActionBase>(
     // No fast-check time limit (interruptAfterTimeLimit): runs stop at the share above, before
     // a run starts, and shrinking at its count; a limit on fast-check's own clock would cut
     // shrinking by the machine's speed.
-    const checkParameters = { seed, numRuns: options.runs };
+    const checkParameters = { seed, numRuns: runCount };
     // Exploring ends at the first failure (endOnFailure), or with --keep-going at the last
     // distinct one wanted: each is then shrunk from its place in the seed's stream, on this
     // thread, whichever thread found it.
@@ -461,8 +469,11 @@ export async function runCampaign<A extends ActionBase>(
             stop.request();
             return stop.answer();
           }
-          fold(judgementOf(runIndex, report, exercised ? { exercised } : {}), generated);
-          const signature = failureSignature(report.verdict);
+          fold(
+            judgementOf(runIndex, report, { clients: options.clients, ...(exercised ? { exercised } : {}) }),
+            generated,
+          );
+          const signature = failureSignature(report.verdict, options.clients);
           if (signature === undefined) return true;
           if (failures.note(runIndex, signature)) exploredReports.set(runIndex, report);
           return !failures.full;
@@ -475,7 +486,7 @@ export async function runCampaign<A extends ActionBase>(
       const inPool = await exploreInPool(pool, arbitrary, exploring, {
         job,
         failures,
-        runs: options.runs,
+        runs: runCount,
         owned,
         startsNoMore,
         whenSpent: (cut) => {
@@ -532,7 +543,11 @@ export async function runCampaign<A extends ActionBase>(
       // Two failures that shrank to the same one are one failure: the later one is counted.
       const same =
         maxFailures > 1
-          ? found.find((f) => failureSignature(f.report.verdict) === failureSignature(report.verdict))
+          ? found.find(
+              (f) =>
+                failureSignature(f.report.verdict, options.clients) ===
+                failureSignature(report.verdict, options.clients),
+            )
           : undefined;
       if (same) same.duplicates = (same.duplicates ?? 0) + 1 + failure.duplicates;
       else found.push(shrunk);
@@ -603,7 +618,20 @@ export async function runCampaign<A extends ActionBase>(
 
 /** The longest sequence a property's runs may have: its share of the budget follows it. */
 function plannedLength<A extends ActionBase>(property: Property<A>, options: CampaignOptions<A>): number {
-  return Math.max(1, options.maxActions ?? property.settings?.maxActions ?? DEFAULT_SETTINGS.maxActions);
+  const length = Math.max(
+    1,
+    options.maxActions ?? property.settings?.maxActions ?? DEFAULT_SETTINGS.maxActions,
+  );
+  return (length * runsOf(property, options)) / Math.max(1, options.runs);
+}
+
+/** The runs a property is generated: the campaign's count, capped by the property's maxRuns. */
+export function runsOf<A extends ActionBase>(
+  property: Property<A>,
+  options: Pick<CampaignOptions<A>, 'runs'>,
+): number {
+  const cap = property.settings?.maxRuns;
+  return cap === undefined ? options.runs : Math.max(1, Math.min(options.runs, cap));
 }
 
 /** The kinds a property's runs mix in: the campaign's choice, else the property's own default. */

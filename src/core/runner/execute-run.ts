@@ -54,7 +54,7 @@ export async function executeRun<A extends ActionBase>(
     results: [],
   });
   const watch = armWatchdog(options.watchdog);
-  const creating = factory.create();
+  const creating = factory.create({ actions });
   let target: Target<A>;
   try {
     target = await untilTimedOut(creating, watch.signal);

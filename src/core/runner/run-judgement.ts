@@ -47,6 +47,8 @@ export interface JudgementOptions<A> {
   exercised?: (evidence: RunEvidence<A>) => Iterable<string>;
   /** Keep only what crosses a thread: the operation fields the latency tally reads. */
   slim?: boolean;
+  /** The run's client names, made alike in a failure's signature (failure-signature.ts). */
+  clients?: readonly string[];
 }
 
 export function judgementOf<A extends ActionBase>(
@@ -56,7 +58,7 @@ export function judgementOf<A extends ActionBase>(
 ): RunJudgement {
   const { verdict, evidence } = report;
   const history = evidence.history as readonly Operation[];
-  const signature = failureSignature(verdict);
+  const signature = failureSignature(verdict, options.clients);
   return {
     runIndex,
     actions: report.actions.length,
@@ -74,11 +76,11 @@ export function judgementOf<A extends ActionBase>(
 
 /** An operation cut down to what LatencyTally.recordOperations reads. */
 function slimOperation(op: Operation): Operation {
-  const kind = (op.action as { kind?: unknown } | undefined)?.kind;
+  const { kind, expectRefusal } = (op.action ?? {}) as { kind?: unknown; expectRefusal?: unknown };
   return {
     step: op.step,
     client: op.client,
-    action: { kind },
+    action: expectRefusal === true ? { kind, expectRefusal } : { kind },
     invokedAt: op.invokedAt,
     ...(op.completedAt === undefined ? {} : { completedAt: op.completedAt }),
     ...(op.reply ? { reply: { status: op.reply.status } as Operation['reply'] } : {}),

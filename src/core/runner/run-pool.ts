@@ -25,6 +25,8 @@ export interface PropertyJob {
     faults: readonly FaultKind[];
     /** The target's capabilities (GenerationContext.capabilities); absent: everything. */
     capabilities?: readonly Capability[];
+    /** The system's configuration, plain data (GenerationContext.config); absent: the domain's default. */
+    config?: unknown;
   };
 }
 

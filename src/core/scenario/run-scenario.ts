@@ -44,7 +44,11 @@ export async function runScenario<A extends ActionBase, E, V>(
   scenario: Scenario<A, E, V>,
   options: ScenarioRunOptions<E>,
 ): Promise<ScenarioResult<A>> {
-  const target = await factory.create();
+  // The factory sees the actions the scenario sends, as it sees a run's (RunSetup).
+  const actions = scenario.steps.flatMap((s) =>
+    s.kind === 'send' ? [s.action] : s.kind === 'race' ? s.actions : [],
+  );
+  const target = await factory.create({ actions });
   try {
     const played = await settle(target as never, play(target, scenario, options));
     const named = new Set(scenario.invariants ?? []);

@@ -3,6 +3,10 @@ const MB = 1024 * 1024;
 /** The RSS of a soak after its warm-up, in MB: what `--json` and the last line report. */
 export interface RssSummary {
   warmupMs: number;
+  /** A fitted rise beyond this many MB is judged 'growing'. */
+  limitMB: number;
+  /** From the first sample after the warm-up to the last: the time the judgement covers. */
+  spanMs: number;
   /** Samples taken after the warm-up. */
   samples: number;
   /** The first sample after the warm-up: the baseline growth is measured from. */
@@ -76,6 +80,8 @@ export class RssTrend {
     const fitted = slope * this.span;
     return {
       warmupMs: this.warmupMs,
+      limitMB: this.limitMB,
+      spanMs: Math.round(this.span * 60_000),
       samples: n,
       startMB: round1(this.start),
       peakMB: round1(this.peak),
@@ -89,3 +95,37 @@ export class RssTrend {
 }
 
 const round1 = (x: number): number => Math.round(x * 10) / 10;
+
+/** Under this, RSS after the warm-up says little: the heap may still be sizing itself. */
+export const SHORT_SPAN_MS = 10 * 60_000;
+
+/**
+ * The closing lines on RSS, stating the rule: what was judged, against which limit, and that a
+ * growing RSS is reported, never a failure (a soak fails on its properties, SLOs and faults).
+ */
+export function describeRss(r: RssSummary): string[] {
+  if (r.judgement === 'too-short')
+    return [
+      `RSS not judged: the soak ended within its ${clock(r.warmupMs)} warm-up (RSS is judged after it, and never fails a soak)`,
+    ];
+  const sign = (x: number): string => `${x >= 0 ? '+' : ''}${x}`;
+  const figures = `RSS after warm-up ${r.startMB} MB, peak ${r.peakMB} MB, end ${r.endMB} MB, growth ${sign(r.growthMB)} MB (fitted ${sign(r.fittedGrowthMB)} MB over ${clock(r.spanMs)}: ${r.judgement}`;
+  if (r.judgement === 'flat') return [`${figures}, within the ${r.limitMB} MB limit)`];
+  const short =
+    r.spanMs < SHORT_SPAN_MS
+      ? `; ${clock(r.spanMs)} after the warm-up is also too short to tell a leak from a heap still sizing itself (soak ${clock(r.warmupMs + SHORT_SPAN_MS)} or longer to judge)`
+      : '';
+  return [
+    `${figures}, beyond the ${r.limitMB} MB limit)`,
+    `  growing is reported, not a failure: a soak fails only on a property failure, an SLO breach, a run that proved nothing or a fault kind that never fired${short}`,
+  ];
+}
+
+/** m:ss, or h:mm:ss from an hour. */
+function clock(ms: number): string {
+  const total = Math.floor(ms / 1000);
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = String(total % 60).padStart(2, '0');
+  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`;
+}

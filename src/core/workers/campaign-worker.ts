@@ -179,6 +179,7 @@ async function judgeOne(runIndex: number, actions: ActionBase[], sendActions: bo
     const report = await judgeRun(factory, actions, options as ExecuteOptions, job);
     const judgement = judgementOf(runIndex, report, {
       slim: true,
+      clients: pack.clients,
       ...(job.exercised ? { exercised: (evidence) => pack.exercised(evidence) } : {}),
     });
     post({

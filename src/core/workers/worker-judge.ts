@@ -97,6 +97,7 @@ export class WorkerJudge<A extends ActionBase> implements IsolatedJudge<A> {
   private async judgeNow(job: PropertyJob, actions: readonly A[]): Promise<RunReport<A>> {
     if (this.closed) throw new Error('the worker judge is closed');
     const running = this.running ?? this.start();
+    if (process.env.SHK_DEBUG) console.error("judge", actions.length, Date.now());
     await running.ready;
     const id = ++this.nextId;
     const outcome = await new Promise<Outcome>((resolve) => {

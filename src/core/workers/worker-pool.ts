@@ -138,7 +138,8 @@ export class WorkerPool<A> implements RunPool<A> {
     this.notePeak();
     this.post(slot, { type: 'run', runIndex, actions: actions as unknown[] });
     this.watch(slot);
-    while (!this.failure && slot.inflight.length >= this.options.depth) await this.changed();
+    while (!this.failure && (this.slots[runIndex % this.size] as Slot).inflight.length >= this.options.depth)
+      await this.changed();
     this.throwIfFailed();
   }
 
@@ -156,8 +157,9 @@ export class WorkerPool<A> implements RunPool<A> {
     this.notePeak();
     this.post(slot, { type: 'block', start, count, runs: [...runs] });
     this.watch(slot);
-    // One block running and one waiting behind it: the worker never idles between blocks.
-    while (!this.failure && slot.blocks >= 2) await this.changed();
+    // One block running and one waiting behind it: the worker never idles between blocks. (The
+    // slot is read again each time: a worker replaced after a crash or a hang is a new slot.)
+    while (!this.failure && (this.slots[block % this.size] as Slot).blocks >= 2) await this.changed();
     this.throwIfFailed();
   }
 

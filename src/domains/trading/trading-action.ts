@@ -1,5 +1,6 @@
 import type { FaultAction } from '../../core/faults/fault.ts';
 import type { ActionBase } from '../../core/model/action.ts';
+import type { ExchangeConfig } from '../../exchange/config/exchange-config.ts';
 import type {
   OrderType,
   SelfTradePrevention,
@@ -65,7 +66,57 @@ export interface SetMarkAction extends ActionBase {
   kind: 'set_mark';
   client: 'admin';
   symbol: string;
-  price: number;
+  /** A wire value: junk included (0, -1, "abc"), which the venue must refuse. */
+  price: unknown;
+}
+
+/** The admin halts trading on one symbol (every symbol without one): places and replaces are refused. */
+export interface HaltAction extends ActionBase {
+  kind: 'halt';
+  client: 'admin';
+  symbol?: string;
+}
+
+/** The admin lifts a halt (the wire's `resume_trading`). */
+export interface ResumeTradingAction extends ActionBase {
+  kind: 'resume_trading';
+  client: 'admin';
+  symbol?: string;
+}
+
+/** The admin puts the venue back to its configured start: every order dropped, cash and marks as configured. */
+export interface ResetAction extends ActionBase {
+  kind: 'reset';
+  client: 'admin';
+}
+
+/** A trader reads an order (its own, or another's: refused), by client order id or order id. */
+export interface StatusAction extends ActionBase {
+  kind: 'status';
+  client: Trader;
+  target: OrderTarget;
+}
+
+/**
+ * A request a broken client might send, as it goes on the wire (without its id): a field
+ * missing, a field of the wrong type, an unknown type. The venue must answer it, refuse it,
+ * and change nothing.
+ */
+export interface MalformedAction extends ActionBase {
+  kind: 'malformed';
+  client: Trader;
+  request: Record<string, unknown>;
+}
+
+/**
+ * The venue this run is played against, as data: always the run's first action, sent by no
+ * one. A target that builds its venue per run (the `venue-config` capability) builds it from
+ * this config; a replay has the same action, so it gets the same venue.
+ */
+export interface ConfigureAction extends ActionBase {
+  kind: 'configure';
+  client: 'admin';
+  config: ExchangeConfig;
 }
 
 /** Drop the connection and come back, then catch up by resync (snapshot) or resume (replay). */
@@ -82,6 +133,12 @@ export type TradingAction =
   | CancelAllAction
   | SetMarkAction
   | ReconnectAction
+  | HaltAction
+  | ResumeTradingAction
+  | ResetAction
+  | StatusAction
+  | MalformedAction
+  | ConfigureAction
   /** A fault, in the same sequence so that it shrinks with the orders (core/faults). */
   | FaultAction;
 
@@ -94,4 +151,10 @@ export const TRADING_ACTION_KINDS: readonly TradingActionKind[] = [
   'cancel_all',
   'set_mark',
   'reconnect',
+  'halt',
+  'resume_trading',
+  'reset',
+  'status',
+  'malformed',
+  'configure',
 ];

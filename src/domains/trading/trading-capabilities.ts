@@ -35,6 +35,17 @@ export const TRADING_CAPABILITIES = {
   priceBands: 'price-bands',
   /** Stop orders (stop_market, stop_limit) triggered by the last trade price. */
   stopOrders: 'stop-orders',
+  /** Admin controls besides marks: halt and resume trading, reset the venue to its configured start. */
+  adminControls: 'admin-controls',
+  /** Order status queries (`status`, by order id or client order id). */
+  orderStatus: 'order-status',
+  /** Requests sent as the wire frame they are given, so malformed ones reach the venue as they are. */
+  rawRequests: 'raw-requests',
+  /**
+   * Builds each run's venue from the run's leading `configure` action (a config per run), so a
+   * generator may vary instruments, accounts and limits from run to run.
+   */
+  venueConfig: 'venue-config',
 } as const satisfies Record<string, Capability>;
 
 export type TradingCapability = (typeof TRADING_CAPABILITIES)[keyof typeof TRADING_CAPABILITIES];

@@ -8,8 +8,8 @@ import type { OrderTransition } from './trading-surface.ts';
 type Status = 'open' | 'partially_filled' | 'filled' | 'cancelled' | 'expired';
 
 /**
- * The surface one run exercised: the action kinds it sent (with their self-trade and reconnect
- * modes), the faults that fired (not merely armed), every event type any client received,
+ * The surface one run exercised: the action kinds it sent (with their order types, self-trade
+ * and reconnect modes), the faults that fired (not merely armed), every event type any client received,
  * every reject reason (from events and from refused requests), why orders were cancelled or
  * expired, why the client retried, and the order-state moves. Linear in the run's size: it runs after every run.
  */
@@ -18,8 +18,10 @@ export function tradingExercised(evidence: RunEvidence): SurfaceId[] {
   for (const op of evidence.history) {
     const kind = (op.action as { kind?: unknown } | undefined)?.kind;
     if (typeof kind === 'string' && kind !== 'fault') ids.add(surfaceId('action', kind));
-    const action = op.action as { kind?: unknown; stp?: unknown; mode?: unknown };
+    const action = op.action as { kind?: unknown; stp?: unknown; mode?: unknown; orderType?: unknown };
     if (kind === 'place' && typeof action.stp === 'string') ids.add(surfaceId('stp', action.stp));
+    if (kind === 'place' && typeof action.orderType === 'string')
+      ids.add(surfaceId('order-type', action.orderType));
     if (kind === 'reconnect' && typeof action.mode === 'string') ids.add(surfaceId('reconnect', action.mode));
     if (op.reply?.status === 'fail' && isRejectReason(op.reply.code))
       ids.add(surfaceId('reject', op.reply.code));

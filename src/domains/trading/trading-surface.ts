@@ -1,7 +1,7 @@
 import type { SurfaceRegistry } from '../../core/coverage/surface-registry.ts';
 import { FAULT_KINDS } from '../../core/faults/fault.ts';
 import { type CancelReason, EVENT_TYPES, type ExpireReason } from '../../exchange/engine/exchange-event.ts';
-import type { SelfTradePrevention } from '../../exchange/engine/exchange-input.ts';
+import type { OrderType, SelfTradePrevention } from '../../exchange/engine/exchange-input.ts';
 import { REJECT_REASONS } from '../../exchange/engine/reject-reason.ts';
 import { type ReconnectAction, TRADING_ACTION_KINDS } from './trading-action.ts';
 import type { SessionEvent } from './trading-client-event.ts';
@@ -60,6 +60,14 @@ const STP_SET: Record<SelfTradePrevention, true> = {
   cancel_both: true,
 };
 export const STP_MODES = Object.keys(STP_SET) as SelfTradePrevention[];
+/** The order types a place may name; a Record so a new type must be added here. */
+const ORDER_TYPE_SET: Record<OrderType, true> = {
+  limit: true,
+  market: true,
+  stop_market: true,
+  stop_limit: true,
+};
+export const ORDER_TYPES = Object.keys(ORDER_TYPE_SET) as OrderType[];
 export const RECONNECT_MODES: readonly ReconnectAction['mode'][] = ['resync', 'resume'];
 type RetryReason = Extract<SessionEvent, { type: 'session_retry' }>['reason'];
 const RETRY_SET: Record<RetryReason, true> = { rate_limited: true, unavailable: true, no_reply: true };
@@ -76,6 +84,7 @@ export const VENUE_REJECT_REASONS: readonly string[] = REJECT_REASONS;
 export const TRADING_SURFACE: SurfaceRegistry = {
   categories: [
     { name: 'action', label: 'action types', items: TRADING_ACTION_KINDS },
+    { name: 'order-type', label: 'order types', items: ORDER_TYPES },
     {
       name: 'event',
       label: 'event types',

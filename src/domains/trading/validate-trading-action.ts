@@ -38,11 +38,13 @@ const aString: Check = (value) =>
 const aSymbol: Check = (value) =>
   typeof value === 'string' && value !== '' ? undefined : `must be a non-empty string, got ${show(value)}`;
 
-const aNumber: Check = (value) =>
-  typeof value === 'number' && Number.isFinite(value) ? undefined : `must be a number, got ${show(value)}`;
-
 const aBoolean: Check = (value) =>
   typeof value === 'boolean' ? undefined : `must be true or false, got ${show(value)}`;
+
+const anObject: Check = (value) =>
+  typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? undefined
+    : `must be an object, got ${show(value)}`;
 
 /** A wire value: anything JSON holds, junk included. */
 const anyValue: Check = () => undefined;
@@ -88,8 +90,15 @@ const FIELDS: Record<Kind, Record<string, FieldSpec>> = {
   cancel: { target: required(checkedApart) },
   replace: { target: required(checkedApart), price: optional(anyValue), qty: optional(anyValue) },
   cancel_all: { symbol: optional(aSymbol) },
-  set_mark: { symbol: required(aSymbol), price: required(aNumber) },
+  set_mark: { symbol: required(aSymbol), price: required(anyValue) },
   reconnect: { mode: required(oneOf(['resync', 'resume'])) },
+  halt: { symbol: optional(aSymbol) },
+  resume_trading: { symbol: optional(aSymbol) },
+  reset: {},
+  status: { target: required(checkedApart) },
+  malformed: { request: required(anObject) },
+  // The config is checked whole by the venue that is built from it.
+  configure: { config: required(anObject) },
   fault: { fault: required(checkedApart) },
 };
 
@@ -101,6 +110,12 @@ const SENDERS: Record<Exclude<Kind, 'fault'>, readonly string[]> = {
   cancel_all: TRADERS,
   set_mark: ['admin'],
   reconnect: TRADERS,
+  halt: ['admin'],
+  resume_trading: ['admin'],
+  reset: ['admin'],
+  status: TRADERS,
+  malformed: TRADERS,
+  configure: ['admin'],
 };
 
 /** Every parameter each fault family has (faultProblem checks their types and the required ones). */
@@ -139,9 +154,11 @@ export function validateTradingAction(value: unknown): FieldProblem | undefined 
   }
   const fields = FIELDS[kind as Kind];
   for (const key of presentKeys(value)) {
-    if (key !== 'kind' && key !== 'client' && key !== 'gapMs' && !(key in fields))
+    if (key !== 'kind' && key !== 'client' && key !== 'gapMs' && key !== 'expectRefusal' && !(key in fields))
       return problem(key, `is not a field of a ${kind} action`);
   }
+  if (value.expectRefusal !== undefined && typeof value.expectRefusal !== 'boolean')
+    return problem('expectRefusal', `must be true or false, got ${show(value.expectRefusal)}`);
   if (value.gapMs === undefined) return problem('gapMs', 'is missing');
   if (typeof value.gapMs !== 'number' || !Number.isFinite(value.gapMs) || value.gapMs < 0)
     return problem('gapMs', `must be a number of 0 or more, got ${show(value.gapMs)}`);
@@ -154,7 +171,7 @@ export function validateTradingAction(value: unknown): FieldProblem | undefined 
     const wrong = spec.check(field);
     if (wrong !== undefined) return problem(key, wrong);
   }
-  if (kind === 'cancel' || kind === 'replace') {
+  if (kind === 'cancel' || kind === 'replace' || kind === 'status') {
     const wrong = targetProblem(value.target);
     if (wrong) return wrong;
   }

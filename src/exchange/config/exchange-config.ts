@@ -13,6 +13,11 @@ export interface InstrumentConfig {
   markPrice: number;
   /** Largest absolute position an account may reach, counting every open order as filled. */
   maxPosition: number;
+  /**
+   * Cash per unit of quantity per unit of price (contract-multiplier.ts): a trade moves
+   * price x qty x contractMultiplier, and margin and equity are valued the same way. Absent: 1.
+   */
+  contractMultiplier?: number;
 }
 
 export interface AccountConfig {
@@ -49,9 +54,10 @@ export interface VenueModes {
 /**
  * The checks a venue runs on a request, each standing for the reject reasons it gives (see
  * docs/exchange.md, "Validation order"): `qty` for every qty_* reason, `price` for every
- * price_* reason, `order_fields` for an invalid side, type, tif or stp, `order_lookup` for
- * unknown_order, not_order_owner and a request naming no order, `funds` for
- * insufficient_funds and insufficient_margin; every other check is the reason of that name.
+ * price_* reason, `stop_price` for every stop_price_* reason, `order_fields` for an invalid
+ * side, type, tif or stp, `order_lookup` for unknown_order, not_order_owner and a request
+ * naming no order, `funds` for insufficient_funds and insufficient_margin; every other check
+ * is the reason of that name.
  */
 export const REJECT_CHECKS = {
   place: [
@@ -62,8 +68,10 @@ export const REJECT_CHECKS = {
     'duplicate_client_order_id',
     'order_fields',
     'qty',
+    'stop_price',
     'price',
     'post_only_would_cross',
+    'stop_would_trigger',
     'max_position',
     'funds',
     'venue_rejected',

@@ -1,5 +1,6 @@
 import { ShakedownError } from '../../core/shakedown-error.ts';
 import type { SelfTradePrevention } from '../engine/exchange-input.ts';
+import { cashDecimalsOfInstrument, cashPerPxQtyOf } from './contract-multiplier.ts';
 import { decimalsOf } from './decimals-of.ts';
 import type {
   AccountConfig,
@@ -63,6 +64,7 @@ const INSTRUMENT_KEYS: readonly (keyof InstrumentConfig)[] = [
   'bandPct',
   'markPrice',
   'maxPosition',
+  'contractMultiplier',
 ];
 const ACCOUNT_KEYS: readonly (keyof AccountConfig)[] = [
   'id',
@@ -98,7 +100,7 @@ export function validateExchangeConfig(raw: unknown, source: string): ExchangeCo
     'instruments',
     'symbol',
   );
-  const cashDecimals = Math.max(...instruments.map((i) => decimalsOf(i.tickSize) + decimalsOf(i.lotSize)));
+  const cashDecimals = Math.max(...instruments.map((i) => cashDecimalsOfInstrument(i)));
   instruments.forEach((item, index) => {
     checkFitsIntegers(v, item, cashDecimals, `instruments[${index}]`);
   });
@@ -258,7 +260,20 @@ function instrument(v: Validator, raw: unknown, path: string): InstrumentConfig 
     v.fail(at('bandPct'), `must be between 0 and 1 (exclusive), got ${bandPct}`);
   const markPrice = v.multipleOf(fields.markPrice, at('markPrice'), tickSize, 'tickSize');
   const maxPosition = v.multipleOf(fields.maxPosition, at('maxPosition'), lotSize, 'lotSize');
-  return { symbol, tickSize, lotSize, minQty, maxQty, bandPct, markPrice, maxPosition };
+  const result: InstrumentConfig = {
+    symbol,
+    tickSize,
+    lotSize,
+    minQty,
+    maxQty,
+    bandPct,
+    markPrice,
+    maxPosition,
+  };
+  // A multiplier is a decimal step like a tick: positive, at most MAX_STEP_DECIMALS decimals.
+  if (fields.contractMultiplier !== undefined)
+    result.contractMultiplier = v.step(fields.contractMultiplier, at('contractMultiplier'));
+  return result;
 }
 
 function account(
@@ -310,8 +325,9 @@ function account(
 /**
  * The engine does exact integer arithmetic in atoms: a price counts ticks of 10^-priceDecimals
  * (the decimals of tickSize), a quantity counts 10^-qtyDecimals (the decimals of lotSize),
- * and cash counts 10^-cashDecimals, the largest priceDecimals + qtyDecimals over all
- * instruments, so any price x quantity is a whole number of cash atoms. Doubles are exact
+ * and cash counts 10^-cashDecimals, the largest priceDecimals + qtyDecimals (+ the decimals of
+ * the contract multiplier) over all instruments, so any price x quantity x multiplier is a whole
+ * number of cash atoms. Doubles are exact
  * only below 2^53, and the engine adds many notionals together (reserves over open orders,
  * positions, P&L), so one notional must stay 1024 times below that. The worst notional is
  * the most an account can order on top of its largest position, priced at the top of the
@@ -322,7 +338,7 @@ function checkFitsIntegers(v: Validator, item: InstrumentConfig, cashDecimals: n
   const qtyDecimals = decimalsOf(item.lotSize);
   const qtyAtoms = (item.maxQty + item.maxPosition) * 10 ** qtyDecimals;
   const priceAtoms = MARK_HEADROOM * item.markPrice * (1 + item.bandPct) * 10 ** priceDecimals;
-  const cashAtoms = qtyAtoms * priceAtoms * 10 ** (cashDecimals - priceDecimals - qtyDecimals);
+  const cashAtoms = qtyAtoms * priceAtoms * cashPerPxQtyOf(item, cashDecimals);
   if (cashAtoms >= ATOM_LIMIT) {
     v.fail(
       path,

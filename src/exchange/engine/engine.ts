@@ -1,4 +1,5 @@
 import { BUG_NAMES, type BugName } from '../bugs/planted-bugs.ts';
+import { cashDecimalsOfInstrument, cashPerPxQtyOf } from '../config/contract-multiplier.ts';
 import { decimalsOf } from '../config/decimals-of.ts';
 import type { ExchangeConfig, NumberSpelling } from '../config/exchange-config.ts';
 import { buildAccountSnapshot, buildBookSnapshot, buildOrderSnapshot } from './build-snapshot.ts';
@@ -80,7 +81,9 @@ const MAX_SPARE_ORDERS = 1024;
  * Rules (see docs/exchange.md): price-time priority; partial fills; self-trade prevention;
  * cancel-replace loses priority on a price change or a quantity increase and keeps it on a
  * quantity decrease; a rejected replace leaves the order untouched; the margin model in
- * margin.ts; all amounts are exact integer atoms inside.
+ * margin.ts; stop orders wait off the book (stop-book.ts) until a later trade reaches their
+ * stop price, then act as their market or limit counterpart; all amounts are exact integer
+ * atoms inside.
  */
 export class Engine {
   readonly config: ExchangeConfig;
@@ -136,7 +139,7 @@ export class Engine {
     >;
     let cashDecimals = 0;
     for (const cfg of this.config.instruments) {
-      cashDecimals = Math.max(cashDecimals, decimalsOf(cfg.tickSize) + decimalsOf(cfg.lotSize));
+      cashDecimals = Math.max(cashDecimals, cashDecimalsOfInstrument(cfg));
     }
     this.cashScale = pow10(cashDecimals);
     this.config.instruments.forEach((cfg, index) => {
@@ -159,7 +162,7 @@ export class Engine {
         minQty: toAtoms(cfg.minQty, qtyScale),
         maxQty: toAtoms(cfg.maxQty, qtyScale),
         maxPosition: toAtoms(cfg.maxPosition, qtyScale),
-        cashPerPxQty: pow10(cashDecimals - pd - qd),
+        cashPerPxQty: cashPerPxQtyOf(cfg, cashDecimals),
         mark,
         previousMark: mark,
         bandLow: band.low,

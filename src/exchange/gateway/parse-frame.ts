@@ -118,6 +118,15 @@ export function parseFrame(text: string, maxBytes: number): ParsedFrame {
     const reason = error instanceof Error ? error.message : 'invalid JSON';
     return fail('bad_json', `frame is not valid JSON (${reason})`);
   }
+  return checkRequest(value);
+}
+
+/**
+ * The checks of parseFrame after the JSON: an object, a usable id, a known type, each field of
+ * the right type. A transport that carries requests as objects (in-process) runs them too, so a
+ * malformed request is answered as it would be over a socket.
+ */
+export function checkRequest(value: unknown): ParsedFrame {
   if (!isPlainObject(value)) return fail('not_an_object', 'frame must be a JSON object');
 
   const id = value.id;

@@ -8,7 +8,7 @@ import type {
   OrderSnapshot,
 } from '../engine/exchange-snapshot.ts';
 import type { ExchangeHost } from './exchange-host.ts';
-import { parseFrame } from './parse-frame.ts';
+import { checkRequest, parseFrame } from './parse-frame.ts';
 import type {
   AdminRequest,
   ClientRequest,
@@ -175,7 +175,18 @@ export class Session {
 
   /** A text frame from the client. */
   receive(text: string): void {
-    const parsed = parseFrame(text, this.host.config.maxFrameBytes);
+    this.take(parseFrame(text, this.host.config.maxFrameBytes));
+  }
+
+  /**
+   * A request a transport carried as an object (the in-process link): checked as a text frame's
+   * fields are (checkRequest), so a malformed one gets the same answer as over a socket.
+   */
+  receiveObject(value: unknown): void {
+    this.take(checkRequest(value));
+  }
+
+  private take(parsed: ReturnType<typeof parseFrame>): void {
     if (parsed.ok) {
       this.handle(parsed.request);
     } else if (parsed.id === undefined) {

@@ -3,6 +3,7 @@ import type { ReplayFile } from '../../../src/core/replay/replay-file.ts';
 import {
   buildClientTimeline,
   entriesOf,
+  streamOwner,
   TARGET_PARTICIPANT,
 } from '../../../src/core/report/client-timeline.ts';
 import { sampleReplay } from '../replay/replay-fixture.ts';
@@ -171,6 +172,93 @@ describe('buildClientTimeline', () => {
       entries: [],
       origin: 0,
       spanMs: 0,
+      virtualTime: false,
+      violations: [
+        {
+          index: 0,
+          invariant: 'orders.quantities',
+          message: 'o1 filled 2 of 1',
+          client: 'venue',
+          by: 'observer',
+          offsetMs: 0,
+        },
+      ],
     });
+  });
+
+  it('says when the run was on virtual time (in process), from its evidence', () => {
+    expect(buildClientTimeline(busyRun(), describers).virtualTime).toBe(false);
+    const virtual = busyRun();
+    virtual.evidence.extra = { ...virtual.evidence.extra, virtualTime: true };
+    expect(buildClientTimeline(virtual, describers).virtualTime).toBe(true);
+  });
+});
+
+/**
+ * An observer (admin) receives every account's events; the violation is about taker's order,
+ * named by the copies admin received: it belongs on taker's lane, not admin's.
+ */
+function observedRun(violation: { steps: number[]; events: number[] }): ReplayFile {
+  return sampleReplay((r) => {
+    r.actions = [
+      { kind: 'place', client: 'taker', gapMs: 0 },
+      { kind: 'place', client: 'maker', gapMs: 0 },
+    ];
+    r.evidence.history = [
+      { step: 0, client: 'taker', action: { kind: 'place' }, invokedAt: 10, completedAt: 12 },
+      { step: 1, client: 'maker', action: { kind: 'place' }, invokedAt: 10, completedAt: 12 },
+    ];
+    const event = (gseq: number, client: string, stream: string, seq: number, step: number) => ({
+      gseq,
+      client,
+      stream,
+      seq,
+      time: 12,
+      step,
+      event: { type: 'fill' },
+    });
+    r.events = [
+      event(1, 'admin', 'account:taker', 1, 0),
+      event(2, 'admin', 'book:BTC', 1, 1),
+      event(3, 'admin', 'account:taker', 2, 1),
+      event(4, 'taker', 'account:taker', 1, 0),
+      event(5, 'taker', 'account:taker', 2, 1),
+      event(6, 'maker', 'book:BTC', 1, 1),
+    ];
+    r.violations = [{ invariant: 'orders.quantities', message: 'O1 overfilled', ...violation }];
+  });
+}
+
+describe('violation marks', () => {
+  it('go on the lane of the client whose stream the violation names, not the observer that got it', () => {
+    const timeline = buildClientTimeline(observedRun({ steps: [0, 1], events: [1, 3] }), describers);
+    expect(timeline.violations).toEqual([
+      {
+        index: 0,
+        invariant: 'orders.quantities',
+        message: 'O1 overfilled',
+        client: 'taker',
+        by: 'event',
+        // Where the last thing it names happened: the reply to step 1, at 12.
+        offsetMs: 2,
+        step: 1,
+      },
+    ]);
+  });
+
+  it("fall back to the client of its steps, then to the observer's lane", () => {
+    const bySteps = buildClientTimeline(observedRun({ steps: [1], events: [2] }), describers);
+    expect(bySteps.violations[0]).toMatchObject({ client: 'maker', by: 'step' });
+    const observed = buildClientTimeline(observedRun({ steps: [], events: [2] }), describers);
+    expect(observed.violations[0]).toMatchObject({ client: 'admin', by: 'observer', offsetMs: 2, step: 1 });
+  });
+
+  it('name the owner of a stream only when a client is a segment of its name', () => {
+    const clients = ['admin', 'taker', 'maker', TARGET_PARTICIPANT];
+    expect(streamOwner('account:taker', clients)).toBe('taker');
+    expect(streamOwner('session:maker', clients)).toBe('maker');
+    expect(streamOwner('book:BTC-USD', clients)).toBeUndefined();
+    expect(streamOwner('account:takers', clients)).toBeUndefined();
+    expect(streamOwner('venue:status', clients)).toBeUndefined();
   });
 });

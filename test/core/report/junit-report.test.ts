@@ -265,6 +265,37 @@ describe('renderJunit', () => {
     expect(counts(doc.testsuites)).toEqual({ tests: 4, failures: 2, errors: 0, skipped: 0 });
   });
 
+  it('a saved failure the new runs find again: one replay case, a regression found 2 times; new ones say so', async () => {
+    const base = regressionSummary();
+    const file = 'replays/trading-venue-3-0b1c2d3e.json';
+    const again = failure({ seed: 5, runIndex: 12, replayFile: file, duplicateOf: file });
+    const fresh = failure({ seed: 5, runIndex: 40, replayFile: 'replays/trading-venue-5-99887766.json' });
+    const { doc } = await rendered({ ...base, failures: [...base.failures, again, fresh] });
+    const venue = suiteNamed(doc, 'trading-venue');
+    const names = casesOf(venue).map((c) => c['@name']);
+    expect(names.slice(0, 3)).toEqual([
+      'trading-venue',
+      `replay ${file}`,
+      'replay replays/trading-venue-5-99887766.json',
+    ]);
+    expect(names.filter((name) => name === `replay ${file}`)).toHaveLength(1);
+    expect(propertiesOf(venue).filter(([name]) => name === 'replay')).toEqual([
+      ['replay', file],
+      ['replay', 'replays/trading-venue-5-99887766.json'],
+    ]);
+    const [property, saved, found] = casesOf(venue);
+    expect(saved?.failure?.['#']).toContain(
+      `regression: a saved replay (${file}) fails again, found again by run 12 (found 2 times):`,
+    );
+    expect(found?.failure?.['#']).toMatch(
+      /^new: run 40 \(seed 5, path 7:1:2:0\), shrunk to 3 actions; replay: /,
+    );
+    // The property's own runs failed: both are on its case, the one found again said so.
+    expect(property?.failure?.['#']).toContain(
+      `found again: run 12 (seed 5, path 7:1:2:0), shrunk to 3 actions; the saved replay ${file} holds it already (a regression, counted once):`,
+    );
+  });
+
   it('unfired faults and a breached SLO fail the property and the campaign faults case', async () => {
     const summary = unfiredFaultsSummary();
     const { doc } = await rendered(summary);

@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { RecordedEvent } from '../../../src/core/model/evidence.ts';
+import type { ReplayFile } from '../../../src/core/replay/replay-file.ts';
 import { buildClientTimeline } from '../../../src/core/report/client-timeline.ts';
 import {
   escapeMermaidText,
   MERMAID_MAX_MESSAGES,
+  MERMAID_MAX_PARTICIPANTS,
   renderMermaidSequence,
 } from '../../../src/core/report/mermaid-sequence.ts';
 import { sampleReplay } from '../replay/replay-fixture.ts';
@@ -99,12 +101,118 @@ describe('renderMermaidSequence', () => {
     const diagram = renderMermaidSequence(buildClientTimeline(replay, describers));
     const shown = messages(diagram);
     expect(shown).toHaveLength(MERMAID_MAX_MESSAGES);
-    expect(shown.at(-1)).toMatch(/^ {2}Note over c1,T: 253 more messages left out/);
+    // 402 messages, 148 kept, the violation's note and the note on what was cut: 150 lines.
+    expect(shown.at(-1)).toMatch(/^ {2}Note over c1,T: 254 more messages left out/);
+    expect(diagram).toContain('Note over c2: ❗ x#58; y');
     expect(diagram).toContain('❗ g399 ');
     expect(diagram).toContain('c2->>T: ❗ (1)');
     expect(diagram).not.toContain(' e398');
     expect(
       messages(renderMermaidSequence(buildClientTimeline(replay, describers), { maxMessages: 10 })),
     ).toHaveLength(10);
+  });
+});
+
+/** The arrows only: requests, replies, events. */
+const arrows = (diagram: string): string[] => diagram.split('\n').filter((line) => /->>|-->>|-\)/.test(line));
+
+/**
+ * Two actions, and the venue fans each event out: a public book update to four clients, each
+ * account event to its owner and to the observer (admin), as the reference venue does.
+ */
+function fannedOut(): ReplayFile {
+  return sampleReplay((r) => {
+    r.actions = [
+      { kind: 'place', client: 'taker', gapMs: 0, text: 'sell 1' },
+      { kind: 'place', client: 'maker', gapMs: 0, text: 'buy 1' },
+    ];
+    r.evidence.history = [
+      {
+        step: 0,
+        client: 'taker',
+        action: {},
+        invokedAt: 0,
+        completedAt: 2,
+        reply: { status: 'ok', result: {} },
+      },
+      {
+        step: 1,
+        client: 'maker',
+        action: {},
+        invokedAt: 0,
+        completedAt: 2,
+        reply: { status: 'ok', result: {} },
+      },
+    ];
+    const clients = ['admin', 'taker', 'maker', 'bystander'];
+    let gseq = 0;
+    const to = (client: string, stream: string, seq: number, text: string, step: number): RecordedEvent => ({
+      gseq: ++gseq,
+      client,
+      stream,
+      seq,
+      time: 2,
+      step,
+      event: { text },
+    });
+    r.events = [
+      ...clients.map((c) => to(c, 'book:BTC', 1, 'book_delta sell 1', 0)),
+      ...['admin', 'taker'].map((c) => to(c, 'account:taker', 1, 'order_accepted O1', 0)),
+      ...['admin', 'maker'].map((c) => to(c, 'account:maker', 1, 'fill O2', 1)),
+      ...['admin', 'taker'].map((c) => to(c, 'account:taker', 2, 'fill O1', 1)),
+      ...clients.map((c) => to(c, 'trades:BTC', 1, 'trade 1@20000', 1)),
+    ];
+    // Named by the copy the observer got.
+    r.violations = [{ invariant: 'orders.quantities', message: 'O1 overfilled', steps: [0, 1], events: [9] }];
+  });
+}
+
+describe('renderMermaidSequence: each event once', () => {
+  it('draws a public event once to `public`, a private one once to its owner, whoever else got a copy', () => {
+    const diagram = renderMermaidSequence(buildClientTimeline(fannedOut(), describers));
+    // 14 deliveries of 5 events: 2 requests, 2 replies and 5 event arrows, not 18.
+    expect(arrows(diagram)).toHaveLength(9);
+    expect(diagram).toContain('  participant P as public');
+    expect(diagram).toContain('T-)P: g1 book#58;BTC#35;1 book_delta sell 1 → 4 clients');
+    expect(diagram).toContain('T-)P: g11 trades#58;BTC#35;1 trade 1@20000 → 4 clients');
+    const taker = diagram.match(/participant (c\d) as taker/)?.[1];
+    expect(diagram).toContain(`T-)${taker}: g5 account#58;taker#35;1 order_accepted O1 (+admin)`);
+    // The violation named admin's copy of taker's fill: the one arrow is marked and boxed.
+    expect(diagram).toContain(`T-)${taker}: ❗ g9 account#58;taker#35;2 fill O1 (+admin)`);
+  });
+
+  it('notes each violation over the client it concerns, in a red box, after the run', () => {
+    const diagram = renderMermaidSequence(buildClientTimeline(fannedOut(), describers));
+    const lines = diagram.trimEnd().split('\n');
+    const taker = diagram.match(/participant (c\d) as taker/)?.[1];
+    expect(lines.slice(-2)).toEqual([
+      `    Note over ${taker}: ❗ orders.quantities#58; O1 overfilled`,
+      '  end',
+    ]);
+    const opened = lines.findLastIndex((l) => l.trim().startsWith('rect'));
+    expect(lines.slice(opened + 1, -1).some((l) => l.trim() === 'end')).toBe(false);
+  });
+
+  it(`keeps to ${MERMAID_MAX_PARTICIPANTS} participants and a size GitHub renders, and says what it cut`, () => {
+    const crowd = sampleReplay((r) => {
+      r.events = Array.from({ length: 60 }, (_, i) => ({
+        gseq: i + 1,
+        client: `client-${i}`,
+        stream: `account:client-${i}`,
+        seq: 1,
+        time: i,
+        event: { text: `hello ${'x'.repeat(80)}` },
+      }));
+    });
+    const diagram = renderMermaidSequence(buildClientTimeline(crowd, describers));
+    const participants = diagram.split('\n').filter((l) => l.trim().startsWith('participant'));
+    expect(participants.length).toBeLessThanOrEqual(MERMAID_MAX_PARTICIPANTS);
+    expect(diagram).toContain('participant cx as 25 more clients');
+    expect(diagram).toMatch(
+      /Note over c1,T: clients past the first 37 share one participant#58; client-35, /,
+    );
+    const small = renderMermaidSequence(buildClientTimeline(crowd, describers), { maxChars: 3000 });
+    expect(small.length).toBeLessThanOrEqual(3000);
+    expect(small).toMatch(/Note over c1,T: \d+ more messages left out/);
   });
 });

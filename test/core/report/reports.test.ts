@@ -287,3 +287,148 @@ describe('writeReport', () => {
     expect(readFileSync(join(out, 'index.md'), 'utf8')).toContain('(failure-1-orders.no-overfill.md)');
   });
 });
+
+/**
+ * The README's second run: the saved failure is replayed from the corpus and fails again
+ * (a regression), and the campaign's own run finds it again, shrunk to the same file.
+ */
+function foundTwiceInput(): ReportInput {
+  const input = reportInput();
+  const [drawn] = input.failures;
+  const file = drawn.summary.replayFile as string;
+  const regression: FailureSummary = { ...drawn.summary, regression: true, runIndex: 0, shrinks: 0 };
+  const again: FailureSummary = { ...drawn.summary, runIndex: 4, duplicateOf: file };
+  const fresh: FailureSummary = {
+    ...failureOf(drawn.replay, 'replays/p-42-99999999.json'),
+    property: 'quiet',
+    runIndex: 11,
+  };
+  input.summary.failures = [regression, again, fresh];
+  input.failures = [
+    { summary: regression, replay: drawn.replay },
+    { summary: again, replay: drawn.replay },
+    { summary: fresh, replay: drawn.replay },
+  ];
+  return input;
+}
+
+describe('a failure found twice', () => {
+  const dirs: string[] = [];
+  afterAll(() => {
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('is one failure file, one article and one index line, found 2 times, a regression apart from the new', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'shakedown-report-'));
+    dirs.push(dir);
+    const input = foundTwiceInput();
+    writeReport(dir, input);
+    expect(readdirSync(dir).sort()).toEqual([
+      'failure-1-orders.no-overfill.md',
+      'failure-2-quiet.md',
+      'index.md',
+      'report.html',
+    ]);
+    const index = readFileSync(join(dir, 'index.md'), 'utf8');
+    expect(index).toContain('- **Failures:** 2: 1 regression (saved failures that still fail), 1 new');
+    expect(index).toContain(
+      '1. 🔁 [regression in orders.no-overfill, seed 42, run 0](failure-1-orders.no-overfill.md): 2 actions after 0 shrinks, **found 2 times**',
+    );
+    expect(index).toContain(
+      '   - regression: saved by an earlier campaign (replays/p-42-abcd1234.json), still fails, and found again by run 4',
+    );
+    expect(index).toContain('2. 🆕 [quiet, seed 42, run 11](failure-2-quiet.md)');
+    expect(index.match(/npx shakedown replay replays\/p-42-abcd1234\.json/g)).toHaveLength(2);
+    const failure = readFileSync(join(dir, 'failure-1-orders.no-overfill.md'), 'utf8');
+    expect(failure).toMatch(/^# ❌ Regression in orders.no-overfill/);
+    expect(failure).toContain(
+      '- **Origin:** regression: saved by an earlier campaign (replays/p-42-abcd1234.json), still fails, and found again by run 4 (**found 2 times**)',
+    );
+    expect(readFileSync(join(dir, 'failure-2-quiet.md'), 'utf8')).toContain(
+      '- **Origin:** new: found by run 11 of this campaign',
+    );
+
+    const html = readFileSync(join(dir, 'report.html'), 'utf8');
+    expect(html.match(/data-testid="failure"/g)).toHaveLength(2);
+    expect(html.match(/data-testid="found">found 2 times</g)).toHaveLength(2);
+    expect(html).toContain('data-testid="origin-badge" data-origin="regression"');
+    expect(html).toContain('data-testid="origin-badge" data-origin="new"');
+    expect(html).toContain('2 failures (1 regression, 1 new)');
+  });
+
+  it('keeps counting the runs that failed the same way (--keep-going) in the count', () => {
+    const input = foundTwiceInput();
+    input.summary.failures[1] = { ...input.summary.failures[1], duplicates: 2 };
+    expect(renderCampaignMarkdown(input)).toContain('**found 4 times**');
+  });
+});
+
+describe('one invariant broken twice in a run', () => {
+  it('is one group with its count, in the index, the failure file and the HTML', () => {
+    const input = reportInput((r) => {
+      r.violations = [
+        { invariant: 'orders.quantities', message: 'o1 filled 2 of 1', steps: [0], events: [3] },
+        { invariant: 'orders.quantities', message: 'o2 filled 3 of 1', steps: [1], events: [] },
+        { invariant: 'funds.reserves', message: 'reserved 0', steps: [1], events: [] },
+      ];
+    });
+    input.summary.failures[0].violations = input.failures[0].replay.violations;
+    const md = renderCampaignMarkdown(input);
+    expect(md).toContain(
+      '   - `orders.quantities` broken 2 times:\n     - o1 filled 2 of 1\n     - o2 filled 3 of 1',
+    );
+    expect(md).toContain('   - `funds.reserves` reserved 0');
+    const failure = renderFailureMarkdown(onlyFailure(input), input);
+    expect(failure).toContain('1. `orders.quantities` broken 2 times\n   - o1 filled 2 of 1');
+    expect(failure).toContain('2. `funds.reserves`: reserved 0');
+    const html = renderHtmlReport(input);
+    expect(html).toContain('data-testid="violation-group" data-invariant="orders.quantities" data-count="2"');
+    expect(html.match(/data-testid="violation"/g)).toHaveLength(3);
+    expect(html).toContain('<code class="invariant">orders.quantities ×2</code>');
+  });
+});
+
+describe('the HTML timeline', () => {
+  it('labels its marks where there is room, and lists the others under it', () => {
+    const html = renderHtmlReport(reportInput());
+    const labels = [
+      ...html.matchAll(/data-testid="mark-label" data-for="(\d+)"><line[^>]*\/><text[^>]*>([^<]*)</g),
+    ];
+    expect(labels.map((m) => m[2])).toEqual(
+      expect.arrayContaining([
+        '(0) send {&#34;kind&#34;:&#34;place&#34;,&#34;c…',
+        '(1) fail qty_zero',
+        'got fill',
+        '⚡ frame.drop (3 hits)',
+        '✖ orders.quantities',
+      ]),
+    );
+    // Every mark says whether it has a label, is listed, or (an ok reply) needs none.
+    const marks = [...html.matchAll(/data-mark="(\d+)" data-label="(\w+)"/g)];
+    expect(marks.length).toBeGreaterThan(0);
+    for (const [, id, state] of marks) {
+      if (state === 'shown') expect(html).toContain(`data-for="${id}"`);
+      if (state === 'listed') expect(html).toMatch(new RegExp(`<li data-for="${id}"`));
+    }
+  });
+
+  it('puts the violation on the lane of the client it concerns', () => {
+    const html = renderHtmlReport(reportInput());
+    // The violation names taker's fill (account:taker): on taker's lane.
+    expect(html).toMatch(
+      /data-testid="lane" data-client="taker">(?:(?!data-testid="lane").)*data-testid="violation-mark" data-client="taker" data-invariant="orders.quantities" data-by="event"/s,
+    );
+  });
+
+  it('has a step axis for a run on virtual time, and a millisecond one otherwise', () => {
+    expect(renderHtmlReport(reportInput())).toContain('data-axis="ms"');
+    const virtual = renderHtmlReport(
+      reportInput((r) => {
+        r.evidence.extra = { ...r.evidence.extra, virtualTime: true };
+      }),
+    );
+    expect(virtual).toContain('data-axis="step"');
+    expect(virtual).toMatch(/<text class="tick-label" data-testid="tick"[^>]*>step 0<\/text>/);
+    expect(virtual).toMatch(/<text class="tick-label tick-ms"[^>]*>0 ms<\/text>/);
+  });
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RssTrend } from '../../../src/core/soak/rss-trend.ts';
+import { describeRss, RssTrend } from '../../../src/core/soak/rss-trend.ts';
 
 const MB = 1024 * 1024;
 
@@ -44,5 +44,52 @@ describe('RssTrend', () => {
     const trend = new RssTrend(60_000, 64);
     trend.add(1000, 100 * MB);
     expect(trend.summary()).toMatchObject({ samples: 0, judgement: 'too-short' });
+  });
+
+  it('reports the limit it judged against and the time it judged over', () => {
+    const trend = new RssTrend(15_000, 64);
+    for (let t = 15_000; t <= 60_000; t += 1000) trend.add(t, 200 * MB);
+    expect(trend.summary()).toMatchObject({ limitMB: 64, spanMs: 45_000, judgement: 'flat' });
+  });
+});
+
+describe('describeRss: the closing RSS lines state the rule', () => {
+  const grown = (warmupMs: number, spanMs: number) => {
+    const trend = new RssTrend(warmupMs, 64);
+    // 2 MB a second after the warm-up: beyond 64 MB within a minute.
+    for (let t = warmupMs; t <= warmupMs + spanMs; t += 1000)
+      trend.add(t, (100 + (2 * (t - warmupMs)) / 1000) * MB);
+    return trend.summary();
+  };
+
+  it('a short soak judged growing says it does not fail the soak, why, and that it is too short to judge', () => {
+    const r = grown(15_000, 45_000);
+    expect(r.judgement).toBe('growing');
+    const [figures, rule] = describeRss(r);
+    expect(figures).toContain('(fitted +90 MB over 0:45: growing, beyond the 64 MB limit)');
+    expect(rule).toContain('growing is reported, not a failure');
+    expect(rule).toContain('a soak fails only on a property failure, an SLO breach');
+    expect(rule).toContain('too short to tell a leak');
+  });
+
+  it('a long soak judged growing states the rule, without the too-short caveat', () => {
+    const lines = describeRss(grown(60_000, 20 * 60_000));
+    expect(lines).toHaveLength(2);
+    expect(lines[1]).toContain('growing is reported, not a failure');
+    expect(lines[1]).not.toContain('too short');
+  });
+
+  it('flat names the limit it stayed within; within the warm-up says it was not judged, and why', () => {
+    const flat = new RssTrend(0, 64);
+    for (let t = 0; t <= 60_000; t += 1000) flat.add(t, 100 * MB);
+    expect(describeRss(flat.summary())).toEqual([
+      'RSS after warm-up 100 MB, peak 100 MB, end 100 MB, growth +0 MB (fitted +0 MB over 1:00: flat, within the 64 MB limit)',
+    ]);
+    const early = new RssTrend(60_000, 64);
+    early.add(1000, 100 * MB);
+    const [line] = describeRss(early.summary());
+    expect(line).toBe(
+      'RSS not judged: the soak ended within its 1:00 warm-up (RSS is judged after it, and never fails a soak)',
+    );
   });
 });

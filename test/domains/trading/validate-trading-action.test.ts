@@ -5,7 +5,7 @@ import { FAULT_KINDS } from '../../../src/core/faults/fault.ts';
 import { tradingActions } from '../../../src/domains/trading/generation/trading-actions-arbitrary.ts';
 import { TRADING_SCENARIOS } from '../../../src/domains/trading/scenarios/index.ts';
 import { scenarioActions } from '../../../src/domains/trading/scenarios/scenario-fuzz.ts';
-import type { TradingAction } from '../../../src/domains/trading/trading-action.ts';
+import { TRADING_ACTION_KINDS, type TradingAction } from '../../../src/domains/trading/trading-action.ts';
 import { tradingPack } from '../../../src/domains/trading/trading-pack.ts';
 import { validateTradingAction } from '../../../src/domains/trading/validate-trading-action.ts';
 
@@ -17,8 +17,9 @@ const asRead = (action: unknown): Record<string, unknown> => JSON.parse(JSON.str
  * kind mixed in, and the unbiased baseline.
  */
 const sequences: fc.Arbitrary<TradingAction[]> = fc.oneof(
+  // Long-lived runs are thousands of actions of the same kinds: 60 of them show every schema.
   ...TRADING_PROPERTIES.map((p) =>
-    p.actions({ seed: 7, maxActions: p.settings?.maxActions ?? 40, faults: FAULT_KINDS }),
+    p.actions({ seed: 7, maxActions: Math.min(60, p.settings?.maxActions ?? 40), faults: FAULT_KINDS }),
   ),
   tradingActions({ seed: 7, maxActions: 40 }, { unbiased: true }),
 );
@@ -38,6 +39,12 @@ const REQUIRED: Record<Kind, string[]> = {
   cancel_all: [],
   set_mark: ['symbol', 'price'],
   reconnect: ['mode'],
+  halt: [],
+  resume_trading: [],
+  reset: [],
+  status: ['target'],
+  malformed: ['request'],
+  configure: ['config'],
   fault: ['fault'],
 };
 
@@ -52,7 +59,9 @@ const WRONG: Record<string, { value: unknown; field?: string; kinds?: Kind[] }[]
   stp: [{ value: 'none' }],
   clientOrderId: [{ value: 5 }],
   mode: [{ value: 'later' }],
-  price: [{ value: '100', kinds: ['set_mark'] }],
+  request: [{ value: 'place' }, { value: [1] }],
+  config: [{ value: 5 }],
+  expectRefusal: [{ value: 'yes' }],
   target: [
     { value: 'o-1' },
     { value: { step: 'one', clientOrderId: 'x', byOrderId: false }, field: 'target.step' },
@@ -80,11 +89,17 @@ describe('validateTradingAction', () => {
     expect([...kinds].sort()).toEqual([
       'cancel',
       'cancel_all',
+      'configure',
       'fault',
+      'halt',
+      'malformed',
       'place',
       'reconnect',
       'replace',
+      'reset',
+      'resume_trading',
       'set_mark',
+      'status',
     ]);
   });
 
@@ -134,12 +149,7 @@ describe('validateTradingAction', () => {
     fc.assert(
       fc.property(
         generated,
-        fc
-          .string({ minLength: 1 })
-          .filter(
-            (s) =>
-              !['place', 'cancel', 'replace', 'cancel_all', 'set_mark', 'reconnect', 'fault'].includes(s),
-          ),
+        fc.string({ minLength: 1 }).filter((s) => ![...TRADING_ACTION_KINDS, 'fault'].includes(s as never)),
         (action, kind) => {
           expect(validateTradingAction({ ...asRead(action), kind })?.field).toBe('kind');
           expect(validateTradingAction({ ...asRead(action), colour: 'red' })).toEqual({
@@ -169,7 +179,7 @@ describe('validateTradingAction', () => {
     expect(validateTradingAction({ ...place, kind: 'bogus' })).toEqual({
       field: 'kind',
       problem:
-        'unknown action kind "bogus"; known: place, cancel, replace, cancel_all, set_mark, reconnect, fault',
+        'unknown action kind "bogus"; known: place, cancel, replace, cancel_all, set_mark, reconnect, halt, resume_trading, reset, status, malformed, configure, fault',
     });
     expect(validateTradingAction(5)).toEqual({ field: '', problem: 'must be an object, got 5' });
     expect(validateTradingAction({ ...place, client: 'admin' })).toEqual({

@@ -80,6 +80,7 @@ export function bookLibraryTarget(
     name: options.name,
     faultKinds: [],
     capabilities,
+    virtual: true,
     async create(): Promise<KitTarget> {
       const scheduler = new SortedVirtualTimeScheduler();
       const latency = options.latencyMs ?? 1;

@@ -42,6 +42,7 @@ export const PRICE_POINTS = [
   'below-band',
   'above-band',
   'off-tick',
+  'just-off-tick',
   'far-above',
   'zero',
   'negative',
@@ -80,7 +81,13 @@ const INVALID_QTY_EDGES: readonly QtyPoint[] = [
 const QTY_JUNK: readonly QtyPoint[] = ['NaN', 'Infinity', 'abc', 'null', 'empty', 'huge'];
 
 const VALID_PRICE_EDGES: readonly PricePoint[] = ['band-low', 'band-high', 'band-low-as-string'];
-const INVALID_PRICE_EDGES: readonly PricePoint[] = ['below-band', 'above-band', 'off-tick', 'far-above'];
+const INVALID_PRICE_EDGES: readonly PricePoint[] = [
+  'below-band',
+  'above-band',
+  'off-tick',
+  'just-off-tick',
+  'far-above',
+];
 const PRICE_JUNK: readonly PricePoint[] = ['zero', 'negative', 'NaN', 'Infinity', 'abc', 'null', 'huge'];
 
 const lots = (n: fc.Arbitrary<number>): fc.Arbitrary<QtyChoice> =>
@@ -207,6 +214,8 @@ export function resolvePrice(
       return priceAt(grid, band.high + 1);
     case 'off-tick':
       return cleanDecimal(priceAt(grid, markTicks) + tick / 2, grid.priceDecimals + 1);
+    case 'just-off-tick':
+      return justOffTick(grid, markTicks);
     case 'far-above':
       return priceAt(grid, band.high * 3);
     case 'zero':
@@ -224,6 +233,19 @@ export function resolvePrice(
     case 'huge':
       return 1e12;
   }
+}
+
+/**
+ * A price next to a valid one and off the tick grid by the least a price can be: one unit of the
+ * tick's last decimal when the tick is several of them (tick 0.5: 20000.1; tick 5: 20001), else
+ * one unit of the next decimal (tick 0.01: 1000.001). Inside the band, so only the grid refuses it.
+ */
+export function justOffTick(grid: InstrumentGrid, markTicks: number): number {
+  const unit = 10 ** -grid.priceDecimals;
+  const ticksInUnits = Math.round(grid.config.tickSize / unit);
+  const step = ticksInUnits > 1 ? unit : unit / 10;
+  const decimals = ticksInUnits > 1 ? grid.priceDecimals : grid.priceDecimals + 1;
+  return cleanDecimal(priceAt(grid, markTicks) + step, decimals);
 }
 
 /** Concrete quantities for one instrument, with the weights of qtyChoiceArb. */

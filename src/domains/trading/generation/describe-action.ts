@@ -24,9 +24,25 @@ export function describeAction(action: TradingAction): string {
     case 'cancel_all':
       return `${head} ${action.symbol ?? '*'}`;
     case 'set_mark':
-      return `${head} ${action.symbol} ${action.price}`;
+      return `${head} ${action.symbol} ${wire(action.price)}`;
     case 'reconnect':
       return `${head} ${action.mode}`;
+    case 'halt':
+    case 'resume_trading':
+      return `${head} ${action.symbol ?? '*'}`;
+    case 'reset':
+      return head;
+    case 'status':
+      return `${head} ${target(action.target)}`;
+    case 'malformed':
+      return `${head} ${JSON.stringify(action.request)}`;
+    case 'configure': {
+      const c = action.config;
+      const instruments = c.instruments.map(
+        (i) => `${i.symbol} tick ${i.tickSize} lot ${i.lotSize} x${i.contractMultiplier ?? 1}`,
+      );
+      return `${head} ${instruments.join(', ')}; retain ${c.retainFinishedOrders}, resume buffer ${c.resumeBuffer}`;
+    }
     case 'fault':
       return `${head} ${describeFault(action.fault)}`;
   }

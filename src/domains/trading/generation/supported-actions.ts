@@ -5,6 +5,12 @@ import { TRADING_CAPABILITIES } from '../trading-capabilities.ts';
 /** The command kinds that send stop orders (stop-commands.ts): none for a target without them. */
 const STOP_COMMAND_KINDS = ['stop', 'stop_cancel', 'stop_cross'] as const;
 
+/** Command kinds that send only actions of another name (venue-commands.ts), by what they send. */
+const COMMANDS_SENDING: Readonly<Record<string, TradingAction['kind']>> = {
+  halt_resume: 'halt',
+  bad_mark: 'set_mark',
+};
+
 /**
  * What a target without some capability cannot be sent (TargetFactory.capabilities): marks
  * (`set_mark`) belong to margin, `reconnect` actions (resume or resync) to reconnects, and a
@@ -16,6 +22,11 @@ export function unsupportedKinds(
   const kinds = new Set<TradingAction['kind']>();
   if (!provides(capabilities, TRADING_CAPABILITIES.margin)) kinds.add('set_mark');
   if (!provides(capabilities, TRADING_CAPABILITIES.reconnect)) kinds.add('reconnect');
+  if (!provides(capabilities, TRADING_CAPABILITIES.adminControls))
+    for (const kind of ['halt', 'resume_trading', 'reset'] as const) kinds.add(kind);
+  if (!provides(capabilities, TRADING_CAPABILITIES.orderStatus)) kinds.add('status');
+  if (!provides(capabilities, TRADING_CAPABILITIES.rawRequests)) kinds.add('malformed');
+  if (!provides(capabilities, TRADING_CAPABILITIES.venueConfig)) kinds.add('configure');
   return kinds;
 }
 
@@ -28,7 +39,10 @@ export function supportedWeights<K extends string>(
   capabilities: readonly Capability[] | undefined,
 ): Partial<Record<K, number>> {
   const out: Partial<Record<K, number>> = { ...weights };
-  for (const kind of unsupportedKinds(capabilities)) out[kind as K] = 0;
+  const unsupported = unsupportedKinds(capabilities);
+  for (const kind of unsupported) out[kind as K] = 0;
+  for (const [command, sends] of Object.entries(COMMANDS_SENDING))
+    if (unsupported.has(sends)) out[command as K] = 0;
   if (!provides(capabilities, TRADING_CAPABILITIES.stopOrders))
     for (const kind of STOP_COMMAND_KINDS) out[kind as K] = 0;
   return out;

@@ -1,25 +1,43 @@
 import fc from 'fast-check';
+import { provides } from '../../../core/model/capabilities.ts';
 import type { GenerationContext } from '../../../core/model/property.ts';
 import type { ExchangeConfig } from '../../../exchange/config/exchange-config.ts';
+import { configureAction } from '../configure-action.ts';
 import type { TradingAction } from '../trading-action.ts';
+import { TRADING_CAPABILITIES } from '../trading-capabilities.ts';
 import { faultCommandArb, type NemesisEntry, nemesis, nemesisEntryArb } from './fault-commands.ts';
 import type { PlanBuilder } from './plan-command.ts';
 import { supportedActions, supportedWeights } from './supported-actions.ts';
 import { type TradingCommandKind, tradingCommandArb } from './trading-commands.ts';
 import { TradingModel } from './trading-model.ts';
 import { unbiasedCommandArb } from './unbiased-commands.ts';
+import { generationConfigOf } from './venue-of-context.ts';
 
 export interface TradingActionsOptions {
   /** Relative weights of the command kinds; 0 leaves a kind out. Unbiased runs read only the action kinds. */
   weights?: Partial<Record<TradingCommandKind, number>>;
   /** The uniform baseline: no model bias, no boundary bias. */
   unbiased?: boolean;
-  /** The venue the generator aims at; the default configuration unless given. */
+  /**
+   * The venue the generator aims at: this config when given, else the campaign's
+   * (GenerationContext.config, from `run --config`), else the default one.
+   */
   config?: ExchangeConfig;
+  /**
+   * A venue per run, drawn from the campaign's: the run then starts with a `configure` action
+   * carrying it, and a target with the `venue-config` capability builds that venue for the run
+   * (others are sent the campaign's venue's sequences, with no configure action).
+   */
+  venue?: (base: ExchangeConfig) => fc.Arbitrary<ExchangeConfig>;
   /** Share of commands that are faults (of the context's enabled kinds), in percent. */
   faultPercent?: number;
   /** A background schedule besides the mixed-in faults: one more fault every this many actions. */
   nemesisEvery?: number;
+  /**
+   * At least this many commands per run (a long-lived venue's runs are long every time, not
+   * anywhere from empty to the maximum); the rest, up to maxActions, as usual.
+   */
+  minCommands?: number;
 }
 
 /**
@@ -50,19 +68,37 @@ export function tradingActions(
           { arbitrary: faultCommandArb(faults), weight: percent },
         );
   // 'max' lets a run use its whole budget; the default size would stop at about ten commands.
-  const commands = fc.commands([command], { maxCommands: context.maxActions, size: 'max' });
+  const least = Math.min(Math.max(0, options.minCommands ?? 0), context.maxActions);
+  const rest = fc.commands([command], { maxCommands: context.maxActions - least, size: 'max' });
+  const commands: fc.Arbitrary<Iterable<fc.Command<TradingModel, PlanBuilder>>> =
+    least === 0
+      ? rest
+      : fc
+          .tuple(fc.array(command, { minLength: least, maxLength: least }), rest)
+          .map(([head, tail]) => [...head, ...tail]);
   const every = options.nemesisEvery ?? 0;
   const schedule =
     faults.length === 0 || every <= 0
       ? fc.constant<NemesisEntry[]>([])
       : fc.array(nemesisEntryArb, { maxLength: Math.ceil(context.maxActions / every) });
-  return fc.tuple(commands, schedule).map(([list, entries]) => {
+  const base = options.config ?? generationConfigOf(context);
+  // A venue of its own per run only where the target builds one per run.
+  const perRun = options.venue !== undefined && provides(capabilities, TRADING_CAPABILITIES.venueConfig);
+  const venue: fc.Arbitrary<ExchangeConfig | undefined> =
+    perRun && options.venue ? options.venue(base) : fc.constant(undefined);
+  return fc.tuple(venue, commands, schedule).map(([config, list, entries]) => {
     const plan: PlanBuilder = { actions: [] };
     if (entries.length > 0) plan.afterCommand = nemesis(faults, every, entries, plan);
-    fc.modelRun(
-      () => ({ model: new TradingModel(context.seed, context.maxActions, options.config), real: plan }),
-      list,
-    );
+    fc.modelRun(() => {
+      const model = new TradingModel(context.seed, context.maxActions, config ?? base);
+      if (config !== undefined) {
+        // The run's first action names its venue; the model counts it as a step like any other.
+        const configure = configureAction(config);
+        plan.actions.push(configure);
+        model.apply(configure);
+      }
+      return { model, real: plan };
+    }, list);
     return supportedActions(plan.actions, capabilities).slice(0, context.maxActions);
   });
 }

@@ -40,6 +40,15 @@ import {
   SetMarkCommand,
 } from './single-commands.ts';
 import { stopCancelCommandArb, stopCommandArb, stopCrossCommandArb } from './stop-commands.ts';
+import {
+  badMarkCommandArb,
+  fundEdgeCommandArb,
+  haltResumeCommandArb,
+  malformedCommandArb,
+  resetCommandArb,
+  statusCommandArb,
+  unknownSymbolCommandArb,
+} from './venue-commands.ts';
 
 /**
  * The adversarial mix: every kind of request a trader or the admin can send, plus composite
@@ -66,6 +75,13 @@ export const TRADING_COMMAND_KINDS = [
   'stop',
   'stop_cancel',
   'stop_cross',
+  'halt_resume',
+  'reset',
+  'status',
+  'bad_mark',
+  'malformed',
+  'unknown_symbol',
+  'fund_edge',
 ] as const;
 export type TradingCommandKind = (typeof TRADING_COMMAND_KINDS)[number];
 
@@ -89,6 +105,30 @@ export const DEFAULT_COMMAND_WEIGHTS: Readonly<Record<TradingCommandKind, number
   stop: 0,
   stop_cancel: 0,
   stop_cross: 0,
+  // The rest of the surface (venue-commands.ts) only where a property asks: SURFACE_COMMAND_WEIGHTS.
+  halt_resume: 0,
+  reset: 0,
+  status: 0,
+  bad_mark: 0,
+  malformed: 0,
+  unknown_symbol: 0,
+  fund_edge: 0,
+};
+
+/**
+ * The rest of the venue's surface, for the properties that mix it in (trading-venue and the
+ * varied and long-lived venues): halts, resets and refused marks are rare (each changes the
+ * whole venue), status queries and funding-edge orders common, malformed requests and unknown
+ * symbols at a low rate.
+ */
+export const SURFACE_COMMAND_WEIGHTS: Readonly<Partial<Record<TradingCommandKind, number>>> = {
+  halt_resume: 2,
+  reset: 1,
+  status: 4,
+  bad_mark: 2,
+  malformed: 2,
+  unknown_symbol: 1,
+  fund_edge: 4,
 };
 
 const MAX_STORM_EDITS = 5;
@@ -249,6 +289,13 @@ const COMMAND_ARBS: { [K in TradingCommandKind]: fc.Arbitrary<PlanCommand> } = {
   stop: stopCommandArb,
   stop_cancel: stopCancelCommandArb,
   stop_cross: stopCrossCommandArb,
+  halt_resume: haltResumeCommandArb,
+  reset: resetCommandArb,
+  status: statusCommandArb,
+  bad_mark: badMarkCommandArb,
+  malformed: malformedCommandArb,
+  unknown_symbol: unknownSymbolCommandArb,
+  fund_edge: fundEdgeCommandArb,
 };
 
 /** The weighted mix of commands; a weight of 0 leaves a kind out. */

@@ -21,6 +21,7 @@ import {
 } from '../trading-action.ts';
 import type { Touch } from './boundary-values.ts';
 import { clientOrderIdFor } from './client-order-id.ts';
+import { availableAtoms } from './funding.ts';
 import { bandTicks, gridOf, type InstrumentGrid, lotsOf, ticksOf } from './instrument-grid.ts';
 import { acceptedSpellings } from './number-spellings.ts';
 
@@ -51,6 +52,11 @@ export interface PredictedOrder {
   stopTicks?: number;
   /** A stop accepted and not triggered yet: off the book, waiting for a trade at its stop price. */
   pendingStop?: boolean;
+  /**
+   * The venue no longer remembers it (a reset, or more than `retainFinishedOrders` orders finished
+   * after it): a request naming it is `unknown_order`, and its client order id is free again.
+   */
+  forgotten?: boolean;
 }
 
 const isStop = (type: OrderType): boolean => type === 'stop_market' || type === 'stop_limit';
@@ -95,8 +101,15 @@ export class TradingModel {
   readonly faultsSent = new Map<string, number>();
   /** The price of the last predicted trade per symbol, in ticks (none before the first). */
   readonly lastTradeTicks = new Map<string, number>();
+  /** Symbols the admin has halted (every symbol after a halt without one). */
+  readonly halted = new Set<string>();
+  /** Resets sent so far. */
+  resets = 0;
   /** Stops predicted triggered by the trades of the action being applied, in trigger order. */
   private readonly triggered: PredictedOrder[] = [];
+  /** Accepted orders not finished yet, and finished ones the venue still remembers (oldest first). */
+  private readonly unfinished = new Set<PredictedOrder>();
+  private readonly remembered: PredictedOrder[] = [];
   private priorityCounter = 0;
 
   constructor(seed: number, maxActions: number, config: ExchangeConfig = defaultExchangeConfig()) {
@@ -178,10 +191,10 @@ export class TradingModel {
   resolveTarget(client: Trader, target: OrderTarget): PredictedOrder | undefined {
     if (target.byOrderId) {
       const order = this.orders.find((o) => o.step === target.step);
-      return order?.accepted && order.client === client ? order : undefined;
+      return order?.accepted && !order.forgotten && order.client === client ? order : undefined;
     }
     return this.orders.findLast(
-      (o) => o.accepted && o.client === client && o.clientOrderId === target.clientOrderId,
+      (o) => o.accepted && !o.forgotten && o.client === client && o.clientOrderId === target.clientOrderId,
     );
   }
 
@@ -189,6 +202,12 @@ export class TradingModel {
   apply(action: TradingAction): void {
     const step = this.steps;
     this.steps += 1;
+    const placedBefore = this.orders.length;
+    this.predict(action, step);
+    this.retire(placedBefore);
+  }
+
+  private predict(action: TradingAction, step: number): void {
     switch (action.kind) {
       case 'place':
         this.place(action, step);
@@ -215,6 +234,22 @@ export class TradingModel {
         this.setMark(action);
         break;
       case 'reconnect':
+      case 'status':
+      case 'malformed':
+      case 'configure':
+        break;
+      case 'halt':
+      case 'resume_trading': {
+        const known = this.grids.has(action.symbol ?? '');
+        const symbols = action.symbol === undefined ? [...this.grids.keys()] : known ? [action.symbol] : [];
+        for (const symbol of symbols) {
+          if (action.kind === 'halt') this.halted.add(symbol);
+          else this.halted.delete(symbol);
+        }
+        break;
+      }
+      case 'reset':
+        this.reset();
         break;
       case 'fault': {
         const kind = `${action.fault.type}.${action.fault.effect}`;
@@ -308,6 +343,7 @@ export class TradingModel {
     const id = action.clientOrderId;
     if (id.length < 1 || id.length > MAX_CLIENT_ORDER_ID) return false;
     if (!this.sandboxSymbols.includes(action.symbol)) return false;
+    if (this.halted.has(action.symbol)) return false;
     if (this.consumedIds.get(action.client)?.has(id)) return false;
     if (marketLike(action.orderType) && (tif === 'gtc' || tif === 'post_only')) return false;
     if (action.orderType === 'stop_limit' && tif === 'post_only') return false;
@@ -346,15 +382,8 @@ export class TradingModel {
     const after = this.worst(trader, grid.symbol, extra);
     if (after <= this.worst(trader, grid.symbol)) return true;
     if (after * grid.config.lotSize > grid.config.maxPosition + 1e-9) return false;
-    const leverage = this.config.accounts.find((a) => a.id === trader)?.leverage ?? 1;
-    let available = this.cash.get(trader) ?? 0;
-    for (const g of this.grids.values()) {
-      const markPrice = this.mark(g.symbol) * g.config.tickSize;
-      const worst = this.worst(trader, g.symbol, g === grid ? extra : undefined);
-      available += this.position(trader, g.symbol) * g.config.lotSize * markPrice;
-      available -= (worst * g.config.lotSize * markPrice) / leverage;
-    }
-    return available >= 0;
+    // In exact cash atoms, as the venue counts (funding.ts): an order may spend every last unit.
+    return availableAtoms(this, trader, { grid, side, lots }) >= 0;
   }
 
   private inBand(grid: InstrumentGrid, ticks: number): boolean {
@@ -420,7 +449,12 @@ export class TradingModel {
       this.trades += 1;
       this.traded(taker.symbol, maker.priceTicks!);
       const grid = this.grid(taker.symbol);
-      const value = maker.priceTicks! * grid.config.tickSize * qty * grid.config.lotSize;
+      const value =
+        maker.priceTicks! *
+        grid.config.tickSize *
+        qty *
+        grid.config.lotSize *
+        (grid.config.contractMultiplier ?? 1);
       for (const o of [taker, maker]) {
         this.cash.set(o.client, (this.cash.get(o.client) ?? 0) + (o.side === 'buy' ? -value : value));
         this.fills.set(o.client, (this.fills.get(o.client) ?? 0) + 1);
@@ -442,6 +476,7 @@ export class TradingModel {
   private replace(action: ReplaceAction): void {
     const order = this.resolveTarget(action.client, action.target);
     if (!order?.live || order.lots === undefined || order.priceTicks === undefined) return;
+    if (this.halted.has(order.symbol)) return;
     const grid = this.grid(order.symbol);
     const ticks = action.price === undefined ? order.priceTicks : ticksOf(grid, action.price);
     const lots = action.qty === undefined ? order.lots : lotsOf(grid, action.qty);
@@ -455,6 +490,48 @@ export class TradingModel {
     order.lots = lots;
     if (!this.match(order) || remaining(order) <= 0) order.live = false;
     this.runTriggered();
+  }
+
+  /** The venue back at its configured start: nothing open or remembered, cash, marks and halts as configured. */
+  private reset(): void {
+    this.resets += 1;
+    for (const o of this.orders) {
+      o.live = false;
+      o.pendingStop = false;
+      if (o.accepted) o.forgotten = true;
+    }
+    this.unfinished.clear();
+    this.remembered.length = 0;
+    for (const ids of this.consumedIds.values()) ids.clear();
+    this.positions.clear();
+    for (const trader of TRADERS)
+      this.cash.set(trader, this.config.accounts.find((a) => a.id === trader)?.cash ?? 0);
+    for (const grid of this.grids.values()) this.markTicks.set(grid.symbol, grid.markTicks);
+    this.lastTradeTicks.clear();
+    this.halted.clear();
+  }
+
+  /**
+   * Orders accepted by the last action join the unfinished; those that finished join the
+   * remembered, and beyond `retainFinishedOrders` the oldest are forgotten (their client order id
+   * may be used again), as the venue forgets them.
+   */
+  private retire(placedBefore: number): void {
+    for (let i = placedBefore; i < this.orders.length; i++) {
+      const o = this.orders[i];
+      if (o.accepted && !o.forgotten) this.unfinished.add(o);
+    }
+    for (const o of this.unfinished) {
+      if (o.live || o.pendingStop) continue;
+      this.unfinished.delete(o);
+      this.remembered.push(o);
+    }
+    const retain = this.config.retainFinishedOrders;
+    while (this.remembered.length > retain) {
+      const o = this.remembered.shift()!;
+      o.forgotten = true;
+      this.consumedIds.get(o.client)?.delete(o.clientOrderId);
+    }
   }
 
   private setMark(action: SetMarkAction): void {

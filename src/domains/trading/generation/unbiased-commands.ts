@@ -73,7 +73,8 @@ const stpArb = fc.constantFrom<SelfTradePrevention | undefined>(
   'cancel_both',
 );
 
-const UNIFORM_ARBS: Record<TradingActionKind, fc.Arbitrary<PlanCommand>> = {
+/** The baseline sends what a naive fuzzer knows of: orders, cancels, replaces, marks, reconnects. */
+const UNIFORM_ARBS: Partial<Record<TradingActionKind, fc.Arbitrary<PlanCommand>>> = {
   place: fc
     .record({
       trader: traderArb,
@@ -200,7 +201,7 @@ export function unbiasedCommandArb(
   weights: Partial<Record<TradingActionKind, number>> = {},
 ): fc.Arbitrary<PlanCommand> {
   const entries = (Object.keys(UNIFORM_ARBS) as TradingActionKind[])
-    .map((kind) => ({ weight: weights[kind] ?? 1, arbitrary: UNIFORM_ARBS[kind] }))
+    .map((kind) => ({ weight: weights[kind] ?? 1, arbitrary: UNIFORM_ARBS[kind]! }))
     .filter((e) => e.weight > 0);
   if (entries.length === 0) throw new Error('unbiasedCommandArb: every action kind has weight 0');
   return fc.oneof({ withCrossShrink: true }, ...entries);

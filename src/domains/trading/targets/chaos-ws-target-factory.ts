@@ -29,10 +29,11 @@ import { ALL_TRADING_CAPABILITIES, TRADING_CAPABILITIES } from '../trading-capab
 /**
  * Everything the reference venue provides but the journal: over a socket the run sees no state
  * rebuilt from the venue's journal, so durability.journal-replay is skipped (and said so)
- * rather than passed with nothing checked.
+ * rather than passed with nothing checked. Nor a venue per run: the server is started once, from
+ * the campaign's config, so a run's `configure` action cannot change it.
  */
 export const REFERENCE_OVER_SOCKET = ALL_TRADING_CAPABILITIES.filter(
-  (c) => c !== TRADING_CAPABILITIES.journal,
+  (c) => c !== TRADING_CAPABILITIES.journal && c !== TRADING_CAPABILITIES.venueConfig,
 );
 
 import type { TradingClientEvent } from '../trading-client-event.ts';

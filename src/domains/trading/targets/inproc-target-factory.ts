@@ -7,6 +7,7 @@ import { Engine } from '../../../exchange/engine/engine.ts';
 import type { ExchangeInput } from '../../../exchange/engine/exchange-input.ts';
 import type { ExchangeSnapshot } from '../../../exchange/engine/exchange-snapshot.ts';
 import type { JournalEntry } from '../../../exchange/journal/journal-entry.ts';
+import { runVenueConfig } from '../configure-action.ts';
 import type { TradingAction } from '../trading-action.ts';
 import type { TradingClientEvent } from '../trading-client-event.ts';
 import type { ClientBug } from '../transport/client-bugs.ts';
@@ -38,13 +39,23 @@ export function inprocTargetFactory(
   return {
     name: 'inproc',
     faultKinds: FAULT_KINDS,
-    create: async () => {
+    virtual: true,
+    create: async (run) => {
+      // A run that names its venue (a leading configure action) gets that venue; others the factory's.
+      const asked = runVenueConfig(run?.actions);
+      const runConfig = asked ?? config;
       const scheduler = new SortedVirtualTimeScheduler();
-      const venue = new InprocVenue({ config, bugs, scheduler, latencyMs: options.latencyMs ?? 1 });
+      const venue = new InprocVenue({
+        config: runConfig,
+        bugs,
+        scheduler,
+        latencyMs: options.latencyMs ?? 1,
+      });
       return makeTradingTarget(venue.dialer, 'inproc', {
         scheduler,
         virtual: true,
-        config,
+        config: runConfig,
+        venueConfigured: asked !== undefined,
         requestTimeoutMs: options.requestTimeoutMs,
         clientBugs: options.clientBugs,
         inject: (fault, client, step) => venue.inject(fault, client, step),
@@ -53,7 +64,7 @@ export function inprocTargetFactory(
           // Evidence is read before the final snapshot request is handled: catch the journal up.
           venue.exchange.flushJournal();
           return {
-            journalSnapshot: rebuildFromJournal(config, bugs, venue.journal.entries()),
+            journalSnapshot: rebuildFromJournal(runConfig, bugs, venue.journal.entries()),
             ...venue.extra(),
           };
         },

@@ -204,7 +204,7 @@ export class InprocVenue {
       const handle = (): void => {
         if (!link.open) return;
         if (typeof frame === 'string') link.session.receive(frame);
-        else link.session.handle(frame);
+        else link.session.receiveObject(frame);
       };
       if (this.paused) this.paused.push(handle);
       else handle();

@@ -48,6 +48,8 @@ export interface TradingClientOptions {
   /** With nothing heard for this long the client pings; requestTimeoutMs when absent, 0 for none. */
   heartbeatMs?: number;
   bugs?: readonly ClientBug[];
+  /** The target built this run's venue from the run's `configure` action (venue-config). */
+  venueConfigured?: boolean;
 }
 
 type Pending = { settle: (reply: Reply) => void; cancelTimeout: () => void };
@@ -150,6 +152,19 @@ export class TradingClient implements Client<TradingAction, TradingClientEvent, 
       return of({ status: 'fail', code: 'SHK_FAULT_UNSUPPORTED', message: 'faults go to the target' });
     }
     if (action.kind === 'reconnect') return this.reconnect(action.mode);
+    if (action.kind === 'configure') {
+      // Not a request: the target built this run's venue from it, or could not (configure-action.ts).
+      return of<Reply>(
+        this.options.venueConfigured
+          ? { status: 'ok', result: { kind: 'configure' } }
+          : {
+              status: 'fail',
+              code: 'configure_unsupported',
+              message:
+                "this target's venue is built once from the campaign's config; a run's configure action cannot change it",
+            },
+      );
+    }
     const onOk =
       action.kind === 'place'
         ? (reply: Extract<Reply, { status: 'ok' }>): void => {

@@ -41,6 +41,25 @@ export function tradingRequest(
       return { id, type: 'cancel_all', ...(action.symbol === undefined ? {} : { symbol: action.symbol }) };
     case 'set_mark':
       return { id, type: 'set_mark', symbol: action.symbol, price: action.price };
+    case 'halt':
+      return { id, type: 'halt', ...(action.symbol === undefined ? {} : { symbol: action.symbol }) };
+    case 'resume_trading':
+      return {
+        id,
+        type: 'resume_trading',
+        ...(action.symbol === undefined ? {} : { symbol: action.symbol }),
+      };
+    case 'reset':
+      return { id, type: 'reset' };
+    case 'status':
+      return { id, type: 'status', ...orderRef(action.target, orderIds) };
+    case 'configure':
+      // No request of the protocol: the venue was built from it (the reference client answers it
+      // itself); where a frame must go out, it is a ping.
+      return { id, type: 'ping' };
+    case 'malformed':
+      // As it is: the venue must refuse what is wrong with it. Only the id is the client's.
+      return { ...action.request, id } as unknown as ClientRequest;
   }
 }
 

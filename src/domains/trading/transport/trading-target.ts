@@ -31,6 +31,8 @@ export interface TradingTargetOptions {
   backoff?: BackoffPolicy;
   /** Whether the venue has healed from every fault (see Target.settled). */
   settled?: () => boolean;
+  /** The venue was built from the run's `configure` action (venue-config): the admin says ok to it. */
+  venueConfigured?: boolean;
   /** Applies a fault; targets without it answer SHK_FAULT_UNSUPPORTED. */
   inject?: (fault: Fault, client: string, step: number) => Reply | Observable<Reply>;
 }
@@ -52,6 +54,15 @@ export function makeTradingTarget(
     options.symbols ??
     config.instruments.map((i) => i.symbol).filter((s) => s.startsWith(config.sandboxPrefix));
   const publicStreams = symbols.flatMap((s) => [`market:${s}`, `book:${s}`]);
+  // The admin's record is the venue's whole history: a reset or a halt of every instrument
+  // reaches the live instruments and accounts too, so it follows them all.
+  const adminStreams = [
+    ...config.accounts.map((a) => `account:${a.id}`),
+    ...(options.symbols ?? config.instruments.map((i) => i.symbol)).flatMap((s) => [
+      `market:${s}`,
+      `book:${s}`,
+    ]),
+  ];
   const orderIds = new Map<number, string>();
   const clients: TradingClient[] = [];
   let admin: TradingClient | undefined;
@@ -64,10 +75,7 @@ export function makeTradingTarget(
   };
 
   const open = (client: string): Observable<TradingClient> => {
-    const streams =
-      client === 'admin'
-        ? [...config.accounts.filter((a) => a.sandbox).map((a) => `account:${a.id}`), ...publicStreams]
-        : publicStreams;
+    const streams = client === 'admin' ? adminStreams : publicStreams;
     const c = new TradingClient(dialer, scheduler, {
       name: client,
       key: keyOf(client),
@@ -77,6 +85,7 @@ export function makeTradingTarget(
       // The admin's record is the venue's whole history: across a crash it resumes, never skips.
       catchUp: client === 'admin' ? 'resume' : 'resync',
       bugs: client === 'admin' ? [] : (options.clientBugs ?? []),
+      venueConfigured: options.venueConfigured === true,
       ...(options.backoff ? { backoff: options.backoff } : {}),
     });
     clients.push(c);

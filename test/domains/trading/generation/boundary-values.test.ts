@@ -63,6 +63,7 @@ const PRICE_VERDICTS: Record<PricePoint, string> = {
   'below-band': 'price_out_of_band',
   'above-band': 'price_out_of_band',
   'off-tick': 'price_off_tick',
+  'just-off-tick': 'price_off_tick',
   'far-above': 'price_out_of_band',
   zero: 'price_not_positive',
   negative: 'price_not_positive',

@@ -1,11 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { tradingActions } from '../../../../src/domains/trading/generation/trading-actions-arbitrary.ts';
-import {
-  TRADING_ACTION_KINDS,
-  TRADING_CLIENTS,
-  type TradingAction,
-} from '../../../../src/domains/trading/trading-action.ts';
+import { TRADING_CLIENTS, type TradingAction } from '../../../../src/domains/trading/trading-action.ts';
 
 /** Every value a field takes over a large sample, as strings. */
 function valuesSeen(sequences: TradingAction[][]): Map<string, Set<string>> {
@@ -42,8 +38,10 @@ describe('what the generator can produce', () => {
   const expectAll = (field: string, values: readonly string[]) =>
     expect([...(seen.get(field) ?? [])].sort()).toEqual(expect.arrayContaining([...values]));
 
-  it('every action kind from every client', () => {
-    expectAll('kind', TRADING_ACTION_KINDS);
+  it('every action kind of the default mix from every client', () => {
+    // The rest of the surface (halts, resets, status, malformed requests, a venue per run) is
+    // mixed in where a property asks for it: test/domains/trading/generation/surface-reach.test.ts.
+    expectAll('kind', ['place', 'cancel', 'replace', 'cancel_all', 'set_mark', 'reconnect']);
     expectAll('client', TRADING_CLIENTS);
   });
 

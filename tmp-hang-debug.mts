@@ -1,0 +1,15 @@
+import { WorkerPool } from './src/core/workers/worker-pool.ts';
+import { TRADING_PACK_REFERENCE } from './src/cli/trading-pack-reference.ts';
+import { tradingPack } from './src/domains/trading/trading-pack.ts';
+const setTimer = (ms: number, fn: () => void) => { const t = setTimeout(fn, ms); return () => clearTimeout(t); };
+const spec = { kind: 'module' as const, path: './test/fixtures/hanging-target.ts' };
+console.log('starting');
+const pool = await WorkerPool.start<any>({ size: 1, pack: TRADING_PACK_REFERENCE, spec, targetOptions: { bugs: [], seed: 1, faults: [] }, generates: ['trading-venue'], runTimeoutMs: 3000, setTimer });
+console.log('started');
+const prop = tradingPack.properties.find(p => p.name === 'trading-venue')!;
+await pool.startProperty({ property: 'trading-venue', invariants: prop.invariants as string[], settings: { maxActions: 40, requestTimeoutMs: 1000, quietMs: 50 }, checkEveryStep: false, checkDeterminism: false, exercised: false, record: false, generation: { seed: 1, maxActions: 40, faults: [] } }, (s) => console.log('settled', JSON.stringify(s).slice(0, 200)));
+await pool.submitBlock(0, 0, 8, [0,1,2,3,4,5,6,7]);
+console.log('submitted');
+await pool.drain();
+console.log('drained');
+await pool.close();
