@@ -35,10 +35,17 @@ export const longLivedVenue: Property<TradingAction> = {
     tradingActions(context, {
       // No reset: the venue lives the whole run.
       weights: { ...SURFACE_COMMAND_WEIGHTS, reset: 0, status: 6, duplicate_id: 8, reconnect: 6 },
-      // Long every time: about 2,000 commands fill most of the 3,000 actions.
-      minCommands: 2000,
+      // 20 lists of up to 250 commands (about 1.3 actions each): nearly every run reaches the
+      // 3,000 actions, and shrinking a failure still empties any list.
+      chunks: { count: 20, maxCommands: 250 },
+      // Back to back: 3,000 actions over a real socket take seconds, not minutes of pauses.
+      maxGapMs: 3,
       venue: (base) => fc.constant(shortMemoryConfig(base, LONG_LIVED_LIMITS)),
     }),
   invariants: [...tradingVenue.invariants],
   settings: { maxActions: 3000, maxRuns: 4, requestTimeoutMs: 1000, quietMs: 50 },
+  // A run is thousands of actions: the default campaign leaves it out (run it by name, or in a
+  // soak), and a failure gets 100 shrink candidates, each a long run, unless --shrink-attempts.
+  optIn: true,
+  shrinkAttempts: 100,
 };

@@ -53,7 +53,9 @@ export function tradingReplayOf(failure: PropertyFailure<TradingAction>, context
     events: report.evidence.events,
     violations,
     verdict:
-      report.verdict.status === 'fail' || report.verdict.status === 'hang' ? report.verdict.status : 'unknown',
+      report.verdict.status === 'fail' || report.verdict.status === 'hang'
+        ? report.verdict.status
+        : 'unknown',
     evidence: {
       history: report.evidence.history,
       // A run that hung (or broke down) read no snapshot: null, so the file still says so.

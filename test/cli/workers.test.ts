@@ -70,7 +70,7 @@ describe('run --workers', () => {
     expect(env.stderr).toMatch(/SHAKEDOWN_WORKERS: expected an integer/);
     const shared = shakedown(['run', '--workers', '2', '--target', 'ws://127.0.0.1:9']);
     expect(shared.status).toBe(2);
-    expect(shared.stderr).toMatch(/only --target inproc or ws run in parallel/);
+    expect(shared.stderr).toMatch(/only --target inproc, ws or an adapter module run in parallel/);
     expect(`${zero.stderr}${env.stderr}${shared.stderr}`).not.toMatch(/\n\s+at /);
   }, 120_000);
 });

@@ -197,7 +197,8 @@ interface PropertyParts {
   latency?: ActionLatency[];
   slos?: Slo[];
   /** A new failure of this property (not a regression) is in the campaign. */
-  failed?: boolean;
+  /** Its new runs failed (`hang`: only by runs that never ended). */
+  failed?: boolean | 'hang';
 }
 
 function property(name: string, parts: PropertyParts, transport = 'inproc'): PropertySummary {
@@ -522,6 +523,75 @@ export function checkedSummary(options: { strict?: boolean } = {}): CampaignSumm
   return strict ? withVerdict({ ...summary, strict: true }) : summary;
 }
 
+/**
+ * An adapter module whose third send loops for ever: trading-venue's first run hangs (its
+ * worker killed at the run timeout), shrunk to 3 actions and saved.
+ */
+export function hangSummary(): CampaignSummary {
+  return campaign({
+    target: './hanging-target.ts',
+    transport: 'module',
+    properties: [
+      property(
+        'trading-venue',
+        { seed: 1, runs: 1, actions: 0, durationMs: 21862, failed: 'hang' },
+        'module',
+      ),
+    ],
+    failures: [
+      failure({
+        runIndex: 0,
+        path: '0:1:1',
+        shrinks: 10,
+        actions: 3,
+        replayFile: 'replays/trading-venue-1-62674052.json',
+        verdict: 'hang',
+        violations: [
+          {
+            invariant: 'run.hang',
+            message: `the run hung (no end within the run timeout of 3 s); the last action sent was step 2: +0ms taker place ${HOSTILE}`,
+            steps: [2],
+            events: [],
+          },
+        ],
+      }),
+    ],
+  });
+}
+
+/**
+ * --keep-going with the overfill and self_trade bugs planted: trading-venue goes on after its
+ * first failure and reports two distinct ones, each saved, with the runs that failed the same
+ * way counted.
+ */
+export function keepGoingSummary(): CampaignSummary {
+  return campaign({
+    bugs: ['overfill', 'self_trade'],
+    properties: [
+      property('trading-venue', { seed: 1, runs: 100, actions: 4210, durationMs: 1834, failed: true }),
+    ],
+    failures: [
+      failure({ runIndex: 0, path: '0:1:2', duplicates: 74 }),
+      failure({
+        runIndex: 6,
+        path: '6:3:1',
+        shrinks: 31,
+        actions: 2,
+        replayFile: 'replays/trading-venue-1-7e3ea0b3.json',
+        duplicates: 6,
+        violations: [
+          {
+            invariant: 'trades.no-self-trade',
+            message: 'trade T1 (SANDBOX.BTC-USD 0.001 @ 20000): maker O1 and taker O2 are both account maker',
+            steps: [0, 1],
+            events: [7],
+          },
+        ],
+      }),
+    ],
+  });
+}
+
 /** Every fixture above, by name, for tests that check all of them. */
 export function allSummaries(): Record<string, CampaignSummary> {
   return {
@@ -537,5 +607,7 @@ export function allSummaries(): Record<string, CampaignSummary> {
     'shard 2/2': shardSummary(2, 2),
     'invariants checked': checkedSummary(),
     strict: checkedSummary({ strict: true }),
+    hang: hangSummary(),
+    'keep going': keepGoingSummary(),
   };
 }

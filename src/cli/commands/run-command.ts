@@ -121,7 +121,10 @@ export function registerRunCommand(program: Command): void {
     .description('run a seeded fuzz campaign: generate, run, check invariants, shrink and save failures')
     .option(
       '--property <name...>',
-      `properties to run (default: all): ${properties.join(', ')}`,
+      `properties to run (default: all but the costly ones, run only by name: ${tradingPack.properties
+        .filter((p) => p.optIn)
+        .map((p) => p.name)
+        .join(', ')}): ${properties.join(', ')}`,
       collectChoice('--property', properties),
       [],
     )
@@ -138,7 +141,7 @@ export function registerRunCommand(program: Command): void {
     )
     .option(
       '--time-budget <duration>',
-      'wall-clock cap for the campaign, e.g. 60s (default: none: --runs decides, so a seed gives the same campaign on any machine; --ci: or SHAKEDOWN_TIME_BUDGET)',
+      'wall-clock cap for the campaign, e.g. 60s (default: none, the run count decides, so a seed gives the same campaign on any machine) (--ci: or SHAKEDOWN_TIME_BUDGET)',
       parseDuration('--time-budget'),
     )
     .option(
@@ -398,7 +401,7 @@ async function runCommand(
         : []
       : flags.property.length > 0
         ? tradingPack.properties.filter((p) => flags.property.includes(p.name))
-        : [...tradingPack.properties];
+        : tradingPack.properties.filter((p) => !p.optIn);
   // --invariants and --skip-invariants alone leaving a property nothing to check: a usage error
   // before anything starts (the target's capabilities are checked once it is built).
   if (fixedScenarios.length === 0)

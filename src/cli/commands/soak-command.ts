@@ -139,7 +139,7 @@ async function soakCommand(flags: SoakFlags, interrupt: Interrupt): Promise<numb
   const chosen: Property<TradingAction>[] =
     flags.property.length > 0
       ? tradingPack.properties.filter((p) => flags.property.includes(p.name))
-      : [...tradingPack.properties];
+      : tradingPack.properties.filter((p) => !p.optIn);
   process.stderr.write(
     `shakedown soak: seed ${seed} (rerun with --seed ${seed}), ${formatElapsed(flags.duration)} against the in-process exchange\n`,
   );

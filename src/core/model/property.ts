@@ -66,4 +66,15 @@ export interface Property<A extends ActionBase = ActionBase> {
    * rates); a breach fails the property like any violated invariant.
    */
   readonly slos?: readonly Slo[];
+  /**
+   * The shrink candidates this property's failures get unless the campaign names a count
+   * (--shrink-attempts): a property whose runs are thousands of actions long caps its own, so a
+   * failure shrinks in seconds, not hours. Still a count, never a time.
+   */
+  readonly shrinkAttempts?: number;
+  /**
+   * Run only when asked for by name (`--property NAME`): a costly property (thousands of actions
+   * a run) that the default campaign leaves out, and says so.
+   */
+  readonly optIn?: boolean;
 }

@@ -25,7 +25,7 @@ import { GenerationStop } from './generation-stop.ts';
 import { InvariantChecksTally } from './invariant-checks-tally.ts';
 import type { IsolatedJudge } from './isolated-judge.ts';
 import { type JudgeOptions, judgeRun } from './judge-run.ts';
-import { isFailing } from './run-hang.ts';
+import { HANG_INVARIANT, isFailing, MAX_HANGING_SHRINKS } from './run-hang.ts';
 import type { RunJudgement } from './run-judgement.ts';
 import { judgementOf } from './run-judgement.ts';
 import type { PropertyJob, RunPool, WorkerCrash } from './run-pool.ts';
@@ -410,7 +410,10 @@ export async function runCampaign<A extends ActionBase>(
     // candidate "passes", which ends shrinking at the smallest failure found so far. The
     // clock is read only for a shrink budget: the count alone decides otherwise.
     let shrinkAttempts = 0;
-    const shrinkLimit = options.shrinkAttempts ?? defaultShrinkAttempts(options.transport);
+    // Candidates that hung while shrinking this failure (each took a whole run timeout).
+    let hangingShrinks = 0;
+    const shrinkLimit =
+      options.shrinkAttempts ?? property.shrinkAttempts ?? defaultShrinkAttempts(options.transport);
     const shrinkBudgetMs = options.shrinkBudgetMs;
     // Without --keep-going any failure will do, as ever; with it, the one being shrunk (a
     // candidate that hangs counts as failing when a hang is shrunk, or without --keep-going).
@@ -420,6 +423,10 @@ export async function runCampaign<A extends ActionBase>(
     const shrinkStep = async (candidate: A[], signature: string): Promise<boolean> => {
       if (options.stop?.aborted || shrinkAttempts >= shrinkLimit) return true;
       if (shrinkBudgetMs !== undefined && options.now() - (firstFailureAt ?? 0) > shrinkBudgetMs) return true;
+      // A hang's candidates may each take the whole run timeout: the time budget ends its
+      // shrinking (a hang is a wall-clock finding anyway), at the smallest hang found so far.
+      if (signature === HANG_INVARIANT && options.now() - started >= options.timeBudgetMs) return true;
+      if (hangingShrinks >= MAX_HANGING_SHRINKS) return true;
       shrinkAttempts++;
       let report: RunReport<A>;
       try {
@@ -430,6 +437,7 @@ export async function runCampaign<A extends ActionBase>(
       }
       const failing = shows(signature, report);
       if (failing) lastFailing = report;
+      if (report.verdict.status === 'hang') hangingShrinks++;
       if (report.verdict.status === 'unknown')
         unknown ??= { invariant: report.verdict.invariant, error: report.verdict.error };
       return !failing;
@@ -517,6 +525,7 @@ export async function runCampaign<A extends ActionBase>(
       // shrinking from it (and the counterexample's path) is the one an inline shrink gives.
       // The run itself is known to fail and is not run again. Each failure has its own count.
       shrinkAttempts = 0;
+      hangingShrinks = 0;
       if (shrinkBudgetMs !== undefined) firstFailureAt = options.now();
       lastFailing = exploredReports.get(failure.runIndex);
       let known = true;

@@ -8,6 +8,13 @@ export const HANG_INVARIANT = 'run.hang';
 export const DEFAULT_RUN_TIMEOUT_MS = 60_000;
 
 /**
+ * Shrink candidates that hang, at most, while shrinking one failure: each costs a whole run
+ * timeout, so shrinking then stops at the smallest failure found so far (a count, like
+ * --shrink-attempts, on top of it).
+ */
+export const MAX_HANGING_SHRINKS = 10;
+
+/**
  * Thrown inside a run that cannot finish (settle.ts: a virtual scheduler that drained, or ran
  * past its step bound, without the run's answer); executeRun turns it into a `hang` verdict.
  */

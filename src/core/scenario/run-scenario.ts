@@ -9,6 +9,7 @@ import type { Projection } from '../model/projection.ts';
 import type { TargetFactory } from '../model/target.ts';
 import { checkInvariants } from '../runner/check-invariants.ts';
 import { foldProjections } from '../runner/run-actions.ts';
+import { hangVerdict, isRunHung } from '../runner/run-hang.ts';
 import { settle } from '../runner/settle.ts';
 import { EventSequencer } from '../sequencer/event-sequencer.ts';
 import type { Scenario, ScenarioContext, ScenarioFailure, ScenarioStep } from './scenario.ts';
@@ -50,7 +51,19 @@ export async function runScenario<A extends ActionBase, E, V>(
   );
   const target = await factory.create({ actions });
   try {
-    const played = await settle(target as never, play(target, scenario, options));
+    let played: { evidence: RunEvidence<A>; failure?: ScenarioFailure };
+    try {
+      played = await settle(target as never, play(target, scenario, options));
+    } catch (error) {
+      // A scenario that never ends (virtual time ran dry, or past its bound) hung: a failure.
+      if (!isRunHung(error)) throw error;
+      return {
+        scenario: scenario.name,
+        passed: false,
+        verdict: hangVerdict(error.reason, null, actions),
+        evidence: { actions, history: [], events: [], projections: {}, snapshot: undefined, extra: {} },
+      };
+    }
     const named = new Set(scenario.invariants ?? []);
     const invariants = options.invariants.filter((i) => named.has(i.name));
     const { verdict } = checkInvariants(played.evidence, invariants);

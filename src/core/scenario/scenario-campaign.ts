@@ -7,6 +7,7 @@ import type { RunEvidence } from '../model/evidence.ts';
 import type { Violation } from '../model/invariant.ts';
 import type { TargetFactory } from '../model/target.ts';
 import type { CampaignResult, PropertyOutcome } from '../runner/campaign.ts';
+import { violationsOf } from '../runner/run-hang.ts';
 import { runScenario, type ScenarioRunOptions } from './run-scenario.ts';
 import type { Scenario } from './scenario.ts';
 
@@ -55,7 +56,7 @@ export async function runScenarioCampaign<A extends ActionBase, E, V>(
             },
           ]
         : []),
-      ...(result.verdict.status === 'fail' ? result.verdict.violations : []),
+      ...violationsOf(result.verdict),
     ];
     const unknown =
       result.verdict.status === 'unknown'

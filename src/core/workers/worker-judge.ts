@@ -97,7 +97,6 @@ export class WorkerJudge<A extends ActionBase> implements IsolatedJudge<A> {
   private async judgeNow(job: PropertyJob, actions: readonly A[]): Promise<RunReport<A>> {
     if (this.closed) throw new Error('the worker judge is closed');
     const running = this.running ?? this.start();
-    if (process.env.SHK_DEBUG) console.error("judge", actions.length, Date.now());
     await running.ready;
     const id = ++this.nextId;
     const outcome = await new Promise<Outcome>((resolve) => {
@@ -114,11 +113,20 @@ export class WorkerJudge<A extends ActionBase> implements IsolatedJudge<A> {
     running.pending = undefined;
     if (outcome === 'hang') {
       const step =
-        Atomics.load(running.progress, PROGRESS_RUN) === id ? Atomics.load(running.progress, PROGRESS_STEP) : -1;
+        Atomics.load(running.progress, PROGRESS_RUN) === id
+          ? Atomics.load(running.progress, PROGRESS_STEP)
+          : -1;
       this.drop(running);
       return {
         actions: [...actions],
-        evidence: { actions: [...actions], history: [], events: [], projections: {}, snapshot: undefined, extra: {} },
+        evidence: {
+          actions: [...actions],
+          history: [],
+          events: [],
+          projections: {},
+          snapshot: undefined,
+          extra: {},
+        },
         verdict: hangVerdict(
           timeoutReason(this.options.runTimeoutMs),
           step < 0 ? null : step,
@@ -133,7 +141,14 @@ export class WorkerJudge<A extends ActionBase> implements IsolatedJudge<A> {
       // A crash is not the run's failure: the run proves nothing either way.
       return {
         actions: [...actions],
-        evidence: { actions: [...actions], history: [], events: [], projections: {}, snapshot: undefined, extra: {} },
+        evidence: {
+          actions: [...actions],
+          history: [],
+          events: [],
+          projections: {},
+          snapshot: undefined,
+          extra: {},
+        },
         verdict: {
           status: 'unknown',
           invariant: 'worker',
@@ -168,7 +183,13 @@ export class WorkerJudge<A extends ActionBase> implements IsolatedJudge<A> {
       markReady = resolve;
       failStart = reject;
     });
-    const running: Running = { worker, progress: new Int32Array(progress), ready, dropped: false, exited: false };
+    const running: Running = {
+      worker,
+      progress: new Int32Array(progress),
+      ready,
+      dropped: false,
+      exited: false,
+    };
     this.running = running;
     let started = false;
     const lost = (reason: string): void => {

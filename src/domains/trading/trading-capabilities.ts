@@ -43,7 +43,9 @@ export const TRADING_CAPABILITIES = {
   rawRequests: 'raw-requests',
   /**
    * Builds each run's venue from the run's leading `configure` action (a config per run), so a
-   * generator may vary instruments, accounts and limits from run to run.
+   * generator may vary instruments, accounts and limits from run to run. Unlike the others it
+   * is never assumed: a target that declares nothing builds its venue once, and only one that
+   * lists it (the in-process reference venue) is sent a venue per run.
    */
   venueConfig: 'venue-config',
 } as const satisfies Record<string, Capability>;

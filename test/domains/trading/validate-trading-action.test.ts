@@ -6,6 +6,7 @@ import { tradingActions } from '../../../src/domains/trading/generation/trading-
 import { TRADING_SCENARIOS } from '../../../src/domains/trading/scenarios/index.ts';
 import { scenarioActions } from '../../../src/domains/trading/scenarios/scenario-fuzz.ts';
 import { TRADING_ACTION_KINDS, type TradingAction } from '../../../src/domains/trading/trading-action.ts';
+import { ALL_TRADING_CAPABILITIES } from '../../../src/domains/trading/trading-capabilities.ts';
 import { tradingPack } from '../../../src/domains/trading/trading-pack.ts';
 import { validateTradingAction } from '../../../src/domains/trading/validate-trading-action.ts';
 
@@ -19,7 +20,13 @@ const asRead = (action: unknown): Record<string, unknown> => JSON.parse(JSON.str
 const sequences: fc.Arbitrary<TradingAction[]> = fc.oneof(
   // Long-lived runs are thousands of actions of the same kinds: 60 of them show every schema.
   ...TRADING_PROPERTIES.map((p) =>
-    p.actions({ seed: 7, maxActions: Math.min(60, p.settings?.maxActions ?? 40), faults: FAULT_KINDS }),
+    p.actions({
+      seed: 7,
+      maxActions: Math.min(60, p.settings?.maxActions ?? 40),
+      faults: FAULT_KINDS,
+      // The in-process venue's: a venue per run (configure) is sent only where it is declared.
+      capabilities: ALL_TRADING_CAPABILITIES,
+    }),
   ),
   tradingActions({ seed: 7, maxActions: 40 }, { unbiased: true }),
 );

@@ -60,7 +60,8 @@ export function resolveEdit(
   edit: ReplaceEdit,
 ): { price?: unknown; qty?: unknown } {
   // An order on a symbol the venue does not list (refused unknown_symbol) is edited as if on the first.
-  const symbol = order !== undefined && model.grids.has(order.symbol) ? order.symbol : model.sandboxSymbols[0];
+  const symbol =
+    order !== undefined && model.grids.has(order.symbol) ? order.symbol : model.sandboxSymbols[0];
   const grid = model.grid(symbol);
   const mark = model.mark(symbol);
   const ticks = order?.priceTicks ?? mark;

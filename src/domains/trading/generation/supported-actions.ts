@@ -26,7 +26,8 @@ export function unsupportedKinds(
     for (const kind of ['halt', 'resume_trading', 'reset'] as const) kinds.add(kind);
   if (!provides(capabilities, TRADING_CAPABILITIES.orderStatus)) kinds.add('status');
   if (!provides(capabilities, TRADING_CAPABILITIES.rawRequests)) kinds.add('malformed');
-  if (!provides(capabilities, TRADING_CAPABILITIES.venueConfig)) kinds.add('configure');
+  // Never assumed: only a target that declares it builds a venue per run.
+  if (!(capabilities ?? []).includes(TRADING_CAPABILITIES.venueConfig)) kinds.add('configure');
   return kinds;
 }
 

@@ -1,5 +1,4 @@
 import fc from 'fast-check';
-import { provides } from '../../../core/model/capabilities.ts';
 import type { GenerationContext } from '../../../core/model/property.ts';
 import type { ExchangeConfig } from '../../../exchange/config/exchange-config.ts';
 import { configureAction } from '../configure-action.ts';
@@ -34,10 +33,17 @@ export interface TradingActionsOptions {
   /** A background schedule besides the mixed-in faults: one more fault every this many actions. */
   nemesisEvery?: number;
   /**
-   * At least this many commands per run (a long-lived venue's runs are long every time, not
-   * anywhere from empty to the maximum); the rest, up to maxActions, as usual.
+   * Long runs every time (a long-lived venue): the commands are drawn as `count` lists of up to
+   * `maxCommands` each, run one after the other (and cut at maxActions). fast-check draws one
+   * list's length anywhere from 0 to its maximum, so a single list makes runs of any length;
+   * the sum of many is rarely far from its mean, and the shrinker still empties each list.
    */
-  minCommands?: number;
+  chunks?: { count: number; maxCommands: number };
+  /**
+   * No action waits longer than this after the previous one (a long run over a real socket
+   * would otherwise spend minutes in pauses); absent, the commands' own gaps.
+   */
+  maxGapMs?: number;
 }
 
 /**
@@ -68,22 +74,26 @@ export function tradingActions(
           { arbitrary: faultCommandArb(faults), weight: percent },
         );
   // 'max' lets a run use its whole budget; the default size would stop at about ten commands.
-  const least = Math.min(Math.max(0, options.minCommands ?? 0), context.maxActions);
-  const rest = fc.commands([command], { maxCommands: context.maxActions - least, size: 'max' });
+  const chunks = options.chunks;
   const commands: fc.Arbitrary<Iterable<fc.Command<TradingModel, PlanBuilder>>> =
-    least === 0
-      ? rest
+    chunks === undefined || chunks.count <= 1
+      ? fc.commands([command], { maxCommands: context.maxActions, size: 'max' })
       : fc
-          .tuple(fc.array(command, { minLength: least, maxLength: least }), rest)
-          .map(([head, tail]) => [...head, ...tail]);
+          .array(fc.commands([command], { maxCommands: chunks.maxCommands, size: 'max' }), {
+            minLength: chunks.count,
+            maxLength: chunks.count,
+          })
+          .map((lists) => lists.flatMap((list) => [...list]));
   const every = options.nemesisEvery ?? 0;
   const schedule =
     faults.length === 0 || every <= 0
       ? fc.constant<NemesisEntry[]>([])
       : fc.array(nemesisEntryArb, { maxLength: Math.ceil(context.maxActions / every) });
   const base = options.config ?? generationConfigOf(context);
-  // A venue of its own per run only where the target builds one per run.
-  const perRun = options.venue !== undefined && provides(capabilities, TRADING_CAPABILITIES.venueConfig);
+  // A venue of its own per run only where the target says it builds one per run: venue-config is
+  // never assumed (a target that declares nothing builds its venue once).
+  const perRun =
+    options.venue !== undefined && (capabilities ?? []).includes(TRADING_CAPABILITIES.venueConfig);
   const venue: fc.Arbitrary<ExchangeConfig | undefined> =
     perRun && options.venue ? options.venue(base) : fc.constant(undefined);
   return fc.tuple(venue, commands, schedule).map(([config, list, entries]) => {
@@ -99,6 +109,8 @@ export function tradingActions(
       }
       return { model, real: plan };
     }, list);
-    return supportedActions(plan.actions, capabilities).slice(0, context.maxActions);
+    const actions = supportedActions(plan.actions, capabilities).slice(0, context.maxActions);
+    const most = options.maxGapMs;
+    return most === undefined ? actions : actions.map((a) => (a.gapMs > most ? { ...a, gapMs: most } : a));
   });
 }

@@ -9,6 +9,7 @@ import type { ExchangeSnapshot } from '../../../exchange/engine/exchange-snapsho
 import type { JournalEntry } from '../../../exchange/journal/journal-entry.ts';
 import { runVenueConfig } from '../configure-action.ts';
 import type { TradingAction } from '../trading-action.ts';
+import { ALL_TRADING_CAPABILITIES } from '../trading-capabilities.ts';
 import type { TradingClientEvent } from '../trading-client-event.ts';
 import type { ClientBug } from '../transport/client-bugs.ts';
 import { makeTradingTarget } from '../transport/trading-target.ts';
@@ -39,6 +40,8 @@ export function inprocTargetFactory(
   return {
     name: 'inproc',
     faultKinds: FAULT_KINDS,
+    // Everything, and said so: venue-config (a venue per run) is only ever declared, never assumed.
+    capabilities: ALL_TRADING_CAPABILITIES,
     virtual: true,
     create: async (run) => {
       // A run that names its venue (a leading configure action) gets that venue; others the factory's.

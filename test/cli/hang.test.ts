@@ -1,0 +1,99 @@
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { ReplayFile } from '../../src/core/replay/replay-file.ts';
+import type { CampaignSummary } from '../../src/core/report/campaign-summary.ts';
+import { shakedown, tempDirs } from '../support/cli.ts';
+
+const tempDir = tempDirs('shakedown-hang-');
+const FIXTURE = join(import.meta.dirname, '../fixtures/hanging-target.ts');
+
+/** A campaign against the fixture adapter whose third `send` of a run goes wrong (HANG_MODE). */
+function campaign(mode: 'spin' | 'never', extra: string[] = []) {
+  const dir = tempDir();
+  const result = shakedown(
+    [
+      'run',
+      '--target',
+      FIXTURE,
+      '--property',
+      'trading-venue',
+      '--seed',
+      '1',
+      '--runs',
+      '20',
+      '--run-timeout',
+      '3s',
+      '--shrink-attempts',
+      '10',
+      '--summary',
+      'summary.json',
+      '--out',
+      'replays',
+      ...extra,
+    ],
+    { cwd: dir, env: { HANG_MODE: mode }, timeoutMs: 300_000 },
+  );
+  const summary = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as CampaignSummary;
+  const files = readdirSync(join(dir, 'replays')).filter((f) => f.endsWith('.json'));
+  return { ...result, dir, summary, files };
+}
+
+/** Processes still running that were started with the fixture on their command line. */
+function leftovers(): string[] {
+  const table = execFileSync('ps', ['-eo', 'pid=,args='], { encoding: 'utf8' });
+  return table.split('\n').filter((line) => line.includes('hanging-target'));
+}
+
+describe('a run that never ends is a hang', () => {
+  it('a send stuck in a synchronous loop: hang within the run timeout, shrunk and saved, replayed as a hang (exit 1)', () => {
+    const run = campaign('spin');
+    expect(run.status).toBe(1);
+    expect(run.stdout).toMatch(/HANG {2}trading-venue/);
+    expect(run.stdout).toMatch(/hang in trading-venue \(run \d+, seed 1\):/);
+    expect(run.stdout).toMatch(
+      /\[run\.hang\] the run hung \(no end within the run timeout of 3 s\); the last action sent was step \d+: \S+/,
+    );
+    expect(run.stdout).toMatch(/^failed: 1 new failure;/m);
+    expect(run.summary.verdict).toBe('fail');
+    expect(run.summary.properties[0]?.verdict).toBe('hang');
+    const [failure] = run.summary.failures;
+    expect(failure?.verdict).toBe('hang');
+    expect(failure?.violations[0]?.invariant).toBe('run.hang');
+    expect(failure?.shrinks).toBeGreaterThan(0);
+    expect(run.files).toHaveLength(1);
+    const file = join('replays', run.files[0] as string);
+    expect(failure?.replayFile).toBe(file);
+    const replay = JSON.parse(readFileSync(join(run.dir, file), 'utf8')) as ReplayFile;
+    expect(replay.verdict).toBe('hang');
+    // It hangs on the third send: the shrunk run still has at least three actions.
+    expect(replay.actions.length).toBeGreaterThanOrEqual(3);
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+
+    const again = shakedown(['replay', file, '--run-timeout', '3s'], { cwd: run.dir, timeoutMs: 120_000 });
+    expect(again.status).toBe(1);
+    expect(again.stdout).toMatch(/HANG: the run never ended/);
+    expect(again.stdout).toMatch(
+      /\[run\.hang\] the run hung \(no end within the run timeout of 3 s\); the last action sent was step \d+/,
+    );
+    // Both commands exited (their worker threads gone with them) and left no process behind.
+    expect(leftovers()).toEqual([]);
+  }, 600_000);
+
+  it('a target that never answers (an Observable that never completes) hangs too, on two workers', () => {
+    const run = campaign('never', ['--workers', '2', '--shrink-attempts', '50']);
+    expect(run.status).toBe(1);
+    expect(run.stdout).toMatch(/HANG {2}trading-venue/);
+    expect(run.stdout).toMatch(/\[run\.hang\] the run hung \(.*\); the last action sent was step \d+/);
+    expect(run.summary.workers?.count).toBe(2);
+    expect(run.summary.failures.map((f) => f.verdict)).toEqual(['hang']);
+    expect(run.files).toHaveLength(1);
+    const again = shakedown(['replay', join('replays', run.files[0] as string)], {
+      cwd: run.dir,
+      timeoutMs: 120_000,
+    });
+    expect(again.status).toBe(1);
+    expect(again.stdout).toMatch(/HANG: the run never ended/);
+  }, 600_000);
+});
