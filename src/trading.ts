@@ -6,6 +6,9 @@
  * contracts (Target, Client, Reply...) come from `shakedown`.
  */
 
+// The adapter kit: an in-process matching library as a target, in a page of translation
+// (docs/adapters.md, "A system that does not speak the reference protocol").
+export * from './domains/trading/adapter-kit/index.ts';
 // Actions: what a run sends.
 export {
   type CancelAction,
@@ -119,6 +122,3 @@ export {
   type TradingRequest,
 } from './exchange/gateway/protocol-messages.ts';
 export { startExchangeServer } from './exchange/server/exchange-server.ts';
-// The adapter kit: an in-process matching library as a target, in a page of translation
-// (docs/adapters.md, "A system that does not speak the reference protocol").
-export * from './domains/trading/adapter-kit/index.ts';

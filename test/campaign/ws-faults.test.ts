@@ -86,39 +86,44 @@ function watching(name: string): { invariants: Invariant[]; last: () => Violatio
 }
 
 describe.sequential('faults over WebSocket', () => {
-  it('the clean venue and client pass chaos-recovery over ws, every supported fault kind firing', async () => {
-    const factory = await tradingPack.targetFactory(
-      { kind: 'embedded-ws' },
-      { bugs: [], seed: 20261122, faults: 'all' },
-    );
-    try {
-      // Everything but the clock: a venue in another process has its own.
-      expect(factory.faultKinds).toEqual(FAULT_KINDS.filter((k) => k !== 'clock.jump'));
-      const result = await runCampaign<TradingAction>({
-        properties: [chaos],
-        invariants: tradingPack.invariants,
-        projection: tradingPack.projection,
-        clients: tradingPack.clients,
-        factory: factory as never,
-        seed: 20261122,
-        runs: 40,
-        timeBudgetMs: BACKSTOP_MS,
-        shrinkBudgetMs: 5_000,
-        now: () => performance.now(),
-      });
-      const outcome = result.properties[0];
-      const failure = outcome.failure?.report.verdict;
-      expect(failure, JSON.stringify(failure)).toBeUndefined();
-      expect(outcome.unknown, JSON.stringify(outcome.unknown)).toBeUndefined();
-      expect(outcome.runs).toBeGreaterThan(0);
-      expect(outcome.faultKinds).toEqual([...(factory.faultKinds ?? [])]);
-      for (const kind of factory.faultKinds ?? []) expect(result.faults[kind] ?? 0, kind).toBeGreaterThan(0);
-      expect(outcome.unfired).toBeUndefined();
-      expect(outcome.passed).toBe(true);
-    } finally {
-      await factory.dispose?.();
-    }
-  }, TEST_TIMEOUT_MS);
+  it(
+    'the clean venue and client pass chaos-recovery over ws, every supported fault kind firing',
+    async () => {
+      const factory = await tradingPack.targetFactory(
+        { kind: 'embedded-ws' },
+        { bugs: [], seed: 20261122, faults: 'all' },
+      );
+      try {
+        // Everything but the clock: a venue in another process has its own.
+        expect(factory.faultKinds).toEqual(FAULT_KINDS.filter((k) => k !== 'clock.jump'));
+        const result = await runCampaign<TradingAction>({
+          properties: [chaos],
+          invariants: tradingPack.invariants,
+          projection: tradingPack.projection,
+          clients: tradingPack.clients,
+          factory: factory as never,
+          seed: 20261122,
+          runs: 40,
+          timeBudgetMs: BACKSTOP_MS,
+          shrinkBudgetMs: 5_000,
+          now: () => performance.now(),
+        });
+        const outcome = result.properties[0];
+        const failure = outcome.failure?.report.verdict;
+        expect(failure, JSON.stringify(failure)).toBeUndefined();
+        expect(outcome.unknown, JSON.stringify(outcome.unknown)).toBeUndefined();
+        expect(outcome.runs).toBeGreaterThan(0);
+        expect(outcome.faultKinds).toEqual([...(factory.faultKinds ?? [])]);
+        for (const kind of factory.faultKinds ?? [])
+          expect(result.faults[kind] ?? 0, kind).toBeGreaterThan(0);
+        expect(outcome.unfired).toBeUndefined();
+        expect(outcome.passed).toBe(true);
+      } finally {
+        await factory.dispose?.();
+      }
+    },
+    TEST_TIMEOUT_MS,
+  );
 
   for (const c of CASES) {
     const unreliable = UNRELIABLE_OVER_WS[c.bug];
