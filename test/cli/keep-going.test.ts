@@ -6,31 +6,29 @@ import { shakedown, tempDirs } from '../support/cli.ts';
 
 const tempDir = tempDirs('shakedown-keep-going-');
 
-/** One property against a venue built with two planted bugs. */
+/** One property against a venue built with two planted bugs, saving into `replays/` of `dir`. */
+const TWO_BUGS = [
+  'run',
+  '--bug',
+  'overfill',
+  '--bug',
+  'self_trade',
+  '--property',
+  'trading-venue',
+  '--seed',
+  '1',
+  '--runs',
+  '100',
+  '--out',
+  'replays',
+];
+
 function run(extra: string[]) {
   const dir = tempDir();
-  const result = shakedown(
-    [
-      'run',
-      '--bug',
-      'overfill',
-      '--bug',
-      'self_trade',
-      '--property',
-      'trading-venue',
-      '--seed',
-      '1',
-      '--runs',
-      '100',
-      '--time-budget',
-      '10m',
-      '--json',
-      '--out',
-      'replays',
-      ...extra,
-    ],
-    { cwd: dir, timeoutMs: 300_000 },
-  );
+  const result = shakedown([...TWO_BUGS, '--time-budget', '10m', '--json', ...extra], {
+    cwd: dir,
+    timeoutMs: 300_000,
+  });
   return { ...result, dir, summary: JSON.parse(result.stdout) as CampaignSummary };
 }
 
@@ -76,25 +74,7 @@ describe('run --keep-going', () => {
 
   it('prints each failure and how many runs failed the same way', () => {
     const dir = tempDir();
-    const result = shakedown(
-      [
-        'run',
-        '--bug',
-        'overfill',
-        '--bug',
-        'self_trade',
-        '--property',
-        'trading-venue',
-        '--seed',
-        '1',
-        '--runs',
-        '100',
-        '--keep-going',
-        '--out',
-        'replays',
-      ],
-      { cwd: dir, timeoutMs: 300_000 },
-    );
+    const result = shakedown([...TWO_BUGS, '--keep-going'], { cwd: dir, timeoutMs: 300_000 });
     expect(result.status).toBe(1);
     expect(result.stdout).toMatch(/\[orders\.quantities\]/);
     expect(result.stdout).toMatch(/\[trades\.no-self-trade\]/);
