@@ -19,7 +19,7 @@ module.exports = {
         'src/core is the domain-free engine: it imports nothing from a domain pack, the reference exchange or the CLI (type imports included).',
       severity: 'error',
       from: { path: '^src/core/' },
-      to: { path: '^src/(domains|exchange|cli)/' },
+      to: { path: '^(src/(domains|exchange|feeds-proxy|cli)|invariants|properties)/' },
     },
     {
       name: 'domains-below-cli',
@@ -29,12 +29,28 @@ module.exports = {
       to: { path: '^src/cli/' },
     },
     {
+      name: 'domains-use-reference-systems-by-their-entry',
+      comment:
+        "A domain builds its reference system (the exchange) through that system's public entry, never its internals; the protocol types belong to the domain (src/domains/trading/protocol).",
+      severity: 'error',
+      from: { path: '^src/domains/' },
+      to: { path: '^src/(exchange|feeds-proxy)/', pathNot: '^src/(exchange|feeds-proxy)/index\\.ts$' },
+    },
+    {
+      name: 'reference-systems-speak-the-domain-protocol',
+      comment:
+        'A reference system depends on its domain protocol (requests, events, snapshot, config), and on nothing else of a domain: the protocol is the contract, the system one implementation of it.',
+      severity: 'error',
+      from: { path: '^src/(exchange|feeds-proxy)/' },
+      to: { path: '^src/(domains|cli)/', pathNot: '^src/domains/[^/]+/protocol/' },
+    },
+    {
       name: 'checkers-judge-from-outside',
       comment:
         'Checkers (invariants/, properties/) judge the venue from its documented rules, never with its code (type imports included).',
       severity: 'error',
       from: { path: '^(invariants|properties)/' },
-      to: { path: '^src/exchange/' },
+      to: { path: '^src/(exchange|feeds-proxy)/' },
     },
   ],
   options: {

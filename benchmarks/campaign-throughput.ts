@@ -6,12 +6,12 @@ import type { Property } from '../src/core/model/property.ts';
 import { type CampaignResult, runCampaign } from '../src/core/runner/campaign.ts';
 import { EventSequencer } from '../src/core/sequencer/event-sequencer.ts';
 import { gridOf, priceAt, qtyAt } from '../src/domains/trading/generation/instrument-grid.ts';
+import { defaultExchangeConfig } from '../src/domains/trading/protocol/exchange-config.ts';
+import type { ExchangeInput, Side } from '../src/domains/trading/protocol/exchange-input.ts';
 import { inprocTargetFactory } from '../src/domains/trading/targets/inproc-target-factory.ts';
 import type { TradingAction } from '../src/domains/trading/trading-action.ts';
 import { tradingPack } from '../src/domains/trading/trading-pack.ts';
-import { defaultExchangeConfig } from '../src/exchange/config/exchange-config.ts';
 import { Engine } from '../src/exchange/engine/engine.ts';
-import type { ExchangeInput, Side } from '../src/exchange/engine/exchange-input.ts';
 import type { BenchRow } from './bench-table.ts';
 import { tradingVenueProperty } from './trading-venue-property.ts';
 

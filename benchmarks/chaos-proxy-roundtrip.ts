@@ -7,8 +7,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { WebSocket } from 'ws';
 import { startWsChaosProxy } from '../src/core/chaos-proxy/ws-chaos-proxy.ts';
 import { FaultLog } from '../src/core/faults/fault-record.ts';
+import { defaultExchangeConfig } from '../src/domains/trading/protocol/exchange-config.ts';
 import { tradingTextFrameHooks } from '../src/domains/trading/transport/trading-frame-hooks.ts';
-import { defaultExchangeConfig } from '../src/exchange/config/exchange-config.ts';
 import { startExchangeServer } from '../src/exchange/server/exchange-server.ts';
 import { type BenchRow, formatTable } from './bench-table.ts';
 

@@ -1,7 +1,10 @@
 import seedrandom from 'seedrandom';
-import { defaultExchangeConfig, type ExchangeConfig } from '../src/exchange/config/exchange-config.ts';
+import {
+  defaultExchangeConfig,
+  type ExchangeConfig,
+} from '../src/domains/trading/protocol/exchange-config.ts';
+import type { ExchangeInput } from '../src/domains/trading/protocol/exchange-input.ts';
 import { Engine } from '../src/exchange/engine/engine.ts';
-import type { ExchangeInput } from '../src/exchange/engine/exchange-input.ts';
 import { type BenchRow, opsPerSecond } from './bench-table.ts';
 
 const SYMBOL = 'SANDBOX.BTC-USD';

@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { WebSocket, WebSocketServer } from 'ws';
-import { defaultExchangeConfig } from '../src/exchange/config/exchange-config.ts';
+import { defaultExchangeConfig } from '../src/domains/trading/protocol/exchange-config.ts';
 import { startExchangeServer } from '../src/exchange/server/exchange-server.ts';
 import type { BenchRow } from './bench-table.ts';
 

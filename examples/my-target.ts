@@ -9,12 +9,12 @@
  * contract in full.
  */
 import type { TargetFactory } from '../src/core/model/target.ts';
+import { defaultExchangeConfig } from '../src/domains/trading/protocol/exchange-config.ts';
+import type { ExchangeSnapshot } from '../src/domains/trading/protocol/exchange-snapshot.ts';
 import type { TradingAction } from '../src/domains/trading/trading-action.ts';
 import type { TradingClientEvent } from '../src/domains/trading/trading-client-event.ts';
 import { makeTradingTarget } from '../src/domains/trading/transport/trading-target.ts';
 import { wsDialer } from '../src/domains/trading/transport/ws-dialer.ts';
-import { defaultExchangeConfig } from '../src/exchange/config/exchange-config.ts';
-import type { ExchangeSnapshot } from '../src/exchange/engine/exchange-snapshot.ts';
 import { type RunningExchange, startExchangeServer } from '../src/exchange/server/exchange-server.ts';
 
 // ADAPT: the venue's rules as shakedown should know them: instruments (tick and lot sizes,

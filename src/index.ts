@@ -51,6 +51,7 @@ export { replayShuffled } from './core/sequencer/shuffled-replay.ts';
 export { EXIT, isShakedownError, ShakedownError } from './core/shakedown-error.ts';
 export { seedFromCommit } from './core/shard/derive-seed.ts';
 export { parseShard, type Shard, shardOwnsRun } from './core/shard/shard.ts';
+export { defaultExchangeConfig } from './domains/trading/protocol/exchange-config.ts';
 export type { TradingAction } from './domains/trading/trading-action.ts';
 export {
   ALL_TRADING_CAPABILITIES,
@@ -62,5 +63,4 @@ export type { TradingClientEvent } from './domains/trading/trading-client-event.
 export { tradingPack } from './domains/trading/trading-pack.ts';
 export { makeTradingTarget } from './domains/trading/transport/trading-target.ts';
 export { wsDialer } from './domains/trading/transport/ws-dialer.ts';
-export { defaultExchangeConfig } from './exchange/config/exchange-config.ts';
 export { startExchangeServer } from './exchange/server/exchange-server.ts';

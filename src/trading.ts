@@ -9,6 +9,92 @@
 // The adapter kit: an in-process matching library as a target, in a page of translation
 // (docs/adapters.md, "A system that does not speak the reference protocol").
 export * from './domains/trading/adapter-kit/index.ts';
+// Configuration: instruments, accounts and their keys, as `--config` and `serve --config` take it.
+export {
+  type AccountConfig,
+  defaultExchangeConfig,
+  type ExchangeConfig,
+  type InstrumentConfig,
+  type RateLimitConfig,
+  type VenueModes,
+} from './domains/trading/protocol/exchange-config.ts';
+export {
+  accountStream,
+  type BalanceEvent,
+  type BookDeltaEvent,
+  bookStream,
+  type CancelReason,
+  EVENT_TYPES,
+  type EventEnvelope,
+  type ExchangeEvent,
+  type ExchangeEventType,
+  type ExpireReason,
+  type FillEvent,
+  type InstrumentStatusEvent,
+  type Liquidity,
+  type MarkPriceEvent,
+  marketStream,
+  type OrderAcceptedEvent,
+  type OrderCancelledEvent,
+  type OrderExpiredEvent,
+  type OrderRejectedEvent,
+  type OrderReplacedEvent,
+  type OrderStatus,
+  type PositionEvent,
+  type PrivateEvent,
+  type PublicEvent,
+  type ResetEvent,
+  type TradeEvent,
+} from './domains/trading/protocol/exchange-event.ts';
+export type {
+  OrderType,
+  SelfTradePrevention,
+  Side,
+  TimeInForce,
+} from './domains/trading/protocol/exchange-input.ts';
+// The snapshot: the venue's own view of its whole state, read once a run is quiet.
+export type {
+  AccountSnapshot,
+  BookSnapshot,
+  ExchangeSnapshot,
+  InstrumentSnapshot,
+  OrderSnapshot,
+  PositionSnapshot,
+} from './domains/trading/protocol/exchange-snapshot.ts';
+export { loadExchangeConfig } from './domains/trading/protocol/load-config.ts';
+// Requests and responses of the reference protocol (docs/protocol.md).
+export {
+  ADMIN_REQUEST_TYPES,
+  type AdminRequest,
+  type CancelAllRequest,
+  type CancelRequest,
+  type ClientRequest,
+  type ErrorCode,
+  type ErrorResponse,
+  type EventMessage,
+  type LoginRequest,
+  type OkResponse,
+  type PlaceRequest,
+  type ProtocolError,
+  REQUEST_TYPES,
+  type ReplaceRequest,
+  type RequestId,
+  type RequestType,
+  type ResetRequest,
+  type ServerMessage,
+  type SessionRequest,
+  type SetMarkRequest,
+  type SnapshotRequest,
+  type SubscribeRequest,
+  TRADING_REQUEST_TYPES,
+  type TradingRequest,
+} from './domains/trading/protocol/protocol-messages.ts';
+// Reject codes: a `fail` reply names one where it fits (invariants match on them).
+export {
+  isRejectReason,
+  REJECT_REASONS,
+  type RejectReason,
+} from './domains/trading/protocol/reject-reason.ts';
 // Actions: what a run sends.
 export {
   type CancelAction,
@@ -44,81 +130,4 @@ export type { VenueConnection, VenueDialer } from './domains/trading/transport/v
 export { type WsDialerOptions, wsDialer } from './domains/trading/transport/ws-dialer.ts';
 // The reference venue's planted bugs (`--bug`), to test an adapter against a venue known broken.
 export { BUG_NAMES, type BugName } from './exchange/bugs/planted-bugs.ts';
-// Configuration: instruments, accounts and their keys, as `--config` and `serve --config` take it.
-export {
-  type AccountConfig,
-  defaultExchangeConfig,
-  type ExchangeConfig,
-  type InstrumentConfig,
-  type RateLimitConfig,
-  type VenueModes,
-} from './exchange/config/exchange-config.ts';
-export { loadExchangeConfig } from './exchange/config/load-config.ts';
-export {
-  accountStream,
-  type BalanceEvent,
-  type BookDeltaEvent,
-  bookStream,
-  type CancelReason,
-  EVENT_TYPES,
-  type EventEnvelope,
-  type ExchangeEvent,
-  type ExchangeEventType,
-  type ExpireReason,
-  type FillEvent,
-  type InstrumentStatusEvent,
-  type Liquidity,
-  type MarkPriceEvent,
-  marketStream,
-  type OrderAcceptedEvent,
-  type OrderCancelledEvent,
-  type OrderExpiredEvent,
-  type OrderRejectedEvent,
-  type OrderReplacedEvent,
-  type OrderStatus,
-  type PositionEvent,
-  type PrivateEvent,
-  type PublicEvent,
-  type ResetEvent,
-  type TradeEvent,
-} from './exchange/engine/exchange-event.ts';
-export type { OrderType, SelfTradePrevention, Side, TimeInForce } from './exchange/engine/exchange-input.ts';
-// The snapshot: the venue's own view of its whole state, read once a run is quiet.
-export type {
-  AccountSnapshot,
-  BookSnapshot,
-  ExchangeSnapshot,
-  InstrumentSnapshot,
-  OrderSnapshot,
-  PositionSnapshot,
-} from './exchange/engine/exchange-snapshot.ts';
-// Reject codes: a `fail` reply names one where it fits (invariants match on them).
-export { isRejectReason, REJECT_REASONS, type RejectReason } from './exchange/engine/reject-reason.ts';
-// Requests and responses of the reference protocol (docs/protocol.md).
-export {
-  ADMIN_REQUEST_TYPES,
-  type AdminRequest,
-  type CancelAllRequest,
-  type CancelRequest,
-  type ClientRequest,
-  type ErrorCode,
-  type ErrorResponse,
-  type EventMessage,
-  type LoginRequest,
-  type OkResponse,
-  type PlaceRequest,
-  type ProtocolError,
-  REQUEST_TYPES,
-  type ReplaceRequest,
-  type RequestId,
-  type RequestType,
-  type ResetRequest,
-  type ServerMessage,
-  type SessionRequest,
-  type SetMarkRequest,
-  type SnapshotRequest,
-  type SubscribeRequest,
-  TRADING_REQUEST_TYPES,
-  type TradingRequest,
-} from './exchange/gateway/protocol-messages.ts';
 export { startExchangeServer } from './exchange/server/exchange-server.ts';

@@ -12,11 +12,11 @@ import {
   type PlaceRequest,
   type RestingOrder,
 } from '../../src/domains/trading/adapter-kit/index.ts';
+import type { ExchangeSnapshot } from '../../src/domains/trading/protocol/exchange-snapshot.ts';
 import type { PlaceAction, TradingAction } from '../../src/domains/trading/trading-action.ts';
 import type { TradingClientEvent } from '../../src/domains/trading/trading-client-event.ts';
 import type { TradingExtra } from '../../src/domains/trading/trading-evidence.ts';
 import { tradingPack } from '../../src/domains/trading/trading-pack.ts';
-import type { ExchangeSnapshot } from '../../src/exchange/engine/exchange-snapshot.ts';
 
 /**
  * The kit against a scripted library: each test says what the library answers, and checks

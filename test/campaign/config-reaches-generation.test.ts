@@ -4,11 +4,14 @@ import { describe, expect, it } from 'vitest';
 import type { ActionLatency, CampaignSummary } from '../../src/core/report/campaign-summary.ts';
 import { propertyWarnings } from '../../src/core/report/summarize-campaign.ts';
 import { runCampaign } from '../../src/core/runner/campaign.ts';
+import {
+  defaultExchangeConfig,
+  type ExchangeConfig,
+} from '../../src/domains/trading/protocol/exchange-config.ts';
+import { validateExchangeConfig } from '../../src/domains/trading/protocol/validate-config.ts';
 import { inprocTargetFactory } from '../../src/domains/trading/targets/inproc-target-factory.ts';
 import type { TradingAction } from '../../src/domains/trading/trading-action.ts';
 import { tradingPack } from '../../src/domains/trading/trading-pack.ts';
-import { defaultExchangeConfig, type ExchangeConfig } from '../../src/exchange/config/exchange-config.ts';
-import { validateExchangeConfig } from '../../src/exchange/config/validate-config.ts';
 import { shakedown, tempDirs } from '../support/cli.ts';
 
 const tempDir = tempDirs('shakedown-config-generation-');

@@ -1,11 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { runCampaign } from '../../src/core/runner/campaign.ts';
+import {
+  defaultExchangeConfig,
+  type VenueModes,
+} from '../../src/domains/trading/protocol/exchange-config.ts';
 import { CATALOG_001 } from '../../src/domains/trading/scenarios/catalog-001.ts';
 import { scenarioProperty } from '../../src/domains/trading/scenarios/scenario-fuzz.ts';
 import { inprocTargetFactory } from '../../src/domains/trading/targets/inproc-target-factory.ts';
 import type { TradingAction } from '../../src/domains/trading/trading-action.ts';
 import { tradingPack } from '../../src/domains/trading/trading-pack.ts';
-import { defaultExchangeConfig, type VenueModes } from '../../src/exchange/config/exchange-config.ts';
 
 /**
  * The execution-kernel scenarios (001) against a venue that refuses entries, exits or cancels:

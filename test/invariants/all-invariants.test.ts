@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { invariantByName, TRADING_INVARIANTS } from '../../invariants/index.ts';
+import { invariantByName, TRADING_INVARIANTS } from '../../invariants/trading/index.ts';
 import type { TradingEvidence } from '../../src/domains/trading/trading-evidence.ts';
 import { CLIENT_BUGS } from '../../src/domains/trading/transport/client-bugs.ts';
 import { PLANTED_BUGS } from '../../src/exchange/bugs/planted-bugs.ts';

@@ -1,4 +1,4 @@
-import { invariantByName } from '../../invariants/index.ts';
+import { invariantByName } from '../../invariants/trading/index.ts';
 import type { Violation } from '../../src/core/model/invariant.ts';
 import type { TradingEvidence } from '../../src/domains/trading/trading-evidence.ts';
 import { cleanScenario } from './clean-scenario.ts';

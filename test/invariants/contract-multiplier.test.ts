@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { TRADING_INVARIANTS } from '../../invariants/index.ts';
-import { defaultExchangeConfig, type ExchangeConfig } from '../../src/exchange/config/exchange-config.ts';
+import { TRADING_INVARIANTS } from '../../invariants/trading/index.ts';
+import {
+  defaultExchangeConfig,
+  type ExchangeConfig,
+} from '../../src/domains/trading/protocol/exchange-config.ts';
 import { check } from './check.ts';
 import { cleanScenario } from './clean-scenario.ts';
 

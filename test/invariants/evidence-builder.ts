@@ -3,6 +3,17 @@ import { FaultLog } from '../../src/core/faults/fault-record.ts';
 import type { Reply } from '../../src/core/model/client.ts';
 import type { Operation, RecordedEvent } from '../../src/core/model/evidence.ts';
 import {
+  defaultExchangeConfig,
+  type ExchangeConfig,
+} from '../../src/domains/trading/protocol/exchange-config.ts';
+import type { Side } from '../../src/domains/trading/protocol/exchange-input.ts';
+import type {
+  ClientRequest,
+  EventMessage,
+  ServerMessage,
+} from '../../src/domains/trading/protocol/protocol-messages.ts';
+import type { ResyncSnapshot } from '../../src/domains/trading/protocol/resync-snapshot.ts';
+import {
   type CancelAction,
   type CancelAllAction,
   type PlaceAction,
@@ -24,15 +35,8 @@ import { tradingProjection } from '../../src/domains/trading/trading-projection.
 import type { TradingView } from '../../src/domains/trading/trading-view.ts';
 import { tradingRequest } from '../../src/domains/trading/transport/trading-request.ts';
 import type { BugName } from '../../src/exchange/bugs/planted-bugs.ts';
-import { defaultExchangeConfig, type ExchangeConfig } from '../../src/exchange/config/exchange-config.ts';
-import type { Side } from '../../src/exchange/engine/exchange-input.ts';
 import { ExchangeHost } from '../../src/exchange/gateway/exchange-host.ts';
-import type {
-  ClientRequest,
-  EventMessage,
-  ServerMessage,
-} from '../../src/exchange/gateway/protocol-messages.ts';
-import type { ResyncSnapshot, Session } from '../../src/exchange/gateway/session.ts';
+import type { Session } from '../../src/exchange/gateway/session.ts';
 import { MemoryJournal } from '../../src/exchange/journal/memory-journal.ts';
 
 export const BTC = 'SANDBOX.BTC-USD';

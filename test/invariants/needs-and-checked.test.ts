@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { invariantByName } from '../../invariants/index.ts';
+import { invariantByName } from '../../invariants/trading/index.ts';
 import { checkInvariants } from '../../src/core/runner/check-invariants.ts';
 import {
   ALL_TRADING_CAPABILITIES,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { invariantByName } from '../../invariants/index.ts';
-import type { ScopedInvariant } from '../../invariants/support/scope.ts';
-import { exactDecimal, readSpelled } from '../../invariants/support/spellings.ts';
+import { invariantByName } from '../../invariants/trading/index.ts';
+import type { ScopedInvariant } from '../../invariants/trading/support/scope.ts';
+import { exactDecimal, readSpelled } from '../../invariants/trading/support/spellings.ts';
 import type { TradingEvidence } from '../../src/domains/trading/trading-evidence.ts';
 import { check, cleanEvidence } from './check.ts';
 import { ETH, Scenario } from './evidence-builder.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import type { ResyncSnapshot } from '../../src/domains/trading/protocol/resync-snapshot.ts';
 import type { TradingEvidence } from '../../src/domains/trading/trading-evidence.ts';
-import type { ResyncSnapshot } from '../../src/exchange/gateway/session.ts';
 import { check, cleanEvidence } from './check.ts';
 import { Scenario } from './evidence-builder.ts';
 

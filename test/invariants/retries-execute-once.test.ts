@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defaultExchangeConfig } from '../../src/exchange/config/exchange-config.ts';
+import { defaultExchangeConfig } from '../../src/domains/trading/protocol/exchange-config.ts';
 import { check, cleanEvidence } from './check.ts';
 import { Scenario } from './evidence-builder.ts';
 

@@ -1,9 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { invariantByName } from '../../invariants/index.ts';
-import type { ScopedInvariant } from '../../invariants/support/scope.ts';
+import { invariantByName } from '../../invariants/trading/index.ts';
+import type { ScopedInvariant } from '../../invariants/trading/support/scope.ts';
+import {
+  defaultExchangeConfig,
+  type ExchangeConfig,
+} from '../../src/domains/trading/protocol/exchange-config.ts';
 import type { TradingEvidence } from '../../src/domains/trading/trading-evidence.ts';
 import type { BugName } from '../../src/exchange/bugs/planted-bugs.ts';
-import { defaultExchangeConfig, type ExchangeConfig } from '../../src/exchange/config/exchange-config.ts';
 import { check } from './check.ts';
 import { Scenario } from './evidence-builder.ts';
 

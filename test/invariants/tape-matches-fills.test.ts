@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { invariantByName } from '../../invariants/index.ts';
-import type { ScopedInvariant } from '../../invariants/support/scope.ts';
+import { invariantByName } from '../../invariants/trading/index.ts';
+import type { ScopedInvariant } from '../../invariants/trading/support/scope.ts';
 import type { TradingEvidence } from '../../src/domains/trading/trading-evidence.ts';
 import { check, cleanEvidence } from './check.ts';
 import { Scenario } from './evidence-builder.ts';

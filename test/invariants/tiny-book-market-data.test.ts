@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { tradingVenue } from '../../properties/trading-venue.ts';
+import { tradingVenue } from '../../properties/trading/trading-venue.ts';
 import type { Property } from '../../src/core/model/property.ts';
 import { runCampaign } from '../../src/core/runner/campaign.ts';
 import { tradingActions } from '../../src/domains/trading/generation/trading-actions-arbitrary.ts';

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { invariantByName } from '../../invariants/index.ts';
-import type { ScopedInvariant } from '../../invariants/support/scope.ts';
+import { invariantByName } from '../../invariants/trading/index.ts';
+import type { ScopedInvariant } from '../../invariants/trading/support/scope.ts';
+import { defaultExchangeConfig } from '../../src/domains/trading/protocol/exchange-config.ts';
 import type { TradingEvidence } from '../../src/domains/trading/trading-evidence.ts';
-import { defaultExchangeConfig } from '../../src/exchange/config/exchange-config.ts';
 import { check, cleanEvidence } from './check.ts';
 import { Scenario } from './evidence-builder.ts';
 

@@ -12,11 +12,11 @@ import {
 } from '../../core/runner/shrink-attempts.ts';
 import { EXIT, ShakedownError } from '../../core/shakedown-error.ts';
 import { TRADING_DIFF_NORMALIZER } from '../../domains/trading/diff/trading-diff-normalizer.ts';
+import { loadExchangeConfig } from '../../domains/trading/protocol/load-config.ts';
 import type { TradingAction } from '../../domains/trading/trading-action.ts';
 import { tradingPack } from '../../domains/trading/trading-pack.ts';
 import { CLIENT_BUG_NAMES } from '../../domains/trading/transport/client-bugs.ts';
-import { BUG_NAMES } from '../../exchange/bugs/planted-bugs.ts';
-import { loadExchangeConfig } from '../../exchange/config/load-config.ts';
+import { BUG_NAMES } from '../../exchange/index.ts';
 import { type Interrupt, withInterrupt, yieldingBetweenRuns } from '../interrupt.ts';
 import { createLogger } from '../logger.ts';
 import { examplesAndExitCodes, INTERRUPTED_EXIT } from '../options/help-text.ts';

@@ -3,7 +3,7 @@ import { FAULT_KINDS } from '../../core/faults/fault.ts';
 import { SCENARIO_SOURCES, TRADING_SCENARIOS } from '../../domains/trading/scenarios/index.ts';
 import { tradingPack } from '../../domains/trading/trading-pack.ts';
 import { CLIENT_BUGS } from '../../domains/trading/transport/client-bugs.ts';
-import { PLANTED_BUGS } from '../../exchange/bugs/planted-bugs.ts';
+import { PLANTED_BUGS } from '../../exchange/index.ts';
 import { examplesAndExitCodes } from '../options/help-text.ts';
 import { FAULT_SUMMARIES } from './fault-summaries.ts';
 

@@ -5,7 +5,7 @@ import {
   preflightError,
   runSandboxPreflight,
 } from '../../domains/trading/preflight/sandbox-preflight.ts';
-import { loadExchangeConfig } from '../../exchange/config/load-config.ts';
+import { loadExchangeConfig } from '../../domains/trading/protocol/load-config.ts';
 import { examplesAndExitCodes } from '../options/help-text.ts';
 import { parseTargetSpec } from './run-command.ts';
 

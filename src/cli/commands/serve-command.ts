@@ -1,11 +1,15 @@
 import { networkInterfaces } from 'node:os';
 import type { Command } from 'commander';
 import { ShakedownError } from '../../core/shakedown-error.ts';
-import { BUG_NAMES, type BugName, isBugName } from '../../exchange/bugs/planted-bugs.ts';
-import { loadExchangeConfig } from '../../exchange/config/load-config.ts';
-import type { JournalFsync } from '../../exchange/journal/file-journal.ts';
-import { startExchangeServer } from '../../exchange/server/exchange-server.ts';
-import { decideListen } from '../../exchange/server/listen-policy.ts';
+import { loadExchangeConfig } from '../../domains/trading/protocol/load-config.ts';
+import type { JournalFsync } from '../../exchange/index.ts';
+import {
+  BUG_NAMES,
+  type BugName,
+  decideListen,
+  isBugName,
+  startExchangeServer,
+} from '../../exchange/index.ts';
 import { exitWithParent } from '../exit-with-parent.ts';
 import { createLogger, type LogFormat } from '../logger.ts';
 import { examplesAndExitCodes } from '../options/help-text.ts';

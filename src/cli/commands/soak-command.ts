@@ -18,7 +18,7 @@ import { WorkerPool } from '../../core/workers/worker-pool.ts';
 import type { TradingAction } from '../../domains/trading/trading-action.ts';
 import { tradingPack } from '../../domains/trading/trading-pack.ts';
 import { CLIENT_BUG_NAMES } from '../../domains/trading/transport/client-bugs.ts';
-import { BUG_NAMES } from '../../exchange/bugs/planted-bugs.ts';
+import { BUG_NAMES } from '../../exchange/index.ts';
 import { type Interrupt, withInterrupt, yieldingBetweenRuns } from '../interrupt.ts';
 import { faultsOfProperties, parseFaultSelection } from '../options/fault-selection.ts';
 import { examplesAndExitCodes, INTERRUPTED_EXIT } from '../options/help-text.ts';

@@ -1,4 +1,4 @@
-import type { ExchangeConfig } from '../../exchange/config/exchange-config.ts';
+import type { ExchangeConfig } from './protocol/exchange-config.ts';
 import type { ConfigureAction, TradingAction } from './trading-action.ts';
 
 /**

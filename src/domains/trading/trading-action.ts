@@ -1,12 +1,7 @@
 import type { FaultAction } from '../../core/faults/fault.ts';
 import type { ActionBase } from '../../core/model/action.ts';
-import type { ExchangeConfig } from '../../exchange/config/exchange-config.ts';
-import type {
-  OrderType,
-  SelfTradePrevention,
-  Side,
-  TimeInForce,
-} from '../../exchange/engine/exchange-input.ts';
+import type { ExchangeConfig } from './protocol/exchange-config.ts';
+import type { OrderType, SelfTradePrevention, Side, TimeInForce } from './protocol/exchange-input.ts';
 
 /** The clients every trading run opens: three traders and the venue's admin. */
 export const TRADERS = ['maker', 'taker', 'bystander'] as const;

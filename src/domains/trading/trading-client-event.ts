@@ -1,5 +1,5 @@
-import type { ExchangeEvent } from '../../exchange/engine/exchange-event.ts';
-import type { ResyncSnapshot } from '../../exchange/gateway/session.ts';
+import type { ExchangeEvent } from './protocol/exchange-event.ts';
+import type { ResyncSnapshot } from './protocol/resync-snapshot.ts';
 
 /**
  * Events the trading client makes itself about its connection, on its `session:<client>`

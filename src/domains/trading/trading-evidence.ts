@@ -1,7 +1,7 @@
 import type { FaultRecord } from '../../core/faults/fault-record.ts';
 import type { RunEvidence } from '../../core/model/evidence.ts';
-import type { ExchangeConfig } from '../../exchange/config/exchange-config.ts';
-import type { ExchangeSnapshot } from '../../exchange/engine/exchange-snapshot.ts';
+import type { ExchangeConfig } from './protocol/exchange-config.ts';
+import type { ExchangeSnapshot } from './protocol/exchange-snapshot.ts';
 import type { TradingAction } from './trading-action.ts';
 import type { TradingClientEvent } from './trading-client-event.ts';
 import type { TradingView } from './trading-view.ts';

@@ -1,7 +1,7 @@
 import { type SurfaceId, surfaceId } from '../../core/coverage/surface-registry.ts';
 import { faultRecordsOf } from '../../core/faults/fault-record.ts';
 import type { RecordedEvent, RunEvidence } from '../../core/model/evidence.ts';
-import { isRejectReason } from '../../exchange/engine/reject-reason.ts';
+import { isRejectReason } from './protocol/reject-reason.ts';
 import type { TradingClientEvent } from './trading-client-event.ts';
 import type { OrderTransition } from './trading-surface.ts';
 

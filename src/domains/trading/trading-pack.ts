@@ -1,9 +1,9 @@
-import { TRADING_INVARIANTS } from '../../../invariants/index.ts';
-import { TRADING_PROPERTIES } from '../../../properties/index.ts';
+import { TRADING_INVARIANTS } from '../../../invariants/trading/index.ts';
+import { TRADING_PROPERTIES } from '../../../properties/trading/index.ts';
 import type { DomainPack } from '../../core/model/domain-pack.ts';
 import type { Invariant } from '../../core/model/invariant.ts';
 import type { Projection } from '../../core/model/projection.ts';
-import { BUG_NAMES } from '../../exchange/bugs/planted-bugs.ts';
+import { BUG_NAMES } from '../../exchange/index.ts';
 import { describeEvent } from './describe-event.ts';
 import { describeAction } from './generation/describe-action.ts';
 import { TRADING_CLIENTS, type TradingAction } from './trading-action.ts';

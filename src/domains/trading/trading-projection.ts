@@ -1,7 +1,7 @@
 import type { Projection } from '../../core/model/projection.ts';
-import type { OrderStatus } from '../../exchange/engine/exchange-event.ts';
-import type { Side } from '../../exchange/engine/exchange-input.ts';
-import type { ResyncSnapshot } from '../../exchange/gateway/session.ts';
+import type { OrderStatus } from './protocol/exchange-event.ts';
+import type { Side } from './protocol/exchange-input.ts';
+import type { ResyncSnapshot } from './protocol/resync-snapshot.ts';
 import type { TradingClientEvent } from './trading-client-event.ts';
 import type { TradingView, ViewOrder } from './trading-view.ts';
 

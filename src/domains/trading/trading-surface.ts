@@ -1,8 +1,8 @@
 import type { SurfaceRegistry } from '../../core/coverage/surface-registry.ts';
 import { FAULT_KINDS } from '../../core/faults/fault.ts';
-import { type CancelReason, EVENT_TYPES, type ExpireReason } from '../../exchange/engine/exchange-event.ts';
-import type { OrderType, SelfTradePrevention } from '../../exchange/engine/exchange-input.ts';
-import { REJECT_REASONS } from '../../exchange/engine/reject-reason.ts';
+import { type CancelReason, EVENT_TYPES, type ExpireReason } from './protocol/exchange-event.ts';
+import type { OrderType, SelfTradePrevention } from './protocol/exchange-input.ts';
+import { REJECT_REASONS } from './protocol/reject-reason.ts';
 import { type ReconnectAction, TRADING_ACTION_KINDS } from './trading-action.ts';
 import type { SessionEvent } from './trading-client-event.ts';
 

@@ -1,8 +1,8 @@
 import type { TargetOptions, TargetSpec } from '../../core/model/domain-pack.ts';
 import type { TargetFactory } from '../../core/model/target.ts';
 import { loadTargetModule } from '../../core/targets/load-target-module.ts';
-import type { BugName } from '../../exchange/bugs/planted-bugs.ts';
-import { defaultExchangeConfig, type ExchangeConfig } from '../../exchange/config/exchange-config.ts';
+import type { BugName } from '../../exchange/index.ts';
+import { defaultExchangeConfig, type ExchangeConfig } from './protocol/exchange-config.ts';
 import { chaosWsTargetFactory, REFERENCE_OVER_SOCKET } from './targets/chaos-ws-target-factory.ts';
 import { inprocTargetFactory } from './targets/inproc-target-factory.ts';
 import type { TradingAction } from './trading-action.ts';

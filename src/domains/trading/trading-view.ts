@@ -1,5 +1,5 @@
-import type { OrderStatus } from '../../exchange/engine/exchange-event.ts';
-import type { Side } from '../../exchange/engine/exchange-input.ts';
+import type { OrderStatus } from './protocol/exchange-event.ts';
+import type { Side } from './protocol/exchange-input.ts';
 
 /** One order as a client believes it to be, from its own events. */
 export interface ViewOrder {

@@ -1,4 +1,4 @@
-import type { ExchangeSnapshot } from '../../exchange/engine/exchange-snapshot.ts';
+import type { ExchangeSnapshot } from './protocol/exchange-snapshot.ts';
 import {
   compareOrderIds,
   type NormalizedBook,

@@ -1,7 +1,12 @@
-import { fromAtoms } from './decimal-codec.ts';
+import { fromAtoms } from '../../domains/trading/protocol/decimal-codec.ts';
+import type { BalanceEvent } from '../../domains/trading/protocol/exchange-event.ts';
+import type {
+  AccountSnapshot,
+  BookSnapshot,
+  OrderSnapshot,
+  PositionSnapshot,
+} from '../../domains/trading/protocol/exchange-snapshot.ts';
 import type { AccountState, InstrumentState, OrderState } from './engine-state.ts';
-import type { BalanceEvent } from './exchange-event.ts';
-import type { AccountSnapshot, BookSnapshot, OrderSnapshot, PositionSnapshot } from './exchange-snapshot.ts';
 import type { BookSide } from './order-book.ts';
 import { hasLimit } from './stop-book.ts';
 

@@ -1,7 +1,11 @@
-import type { AccountConfig, InstrumentConfig } from '../config/exchange-config.ts';
+import type { AccountConfig, InstrumentConfig } from '../../domains/trading/protocol/exchange-config.ts';
+import type { OrderStatus } from '../../domains/trading/protocol/exchange-event.ts';
+import type {
+  OrderType,
+  SelfTradePrevention,
+  TimeInForce,
+} from '../../domains/trading/protocol/exchange-input.ts';
 import type { ClientIdMap } from './client-id-map.ts';
-import type { OrderStatus } from './exchange-event.ts';
-import type { OrderType, SelfTradePrevention, TimeInForce } from './exchange-input.ts';
 import type { BookSide, PriceLevel } from './order-book.ts';
 import type { StopBook } from './stop-book.ts';
 

@@ -1,11 +1,16 @@
-import { BUG_NAMES, type BugName } from '../bugs/planted-bugs.ts';
-import { cashDecimalsOfInstrument, cashPerPxQtyOf } from '../config/contract-multiplier.ts';
-import { decimalsOf } from '../config/decimals-of.ts';
-import type { ExchangeConfig, NumberSpelling } from '../config/exchange-config.ts';
-import { buildAccountSnapshot, buildBookSnapshot, buildOrderSnapshot } from './build-snapshot.ts';
-import { ClientIdMap, clientIdHash } from './client-id-map.ts';
-import { atomsDecimal, fromAtoms, pow10, readNumeric, toAtoms } from './decimal-codec.ts';
-import type { AccountState, InstrumentState, OrderState } from './engine-state.ts';
+import {
+  cashDecimalsOfInstrument,
+  cashPerPxQtyOf,
+} from '../../domains/trading/protocol/contract-multiplier.ts';
+import {
+  atomsDecimal,
+  fromAtoms,
+  pow10,
+  readNumeric,
+  toAtoms,
+} from '../../domains/trading/protocol/decimal-codec.ts';
+import { decimalsOf } from '../../domains/trading/protocol/decimals-of.ts';
+import type { ExchangeConfig, NumberSpelling } from '../../domains/trading/protocol/exchange-config.ts';
 import {
   accountStream,
   type BalanceEvent,
@@ -18,7 +23,7 @@ import {
   type OrderAcceptedEvent,
   type OrderRejectedEvent,
   type OrderStatus,
-} from './exchange-event.ts';
+} from '../../domains/trading/protocol/exchange-event.ts';
 import type {
   CancelAllInput,
   CancelInput,
@@ -30,20 +35,24 @@ import type {
   SelfTradePrevention,
   SetMarkInput,
   TimeInForce,
-} from './exchange-input.ts';
-import type { EngineOutput, EngineResponse, OrderResult } from './exchange-output.ts';
+} from '../../domains/trading/protocol/exchange-input.ts';
 import type {
   AccountSnapshot,
   BookSnapshot,
   ExchangeSnapshot,
   InstrumentSnapshot,
   OrderSnapshot,
-} from './exchange-snapshot.ts';
+} from '../../domains/trading/protocol/exchange-snapshot.ts';
+import type { RejectReason } from '../../domains/trading/protocol/reject-reason.ts';
+import { BUG_NAMES, type BugName } from '../bugs/planted-bugs.ts';
+import { buildAccountSnapshot, buildBookSnapshot, buildOrderSnapshot } from './build-snapshot.ts';
+import { ClientIdMap, clientIdHash } from './client-id-map.ts';
+import type { AccountState, InstrumentState, OrderState } from './engine-state.ts';
+import type { EngineOutput, EngineResponse, OrderResult } from './exchange-output.ts';
 import { marginFor, worstExposure } from './margin.ts';
 import { NumberedIds } from './numbered-ids.ts';
 import { BookSide } from './order-book.ts';
 import { OrderIndex } from './order-index.ts';
-import type { RejectReason } from './reject-reason.ts';
 import { hasLimit, isStopType, marketLike, StopBook, stopReached, validateStopPrice } from './stop-book.ts';
 import { priceBand, validatePrice, validateQty } from './validate-amounts.ts';
 

@@ -1,5 +1,5 @@
-import type { EventEnvelope, OrderStatus } from './exchange-event.ts';
-import type { RejectReason } from './reject-reason.ts';
+import type { EventEnvelope, OrderStatus } from '../../domains/trading/protocol/exchange-event.ts';
+import type { RejectReason } from '../../domains/trading/protocol/reject-reason.ts';
 
 export interface OrderResult {
   orderId: string;

@@ -1,4 +1,4 @@
-import { ceilDiv } from './decimal-codec.ts';
+import { ceilDiv } from '../../domains/trading/protocol/decimal-codec.ts';
 
 /**
  * The margin model, pure. An account's requirement on one instrument is the initial margin of

@@ -1,6 +1,6 @@
-import type { NumberSpelling, StopTriggerOrder } from '../config/exchange-config.ts';
+import type { NumberSpelling, StopTriggerOrder } from '../../domains/trading/protocol/exchange-config.ts';
+import type { RejectReason } from '../../domains/trading/protocol/reject-reason.ts';
 import type { InstrumentState, OrderState } from './engine-state.ts';
-import type { RejectReason } from './reject-reason.ts';
 import { type AtomsOrReject, validatePrice } from './validate-amounts.ts';
 
 /**

@@ -1,7 +1,7 @@
-import type { NumberSpelling } from '../config/exchange-config.ts';
-import { atomsDecimal, readNumeric, toAtoms } from './decimal-codec.ts';
+import { atomsDecimal, readNumeric, toAtoms } from '../../domains/trading/protocol/decimal-codec.ts';
+import type { NumberSpelling } from '../../domains/trading/protocol/exchange-config.ts';
+import type { RejectReason } from '../../domains/trading/protocol/reject-reason.ts';
 import type { InstrumentState } from './engine-state.ts';
-import type { RejectReason } from './reject-reason.ts';
 
 /** Exact atoms, or the reason the value is unacceptable (a string: no allocation on the hot path). */
 export type AtomsOrReject = number | RejectReason;

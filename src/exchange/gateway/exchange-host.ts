@@ -1,16 +1,16 @@
-import type { BugName } from '../bugs/planted-bugs.ts';
 import {
   DEFAULT_RESUME_BUFFER,
   DEFAULT_RESUME_BUFFER_BYTES,
   type ExchangeConfig,
-} from '../config/exchange-config.ts';
+} from '../../domains/trading/protocol/exchange-config.ts';
+import type { EventEnvelope } from '../../domains/trading/protocol/exchange-event.ts';
+import type { ExchangeInput } from '../../domains/trading/protocol/exchange-input.ts';
+import type { ExchangeSnapshot } from '../../domains/trading/protocol/exchange-snapshot.ts';
+import type { EventMessage, ServerMessage } from '../../domains/trading/protocol/protocol-messages.ts';
+import type { BugName } from '../bugs/planted-bugs.ts';
 import { Engine } from '../engine/engine.ts';
-import type { EventEnvelope } from '../engine/exchange-event.ts';
-import type { ExchangeInput } from '../engine/exchange-input.ts';
 import type { EngineResponse } from '../engine/exchange-output.ts';
-import type { ExchangeSnapshot } from '../engine/exchange-snapshot.ts';
 import type { JournalEntry, JournalSink } from '../journal/journal-entry.ts';
-import type { EventMessage, ServerMessage } from './protocol-messages.ts';
 import { ReplayBuffer, type ReplayResult } from './replay-buffer.ts';
 import { Session, type SessionErrorHandler } from './session.ts';
 

@@ -5,7 +5,7 @@ import {
   REQUEST_TYPES,
   type RequestId,
   type RequestType,
-} from './protocol-messages.ts';
+} from '../../domains/trading/protocol/protocol-messages.ts';
 
 export type ParsedFrame =
   | { ok: true; request: ClientRequest }

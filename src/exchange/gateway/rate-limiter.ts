@@ -1,4 +1,4 @@
-import type { RateLimitConfig } from '../config/exchange-config.ts';
+import type { RateLimitConfig } from '../../domains/trading/protocol/exchange-config.ts';
 
 export type TakeResult = { ok: true } | { ok: false; retryAfterMs: number };
 

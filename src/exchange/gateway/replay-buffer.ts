@@ -1,4 +1,4 @@
-import type { EventMessage } from './protocol-messages.ts';
+import type { EventMessage } from '../../domains/trading/protocol/protocol-messages.ts';
 
 export type ReplayResult =
   | { ok: true; events: EventMessage[] }

@@ -1,14 +1,5 @@
-import { accountStream } from '../engine/exchange-event.ts';
-import type { ExchangeInput } from '../engine/exchange-input.ts';
-import type { EngineResponse } from '../engine/exchange-output.ts';
-import type {
-  AccountSnapshot,
-  BookSnapshot,
-  InstrumentSnapshot,
-  OrderSnapshot,
-} from '../engine/exchange-snapshot.ts';
-import type { ExchangeHost } from './exchange-host.ts';
-import { checkRequest, parseFrame } from './parse-frame.ts';
+import { accountStream } from '../../domains/trading/protocol/exchange-event.ts';
+import type { ExchangeInput } from '../../domains/trading/protocol/exchange-input.ts';
 import type {
   AdminRequest,
   ClientRequest,
@@ -25,7 +16,11 @@ import type {
   ServerMessage,
   StreamSeqs,
   TradingRequest,
-} from './protocol-messages.ts';
+} from '../../domains/trading/protocol/protocol-messages.ts';
+import type { ResyncSnapshot } from '../../domains/trading/protocol/resync-snapshot.ts';
+import type { EngineResponse } from '../engine/exchange-output.ts';
+import type { ExchangeHost } from './exchange-host.ts';
+import { checkRequest, parseFrame } from './parse-frame.ts';
 import { RateLimiter } from './rate-limiter.ts';
 import { parseStreamName } from './stream-names.ts';
 
@@ -36,13 +31,6 @@ export type SessionErrorHandler = (error: unknown, request: ClientRequest) => vo
 export type BatchSink = (batch: MessageBatch) => void;
 
 type Identity = { role: 'none' } | { role: 'trader'; account: string } | { role: 'admin' };
-
-/** What `resync` returns besides seqs: the state the client rebuilds its projection from. */
-export interface ResyncSnapshot {
-  accounts: { account: AccountSnapshot; openOrders: OrderSnapshot[] }[];
-  books: BookSnapshot[];
-  instruments: InstrumentSnapshot[];
-}
 
 /**
  * How a request is answered. `then` runs right after the response is sent: the planted resend

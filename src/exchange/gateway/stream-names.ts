@@ -1,4 +1,4 @@
-import type { ExchangeConfig } from '../config/exchange-config.ts';
+import type { ExchangeConfig } from '../../domains/trading/protocol/exchange-config.ts';
 
 export type StreamName =
   | { kind: 'account'; account: string }

@@ -1,7 +1,7 @@
 import { closeSync, fdatasyncSync, fsyncSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { ShakedownError } from '../../core/shakedown-error.ts';
-import type { ExchangeInput } from '../engine/exchange-input.ts';
+import type { ExchangeInput } from '../../domains/trading/protocol/exchange-input.ts';
 import type { JournalEntry, JournalSink } from './journal-entry.ts';
 import { encodeJournalLine } from './journal-line.ts';
 import { readJournalFile } from './read-journal.ts';

@@ -1,4 +1,4 @@
-import type { ExchangeInput } from '../engine/exchange-input.ts';
+import type { ExchangeInput } from '../../domains/trading/protocol/exchange-input.ts';
 
 /** One journaled input: its position (1-based, gapless), the time it was applied at, and the input. */
 export interface JournalEntry {

@@ -1,5 +1,5 @@
 import { ShakedownError } from '../../core/shakedown-error.ts';
-import type { ExchangeInput } from '../engine/exchange-input.ts';
+import type { ExchangeInput } from '../../domains/trading/protocol/exchange-input.ts';
 import type { JournalEntry, JournalSink } from './journal-entry.ts';
 
 /**

@@ -1,10 +1,13 @@
 import type { AddressInfo, Socket } from 'node:net';
 import { type RawData, type WebSocket, WebSocketServer } from 'ws';
 import { ShakedownError } from '../../core/shakedown-error.ts';
+import {
+  defaultExchangeConfig,
+  type ExchangeConfig,
+} from '../../domains/trading/protocol/exchange-config.ts';
+import type { MessageBatch, ServerMessage } from '../../domains/trading/protocol/protocol-messages.ts';
 import type { BugName } from '../bugs/planted-bugs.ts';
-import { defaultExchangeConfig, type ExchangeConfig } from '../config/exchange-config.ts';
 import type { ExchangeHost } from '../gateway/exchange-host.ts';
-import type { MessageBatch, ServerMessage } from '../gateway/protocol-messages.ts';
 import type { JournalFsync } from '../journal/file-journal.ts';
 import { openExchangeHost } from './open-exchange-host.ts';
 

@@ -1,7 +1,10 @@
 import { isIP } from 'node:net';
 import type { NetworkInterfaceInfo } from 'node:os';
 import { EXIT, ShakedownError } from '../../core/shakedown-error.ts';
-import { defaultExchangeConfig, type ExchangeConfig } from '../config/exchange-config.ts';
+import {
+  defaultExchangeConfig,
+  type ExchangeConfig,
+} from '../../domains/trading/protocol/exchange-config.ts';
 
 /**
  * Whether `serve` may listen where it is asked to. The default venue's keys are printed in the

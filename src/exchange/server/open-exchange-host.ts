@@ -1,5 +1,5 @@
+import type { ExchangeConfig } from '../../domains/trading/protocol/exchange-config.ts';
 import type { BugName } from '../bugs/planted-bugs.ts';
-import type { ExchangeConfig } from '../config/exchange-config.ts';
 import { ExchangeHost } from '../gateway/exchange-host.ts';
 import { type JournalFsync, openJournal } from '../journal/file-journal.ts';
 

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ResponseFault } from '../../../src/core/faults/fault.ts';
-import { defaultExchangeConfig } from '../../../src/exchange/config/exchange-config.ts';
+import { defaultExchangeConfig } from '../../../src/domains/trading/protocol/exchange-config.ts';
 import { startExchangeServer } from '../../../src/exchange/server/exchange-server.ts';
 import { Cleanup, sleep, startProxy, TestPeer, TestUpstream, until } from './proxy-test-kit.ts';
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { TRADING_PROPERTIES } from '../../../properties/index.ts';
+import { TRADING_PROPERTIES } from '../../../properties/trading/index.ts';
 import { FAULT_KINDS } from '../../../src/core/faults/fault.ts';
 import { tradingActions } from '../../../src/domains/trading/generation/trading-actions-arbitrary.ts';
 import { TRADING_SCENARIOS } from '../../../src/domains/trading/scenarios/index.ts';

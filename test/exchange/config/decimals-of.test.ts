@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decimalsOf } from '../../../src/exchange/config/decimals-of.ts';
+import { decimalsOf } from '../../../src/domains/trading/protocol/decimals-of.ts';
 
 describe('decimalsOf', () => {
   it.each([

@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { defaultExchangeConfig } from '../../../src/exchange/config/exchange-config.ts';
-import { loadExchangeConfig } from '../../../src/exchange/config/load-config.ts';
+import { defaultExchangeConfig } from '../../../src/domains/trading/protocol/exchange-config.ts';
+import { loadExchangeConfig } from '../../../src/domains/trading/protocol/load-config.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'shakedown-config-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

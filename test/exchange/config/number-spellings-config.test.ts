@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { validateExchangeConfig } from '../../../src/exchange/config/validate-config.ts';
+import { validateExchangeConfig } from '../../../src/domains/trading/protocol/validate-config.ts';
 
 describe('numberSpellings in a config', () => {
   it('is absent by default (every spelling), and kept as given', () => {

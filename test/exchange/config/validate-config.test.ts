@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isShakedownError, type ShakedownError } from '../../../src/core/shakedown-error.ts';
-import { defaultExchangeConfig } from '../../../src/exchange/config/exchange-config.ts';
-import { validateExchangeConfig } from '../../../src/exchange/config/validate-config.ts';
+import { defaultExchangeConfig } from '../../../src/domains/trading/protocol/exchange-config.ts';
+import { validateExchangeConfig } from '../../../src/domains/trading/protocol/validate-config.ts';
 
 type Json = Record<string, unknown>;
 

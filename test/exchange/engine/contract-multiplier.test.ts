@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { defaultExchangeConfig } from '../../../src/exchange/config/exchange-config.ts';
-import { validateExchangeConfig } from '../../../src/exchange/config/validate-config.ts';
+import { defaultExchangeConfig } from '../../../src/domains/trading/protocol/exchange-config.ts';
+import { validateExchangeConfig } from '../../../src/domains/trading/protocol/validate-config.ts';
 import { BTC, Venue } from './engine-fixture.ts';
 
 const START = 1_000_000;

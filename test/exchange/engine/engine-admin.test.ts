@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { defaultExchangeConfig } from '../../../src/exchange/config/exchange-config.ts';
+import { defaultExchangeConfig } from '../../../src/domains/trading/protocol/exchange-config.ts';
+import type { ExchangeInput } from '../../../src/domains/trading/protocol/exchange-input.ts';
 import { Engine } from '../../../src/exchange/engine/engine.ts';
-import type { ExchangeInput } from '../../../src/exchange/engine/exchange-input.ts';
 import type { EngineOutput } from '../../../src/exchange/engine/exchange-output.ts';
 import { BTC, ETH, eventsOf, LIVE_BTC, orderOf, reasonOf, typesOn, Venue } from './engine-fixture.ts';
 

@@ -1,10 +1,16 @@
+import {
+  defaultExchangeConfig,
+  type ExchangeConfig,
+} from '../../../src/domains/trading/protocol/exchange-config.ts';
+import type {
+  ExchangeEvent,
+  ExchangeEventType,
+} from '../../../src/domains/trading/protocol/exchange-event.ts';
+import type { ExchangeInput, PlaceInput } from '../../../src/domains/trading/protocol/exchange-input.ts';
+import type { ExchangeSnapshot } from '../../../src/domains/trading/protocol/exchange-snapshot.ts';
 import type { BugName } from '../../../src/exchange/bugs/planted-bugs.ts';
-import { defaultExchangeConfig, type ExchangeConfig } from '../../../src/exchange/config/exchange-config.ts';
 import { Engine } from '../../../src/exchange/engine/engine.ts';
-import type { ExchangeEvent, ExchangeEventType } from '../../../src/exchange/engine/exchange-event.ts';
-import type { ExchangeInput, PlaceInput } from '../../../src/exchange/engine/exchange-input.ts';
 import type { EngineOutput, OrderResult } from '../../../src/exchange/engine/exchange-output.ts';
-import type { ExchangeSnapshot } from '../../../src/exchange/engine/exchange-snapshot.ts';
 
 export const BTC = 'SANDBOX.BTC-USD';
 export const ETH = 'SANDBOX.ETH-USD';

@@ -1,12 +1,15 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import {
+  defaultExchangeConfig,
+  type ExchangeConfig,
+} from '../../../src/domains/trading/protocol/exchange-config.ts';
+import type { EventEnvelope } from '../../../src/domains/trading/protocol/exchange-event.ts';
+import type { ExchangeInput } from '../../../src/domains/trading/protocol/exchange-input.ts';
+import type { ExchangeSnapshot } from '../../../src/domains/trading/protocol/exchange-snapshot.ts';
 import { type BugName, PLANTED_BUGS } from '../../../src/exchange/bugs/planted-bugs.ts';
-import { defaultExchangeConfig, type ExchangeConfig } from '../../../src/exchange/config/exchange-config.ts';
 import { Engine } from '../../../src/exchange/engine/engine.ts';
-import type { EventEnvelope } from '../../../src/exchange/engine/exchange-event.ts';
-import type { ExchangeInput } from '../../../src/exchange/engine/exchange-input.ts';
 import type { EngineOutput } from '../../../src/exchange/engine/exchange-output.ts';
-import type { ExchangeSnapshot } from '../../../src/exchange/engine/exchange-snapshot.ts';
 import { BTC, ETH } from './engine-fixture.ts';
 
 // ------------------------------------------------------------------ the venue, restated by hand

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { REJECT_REASONS, type RejectReason } from '../../../src/domains/trading/protocol/reject-reason.ts';
 import type { EngineOutput } from '../../../src/exchange/engine/exchange-output.ts';
-import { REJECT_REASONS, type RejectReason } from '../../../src/exchange/engine/reject-reason.ts';
 import { BTC, ETH, eventsOf, LIVE_BTC, orderOf, reasonOf, Venue } from './engine-fixture.ts';
 
 /** A venue with something on the book and a position, so that "changes nothing" means something. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { PlaceInput } from '../../../src/exchange/engine/exchange-input.ts';
+import type { PlaceInput } from '../../../src/domains/trading/protocol/exchange-input.ts';
 import { BTC, eventsOf, orderOf, reasonOf, typesOn, Venue, type VenueOptions } from './engine-fixture.ts';
 
 /** A stop order on BTC: stop_market, or stop_limit when a limit price is given. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { SelfTradePrevention } from '../../../src/exchange/engine/exchange-input.ts';
+import type { SelfTradePrevention } from '../../../src/domains/trading/protocol/exchange-input.ts';
 import { BTC, eventsOf, orderOf, Venue } from './engine-fixture.ts';
 
 /** maker rests an ask 0.1 @ 20000 (O1), then sends a crossing buy 0.3 @ 20000 (O2). */

@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { NumberSpelling } from '../../../src/exchange/config/exchange-config.ts';
-import { atomsDecimal, exactDecimal, readNumeric } from '../../../src/exchange/engine/decimal-codec.ts';
+import {
+  atomsDecimal,
+  exactDecimal,
+  readNumeric,
+} from '../../../src/domains/trading/protocol/decimal-codec.ts';
+import type { NumberSpelling } from '../../../src/domains/trading/protocol/exchange-config.ts';
 import { orderOf, reasonOf, Venue } from './engine-fixture.ts';
 
 /** docs/protocol.md, "Numbers": what the reference venue takes, and what it refuses. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { defaultExchangeConfig } from '../../../src/exchange/config/exchange-config.ts';
+import { defaultExchangeConfig } from '../../../src/domains/trading/protocol/exchange-config.ts';
+import type { ExchangeInput } from '../../../src/domains/trading/protocol/exchange-input.ts';
 import { Engine } from '../../../src/exchange/engine/engine.ts';
-import type { ExchangeInput } from '../../../src/exchange/engine/exchange-input.ts';
 import { ExchangeHost } from '../../../src/exchange/gateway/exchange-host.ts';
 import type { JournalSink } from '../../../src/exchange/journal/journal-entry.ts';
 import { MemoryJournal } from '../../../src/exchange/journal/memory-journal.ts';

@@ -1,7 +1,10 @@
+import {
+  defaultExchangeConfig,
+  type ExchangeConfig,
+} from '../../../src/domains/trading/protocol/exchange-config.ts';
+import type { ServerMessage } from '../../../src/domains/trading/protocol/protocol-messages.ts';
 import type { BugName } from '../../../src/exchange/bugs/planted-bugs.ts';
-import { defaultExchangeConfig, type ExchangeConfig } from '../../../src/exchange/config/exchange-config.ts';
 import { ExchangeHost } from '../../../src/exchange/gateway/exchange-host.ts';
-import type { ServerMessage } from '../../../src/exchange/gateway/protocol-messages.ts';
 import type { Session } from '../../../src/exchange/gateway/session.ts';
 import type { JournalEntry, JournalSink } from '../../../src/exchange/journal/journal-entry.ts';
 

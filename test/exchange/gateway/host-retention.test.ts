@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { defaultExchangeConfig, type ExchangeConfig } from '../../../src/exchange/config/exchange-config.ts';
-import type { ServerMessage } from '../../../src/exchange/gateway/protocol-messages.ts';
+import {
+  defaultExchangeConfig,
+  type ExchangeConfig,
+} from '../../../src/domains/trading/protocol/exchange-config.ts';
+import type { ServerMessage } from '../../../src/domains/trading/protocol/protocol-messages.ts';
 import type { Session } from '../../../src/exchange/gateway/session.ts';
 import { BTC, makeHost, placeFrame } from './host-harness.ts';
 

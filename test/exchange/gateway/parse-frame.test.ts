@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { FRAME_ERROR_CODES } from '../../../src/domains/trading/protocol/protocol-messages.ts';
 import { parseFrame } from '../../../src/exchange/gateway/parse-frame.ts';
-import { FRAME_ERROR_CODES } from '../../../src/exchange/gateway/protocol-messages.ts';
 
 const MAX = 1024;
 const place = {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { EventMessage } from '../../../src/exchange/gateway/protocol-messages.ts';
+import type { EventMessage } from '../../../src/domains/trading/protocol/protocol-messages.ts';
 import { eventBytes, ReplayBuffer } from '../../../src/exchange/gateway/replay-buffer.ts';
 
 const event = (seq: number): EventMessage => ({

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { defaultExchangeConfig } from '../../../src/exchange/config/exchange-config.ts';
+import { defaultExchangeConfig } from '../../../src/domains/trading/protocol/exchange-config.ts';
 import type {
   ADMIN_REQUEST_TYPES,
   TRADING_REQUEST_TYPES,
-} from '../../../src/exchange/gateway/protocol-messages.ts';
+} from '../../../src/domains/trading/protocol/protocol-messages.ts';
 import { BTC, makeHost, placeFrame } from './host-harness.ts';
 
 const adminFrames: Record<(typeof ADMIN_REQUEST_TYPES)[number], Record<string, unknown>> = {

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ExchangeInput } from '../../../src/exchange/engine/exchange-input.ts';
+import type { ExchangeInput } from '../../../src/domains/trading/protocol/exchange-input.ts';
 import type { JournalEntry } from '../../../src/exchange/journal/journal-entry.ts';
 import { encodeJournalLine } from '../../../src/exchange/journal/journal-line.ts';
 

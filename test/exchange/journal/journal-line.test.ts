@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { ExchangeInput } from '../../../src/exchange/engine/exchange-input.ts';
+import type { ExchangeInput } from '../../../src/domains/trading/protocol/exchange-input.ts';
 import { crc32 } from '../../../src/exchange/journal/crc32.ts';
 import type { JournalEntry } from '../../../src/exchange/journal/journal-entry.ts';
 import { decodeJournalLine, encodeJournalLine } from '../../../src/exchange/journal/journal-line.ts';

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { defaultExchangeConfig } from '../../../src/exchange/config/exchange-config.ts';
+import { defaultExchangeConfig } from '../../../src/domains/trading/protocol/exchange-config.ts';
 import { type RunningExchange, startExchangeServer } from '../../../src/exchange/server/exchange-server.ts';
 import { type Received, TestClient } from './ws-test-client.ts';
 

@@ -3,8 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isShakedownError } from '../../../src/core/shakedown-error.ts';
+import {
+  defaultExchangeConfig,
+  type ExchangeConfig,
+} from '../../../src/domains/trading/protocol/exchange-config.ts';
 import type { BugName } from '../../../src/exchange/bugs/planted-bugs.ts';
-import { defaultExchangeConfig, type ExchangeConfig } from '../../../src/exchange/config/exchange-config.ts';
 import { journalPath } from '../../../src/exchange/journal/file-journal.ts';
 import { readJournalFile } from '../../../src/exchange/journal/read-journal.ts';
 import {

@@ -4,7 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isShakedownError, type ShakedownError } from '../../../src/core/shakedown-error.ts';
-import { defaultExchangeConfig, type ExchangeConfig } from '../../../src/exchange/config/exchange-config.ts';
+import {
+  defaultExchangeConfig,
+  type ExchangeConfig,
+} from '../../../src/domains/trading/protocol/exchange-config.ts';
 import {
   decideListen,
   defaultKeysIn,

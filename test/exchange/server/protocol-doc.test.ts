@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { defaultExchangeConfig } from '../../../src/exchange/config/exchange-config.ts';
-import { EVENT_TYPES } from '../../../src/exchange/engine/exchange-event.ts';
-import { REJECT_REASONS } from '../../../src/exchange/engine/reject-reason.ts';
+import { defaultExchangeConfig } from '../../../src/domains/trading/protocol/exchange-config.ts';
+import { EVENT_TYPES } from '../../../src/domains/trading/protocol/exchange-event.ts';
 import {
   FRAME_ERROR_CODES,
   GATEWAY_ERROR_CODES,
   REQUEST_TYPES,
-} from '../../../src/exchange/gateway/protocol-messages.ts';
+} from '../../../src/domains/trading/protocol/protocol-messages.ts';
+import { REJECT_REASONS } from '../../../src/domains/trading/protocol/reject-reason.ts';
 import { type RunningExchange, startExchangeServer } from '../../../src/exchange/server/exchange-server.ts';
 import { type ExampleBlock, partialMatch, readExampleBlocks } from './doc-examples.ts';
 import { TestClient } from './ws-test-client.ts';

@@ -2,7 +2,7 @@ import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { defaultExchangeConfig } from '../../../src/exchange/config/exchange-config.ts';
+import { defaultExchangeConfig } from '../../../src/domains/trading/protocol/exchange-config.ts';
 import { Engine } from '../../../src/exchange/engine/engine.ts';
 import { journalPath } from '../../../src/exchange/journal/file-journal.ts';
 import type { JournalEntry } from '../../../src/exchange/journal/journal-entry.ts';

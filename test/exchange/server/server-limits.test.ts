@@ -1,6 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { defaultExchangeConfig, type ExchangeConfig } from '../../../src/exchange/config/exchange-config.ts';
+import {
+  defaultExchangeConfig,
+  type ExchangeConfig,
+} from '../../../src/domains/trading/protocol/exchange-config.ts';
 import {
   CLOSE_TOO_MANY_CONNECTIONS,
   type RunningExchange,

@@ -1,4 +1,4 @@
-import type { SelfTradePrevention, Side, TimeInForce } from '../../../exchange/engine/exchange-input.ts';
+import type { SelfTradePrevention, Side, TimeInForce } from '../protocol/exchange-input.ts';
 import type { KitInstrument } from './kit-instrument.ts';
 
 /**

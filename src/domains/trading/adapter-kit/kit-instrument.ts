@@ -1,5 +1,5 @@
-import { decimalsOf } from '../../../exchange/config/decimals-of.ts';
-import { defaultExchangeConfig, type InstrumentConfig } from '../../../exchange/config/exchange-config.ts';
+import { decimalsOf } from '../protocol/decimals-of.ts';
+import { defaultExchangeConfig, type InstrumentConfig } from '../protocol/exchange-config.ts';
 
 /** An instrument as the adapter declares it: the grid the venue promises to keep. */
 export interface InstrumentSpec {

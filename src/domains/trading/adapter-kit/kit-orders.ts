@@ -1,7 +1,7 @@
-import type { OrderStatus } from '../../../exchange/engine/exchange-event.ts';
-import type { OrderType, Side, TimeInForce } from '../../../exchange/engine/exchange-input.ts';
-import type { OrderSnapshot } from '../../../exchange/engine/exchange-snapshot.ts';
-import type { RejectReason } from '../../../exchange/engine/reject-reason.ts';
+import type { OrderStatus } from '../protocol/exchange-event.ts';
+import type { OrderType, Side, TimeInForce } from '../protocol/exchange-input.ts';
+import type { OrderSnapshot } from '../protocol/exchange-snapshot.ts';
+import type { RejectReason } from '../protocol/reject-reason.ts';
 import type { OrderTarget } from '../trading-action.ts';
 import type { LibOrderId, RestingOrder } from './book-library.ts';
 import { type KitInstrument, priceOf, qtyOf } from './kit-instrument.ts';

@@ -1,6 +1,6 @@
 import { Observable, Subject } from 'rxjs';
 import type { ClientEvent } from '../../../core/model/client.ts';
-import type { ExchangeEvent } from '../../../exchange/engine/exchange-event.ts';
+import type { ExchangeEvent } from '../protocol/exchange-event.ts';
 import { sessionStream, type TradingClientEvent } from '../trading-client-event.ts';
 
 /** The events one input made, numbered: each on its stream, all under the input's txn. */

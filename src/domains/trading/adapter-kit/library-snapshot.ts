@@ -1,4 +1,4 @@
-import type { ExchangeSnapshot, OrderSnapshot } from '../../../exchange/engine/exchange-snapshot.ts';
+import type { ExchangeSnapshot, OrderSnapshot } from '../protocol/exchange-snapshot.ts';
 import { compareOrderIds } from '../trading-projection.ts';
 import { orderSnapshot } from './kit-orders.ts';
 import type { LibraryVenue } from './library-venue.ts';

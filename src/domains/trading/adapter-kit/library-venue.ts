@@ -1,11 +1,7 @@
 import type { Reply } from '../../../core/model/client.ts';
-import type {
-  ExchangeEvent,
-  Liquidity,
-  OrderRejectedEvent,
-} from '../../../exchange/engine/exchange-event.ts';
-import type { TimeInForce } from '../../../exchange/engine/exchange-input.ts';
-import type { RejectReason } from '../../../exchange/engine/reject-reason.ts';
+import type { ExchangeEvent, Liquidity, OrderRejectedEvent } from '../protocol/exchange-event.ts';
+import type { TimeInForce } from '../protocol/exchange-input.ts';
+import type { RejectReason } from '../protocol/reject-reason.ts';
 import type {
   CancelAction,
   CancelAllAction,

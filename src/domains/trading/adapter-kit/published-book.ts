@@ -1,6 +1,6 @@
-import type { BookDeltaEvent } from '../../../exchange/engine/exchange-event.ts';
-import type { Side } from '../../../exchange/engine/exchange-input.ts';
-import type { BookSnapshot } from '../../../exchange/engine/exchange-snapshot.ts';
+import type { BookDeltaEvent } from '../protocol/exchange-event.ts';
+import type { Side } from '../protocol/exchange-input.ts';
+import type { BookSnapshot } from '../protocol/exchange-snapshot.ts';
 import type { BookLibrary, LibLevel, LibOrderId } from './book-library.ts';
 import { type KitInstrument, priceOnGrid, qtyOnGrid } from './kit-instrument.ts';
 

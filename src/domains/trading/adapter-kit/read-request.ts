@@ -1,5 +1,5 @@
-import { atomsDecimal, readNumeric, toAtoms } from '../../../exchange/engine/decimal-codec.ts';
-import type { RejectReason } from '../../../exchange/engine/reject-reason.ts';
+import { atomsDecimal, readNumeric, toAtoms } from '../protocol/decimal-codec.ts';
+import type { RejectReason } from '../protocol/reject-reason.ts';
 import type { KitInstrument } from './kit-instrument.ts';
 
 /**

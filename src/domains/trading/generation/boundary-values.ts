@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import type { Side } from '../../../exchange/engine/exchange-input.ts';
+import type { Side } from '../protocol/exchange-input.ts';
 import { bandTicks, cleanDecimal, type InstrumentGrid, priceAt, qtyAt } from './instrument-grid.ts';
 import { plainDecimal } from './number-spellings.ts';
 

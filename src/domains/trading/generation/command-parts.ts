@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import type { SelfTradePrevention, Side } from '../../../exchange/engine/exchange-input.ts';
+import type { SelfTradePrevention, Side } from '../protocol/exchange-input.ts';
 import type { OrderTarget, PlaceAction, Trader } from '../trading-action.ts';
 import { type QtyChoice, resolveQty, validQtyChoiceArb } from './boundary-values.ts';
 import { lotsOf, priceAt } from './instrument-grid.ts';

@@ -1,6 +1,6 @@
-import { cashDecimalsOfInstrument, cashPerPxQtyOf } from '../../../exchange/config/contract-multiplier.ts';
-import { decimalsOf } from '../../../exchange/config/decimals-of.ts';
-import type { Side } from '../../../exchange/engine/exchange-input.ts';
+import { cashDecimalsOfInstrument, cashPerPxQtyOf } from '../protocol/contract-multiplier.ts';
+import { decimalsOf } from '../protocol/decimals-of.ts';
+import type { Side } from '../protocol/exchange-input.ts';
 import type { Trader } from '../trading-action.ts';
 import type { InstrumentGrid } from './instrument-grid.ts';
 import type { TradingModel } from './trading-model.ts';

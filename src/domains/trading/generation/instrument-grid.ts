@@ -1,5 +1,5 @@
-import { decimalsOf } from '../../../exchange/config/decimals-of.ts';
-import type { InstrumentConfig } from '../../../exchange/config/exchange-config.ts';
+import { decimalsOf } from '../protocol/decimals-of.ts';
+import type { InstrumentConfig } from '../protocol/exchange-config.ts';
 
 /**
  * An instrument seen as two integer grids (ticks of price, lots of quantity), so that

@@ -1,10 +1,6 @@
 import fc from 'fast-check';
-import {
-  type ExchangeConfig,
-  NUMBER_SPELLINGS,
-  type NumberSpelling,
-} from '../../../exchange/config/exchange-config.ts';
-import { exactDecimal } from '../../../exchange/engine/decimal-codec.ts';
+import { exactDecimal } from '../protocol/decimal-codec.ts';
+import { type ExchangeConfig, NUMBER_SPELLINGS, type NumberSpelling } from '../protocol/exchange-config.ts';
 import type { TradingAction } from '../trading-action.ts';
 
 /**

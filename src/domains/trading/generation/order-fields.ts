@@ -1,10 +1,5 @@
 import fc from 'fast-check';
-import type {
-  OrderType,
-  SelfTradePrevention,
-  Side,
-  TimeInForce,
-} from '../../../exchange/engine/exchange-input.ts';
+import type { OrderType, SelfTradePrevention, Side, TimeInForce } from '../protocol/exchange-input.ts';
 import { TRADERS, type Trader } from '../trading-action.ts';
 import { bandTicks } from './instrument-grid.ts';
 import type { TradingModel } from './trading-model.ts';

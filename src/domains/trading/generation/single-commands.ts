@@ -1,4 +1,4 @@
-import type { SelfTradePrevention, Side } from '../../../exchange/engine/exchange-input.ts';
+import type { SelfTradePrevention, Side } from '../protocol/exchange-input.ts';
 import { TRADERS, type Trader } from '../trading-action.ts';
 import { type PriceChoice, type QtyChoice, resolvePrice, resolveQty } from './boundary-values.ts';
 import { placeAction } from './command-parts.ts';

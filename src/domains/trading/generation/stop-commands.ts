@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import type { SelfTradePrevention, Side, TimeInForce } from '../../../exchange/engine/exchange-input.ts';
+import type { SelfTradePrevention, Side, TimeInForce } from '../protocol/exchange-input.ts';
 import { type PlaceAction, TRADERS, type Trader } from '../trading-action.ts';
 import { type QtyChoice, qtyChoiceArb, resolveQty, validQtyChoiceArb } from './boundary-values.ts';
 import { placeAction } from './command-parts.ts';

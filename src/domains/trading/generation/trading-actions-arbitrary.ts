@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import type { GenerationContext } from '../../../core/model/property.ts';
-import type { ExchangeConfig } from '../../../exchange/config/exchange-config.ts';
 import { configureAction } from '../configure-action.ts';
+import type { ExchangeConfig } from '../protocol/exchange-config.ts';
 import type { TradingAction } from '../trading-action.ts';
 import { TRADING_CAPABILITIES } from '../trading-capabilities.ts';
 import { faultCommandArb, type NemesisEntry, nemesis, nemesisEntryArb } from './fault-commands.ts';

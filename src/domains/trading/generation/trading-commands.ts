@@ -101,7 +101,7 @@ export const DEFAULT_COMMAND_WEIGHTS: Readonly<Record<TradingCommandKind, number
   cancel_all: 3,
   set_mark: 5,
   reconnect: 4,
-  // Stop orders only where a property asks for them (properties/stop-orders.ts).
+  // Stop orders only where a property asks for them (properties/trading/stop-orders.ts).
   stop: 0,
   stop_cancel: 0,
   stop_cross: 0,

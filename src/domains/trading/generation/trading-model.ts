@@ -2,13 +2,8 @@ import {
   defaultExchangeConfig,
   type ExchangeConfig,
   type NumberSpelling,
-} from '../../../exchange/config/exchange-config.ts';
-import type {
-  OrderType,
-  SelfTradePrevention,
-  Side,
-  TimeInForce,
-} from '../../../exchange/engine/exchange-input.ts';
+} from '../protocol/exchange-config.ts';
+import type { OrderType, SelfTradePrevention, Side, TimeInForce } from '../protocol/exchange-input.ts';
 import {
   type CancelAction,
   type OrderTarget,

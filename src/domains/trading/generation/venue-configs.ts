@@ -1,11 +1,7 @@
 import fc from 'fast-check';
-import { decimalsOf } from '../../../exchange/config/decimals-of.ts';
-import type {
-  AccountConfig,
-  ExchangeConfig,
-  InstrumentConfig,
-} from '../../../exchange/config/exchange-config.ts';
-import { validateExchangeConfig } from '../../../exchange/config/validate-config.ts';
+import { decimalsOf } from '../protocol/decimals-of.ts';
+import type { AccountConfig, ExchangeConfig, InstrumentConfig } from '../protocol/exchange-config.ts';
+import { validateExchangeConfig } from '../protocol/validate-config.ts';
 import { cleanDecimal } from './instrument-grid.ts';
 
 /**

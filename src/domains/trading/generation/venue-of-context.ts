@@ -1,5 +1,5 @@
 import type { GenerationContext } from '../../../core/model/property.ts';
-import { defaultExchangeConfig, type ExchangeConfig } from '../../../exchange/config/exchange-config.ts';
+import { defaultExchangeConfig, type ExchangeConfig } from '../protocol/exchange-config.ts';
 
 /**
  * The venue config a trading generator aims at: the campaign's (GenerationContext.config, which

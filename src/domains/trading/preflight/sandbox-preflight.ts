@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { firstValueFrom, type Subscription } from 'rxjs';
 import { EXIT, ShakedownError } from '../../../core/shakedown-error.ts';
-import type { ExchangeConfig, InstrumentConfig } from '../../../exchange/config/exchange-config.ts';
-import type { ClientRequest, RequestId } from '../../../exchange/gateway/protocol-messages.ts';
+import type { ExchangeConfig, InstrumentConfig } from '../protocol/exchange-config.ts';
+import type { ClientRequest, RequestId } from '../protocol/protocol-messages.ts';
 import type { VenueConnection } from '../transport/venue-connection.ts';
 import { wsDialer } from '../transport/ws-dialer.ts';
 

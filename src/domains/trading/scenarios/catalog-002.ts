@@ -1,7 +1,6 @@
 import { isShakedownError } from '../../../core/shakedown-error.ts';
-import type { ExchangeInput } from '../../../exchange/engine/exchange-input.ts';
-import { encodeJournalLine } from '../../../exchange/journal/journal-line.ts';
-import { parseJournal } from '../../../exchange/journal/read-journal.ts';
+import { encodeJournalLine, parseJournal } from '../../../exchange/index.ts';
+import type { ExchangeInput } from '../protocol/exchange-input.ts';
 import { BTC } from './scenario-script.ts';
 import { scenario, type TradingScenario } from './trading-scenario.ts';
 

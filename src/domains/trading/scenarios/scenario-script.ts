@@ -1,13 +1,8 @@
 import type { Fault } from '../../../core/faults/fault.ts';
 import type { Reply } from '../../../core/model/client.ts';
 import type { ScenarioContext, ScenarioStep } from '../../../core/scenario/scenario.ts';
-import type { OrderStatus } from '../../../exchange/engine/exchange-event.ts';
-import type {
-  OrderType,
-  SelfTradePrevention,
-  Side,
-  TimeInForce,
-} from '../../../exchange/engine/exchange-input.ts';
+import type { OrderStatus } from '../protocol/exchange-event.ts';
+import type { OrderType, SelfTradePrevention, Side, TimeInForce } from '../protocol/exchange-input.ts';
 import type { Trader, TradingAction } from '../trading-action.ts';
 import type { TradingClientEvent } from '../trading-client-event.ts';
 import type { TradingView } from '../trading-view.ts';

@@ -15,14 +15,14 @@ import { FaultLog } from '../../../core/faults/fault-record.ts';
 import type { Reply } from '../../../core/model/client.ts';
 import type { TargetFactory } from '../../../core/model/target.ts';
 import { disownDir, ownDir } from '../../../core/process/owned-resources.ts';
-import type { BugName } from '../../../exchange/bugs/planted-bugs.ts';
-import type { ExchangeConfig } from '../../../exchange/config/exchange-config.ts';
-import type { ExchangeSnapshot } from '../../../exchange/engine/exchange-snapshot.ts';
-import { startExchangeServer } from '../../../exchange/server/exchange-server.ts';
+import type { BugName } from '../../../exchange/index.ts';
 import {
   type ReferenceExchangeProcess,
+  startExchangeServer,
   startReferenceExchangeProcess,
-} from '../../../exchange/server/reference-exchange-process.ts';
+} from '../../../exchange/index.ts';
+import type { ExchangeConfig } from '../protocol/exchange-config.ts';
+import type { ExchangeSnapshot } from '../protocol/exchange-snapshot.ts';
 import type { TradingAction } from '../trading-action.ts';
 import { ALL_TRADING_CAPABILITIES, TRADING_CAPABILITIES } from '../trading-capabilities.ts';
 

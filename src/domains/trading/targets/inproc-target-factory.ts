@@ -1,13 +1,12 @@
 import { FAULT_KINDS } from '../../../core/faults/fault.ts';
 import type { TargetFactory } from '../../../core/model/target.ts';
 import { SortedVirtualTimeScheduler } from '../../../core/time/sorted-virtual-scheduler.ts';
-import type { BugName } from '../../../exchange/bugs/planted-bugs.ts';
-import { defaultExchangeConfig, type ExchangeConfig } from '../../../exchange/config/exchange-config.ts';
-import { Engine } from '../../../exchange/engine/engine.ts';
-import type { ExchangeInput } from '../../../exchange/engine/exchange-input.ts';
-import type { ExchangeSnapshot } from '../../../exchange/engine/exchange-snapshot.ts';
-import type { JournalEntry } from '../../../exchange/journal/journal-entry.ts';
+import type { BugName, JournalEntry } from '../../../exchange/index.ts';
+import { Engine } from '../../../exchange/index.ts';
 import { runVenueConfig } from '../configure-action.ts';
+import { defaultExchangeConfig, type ExchangeConfig } from '../protocol/exchange-config.ts';
+import type { ExchangeInput } from '../protocol/exchange-input.ts';
+import type { ExchangeSnapshot } from '../protocol/exchange-snapshot.ts';
 import type { TradingAction } from '../trading-action.ts';
 import { ALL_TRADING_CAPABILITIES } from '../trading-capabilities.ts';
 import type { TradingClientEvent } from '../trading-client-event.ts';

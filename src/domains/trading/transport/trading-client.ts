@@ -12,8 +12,8 @@ import {
 } from 'rxjs';
 import seedrandom from 'seedrandom';
 import type { Client, ClientEvent, Reply } from '../../../core/model/client.ts';
-import type { ClientRequest, ServerMessage } from '../../../exchange/gateway/protocol-messages.ts';
-import type { ResyncSnapshot } from '../../../exchange/gateway/session.ts';
+import type { ClientRequest, ServerMessage } from '../protocol/protocol-messages.ts';
+import type { ResyncSnapshot } from '../protocol/resync-snapshot.ts';
 import type { TradingAction } from '../trading-action.ts';
 import { type SessionEvent, sessionStream, type TradingClientEvent } from '../trading-client-event.ts';
 import { type BackoffPolicy, backoffDelay, DEFAULT_BACKOFF } from './backoff.ts';

@@ -1,10 +1,6 @@
 import type { ResponseFault } from '../../../core/faults/fault.ts';
 import type { FrameHooks } from '../../../core/faults/link-chaos.ts';
-import type {
-  ClientRequest,
-  ErrorResponse,
-  ServerMessage,
-} from '../../../exchange/gateway/protocol-messages.ts';
+import type { ClientRequest, ErrorResponse, ServerMessage } from '../protocol/protocol-messages.ts';
 
 /** The protocol's answer to a response fault: a 429 with retry-after, or a 5xx-style `unavailable`. */
 export function forgedResponse(id: string, fault: ResponseFault): ErrorResponse {

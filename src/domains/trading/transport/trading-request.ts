@@ -1,4 +1,4 @@
-import type { ClientRequest } from '../../../exchange/gateway/protocol-messages.ts';
+import type { ClientRequest } from '../protocol/protocol-messages.ts';
 import type { OrderTarget, TradingAction } from '../trading-action.ts';
 
 /**

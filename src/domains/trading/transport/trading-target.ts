@@ -2,8 +2,8 @@ import { asyncScheduler, isObservable, map, Observable, of, type SchedulerLike }
 import type { Fault } from '../../../core/faults/fault.ts';
 import type { Reply } from '../../../core/model/client.ts';
 import type { Target } from '../../../core/model/target.ts';
-import { defaultExchangeConfig, type ExchangeConfig } from '../../../exchange/config/exchange-config.ts';
-import type { ExchangeSnapshot } from '../../../exchange/engine/exchange-snapshot.ts';
+import { defaultExchangeConfig, type ExchangeConfig } from '../protocol/exchange-config.ts';
+import type { ExchangeSnapshot } from '../protocol/exchange-snapshot.ts';
 import type { TradingAction } from '../trading-action.ts';
 import type { TradingClientEvent } from '../trading-client-event.ts';
 import type { TradingExtra } from '../trading-evidence.ts';

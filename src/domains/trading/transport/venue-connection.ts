@@ -1,5 +1,5 @@
 import type { Observable } from 'rxjs';
-import type { ClientRequest, ServerMessage } from '../../../exchange/gateway/protocol-messages.ts';
+import type { ClientRequest, ServerMessage } from '../protocol/protocol-messages.ts';
 
 /**
  * One connection to a venue that speaks the reference protocol (docs/protocol.md), whatever

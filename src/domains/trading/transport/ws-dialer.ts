@@ -1,7 +1,7 @@
 import { Observable, Subject } from 'rxjs';
 import WebSocket, { type RawData } from 'ws';
 import { EXIT, ShakedownError } from '../../../core/shakedown-error.ts';
-import type { ClientRequest, ErrorCode, ServerMessage } from '../../../exchange/gateway/protocol-messages.ts';
+import type { ClientRequest, ErrorCode, ServerMessage } from '../protocol/protocol-messages.ts';
 import type { VenueConnection, VenueDialer } from './venue-connection.ts';
 
 /** The one logger method the dialer uses; a pino logger fits. */

@@ -1,8 +1,8 @@
 import { lastValueFrom } from 'rxjs';
 import type { Target, TargetFactory } from '../../../core/model/target.ts';
-import type { BugName } from '../../../exchange/bugs/planted-bugs.ts';
-import { defaultExchangeConfig, type ExchangeConfig } from '../../../exchange/config/exchange-config.ts';
-import { type RunningExchange, startExchangeServer } from '../../../exchange/server/exchange-server.ts';
+import type { BugName } from '../../../exchange/index.ts';
+import { type RunningExchange, startExchangeServer } from '../../../exchange/index.ts';
+import { defaultExchangeConfig, type ExchangeConfig } from '../protocol/exchange-config.ts';
 import type { VenueDialer } from './venue-connection.ts';
 import { type WsDialerOptions, wsDialer } from './ws-dialer.ts';
 

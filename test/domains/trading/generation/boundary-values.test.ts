@@ -11,7 +11,7 @@ import {
   resolveQty,
 } from '../../../../src/domains/trading/generation/boundary-values.ts';
 import { gridOf, type InstrumentGrid } from '../../../../src/domains/trading/generation/instrument-grid.ts';
-import { defaultExchangeConfig } from '../../../../src/exchange/config/exchange-config.ts';
+import { defaultExchangeConfig } from '../../../../src/domains/trading/protocol/exchange-config.ts';
 import { Engine } from '../../../../src/exchange/engine/engine.ts';
 
 const config = defaultExchangeConfig();

@@ -1,7 +1,7 @@
+import { defaultExchangeConfig } from '../../../../src/domains/trading/protocol/exchange-config.ts';
+import type { ExchangeInput, OrderRef } from '../../../../src/domains/trading/protocol/exchange-input.ts';
 import type { OrderTarget, TradingAction } from '../../../../src/domains/trading/trading-action.ts';
-import { defaultExchangeConfig } from '../../../../src/exchange/config/exchange-config.ts';
 import { Engine } from '../../../../src/exchange/engine/engine.ts';
-import type { ExchangeInput, OrderRef } from '../../../../src/exchange/engine/exchange-input.ts';
 
 /**
  * What a sequence must do for each planted bug to have a chance to show (see planted-bugs.ts),

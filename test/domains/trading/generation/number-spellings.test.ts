@@ -1,14 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { readSpelled, type Spelling } from '../../../../invariants/support/spellings.ts';
+import { readSpelled, type Spelling } from '../../../../invariants/trading/support/spellings.ts';
 import { spell } from '../../../../src/domains/trading/generation/number-spellings.ts';
 import { tradingActions } from '../../../../src/domains/trading/generation/trading-actions-arbitrary.ts';
-import type { TradingAction } from '../../../../src/domains/trading/trading-action.ts';
 import {
   defaultExchangeConfig,
   NUMBER_SPELLINGS,
   type NumberSpelling,
-} from '../../../../src/exchange/config/exchange-config.ts';
+} from '../../../../src/domains/trading/protocol/exchange-config.ts';
+import type { TradingAction } from '../../../../src/domains/trading/trading-action.ts';
 
 /** Every price and quantity the generator sent, over a sample of runs aimed at a venue. */
 function valuesSent(numberSpellings?: NumberSpelling[]): unknown[] {

@@ -1,13 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { TRADING_PROPERTIES } from '../../../../properties/index.ts';
-import { LONG_LIVED_LIMITS } from '../../../../properties/long-lived-venue.ts';
+import { TRADING_PROPERTIES } from '../../../../properties/trading/index.ts';
+import { LONG_LIVED_LIMITS } from '../../../../properties/trading/long-lived-venue.ts';
 import { availableAtoms, worstLots } from '../../../../src/domains/trading/generation/funding.ts';
 import { lotsOf, ticksOf } from '../../../../src/domains/trading/generation/instrument-grid.ts';
 import { TradingModel } from '../../../../src/domains/trading/generation/trading-model.ts';
+import { validateExchangeConfig } from '../../../../src/domains/trading/protocol/validate-config.ts';
 import type { TradingAction } from '../../../../src/domains/trading/trading-action.ts';
 import { ALL_TRADING_CAPABILITIES } from '../../../../src/domains/trading/trading-capabilities.ts';
-import { validateExchangeConfig } from '../../../../src/exchange/config/validate-config.ts';
 
 const property = (name: string) => TRADING_PROPERTIES.find((p) => p.name === name)!;
 

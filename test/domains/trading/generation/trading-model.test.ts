@@ -2,10 +2,10 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { tradingActions } from '../../../../src/domains/trading/generation/trading-actions-arbitrary.ts';
 import { TradingModel } from '../../../../src/domains/trading/generation/trading-model.ts';
+import { defaultExchangeConfig } from '../../../../src/domains/trading/protocol/exchange-config.ts';
+import type { OrderRef } from '../../../../src/domains/trading/protocol/exchange-input.ts';
 import type { OrderTarget } from '../../../../src/domains/trading/trading-action.ts';
-import { defaultExchangeConfig } from '../../../../src/exchange/config/exchange-config.ts';
 import { Engine } from '../../../../src/exchange/engine/engine.ts';
-import type { OrderRef } from '../../../../src/exchange/engine/exchange-input.ts';
 
 /**
  * The model only biases generation, but a bias is only as good as its predictions: compare

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { TRADING_INVARIANTS } from '../../../../invariants/index.ts';
-import { TRADING_PROPERTIES } from '../../../../properties/index.ts';
+import { TRADING_INVARIANTS } from '../../../../invariants/trading/index.ts';
+import { TRADING_PROPERTIES } from '../../../../properties/trading/index.ts';
 import { TRADING_ACTION_KINDS, type TradingAction } from '../../../../src/domains/trading/trading-action.ts';
 
 type TradingActionKind = TradingAction['kind'];

@@ -3,7 +3,7 @@ import { afterEach } from 'vitest';
 import {
   defaultExchangeConfig,
   type ExchangeConfig,
-} from '../../../../src/exchange/config/exchange-config.ts';
+} from '../../../../src/domains/trading/protocol/exchange-config.ts';
 import {
   type RunningExchange,
   startExchangeServer,

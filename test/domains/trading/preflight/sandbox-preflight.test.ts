@@ -11,7 +11,7 @@ import {
   preflightError,
   runSandboxPreflight,
 } from '../../../../src/domains/trading/preflight/sandbox-preflight.ts';
-import { defaultExchangeConfig } from '../../../../src/exchange/config/exchange-config.ts';
+import { defaultExchangeConfig } from '../../../../src/domains/trading/protocol/exchange-config.ts';
 import { cliAsync, referenceVenues } from './reference-venues.ts';
 
 const venue = referenceVenues();

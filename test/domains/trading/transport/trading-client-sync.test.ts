@@ -4,13 +4,16 @@ import type { Fault } from '../../../../src/core/faults/fault.ts';
 import type { ClientEvent } from '../../../../src/core/model/client.ts';
 import { DEFAULT_SETTINGS, executeRun } from '../../../../src/core/runner/campaign.ts';
 import { SortedVirtualTimeScheduler } from '../../../../src/core/time/sorted-virtual-scheduler.ts';
+import type {
+  ClientRequest,
+  ServerMessage,
+} from '../../../../src/domains/trading/protocol/protocol-messages.ts';
 import { inprocTargetFactory } from '../../../../src/domains/trading/targets/inproc-target-factory.ts';
 import type { TradingAction } from '../../../../src/domains/trading/trading-action.ts';
 import type { TradingClientEvent } from '../../../../src/domains/trading/trading-client-event.ts';
 import { tradingPack } from '../../../../src/domains/trading/trading-pack.ts';
 import { TradingClient } from '../../../../src/domains/trading/transport/trading-client.ts';
 import type { VenueConnection } from '../../../../src/domains/trading/transport/venue-connection.ts';
-import type { ClientRequest, ServerMessage } from '../../../../src/exchange/gateway/protocol-messages.ts';
 
 const BOOK = 'book:SANDBOX.ETH-USD';
 

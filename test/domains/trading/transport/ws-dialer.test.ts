@@ -12,10 +12,10 @@ import {
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
 import { isShakedownError, type ShakedownError } from '../../../../src/core/shakedown-error.ts';
+import { defaultExchangeConfig } from '../../../../src/domains/trading/protocol/exchange-config.ts';
+import type { ServerMessage } from '../../../../src/domains/trading/protocol/protocol-messages.ts';
 import type { VenueConnection } from '../../../../src/domains/trading/transport/venue-connection.ts';
 import { BAD_FRAME_FROM_TARGET, wsDialer } from '../../../../src/domains/trading/transport/ws-dialer.ts';
-import { defaultExchangeConfig } from '../../../../src/exchange/config/exchange-config.ts';
-import type { ServerMessage } from '../../../../src/exchange/gateway/protocol-messages.ts';
 import {
   type RunningExchange,
   startExchangeServer,

@@ -10,14 +10,14 @@ import {
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Target, TargetFactory } from '../../../../src/core/model/target.ts';
 import { isShakedownError } from '../../../../src/core/shakedown-error.ts';
+import { defaultExchangeConfig } from '../../../../src/domains/trading/protocol/exchange-config.ts';
+import type { ServerMessage } from '../../../../src/domains/trading/protocol/protocol-messages.ts';
 import type { VenueDialer } from '../../../../src/domains/trading/transport/venue-connection.ts';
 import {
   embeddedWsTargetFactory,
   type MakeTarget,
   urlTargetFactory,
 } from '../../../../src/domains/trading/transport/ws-target-factories.ts';
-import { defaultExchangeConfig } from '../../../../src/exchange/config/exchange-config.ts';
-import type { ServerMessage } from '../../../../src/exchange/gateway/protocol-messages.ts';
 import { startExchangeServer } from '../../../../src/exchange/server/exchange-server.ts';
 
 const WAIT_MS = 5_000;

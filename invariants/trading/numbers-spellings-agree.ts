@@ -1,0 +1,293 @@
+import type { Violation } from '../../src/core/model/invariant.ts';
+import type { TradingAction } from '../../src/domains/trading/trading-action.ts';
+import type { TradingEvidence } from '../../src/domains/trading/trading-evidence.ts';
+import { eventsByClient, is, type TradingRecord } from './support/events.ts';
+import { orderOfReply, requestOps, type TradingOperation } from './support/history.ts';
+import { marketRecord } from './support/market-record.ts';
+import { type BookOrder, replayMarket } from './support/market-replay.ts';
+import { show } from './support/numbers.ts';
+import { type Inspection, ScopeTally, scopedInvariant } from './support/scope.ts';
+import {
+  compareExact,
+  declaredSpellings,
+  onGrid,
+  readSpelled,
+  type Spelled,
+  type Spelling,
+  signOf,
+} from './support/spellings.ts';
+import { violation } from './support/violation.ts';
+
+const NAME = 'numbers.spellings-agree';
+
+/** A price or quantity as a request spelled it. */
+interface Sent {
+  raw: unknown;
+  spelled: Spelled;
+  step: number;
+}
+
+const spellingOf = (raw: unknown): string =>
+  typeof raw === 'string' ? JSON.stringify(raw) : 'a JSON number';
+
+/** Whether a value the venue reports is the value a request spelled: exact for strings, within binary error for numbers. */
+function agrees(sent: Sent, reported: unknown): boolean {
+  if (typeof reported !== 'number' || !Number.isFinite(reported)) return false;
+  if (typeof sent.raw === 'number')
+    return Math.abs(sent.raw - reported) <= 1e-9 * Math.max(1, Math.abs(sent.raw));
+  return readSpelled(reported)?.exact === sent.spelled.exact;
+}
+
+interface Instrument {
+  tickSize?: number;
+  lotSize?: number;
+}
+
+/**
+ * Every spelling of a number means the same number. Prices and quantities sent as decimal
+ * strings ("100.0", "+100", "1e2") or as JSON numbers are judged by their exact value:
+ * - a request the venue accepted was taken at the value it spelled (the order's price and
+ *   quantity as order_accepted or order_replaced report them);
+ * - a spelling the venue declares it takes (config `numberSpellings`; all of them when absent)
+ *   is never refused for its form: not as not-a-number or not finite, nor off the tick or lot
+ *   when its value is on it, nor as zero, negative or not positive when it is not;
+ * - equal values behave as one: an order's fills happen at the value its limit spelled (makers
+ *   at it exactly, takers no worse), orders resting at one value under different spellings
+ *   keep time priority between them, and a book never shows two levels at one value.
+ */
+export const numbersSpellingsAgree = scopedInvariant(
+  NAME,
+  'equal values in any spelling behave as one: taken as spelled, never refused for the form, one level and one queue per price',
+  (evidence: TradingEvidence): Inspection => {
+    const out: Violation[] = [];
+    const tally = new ScopeTally();
+    const config = evidence?.extra?.config as { instruments?: unknown } | undefined;
+    const declared = declaredSpellings(config);
+    const instruments = new Map<string, Instrument>();
+    for (const inst of Array.isArray(config?.instruments) ? config.instruments : [])
+      if (typeof inst?.symbol === 'string') instruments.set(inst.symbol, inst);
+    const ops = requestOps(evidence);
+    const placeAt = new Map<number, Extract<TradingAction, { kind: 'place' }>>();
+    for (const op of ops) if (op.action?.kind === 'place') placeAt.set(op.step, op.action);
+    const { record } = marketRecord(evidence);
+    const accepted = new Map<string, TradingRecord>();
+    const replaced = new Map<string, TradingRecord>();
+    for (const rec of record) {
+      if (is(rec, 'order_accepted') && !accepted.has(rec.event.orderId)) accepted.set(rec.event.orderId, rec);
+      if (is(rec, 'order_replaced')) replaced.set(`${rec.event.orderId}@${rec.txn}`, rec);
+    }
+    let strings = 0;
+    const sentOf = (raw: unknown, step: number): Sent | undefined => {
+      const spelled = readSpelled(raw);
+      if (spelled === undefined) return undefined;
+      if (typeof raw === 'string') strings++;
+      return { raw, spelled, step };
+    };
+    /** The spelled limit price each order rests at: set by its place, moved by replaces (orderId@txn). */
+    const limitAtPlace = new Map<string, Sent>();
+    const limitAtReplace = new Map<string, Sent>();
+
+    for (const op of ops) {
+      const action = op.action;
+      if (action?.kind !== 'place' && action?.kind !== 'replace') continue;
+      const symbol = action.kind === 'place' ? action.symbol : placeAt.get(action.target?.step)?.symbol;
+      const price =
+        'price' in action && action.price !== undefined ? sentOf(action.price, op.step) : undefined;
+      const qty = 'qty' in action && action.qty !== undefined ? sentOf(action.qty, op.step) : undefined;
+      const reply = op.reply;
+      if (reply?.status === 'fail') {
+        checkRefusal(op, symbol, 'price', price);
+        checkRefusal(op, symbol, 'qty', qty);
+        continue;
+      }
+      const order = orderOfReply(op);
+      if (order === undefined || reply?.status !== 'ok') continue;
+      const rec =
+        action.kind === 'place' ? accepted.get(order.orderId) : replaced.get(`${order.orderId}@${reply.txn}`);
+      // Only the reply of the input that made the change speaks for this request: a retried
+      // place may be answered with the order an earlier attempt (or another step) made.
+      if (rec === undefined || rec.txn !== reply.txn) continue;
+      const e = rec.event as { price?: unknown; qty?: unknown };
+      for (const [field, sent] of [
+        ['price', action.kind === 'place' && action.orderType === 'market' ? undefined : price],
+        ['qty', qty],
+      ] as const) {
+        if (sent === undefined) continue;
+        tally.checked++;
+        if (agrees(sent, e[field])) continue;
+        out.push(
+          violation(
+            NAME,
+            `${action.kind} at step ${op.step} spelled ${field} ${spellingOf(sent.raw)} (= ${sent.spelled.exact}), but ${order.orderId} was taken at ${show(e[field])}`,
+            [rec],
+            [op.step],
+          ),
+        );
+      }
+      if (price !== undefined) {
+        if (action.kind === 'place') limitAtPlace.set(order.orderId, price);
+        else limitAtReplace.set(`${order.orderId}@${reply.txn}`, price);
+      }
+    }
+    if (strings === 0) tally.skip('no price or quantity was sent as a string in this run');
+
+    // Fills at the spelled price, and time priority between spellings of one price.
+    const limits = new Map<string, Sent>();
+    const pairs = new Set<string>();
+    replayMarket(evidence, {
+      beforeOrderEvent(rec, order, state) {
+        const e = rec.event;
+        if (e.type === 'order_accepted') {
+          const sent = limitAtPlace.get(e.orderId);
+          if (sent !== undefined) limits.set(e.orderId, sent);
+          return;
+        }
+        if (e.type === 'order_replaced') {
+          // A replace whose answer never came (or was not ours to read) moved the order to a
+          // price we cannot tie to a spelling: stop judging its fills by the old one.
+          const sent = limitAtReplace.get(`${e.orderId}@${rec.txn}`);
+          if (sent !== undefined) limits.set(e.orderId, sent);
+          else limits.delete(e.orderId);
+          return;
+        }
+        if (e.type !== 'fill' || order === undefined) return;
+        const sent = limits.get(e.orderId);
+        if (sent === undefined) return;
+        tally.checked++;
+        const fillAt = readSpelled(e.price)?.exact;
+        const c = fillAt === undefined ? Number.NaN : compareExact(fillAt, sent.spelled.exact);
+        const maker = e.liquidity === 'maker';
+        const bad = maker ? c !== 0 : Number.isNaN(c) || (order.side === 'buy' ? c > 0 : c < 0);
+        if (bad) {
+          out.push(
+            violation(
+              NAME,
+              `${maker ? 'maker' : 'taker'} fill ${e.tradeId} of ${order.label} at ${show(e.price)}, ${maker ? 'not at' : 'worse than'} the limit its request spelled ${spellingOf(sent.raw)} (= ${sent.spelled.exact})`,
+              [order.accepted, rec],
+              [sent.step],
+            ),
+          );
+        }
+        if (!maker || order.key === undefined || order.joined === undefined) return;
+        for (const ahead of state.resting(order.symbol, order.side, order.key)) {
+          const theirs = limits.get(ahead.orderId);
+          if (ahead === order || theirs === undefined || ahead.joined === undefined) continue;
+          if (ahead.joined > order.joined || spellingOf(theirs.raw) === spellingOf(sent.raw)) continue;
+          tally.checked++;
+          const pair = `${ahead.orderId}|${order.orderId}`;
+          if (pairs.has(pair)) continue;
+          pairs.add(pair);
+          out.push(priorityViolation(order, ahead, sent, theirs, rec));
+        }
+      },
+    });
+
+    // One level per value on every book a client folds (reported once per client, side and value).
+    const twins = new Set<string>();
+    for (const [client, records] of eventsByClient(evidence?.events ?? [])) {
+      const ladders = new Map<string, Map<string, { exact: string; rec: TradingRecord }>>();
+      for (const rec of records) {
+        if (is(rec, 'session_resynced')) {
+          ladders.clear();
+          continue;
+        }
+        if (!rec.stream?.startsWith('book:')) continue;
+        if (is(rec, 'reset')) {
+          for (const key of [...ladders.keys()]) if (key.startsWith(`${rec.stream}|`)) ladders.delete(key);
+          continue;
+        }
+        if (!is(rec, 'book_delta')) continue;
+        const e = rec.event;
+        const exact = readSpelled(e.price)?.exact;
+        if (exact === undefined) continue;
+        const ladderKey = `${rec.stream}|${e.side}`;
+        const ladder = ladders.get(ladderKey) ?? new Map<string, { exact: string; rec: TradingRecord }>();
+        ladders.set(ladderKey, ladder);
+        const raw = typeof e.price === 'string' ? JSON.stringify(e.price) : String(e.price);
+        if (!(Number(e.qty) !== 0)) {
+          ladder.delete(raw);
+          continue;
+        }
+        tally.checked++;
+        const twin = [...ladder].find(([other, level]) => other !== raw && level.exact === exact);
+        ladder.set(raw, { exact, rec });
+        if (twin === undefined || twins.has(`${client}|${ladderKey}|${exact}`)) continue;
+        twins.add(`${client}|${ladderKey}|${exact}`);
+        out.push(
+          violation(
+            NAME,
+            `${client}'s book ${rec.stream.slice(5)} ${e.side} holds two levels at ${exact}: ${twin[0]} and ${raw}`,
+            [twin[1].rec, rec],
+          ),
+        );
+      }
+    }
+    return { violations: out, scope: tally.result() };
+
+    function checkRefusal(
+      op: TradingOperation,
+      symbol: string | undefined,
+      field: 'price' | 'qty',
+      sent: Sent | undefined,
+    ): void {
+      const reply = op.reply;
+      if (reply?.status !== 'fail' || sent === undefined || !reply.code.startsWith(`${field}_`)) return;
+      const form = [...sent.spelled.uses].filter((u: Spelling) => !declared.has(u));
+      if (form.length > 0) return;
+      const inst = symbol === undefined ? undefined : instruments.get(symbol);
+      const exact = sent.spelled.exact;
+      tally.checked++;
+      let wrong: string | undefined;
+      switch (reply.code) {
+        case 'price_required':
+        case 'price_not_a_number':
+        case 'price_not_finite':
+        case 'qty_not_a_number':
+        case 'qty_not_finite':
+          wrong = 'a spelling the venue declares it takes';
+          break;
+        case 'price_not_positive':
+          if (signOf(exact) > 0) wrong = 'a positive value';
+          break;
+        case 'qty_zero':
+          if (signOf(exact) !== 0) wrong = 'a value that is not zero';
+          break;
+        case 'qty_negative':
+          if (signOf(exact) >= 0) wrong = 'a value that is not negative';
+          break;
+        case 'price_off_tick':
+          if (inst?.tickSize !== undefined && onGrid(exact, inst.tickSize))
+            wrong = `a multiple of the ${show(inst.tickSize)} tick`;
+          break;
+        case 'qty_not_lot_multiple':
+          if (inst?.lotSize !== undefined && onGrid(exact, inst.lotSize))
+            wrong = `a multiple of the ${show(inst.lotSize)} lot`;
+          break;
+      }
+      if (wrong === undefined) return;
+      out.push(
+        violation(
+          NAME,
+          `${op.action.kind} at step ${op.step}: ${field} ${spellingOf(sent.raw)} (= ${exact}, ${wrong}) was refused ${reply.code}`,
+          [],
+          [op.step],
+        ),
+      );
+    }
+  },
+);
+
+function priorityViolation(
+  order: BookOrder,
+  ahead: BookOrder,
+  mine: Sent,
+  theirs: Sent,
+  rec: TradingRecord,
+): Violation {
+  return violation(
+    NAME,
+    `maker fill ${rec.event.type === 'fill' ? rec.event.tradeId : '?'} hit ${order.label} (price spelled ${spellingOf(mine.raw)}) while ${ahead.label} (spelled ${spellingOf(theirs.raw)}, the same ${mine.spelled.exact}) rested there since before it`,
+    [ahead.accepted, order.accepted, rec],
+    [theirs.step, mine.step],
+  );
+}

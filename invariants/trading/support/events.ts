@@ -1,0 +1,133 @@
+import type { RecordedEvent } from '../../../src/core/model/evidence.ts';
+import type { TradingClientEvent } from '../../../src/domains/trading/trading-client-event.ts';
+
+export type TradingRecord = RecordedEvent<TradingClientEvent>;
+export type EventOf<T extends TradingClientEvent['type']> = Extract<TradingClientEvent, { type: T }>;
+export type RecordOf<T extends TradingClientEvent['type']> = RecordedEvent<EventOf<T>>;
+
+export const ADMIN_CLIENT = 'admin';
+
+export function is<T extends TradingClientEvent['type']>(rec: TradingRecord, type: T): rec is RecordOf<T> {
+  return rec?.event?.type === type;
+}
+
+/** Events that name one order on an account stream (rejections excluded: they echo a request). */
+export const ORDER_EVENT_TYPES = new Set<string>([
+  'order_accepted',
+  'fill',
+  'order_cancelled',
+  'order_replaced',
+  'order_expired',
+]);
+
+export type OrderEventRecord = RecordOf<
+  'order_accepted' | 'fill' | 'order_cancelled' | 'order_replaced' | 'order_expired'
+>;
+
+export function isOrderEvent(rec: TradingRecord): rec is OrderEventRecord {
+  return (
+    ORDER_EVENT_TYPES.has(rec?.event?.type) &&
+    typeof (rec.event as { orderId?: unknown }).orderId === 'string'
+  );
+}
+
+/** `account:maker` -> `maker`; undefined for any other stream. */
+export function accountOfStream(stream: string): string | undefined {
+  return typeof stream === 'string' && stream.startsWith('account:') ? stream.slice(8) : undefined;
+}
+
+/** `market:X` or `book:X` -> `X`; undefined for any other stream. */
+export function symbolOfStream(stream: string): string | undefined {
+  if (typeof stream !== 'string') return undefined;
+  if (stream.startsWith('market:')) return stream.slice(7);
+  if (stream.startsWith('book:')) return stream.slice(5);
+  return undefined;
+}
+
+export function isSessionStream(stream: string): boolean {
+  return typeof stream === 'string' && stream.startsWith('session:');
+}
+
+/** Events one client received, in arrival (gseq) order. */
+export function eventsByClient(events: readonly TradingRecord[]): Map<string, TradingRecord[]> {
+  // Built once per run's events and shared; callers get their own arrays to do as they like with.
+  let byClient = events ? clientRecords.get(events) : undefined;
+  if (!byClient) {
+    byClient = buildEventsByClient(events);
+    if (events) clientRecords.set(events, byClient);
+  }
+  return new Map([...byClient].map(([client, list]) => [client, list.slice()]));
+}
+
+const clientRecords = new WeakMap<readonly TradingRecord[], Map<string, TradingRecord[]>>();
+
+function buildEventsByClient(events: readonly TradingRecord[]): Map<string, TradingRecord[]> {
+  const out = new Map<string, TradingRecord[]>();
+  const usable = (events ?? []).filter(
+    (rec) => typeof rec?.stream === 'string' && typeof rec.event === 'object' && rec.event !== null,
+  );
+  for (const rec of usable.sort((a, b) => a.gseq - b.gseq)) {
+    let list = out.get(rec.client);
+    if (list === undefined) {
+      list = [];
+      out.set(rec.client, list);
+    }
+    list.push(rec);
+  }
+  return out;
+}
+
+/** Every client that is not the venue's admin: the traders, each logged in as its own account. */
+export function traderClients(
+  events: readonly TradingRecord[],
+  projections: Record<string, unknown>,
+): string[] {
+  // Several invariants ask for the same run's traders: scan its events once per projections.
+  const cached = events ? traderNames.get(events) : undefined;
+  if (cached && cached.projections === projections) return cached.names.slice();
+  const names = new Set<string>(Object.keys(projections ?? {}));
+  for (const rec of events ?? []) if (typeof rec?.client === 'string') names.add(rec.client);
+  names.delete(ADMIN_CLIENT);
+  const sorted = [...names].sort();
+  if (events) traderNames.set(events, { projections, names: sorted });
+  return sorted.slice();
+}
+
+const traderNames = new WeakMap<
+  readonly TradingRecord[],
+  { projections: Record<string, unknown>; names: string[] }
+>();
+
+/** The account a trader client acts for: the one its session reported, else its own name. */
+export function accountOfClient(client: string, events: readonly TradingRecord[]): string {
+  if (!events) return client;
+  // Asked per operation by several invariants: one pass per run instead of a scan per call.
+  let accounts = clientAccounts.get(events);
+  if (accounts === undefined) {
+    accounts = new Map();
+    for (const rec of events) {
+      if (
+        typeof rec?.client === 'string' &&
+        !accounts.has(rec.client) &&
+        is(rec, 'session_connected') &&
+        typeof rec.event.account === 'string'
+      )
+        accounts.set(rec.client, rec.event.account);
+    }
+    clientAccounts.set(events, accounts);
+  }
+  return accounts.get(client) ?? client;
+}
+
+/** The first account each client's session reported, per run's events. */
+const clientAccounts = new WeakMap<readonly TradingRecord[], Map<string, string>>();
+
+/** Whether an order event leaves its order closed: a cancel, an expiry, or the fill that leaves nothing. */
+export function endsOrder(rec: OrderEventRecord): boolean {
+  const e = rec.event;
+  return (
+    e.type === 'order_cancelled' ||
+    e.type === 'order_expired' ||
+    (e.type === 'fill' && !(e.remainingQty > 1e-12))
+  );
+}
