@@ -29,6 +29,17 @@ module.exports = {
       to: { path: '^src/cli/' },
     },
     {
+      name: 'cli-reaches-domains-through-the-registry',
+      comment:
+        'The CLI and the Vitest entry name no domain: every pack comes from src/domains/registry.ts (by name or module path), and no reference system is reached directly (type imports included).',
+      severity: 'error',
+      from: { path: '^src/(cli|vitest)/' },
+      to: {
+        path: '^src/(domains|exchange|feeds-proxy)/',
+        pathNot: '^src/domains/registry\\.ts$',
+      },
+    },
+    {
       name: 'domains-use-reference-systems-by-their-entry',
       comment:
         "A domain builds its reference system (the exchange) through that system's public entry, never its internals; the protocol types belong to the domain (src/domains/trading/protocol).",

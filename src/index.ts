@@ -19,7 +19,19 @@ export {
   type SkippedInvariant,
 } from './core/model/capabilities.ts';
 export type { Client, ClientEvent, Reply } from './core/model/client.ts';
-export type { DomainPack, TargetOptions, TargetSpec } from './core/model/domain-pack.ts';
+export type {
+  AnyDomainPack,
+  DomainLogger,
+  DomainPack,
+  DomainPreflight,
+  DomainServeOptions,
+  FieldProblem,
+  PlantedBugInfo,
+  PreflightOutcome,
+  ServingSystem,
+  TargetOptions,
+  TargetSpec,
+} from './core/model/domain-pack.ts';
 export type { Operation, RecordedEvent, RunEvidence } from './core/model/evidence.ts';
 export type { CheckTally, Invariant, Verdict, Violation } from './core/model/invariant.ts';
 export type { Projection } from './core/model/projection.ts';
@@ -45,12 +57,22 @@ export {
   executeRun,
   runCampaign,
 } from './core/runner/campaign.ts';
+export type { Scenario, ScenarioStep } from './core/scenario/scenario.ts';
 export { EventSequencer } from './core/sequencer/event-sequencer.ts';
 export { replayOrdered } from './core/sequencer/ordered-replay.ts';
 export { replayShuffled } from './core/sequencer/shuffled-replay.ts';
 export { EXIT, isShakedownError, ShakedownError } from './core/shakedown-error.ts';
 export { seedFromCommit } from './core/shard/derive-seed.ts';
 export { parseShard, type Shard, shardOwnsRun } from './core/shard/shard.ts';
+export type { PackReference } from './core/workers/worker-protocol.ts';
+// The domains: by name (`trading`) or a pack module of your own, as `--domain` takes them.
+export {
+  DEFAULT_DOMAIN,
+  isDomainPath,
+  knownDomains,
+  type LoadedDomain,
+  loadDomain,
+} from './domains/registry.ts';
 export { defaultExchangeConfig } from './domains/trading/protocol/exchange-config.ts';
 export type { TradingAction } from './domains/trading/trading-action.ts';
 export {

@@ -1,9 +1,9 @@
 import { writeFileAtomic } from '../core/io/atomic-write.ts';
+import type { AnyDomainPack } from '../core/model/domain-pack.ts';
 import type { CampaignSummary } from '../core/report/campaign-summary.ts';
 import { renderJunit } from '../core/report/junit-report.ts';
 import type { ReportFailure } from '../core/report/report-input.ts';
 import { writeReport } from '../core/report/write-report.ts';
-import { tradingPack } from '../domains/trading/trading-pack.ts';
 import type { OutputPath } from './output-paths.ts';
 
 export interface OutputPaths {
@@ -22,12 +22,21 @@ export interface CampaignOutput {
   write: (path: string) => string[];
 }
 
+/** How the reports word actions and events: the domain pack's, or plain JSON without one. */
+export type Describers = Pick<AnyDomainPack, 'describeAction' | 'describeEvent'>;
+
+const AS_JSON: Describers = {
+  describeAction: (action) => JSON.stringify(action),
+  describeEvent: (event) => JSON.stringify(event),
+};
+
 /** The outputs asked for, in the order they are written; nothing is written here. */
 export function campaignOutputs(
   summary: CampaignSummary,
   paths: OutputPaths,
   failures: readonly ReportFailure[],
   junitXml?: string,
+  describe: Describers = AS_JSON,
 ): CampaignOutput[] {
   const outputs: CampaignOutput[] = [];
   if (paths.summary)
@@ -56,8 +65,8 @@ export function campaignOutputs(
         writeReport(path, {
           summary,
           failures,
-          describeAction: (action) => tradingPack.describeAction(action as never),
-          describeEvent: (event) => tradingPack.describeEvent(event as never),
+          describeAction: (action) => describe.describeAction(action as never),
+          describeEvent: (event) => describe.describeEvent(event),
         }).files,
     });
   return outputs;
@@ -82,6 +91,9 @@ export function writeCampaignOutputs(
   paths: OutputPaths,
   failures: readonly ReportFailure[],
   junitXml?: string,
+  describe?: Describers,
 ): string[] {
-  return campaignOutputs(summary, paths, failures, junitXml).flatMap((output) => output.write(output.path));
+  return campaignOutputs(summary, paths, failures, junitXml, describe).flatMap((output) =>
+    output.write(output.path),
+  );
 }

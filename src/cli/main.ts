@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { EXIT, isShakedownError } from '../core/shakedown-error.ts';
+import type { LoadedDomain } from '../domains/registry.ts';
 import { registerCoverageCommand } from './commands/coverage-command.ts';
 import { registerDiffCommand } from './commands/diff-command.ts';
 import { registerListCommand } from './commands/list-command.ts';
@@ -10,12 +11,17 @@ import { registerRunCommand } from './commands/run-command.ts';
 import { registerServeCommand } from './commands/serve-command.ts';
 import { registerSoakCommand } from './commands/soak-command.ts';
 import { fsErrorAsShakedownError, isFsError } from './fs-errors.ts';
+import { domainForArgv } from './options/domain-option.ts';
 import { describeDurationDefaults } from './options/duration-help.ts';
 import { oneDefaultPerOption } from './options/help-text.ts';
 import { TOOL_VERSION } from './tool-version.ts';
 
-/** Builds the program; each command lives in its own file under commands/. */
-export function buildProgram(): Command {
+/**
+ * Builds the program for one domain (its properties, bugs and scenarios are the choices the
+ * options take); each command lives in its own file under commands/. `replay` takes the
+ * domain its file names.
+ */
+export function buildProgram(domain: LoadedDomain): Command {
   const program = new Command();
   program
     .name('shakedown')
@@ -25,15 +31,15 @@ export function buildProgram(): Command {
     .showHelpAfterError(false)
     // Commander's own errors are printed by main() as one SHK_USAGE line, not twice.
     .configureOutput({ outputError: () => {} });
-  registerServeCommand(program);
-  registerRunCommand(program);
+  registerServeCommand(program, domain);
+  registerRunCommand(program, domain);
   registerReplayCommand(program);
-  registerListCommand(program);
-  registerCoverageCommand(program);
+  registerListCommand(program, domain);
+  registerCoverageCommand(program, domain);
   registerMergeCommand(program);
-  registerPreflightCommand(program);
-  registerDiffCommand(program);
-  registerSoakCommand(program);
+  registerPreflightCommand(program, domain);
+  registerDiffCommand(program, domain);
+  registerSoakCommand(program, domain);
   describeDurationDefaults(program);
   oneDefaultPerOption(program);
   return program;
@@ -51,8 +57,9 @@ export async function main(argv: string[]): Promise<number> {
         error.code === 'EPIPE' ? (typeof process.exitCode === 'number' ? process.exitCode : 0) : 2,
       );
     });
-  const program = buildProgram();
   try {
+    // The domain decides the choices of --property, --bug, --scenario...: read before the program is built.
+    const program = buildProgram(await domainForArgv(argv.slice(2)));
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : EXIT.passed;
   } catch (error) {

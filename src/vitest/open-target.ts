@@ -1,11 +1,10 @@
 import { extname, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseTargetSpec } from '../cli/options/target-spec.ts';
-import { adapterRecordOf } from '../cli/trading-replay-of.ts';
+import { adapterRecordOf } from '../cli/replay-of.ts';
 import type { FaultKind } from '../core/faults/fault.ts';
-import type { TargetSpec } from '../core/model/domain-pack.ts';
+import type { AnyDomainPack, TargetSpec } from '../core/model/domain-pack.ts';
 import type { AdapterRecord } from '../core/replay/replay-file.ts';
-import { tradingPack } from '../domains/trading/trading-pack.ts';
 import type { VenueFactory, VitestTarget } from './vitest-options.ts';
 
 /** A target ready for a test: its factory, how a replay file names it, and who disposes of it. */
@@ -24,6 +23,8 @@ export interface OpenedTarget {
 }
 
 export interface OpenOptions {
+  /** The domain whose factory builds a named target. */
+  pack: AnyDomainPack;
   bugs: readonly string[];
   seed: number;
   faults?: readonly FaultKind[] | 'all';
@@ -60,7 +61,7 @@ async function openNamed(target: string | URL, options: OpenOptions): Promise<Op
     spec.kind === 'module' && options.recordedOptions !== undefined && options.recordedOptions !== null
       ? { ...spec, options: options.recordedOptions }
       : spec;
-  const factory = await tradingPack.targetFactory(withOptions, {
+  const factory = await options.pack.targetFactory(withOptions, {
     bugs: reference ? options.bugs : [],
     seed: options.seed,
     ...(options.faults === undefined ? {} : { faults: options.faults }),

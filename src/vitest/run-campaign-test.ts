@@ -1,6 +1,9 @@
 import { relative, resolve } from 'node:path';
+import { findProperty } from '../cli/find-property.ts';
 import { yieldingBetweenRuns } from '../cli/interrupt.ts';
-import { tradingReplayOf } from '../cli/trading-replay-of.ts';
+import { runPartsOf } from '../cli/pack-parts.ts';
+import { replayOf } from '../cli/replay-of.ts';
+import type { ActionBase } from '../core/model/action.ts';
 import type { Invariant } from '../core/model/invariant.ts';
 import type { Property } from '../core/model/property.ts';
 import { writeReplayFile } from '../core/replay/write-replay-file.ts';
@@ -11,9 +14,7 @@ import {
   runCampaign,
 } from '../core/runner/campaign.ts';
 import { violationsOf } from '../core/runner/run-hang.ts';
-import { findTradingProperty } from '../domains/trading/scenarios/find-property.ts';
-import type { TradingAction } from '../domains/trading/trading-action.ts';
-import { tradingPack } from '../domains/trading/trading-pack.ts';
+import { DEFAULT_DOMAIN, type LoadedDomain, loadDomain } from '../domains/registry.ts';
 import { actionLines, ShakedownTestFailure, shellWord, violationLines } from './failure-message.ts';
 import { openTarget } from './open-target.ts';
 import { resolveSeed, SEED_VARIABLE } from './resolve-seed.ts';
@@ -41,18 +42,21 @@ export interface TestBodyContext {
  * it failed. Imported only when the test runs (campaign-tests.ts): registering tests costs nothing.
  */
 export async function runCampaignTest(
-  given: string | Property<TradingAction>,
+  given: string | Property,
   options: CampaignTestOptions,
   context: TestBodyContext,
 ): Promise<void> {
-  const invariants: readonly Invariant[] = [...tradingPack.invariants, ...(options.invariants ?? [])];
-  const property = typeof given === 'string' ? knownProperty(given) : given;
+  const domain = await loadDomain(options.domain ?? DEFAULT_DOMAIN, 'domain');
+  const { pack } = domain;
+  const invariants: readonly Invariant[] = [...pack.invariants, ...(options.invariants ?? [])];
+  const property = typeof given === 'string' ? knownProperty(domain, given) : given;
   const { seed, source } = resolveSeed(options.seed, process.env);
   const rerun = rerunCommand(seed, context);
   context.log(`shakedown ${property.name}: seed ${seed} (${source}); rerun: ${rerun}`);
   const bugs = options.bugs ?? [];
-  unknownBugs(bugs);
+  unknownBugs(domain, bugs);
   const target = await openTarget(options.target ?? 'inproc', {
+    pack,
     bugs,
     seed,
     faults: options.faults ?? property.faults ?? [],
@@ -64,11 +68,10 @@ export async function runCampaignTest(
       );
     const supported = target.factory.faultKinds ?? [];
     const started = Date.now();
-    const result = await runCampaign<TradingAction>({
+    const result = await runCampaign<ActionBase>({
+      ...runPartsOf(pack),
       properties: [property],
       invariants,
-      projection: tradingPack.projection,
-      clients: tradingPack.clients,
       // One turn of the event loop per run: Vitest's timeout and its messages get through.
       factory: yieldingBetweenRuns(target.factory),
       seed,
@@ -78,7 +81,6 @@ export async function runCampaignTest(
       setTimer,
       runTimeoutMs: options.runTimeoutMs ?? DEFAULT_TEST_RUN_TIMEOUT_MS,
       transport: target.transport,
-      describeAction: tradingPack.describeAction,
       ...(options.maxActions === undefined ? {} : { maxActions: options.maxActions }),
       ...(options.shrinkAttempts === undefined ? {} : { shrinkAttempts: options.shrinkAttempts }),
       ...(options.faults === undefined ? {} : { faults: options.faults }),
@@ -89,8 +91,16 @@ export async function runCampaignTest(
     });
     const outcome = result.properties[0]!;
     if (outcome.failure) {
-      const saved = saveFailure(outcome.failure, property, options, target, bugs, Date.now() - started);
-      throw new ShakedownTestFailure(failureMessage(outcome, outcome.failure, saved, rerun));
+      const saved = saveFailure(
+        domain,
+        outcome.failure,
+        property,
+        options,
+        target,
+        bugs,
+        Date.now() - started,
+      );
+      throw new ShakedownTestFailure(failureMessage(domain, outcome, outcome.failure, saved, rerun));
     }
     const unfired = [...(outcome.unfired ?? []), ...result.unfired];
     const problem = outcome.unknown
@@ -117,17 +127,17 @@ export async function runCampaignTest(
   }
 }
 
-function knownProperty(name: string): Property<TradingAction> {
-  const property = findTradingProperty(name);
+function knownProperty(domain: LoadedDomain, name: string): Property {
+  const property = findProperty(domain.pack, name);
   if (property) return property;
-  const known = tradingPack.properties.map((p) => p.name).join(', ');
+  const known = domain.pack.properties.map((p) => p.name).join(', ');
   throw new TypeError(
-    `property ${JSON.stringify(name)} is not one of the trading pack's (${known}); pass your own Property instead`,
+    `property ${JSON.stringify(name)} is not one of the ${domain.pack.name} pack's (${known}); pass your own Property instead`,
   );
 }
 
-function unknownBugs(bugs: readonly string[]): void {
-  const known = tradingPack.plantedBugs ?? [];
+function unknownBugs(domain: LoadedDomain, bugs: readonly string[]): void {
+  const known = domain.pack.plantedBugs ?? [];
   const unknown = bugs.filter((bug) => !known.includes(bug));
   if (unknown.length > 0)
     throw new TypeError(`bugs: unknown planted bug ${unknown.join(', ')}; known: ${known.join(', ')}`);
@@ -135,15 +145,16 @@ function unknownBugs(bugs: readonly string[]): void {
 
 /** The failure to a replay file in the replays folder (unless `replays: false`): its path from the working directory. */
 function saveFailure(
-  failure: PropertyFailure<TradingAction>,
-  property: Property<TradingAction>,
+  domain: LoadedDomain,
+  failure: PropertyFailure<ActionBase>,
+  property: Property,
   options: CampaignTestOptions,
   target: Awaited<ReturnType<typeof openTarget>>,
   bugs: readonly string[],
   durationMs: number,
 ): string | undefined {
   if (options.replays === false) return undefined;
-  const replay = tradingReplayOf(failure, {
+  const replay = replayOf(domain, failure, {
     target: target.name,
     ...(target.adapter ? { adapter: target.adapter } : {}),
     bugs,
@@ -164,8 +175,9 @@ function saveFailure(
 }
 
 function failureMessage(
-  outcome: PropertyOutcome<TradingAction>,
-  failure: PropertyFailure<TradingAction>,
+  domain: LoadedDomain,
+  outcome: PropertyOutcome<ActionBase>,
+  failure: PropertyFailure<ActionBase>,
   saved: string | undefined,
   rerun: string,
 ): string {
@@ -176,7 +188,7 @@ function failureMessage(
     'violations:',
     ...violationLines(violationsOf(report.verdict)),
     'shrunk actions:',
-    ...actionLines(report.actions, tradingPack.describeAction),
+    ...actionLines(report.actions, domain.pack.describeAction),
     saved === undefined ? 'replay file: not saved (replays: false)' : `replay file: ${saved}`,
     ...(saved === undefined
       ? []

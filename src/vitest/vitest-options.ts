@@ -1,12 +1,14 @@
 import type { FaultKind } from '../core/faults/fault.ts';
+import type { ActionBase } from '../core/model/action.ts';
 import type { Invariant } from '../core/model/invariant.ts';
 import type { Property } from '../core/model/property.ts';
 import type { TargetFactory } from '../core/model/target.ts';
-import type { TradingAction } from '../domains/trading/trading-action.ts';
-import type { TradingClientEvent } from '../domains/trading/trading-client-event.ts';
 
-/** A trading venue's factory, as an adapter module exports it (docs/adapters.md). */
-export type VenueFactory = TargetFactory<TradingAction, TradingClientEvent>;
+/**
+ * A system's factory, as an adapter module exports it (docs/adapters.md): for the trading
+ * domain, a `TargetFactory<TradingAction, TradingClientEvent>` (from `shakedown/trading`).
+ */
+export type VenueFactory = TargetFactory<ActionBase, unknown>;
 
 /**
  * What a test runs against:
@@ -22,8 +24,13 @@ export type VitestTarget = string | URL | VenueFactory | (() => VenueFactory | P
 
 /** `campaignTests`: one Vitest test per property, each running a seeded campaign in its body. */
 export interface CampaignTestOptions {
-  /** The properties, one test each, named after them: the trading pack's by name, or your own. */
-  properties: readonly (string | Property<TradingAction>)[];
+  /**
+   * The domain: a registered name (`trading`, the default) or the path of a domain pack module
+   * of your own (`./my-pack.ts`, `./my-pack.ts#myPack`), as `shakedown run --domain` takes it.
+   */
+  domain?: string;
+  /** The properties, one test each, named after them: the domain pack's by name, or your own. */
+  properties: readonly (string | Property)[];
   /** What to test (VitestTarget); the embedded reference venue, in-process, by default. */
   target?: VitestTarget;
   /** Planted bugs to build the reference venue with (`npx shakedown list --bugs`); reference targets only. */
@@ -49,7 +56,7 @@ export interface CampaignTestOptions {
   shrinkAttempts?: number;
   /** A run on real time still going after this is a hang, a failure (default 60 s). */
   runTimeoutMs?: number;
-  /** More invariants, for your own properties to name besides the trading pack's. */
+  /** More invariants, for your own properties to name besides the domain pack's. */
   invariants?: readonly Invariant[];
 }
 
@@ -57,8 +64,10 @@ export interface CampaignTestOptions {
 export interface ReplayTestOptions {
   /** What to replay against; default: what the file names (with the adapter options it recorded). */
   target?: VitestTarget;
-  /** Your own properties, for files saved from them (the trading pack's are known by name). */
-  properties?: readonly Property<TradingAction>[];
+  /** The domain, overriding the one the file names (a registered name or a pack module's path). */
+  domain?: string;
+  /** Your own properties, for files saved from them (the domain pack's are known by name). */
+  properties?: readonly Property[];
   /** More invariants your own properties name. */
   invariants?: readonly Invariant[];
   /** A run on real time still going after this is a hang, a failure (default 60 s). */
@@ -113,7 +122,7 @@ export function checkCampaignTestOptions(options: CampaignTestOptions): void {
 }
 
 /** A property's name, for the test's: a name as given, or a Property's own. */
-export function propertyName(property: string | Property<TradingAction>): string {
+export function propertyName(property: string | Property): string {
   if (typeof property === 'string') return property;
   if (typeof property?.name !== 'string' || typeof property.actions !== 'function')
     throw new TypeError('campaignTests: each property is a name or a Property (with a name and actions())');

@@ -76,7 +76,7 @@ function watching(name: string): { invariants: Invariant[]; last: () => Violatio
       ? {
           ...i,
           check: (evidence: Parameters<Invariant['check']>[0]) => {
-            last = i.check(evidence);
+            last = i.check(evidence as Parameters<typeof i.check>[0]);
             return last;
           },
         }

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { buildProgram } from '../../src/cli/main.ts';
+import { DEFAULT_DOMAIN, loadDomain } from '../../src/domains/registry.ts';
 
 /** A command's --help as the user sees it: commander's part and the text added after it. */
 function helpOf(command: Command): string {
@@ -10,7 +11,7 @@ function helpOf(command: Command): string {
   return text;
 }
 
-const program = buildProgram();
+const program = buildProgram(await loadDomain(DEFAULT_DOMAIN));
 const commands = program.commands.map((c) => [c.name(), c] as const);
 
 describe('every command has a --help with examples and exit codes', () => {

@@ -15,9 +15,16 @@ describe('the public entry', () => {
       'tradingPack',
       'startExchangeServer',
       'ShakedownError',
+      'loadDomain',
+      'knownDomains',
     ])
       expect(typeof (shakedown as Record<string, unknown>)[name], name).not.toBe('undefined');
     expect(shakedown.tradingPack.surface.categories.length).toBeGreaterThan(0);
+  });
+
+  it('loads a domain by name through the registry: the same trading pack', async () => {
+    expect(shakedown.knownDomains()).toContain(shakedown.DEFAULT_DOMAIN);
+    expect((await shakedown.loadDomain('trading')).pack).toBe(shakedown.tradingPack);
   });
 });
 

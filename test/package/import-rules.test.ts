@@ -35,9 +35,10 @@ const CLEAN: Record<string, string> = {
   'src/core/engine.ts': "import type { Pack } from './pack.ts';\nexport const engine = (p: Pack) => p;\n",
   'src/core/pack.ts':
     "import type { engine } from './engine.ts';\nexport type Pack = { run: typeof engine };\n",
-  'src/exchange/venue.ts': "import { engine } from '../core/engine.ts';\nexport const venue = engine;\n",
-  'src/domains/trading.ts': "import { venue } from '../exchange/venue.ts';\nexport const trading = venue;\n",
-  'src/cli/main.ts': "import { trading } from '../domains/trading.ts';\nexport const main = trading;\n",
+  'src/exchange/index.ts': "import { engine } from '../core/engine.ts';\nexport const venue = engine;\n",
+  'src/domains/trading.ts': "import { venue } from '../exchange/index.ts';\nexport const trading = venue;\n",
+  'src/domains/registry.ts': "export const load = async () => (await import('./trading.ts')).trading;\n",
+  'src/cli/main.ts': "import { load } from '../domains/registry.ts';\nexport const main = load;\n",
   'invariants/balance.ts':
     "import { engine } from '../src/core/engine.ts';\nexport const balance = engine;\n",
   'properties/venue.ts':
@@ -51,15 +52,19 @@ describe('the import rules (.dependency-cruiser.cjs, run by npm run check)', () 
     expect(clean.output).toContain('no dependency violations found');
   });
 
-  it('fail on a checker importing the venue, core importing outwards, a domain importing the CLI, and a cycle', () => {
+  it('fail on a checker importing the venue, core importing outwards, a domain importing the CLI, the CLI naming a domain, and a cycle', () => {
     const planted = cruise({
       ...CLEAN,
       // A checker judging the venue with the venue's own code, even as a type.
       'invariants/planted.ts':
-        "import type { venue } from '../src/exchange/venue.ts';\nexport type Planted = typeof venue;\n",
-      'properties/planted.ts': "import { venue } from '../src/exchange/venue.ts';\nexport const p = venue;\n",
+        "import type { venue } from '../src/exchange/index.ts';\nexport type Planted = typeof venue;\n",
+      'properties/planted.ts': "import { venue } from '../src/exchange/index.ts';\nexport const p = venue;\n",
       'src/core/planted.ts': "import { main } from '../cli/main.ts';\nexport const c = main;\n",
       'src/domains/planted.ts': "import { main } from '../cli/main.ts';\nexport const d = main;\n",
+      // The CLI and the Vitest entry reach a domain only through the registry, even for a type.
+      'src/cli/planted.ts':
+        "import type { trading } from '../domains/trading.ts';\nexport type T = typeof trading;\n",
+      'src/vitest/planted.ts': "import { venue } from '../exchange/index.ts';\nexport const v = venue;\n",
       'src/core/cycle-a.ts': "import { b } from './cycle-b.ts';\nexport const a = () => b;\n",
       'src/core/cycle-b.ts': "import { a } from './cycle-a.ts';\nexport const b = () => a;\n",
     });
@@ -71,6 +76,12 @@ describe('the import rules (.dependency-cruiser.cjs, run by npm run check)', () 
     expect(flagged('checkers-judge-from-outside', 'properties/planted.ts'), planted.output).toBe(true);
     expect(flagged('core-is-inner', 'src/core/planted.ts'), planted.output).toBe(true);
     expect(flagged('domains-below-cli', 'src/domains/planted.ts'), planted.output).toBe(true);
+    expect(flagged('cli-reaches-domains-through-the-registry', 'src/cli/planted.ts'), planted.output).toBe(
+      true,
+    );
+    expect(flagged('cli-reaches-domains-through-the-registry', 'src/vitest/planted.ts'), planted.output).toBe(
+      true,
+    );
     expect(flagged('no-cycles', 'src/core/cycle-a.ts'), planted.output).toBe(true);
     // Nothing of the clean part is flagged: only the planted files and the cycle.
     const violations = lines.filter((line) => /^\s*error /.test(line));

@@ -4,8 +4,8 @@ import { resolveTag } from '../../core/coverage/resolve-tag.ts';
 import type { CoverageSummary } from '../../core/report/campaign-summary.ts';
 import { readSummaryFile } from '../../core/report/read-summary.ts';
 import { EXIT, ShakedownError } from '../../core/shakedown-error.ts';
-import { TRADING_SCENARIOS } from '../../domains/trading/scenarios/index.ts';
-import { tradingPack } from '../../domains/trading/trading-pack.ts';
+import type { LoadedDomain } from '../../domains/registry.ts';
+import { addDomainOption } from '../options/domain-option.ts';
 import { examplesAndExitCodes } from '../options/help-text.ts';
 
 interface CoverageFlags {
@@ -17,8 +17,10 @@ interface CoverageFlags {
  * `shakedown coverage [summary]`: the surface the domain declares and which properties tag
  * each item; given a campaign's summary, what that campaign exercised of it.
  */
-export function registerCoverageCommand(program: Command): void {
-  program
+export function registerCoverageCommand(program: Command, domain: LoadedDomain): void {
+  const { pack } = domain;
+  const catalog = pack.scenarios ?? [];
+  const command = program
     .command('coverage')
     .description(
       'the declared surface (actions, events, reject reasons, faults, transitions) and what a campaign exercised',
@@ -56,12 +58,12 @@ export function registerCoverageCommand(program: Command): void {
           '--missing needs a summary file to compare with: npx shakedown coverage SUMMARY.json --missing (a summary from run --summary or --json)',
           { exitCode: EXIT.usage, context: { flag: '--missing' } },
         );
-      const registry = tradingPack.surface;
+      const registry = pack.surface;
       const tagged = new Map<string, string[]>();
       // Properties and catalog scenarios both say what they aim at.
       const aimers = [
-        ...tradingPack.properties.map((p) => ({ name: p.name, tags: p.tags })),
-        ...TRADING_SCENARIOS.map((s) => ({ name: `scenario ${s.name}`, tags: s.tags })),
+        ...pack.properties.map((p) => ({ name: p.name, tags: p.tags })),
+        ...catalog.map((s) => ({ name: `scenario ${s.name}`, tags: s.tags })),
       ];
       for (const p of aimers)
         for (const tag of p.tags)
@@ -81,7 +83,7 @@ export function registerCoverageCommand(program: Command): void {
         out(`coverage ${coverage.percent}% (${coverage.exercised} of ${coverage.declared} surface items)`);
       else
         out(
-          `declared surface: ${coverage.declared} items; tags show which of the ${tradingPack.properties.length} properties and ${TRADING_SCENARIOS.length} scenarios aim at each`,
+          `declared surface: ${coverage.declared} items; tags show which of the ${pack.properties.length} properties and ${catalog.length} scenarios aim at each`,
         );
       for (const c of coverage.categories) {
         out('');
@@ -97,4 +99,5 @@ export function registerCoverageCommand(program: Command): void {
         }
       }
     });
+  addDomainOption(command);
 }

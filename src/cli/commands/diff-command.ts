@@ -2,6 +2,8 @@ import { relative } from 'node:path';
 import type { Command } from 'commander';
 import { type DiffFound, runDiffCampaign } from '../../core/diff/diff-campaign.ts';
 import { DIVERGENCE_VIOLATION, DIVERGENCES_DIR } from '../../core/diff/divergence-file.ts';
+import type { ActionBase } from '../../core/model/action.ts';
+import type { AnyDomainPack } from '../../core/model/domain-pack.ts';
 import type { ReplayFile } from '../../core/replay/replay-file.ts';
 import { untilAbandoned } from '../../core/runner/abandon.ts';
 import { DEFAULT_SETTINGS } from '../../core/runner/campaign.ts';
@@ -11,14 +13,10 @@ import {
   defaultShrinkAttempts,
 } from '../../core/runner/shrink-attempts.ts';
 import { EXIT, ShakedownError } from '../../core/shakedown-error.ts';
-import { TRADING_DIFF_NORMALIZER } from '../../domains/trading/diff/trading-diff-normalizer.ts';
-import { loadExchangeConfig } from '../../domains/trading/protocol/load-config.ts';
-import type { TradingAction } from '../../domains/trading/trading-action.ts';
-import { tradingPack } from '../../domains/trading/trading-pack.ts';
-import { CLIENT_BUG_NAMES } from '../../domains/trading/transport/client-bugs.ts';
-import { BUG_NAMES } from '../../exchange/index.ts';
+import { DEFAULT_DOMAIN, type LoadedDomain } from '../../domains/registry.ts';
 import { type Interrupt, withInterrupt, yieldingBetweenRuns } from '../interrupt.ts';
 import { createLogger } from '../logger.ts';
+import { addDomainOption, subjectTarget } from '../options/domain-option.ts';
 import { examplesAndExitCodes, INTERRUPTED_EXIT } from '../options/help-text.ts';
 import { collectChoice, parseChoice, parseDuration, parseInteger } from '../options/parse-options.ts';
 import { createFallbackWriter } from '../output-fallback.ts';
@@ -27,8 +25,11 @@ import { TOOL_VERSION } from '../tool-version.ts';
 import { parseTargetSpec } from './run-command.ts';
 
 interface DiffFlags {
+  domain: string;
   target: string;
   against?: string;
+  subject?: string;
+  againstSubject?: string;
   bug: string[];
   againstBug: string[];
   property: string;
@@ -45,16 +46,23 @@ interface DiffFlags {
 }
 
 /** `shakedown diff`: the same sequences against two targets; the first divergence, shrunk. */
-export function registerDiffCommand(program: Command): void {
-  const properties = tradingPack.properties.map((p) => p.name);
-  const bugs = [...BUG_NAMES, ...CLIENT_BUG_NAMES];
-  program
+export function registerDiffCommand(program: Command, domain: LoadedDomain): void {
+  const { pack } = domain;
+  const properties = pack.properties.map((p) => p.name);
+  const bugs = pack.plantedBugs ?? [];
+  const defaultProperty = pack.diffProperty ?? properties[0];
+  const command = program
     .command('diff')
     .description(
       'differential testing: the same generated sequences against two targets (in lockstep, no faults), their replies, event streams and final state compared, shrunk to the first divergence',
     )
     .option('--target <target>', 'the first side: inproc | ws | ws://host:port | ./a.ts', 'inproc')
     .option('--against <target>', 'the second side, same forms (default: the same as --target)')
+    .option(
+      '--subject <module|command>',
+      'the first side is this program (bots domain): a .ts/.js/.mjs file or a command line',
+    )
+    .option('--against-subject <module|command>', 'the second side is this program (bots domain)')
     .option('--bug <name...>', 'planted bugs for the --target side', collectChoice('--bug', bugs), [])
     .option(
       '--against-bug <name...>',
@@ -66,7 +74,7 @@ export function registerDiffCommand(program: Command): void {
       '--property <name>',
       `whose sequences to generate: ${properties.join(', ')}`,
       parseChoice('--property', properties),
-      'order-lifecycle',
+      defaultProperty,
     )
     .option(
       '--seed <n>',
@@ -95,7 +103,7 @@ export function registerDiffCommand(program: Command): void {
       'upper bound on actions per sequence',
       parseInteger('--max-actions', 1, 10_000),
     )
-    .option('--config <file>', 'exchange config for the reference venue (JSON)')
+    .option('--config <file>', "the system's config for its reference target (JSON; the domain's own format)")
     .option(
       '--out <dir>',
       "where a divergence is saved: apart from run's replays/, so that run never replays it as a regression",
@@ -149,12 +157,41 @@ as a regression, even from a folder it reads (one side alone breaks no invariant
         ],
       }),
     )
-    .action(async (flags: DiffFlags) => {
-      process.exitCode = await withInterrupt('diff', (interrupt) => diffCommand(flags, interrupt));
+    .action(async (flags: DiffFlags, command: Command) => {
+      const given = (name: string) => command.getOptionValueSource(name) === 'cli';
+      const sides = subjectSides(flags, given);
+      process.exitCode = await withInterrupt('diff', (interrupt) =>
+        diffCommand(domain, { ...flags, ...sides }, interrupt),
+      );
     });
+  addDomainOption(command);
 }
 
-async function diffCommand(flags: DiffFlags, interrupt: Interrupt): Promise<number> {
+/** `--subject` and `--against-subject` as the two sides' targets (each instead of its --target or --against). */
+function subjectSides(
+  flags: DiffFlags,
+  given: (name: string) => boolean,
+): { target: string; against?: string } {
+  const conflict = (flag: string, other: string) =>
+    new ShakedownError('SHK_USAGE', `${flag} is that side's target: give it or ${other}, not both`, {
+      exitCode: EXIT.usage,
+      context: { flag },
+    });
+  if (flags.subject !== undefined && given('target')) throw conflict('--subject', '--target');
+  if (flags.againstSubject !== undefined && flags.against !== undefined)
+    throw conflict('--against-subject', '--against');
+  return {
+    target: flags.subject === undefined ? flags.target : subjectTarget(flags.subject),
+    ...(flags.againstSubject !== undefined
+      ? { against: subjectTarget(flags.againstSubject) }
+      : flags.against !== undefined
+        ? { against: flags.against }
+        : {}),
+  };
+}
+
+async function diffCommand(domain: LoadedDomain, flags: DiffFlags, interrupt: Interrupt): Promise<number> {
+  const { pack } = domain;
   const logger = createLogger({ level: flags.logLevel });
   const now = Date.now;
   const started = now();
@@ -163,11 +200,16 @@ async function diffCommand(flags: DiffFlags, interrupt: Interrupt): Promise<numb
   // Both sides are checked before either is started: a typo is a usage error naming the forms.
   parseTargetSpec(flags.target, '--target', { moduleMustExist: true });
   parseTargetSpec(against, flags.against === undefined ? '--target' : '--against', { moduleMustExist: true });
-  checkBugsFit('--bug', flags.target, flags.bug);
-  checkBugsFit('--against-bug', against, flags.againstBug);
+  checkBugsFit(pack, '--bug', flags.target, flags.bug);
+  checkBugsFit(pack, '--against-bug', against, flags.againstBug);
+  const normalize = pack.diffNormalizer;
+  if (!normalize)
+    throw new ShakedownError('SHK_USAGE', `diff: the ${pack.name} domain declares no diff normalizer`, {
+      exitCode: EXIT.usage,
+    });
   checkOutputPaths([{ flag: '--out', path: flags.out, kind: 'dir' }]);
-  const config = loadExchangeConfig(flags.config);
-  const property = tradingPack.properties.find((p) => p.name === flags.property);
+  const config = pack.loadConfig?.(flags.config);
+  const property = pack.properties.find((p) => p.name === flags.property);
   if (!property) return EXIT.usage;
   const settings = {
     ...DEFAULT_SETTINGS,
@@ -183,7 +225,12 @@ async function diffCommand(flags: DiffFlags, interrupt: Interrupt): Promise<numb
   // One turn of the event loop per run, so that a signal is heard while an in-process side runs.
   const build = async (target: string, bugs: readonly string[]) =>
     yieldingBetweenRuns(
-      await tradingPack.targetFactory(parseTargetSpec(target), { bugs, seed, config, faults: [] } as never),
+      await pack.targetFactory(parseTargetSpec(target), {
+        bugs,
+        seed,
+        config,
+        faults: [],
+      } as Parameters<AnyDomainPack['targetFactory']>[1]),
     );
   const left = await build(flags.target, flags.bug);
   let right: typeof left | undefined;
@@ -193,15 +240,15 @@ async function diffCommand(flags: DiffFlags, interrupt: Interrupt): Promise<numb
     // A signal stops it; a sequence still in flight after the grace is abandoned (exit 130, no result).
     const result = await untilAbandoned(
       () =>
-        runDiffCampaign<TradingAction>({
+        runDiffCampaign<ActionBase>({
           property,
           left: { name: leftName, factory: left },
           right: { name: rightName, factory: second },
-          clients: tradingPack.clients,
-          projection: tradingPack.projection,
-          normalize: TRADING_DIFF_NORMALIZER,
-          describeAction: (action) => tradingPack.describeAction(action),
-          describeEvent: (event) => tradingPack.describeEvent(event as never),
+          clients: pack.clients,
+          projection: pack.projection,
+          normalize,
+          describeAction: (action) => pack.describeAction(action),
+          describeEvent: (event) => pack.describeEvent(event),
           seed,
           runs: flags.runs,
           maxActions: settings.maxActions,
@@ -225,7 +272,7 @@ async function diffCommand(flags: DiffFlags, interrupt: Interrupt): Promise<numb
       ? fallback.saveReplay(
           '--out',
           flags.out,
-          divergenceReplay(flags, { against, property: property.name, settings, found, durationMs }),
+          divergenceReplay(domain, flags, { against, property: property.name, settings, found, durationMs }),
         )
       : undefined;
     const saved =
@@ -262,10 +309,12 @@ async function diffCommand(flags: DiffFlags, interrupt: Interrupt): Promise<numb
       out('  actions:');
       for (const [i, action] of found.actions.entries()) {
         const mark = i === found.divergence.step ? '  <- diverges here' : '';
-        out(`    ${i}. ${tradingPack.describeAction(action)}${mark}`);
+        out(`    ${i}. ${pack.describeAction(action)}${mark}`);
       }
       out(`  saved: ${saved}`);
-      out(`  rerun: npx shakedown diff ${rerunFlags(flags, seed, found.runIndex + 1)}`);
+      out(
+        `  rerun: npx shakedown diff ${rerunFlags({ ...flags, domain: domain.recordAs }, seed, found.runIndex + 1)}`,
+      );
     } else {
       process.stdout.write(
         `no divergence: ${leftName} and ${rightName} agreed on ${result.runs} sequences, ${result.actions} actions in ${durationMs} ms${interrupt.signal ? ` (stopped by ${interrupt.signal})` : result.interrupted ? ' (stopped by the time budget)' : ''}\n`,
@@ -285,14 +334,20 @@ function sideName(target: string, bugs: readonly string[]): string {
 }
 
 /**
- * Planted venue bugs build the reference exchange, so they need a reference side (inproc,
- * ws); client bugs live in shakedown's own client and fit a ws:// side too. Anything else
- * would silently compare two clean sides.
+ * Planted bugs of the reference system need a reference side (inproc, ws); client bugs live in
+ * shakedown's own client and fit a ws:// side too. Anything else would silently compare two
+ * clean sides.
  */
-function checkBugsFit(flag: string, target: string, bugs: readonly string[]): void {
+function checkBugsFit(pack: AnyDomainPack, flag: string, target: string, bugs: readonly string[]): void {
   const spec = parseTargetSpec(target);
-  const venueBugs = bugs.filter((b) => !CLIENT_BUG_NAMES.includes(b as never));
-  const misfit = spec.kind === 'module' ? bugs : spec.kind === 'url' ? venueBugs : ([] as readonly string[]);
+  const clientBugs = (pack.bugs ?? []).filter((b) => b.side === 'client').map((b) => b.name);
+  const venueBugs = bugs.filter((b) => !clientBugs.includes(b));
+  const misfit =
+    spec.kind === 'module' || spec.kind === 'command'
+      ? bugs
+      : spec.kind === 'url'
+        ? venueBugs
+        : ([] as readonly string[]);
   if (misfit.length > 0)
     throw new ShakedownError(
       'SHK_USAGE',
@@ -303,12 +358,13 @@ function checkBugsFit(flag: string, target: string, bugs: readonly string[]): vo
 
 /** The shrunk divergence as a replay file: the --target side's run, the other side beside it. */
 function divergenceReplay(
+  domain: LoadedDomain,
   flags: DiffFlags,
   run: {
     against: string;
     property: string;
     settings: ReplayFile['settings'];
-    found: DiffFound<TradingAction>;
+    found: DiffFound<ActionBase>;
     durationMs: number;
   },
 ): ReplayFile {
@@ -317,7 +373,7 @@ function divergenceReplay(
     format: 'shakedown-replay',
     version: 1,
     tool: TOOL_VERSION,
-    domain: tradingPack.name,
+    domain: domain.recordAs,
     // The property itself, so that `shakedown replay` re-executes the sequence.
     property: run.property,
     target: flags.target,
@@ -358,7 +414,8 @@ function divergenceReplay(
 
 /** The flags that find the same divergence again: the same seed, up to the sequence that diverged. */
 function rerunFlags(flags: DiffFlags, seed: number, runs: number): string {
-  const parts = ['--target', flags.target];
+  const parts = flags.domain === DEFAULT_DOMAIN ? [] : ['--domain', flags.domain];
+  parts.push('--target', flags.target);
   if (flags.against !== undefined) parts.push('--against', flags.against);
   for (const bug of flags.bug) parts.push('--bug', bug);
   for (const bug of flags.againstBug) parts.push('--against-bug', bug);

@@ -1,9 +1,7 @@
 import type { Command } from 'commander';
 import { FAULT_KINDS } from '../../core/faults/fault.ts';
-import { SCENARIO_SOURCES, TRADING_SCENARIOS } from '../../domains/trading/scenarios/index.ts';
-import { tradingPack } from '../../domains/trading/trading-pack.ts';
-import { CLIENT_BUGS } from '../../domains/trading/transport/client-bugs.ts';
-import { PLANTED_BUGS } from '../../exchange/index.ts';
+import type { LoadedDomain } from '../../domains/registry.ts';
+import { addDomainOption } from '../options/domain-option.ts';
 import { examplesAndExitCodes } from '../options/help-text.ts';
 import { FAULT_SUMMARIES } from './fault-summaries.ts';
 
@@ -17,8 +15,10 @@ interface ListFlags {
 }
 
 /** `shakedown list`: the properties, invariants and planted bugs (all three unless one is asked for). */
-export function registerListCommand(program: Command): void {
-  program
+export function registerListCommand(program: Command, domain: LoadedDomain): void {
+  const { pack } = domain;
+  const sources = pack.scenarioSources ?? {};
+  const command = program
     .command('list')
     .description('list the properties, the invariants, the planted bugs, the fault kinds and the scenarios')
     .option('--properties', 'properties, with their invariants and tags')
@@ -43,36 +43,28 @@ export function registerListCommand(program: Command): void {
     )
     .action((flags: ListFlags) => {
       const all = !flags.bugs && !flags.properties && !flags.invariants && !flags.faults && !flags.scenarios;
-      const scenarios = TRADING_SCENARIOS.map((s) => ({
+      const scenarios = (pack.scenarios ?? []).map((s) => ({
         name: s.name,
         source: s.source,
-        document: SCENARIO_SOURCES[s.source] ?? s.source,
+        document: sources[s.source] ?? s.source,
         description: s.description,
         tags: [...s.tags],
       }));
-      const properties = tradingPack.properties.map((p) => ({
+      const properties = pack.properties.map((p) => ({
         name: p.name,
         description: p.description,
         invariants: [...p.invariants],
         tags: [...p.tags],
       }));
-      const invariants = tradingPack.invariants.map((i) => ({ name: i.name, description: i.description }));
-      const bugs = [
-        ...PLANTED_BUGS.map((b) => ({
-          name: b.name,
-          invariant: b.invariant,
-          needs: b.needs as string,
-          summary: b.summary,
-          side: 'venue',
-        })),
-        ...CLIENT_BUGS.map((b) => ({
-          name: b.name,
-          invariant: b.invariant,
-          needs: 'faults',
-          summary: b.summary,
-          side: 'client',
-        })),
-      ];
+      const invariants = pack.invariants.map((i) => ({ name: i.name, description: i.description }));
+      // `venue` for the reference system's side: the word `list --bugs` has always shown.
+      const bugs = (pack.bugs ?? []).map((b) => ({
+        name: b.name,
+        invariant: b.invariant,
+        needs: b.needs ?? '-',
+        summary: b.summary,
+        side: b.side === 'reference' ? 'venue' : b.side,
+      }));
       const faults = FAULT_KINDS.map((kind) => ({ name: kind, summary: FAULT_SUMMARIES[kind] }));
       if (flags.json) {
         const out: Record<string, unknown> = {};
@@ -102,7 +94,7 @@ export function registerListCommand(program: Command): void {
         if (all) write('');
         write(`planted bugs (${bugs.length}), enable with --bug NAME:`);
         const w = pad(bugs);
-        const iw = Math.max(...bugs.map((b) => b.invariant.length));
+        const iw = Math.max(0, ...bugs.map((b) => b.invariant.length));
         for (const b of bugs)
           write(
             `  ${b.name.padEnd(w)}  caught by ${b.invariant.padEnd(iw)}  [${b.side}, ${b.needs}]  ${b.summary}`,
@@ -118,11 +110,12 @@ export function registerListCommand(program: Command): void {
         if (all) write('');
         write(`scenarios (${scenarios.length}), run with --scenario NAME or --scenario all:`);
         const w = pad(scenarios);
-        for (const source of Object.keys(SCENARIO_SOURCES)) {
-          write(`  from ${SCENARIO_SOURCES[source]}`);
+        for (const source of Object.keys(sources)) {
+          write(`  from ${sources[source]}`);
           for (const s of scenarios.filter((x) => x.source === source))
             write(`    ${s.name.padEnd(w)}  ${s.description}  [${s.tags.join(', ')}]`);
         }
       }
     });
+  addDomainOption(command);
 }

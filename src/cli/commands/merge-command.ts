@@ -7,7 +7,8 @@ import { mergeSummaries } from '../../core/report/merge-summaries.ts';
 import { readSummaryFile } from '../../core/report/read-summary.ts';
 import type { ReportFailure } from '../../core/report/report-input.ts';
 import { EXIT, ShakedownError } from '../../core/shakedown-error.ts';
-import { writeCampaignOutputs } from '../campaign-outputs.ts';
+import { loadDomain } from '../../domains/registry.ts';
+import { type Describers, writeCampaignOutputs } from '../campaign-outputs.ts';
 import { examplesAndExitCodes } from '../options/help-text.ts';
 import { printSummary } from '../print-summary.ts';
 
@@ -57,12 +58,12 @@ export function registerMergeCommand(program: Command): void {
         ],
       }),
     )
-    .action((files: string[], flags: MergeFlags) => {
-      process.exitCode = mergeCommand(files, flags);
+    .action(async (files: string[], flags: MergeFlags) => {
+      process.exitCode = await mergeCommand(files, flags);
     });
 }
 
-function mergeCommand(files: readonly string[], flags: MergeFlags): number {
+async function mergeCommand(files: readonly string[], flags: MergeFlags): Promise<number> {
   const summaries: CampaignSummary[] = [];
   const junits: string[] = [];
   for (const file of files) {
@@ -94,6 +95,7 @@ function mergeCommand(files: readonly string[], flags: MergeFlags): number {
     },
     failures,
     junits.length > 0 ? mergeJunit(junits) : undefined,
+    await describersOf(merged.domain),
   );
   if (flags.json) process.stdout.write(`${JSON.stringify(merged, null, 2)}\n`);
   else {
@@ -112,5 +114,17 @@ function readText(file: string): string {
       exitCode: EXIT.usage,
       context: { file },
     });
+  }
+}
+
+/**
+ * How the report words the shards' actions and events: the pack of the domain the summaries
+ * name, when it loads here; plain JSON otherwise (a report is still written).
+ */
+async function describersOf(domain: string): Promise<Describers | undefined> {
+  try {
+    return (await loadDomain(domain, 'domain')).pack;
+  } catch {
+    return undefined;
   }
 }

@@ -1,11 +1,7 @@
 import type { Command } from 'commander';
 import { EXIT, ShakedownError } from '../../core/shakedown-error.ts';
-import {
-  describeOutcome,
-  preflightError,
-  runSandboxPreflight,
-} from '../../domains/trading/preflight/sandbox-preflight.ts';
-import { loadExchangeConfig } from '../../domains/trading/protocol/load-config.ts';
+import type { LoadedDomain } from '../../domains/registry.ts';
+import { addDomainOption } from '../options/domain-option.ts';
 import { examplesAndExitCodes } from '../options/help-text.ts';
 import { parseTargetSpec } from './run-command.ts';
 
@@ -17,8 +13,9 @@ interface PreflightFlags {
 }
 
 /** `shakedown preflight`: the sandbox-isolation check alone, against a venue given by URL. */
-export function registerPreflightCommand(program: Command): void {
-  program
+export function registerPreflightCommand(program: Command, domain: LoadedDomain): void {
+  const { pack } = domain;
+  const command = program
     .command('preflight')
     .description(
       'check that the target sandbox is isolated both ways (what run does first against a ws:// URL)',
@@ -57,21 +54,32 @@ export function registerPreflightCommand(program: Command): void {
           `--target: preflight needs a venue URL (ws://host:port or wss://...), got ${JSON.stringify(flags.target)}; an adapter module is responsible for its own sandbox check`,
           { exitCode: EXIT.usage },
         );
-      const config = loadExchangeConfig(flags.config);
-      const report = await runSandboxPreflight({
+      const preflight = pack.preflight;
+      if (!preflight)
+        throw new ShakedownError(
+          'SHK_USAGE',
+          `preflight: the ${pack.name} domain has no sandbox check; its systems are responsible for their own isolation`,
+          { exitCode: EXIT.usage },
+        );
+      const config = pack.loadConfig?.(flags.config);
+      const outcome = await preflight.check({
         url: spec.url,
         config,
-        sandboxPrefix: flags.sandboxPrefix ?? config.sandboxPrefix,
+        sandboxPrefix: flags.sandboxPrefix ?? preflight.sandboxPrefix?.(config),
       });
-      if (flags.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+      if (flags.json) process.stdout.write(`${JSON.stringify(outcome.report, null, 2)}\n`);
       else {
-        for (const c of report.checks)
-          process.stdout.write(
-            `  ${c.outcome === 'rejected' ? 'ok  ' : 'FAIL'}  ${c.name}: ${c.account} on ${c.symbol} ${describeOutcome(c)}\n`,
-          );
-        if (report.passed) process.stdout.write(`preflight: the sandbox of ${spec.url} is isolated\n`);
+        for (const line of outcome.lines) process.stdout.write(`${line}\n`);
+        if (outcome.passed) process.stdout.write(`preflight: the sandbox of ${spec.url} is isolated\n`);
       }
-      if (!report.passed) throw preflightError(report, spec.url);
+      if (!outcome.passed)
+        throw (
+          outcome.error ??
+          new ShakedownError('SHK_PREFLIGHT_INCONCLUSIVE', `preflight: ${spec.url} is not proven isolated`, {
+            exitCode: EXIT.unreachable,
+          })
+        );
       process.exitCode = EXIT.passed;
     });
+  addDomainOption(command);
 }

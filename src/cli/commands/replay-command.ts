@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { type Fault, faultKind } from '../../core/faults/fault.ts';
-import type { TargetSpec } from '../../core/model/domain-pack.ts';
+import type { ActionBase } from '../../core/model/action.ts';
+import type { AnyDomainPack, TargetSpec } from '../../core/model/domain-pack.ts';
 import type { RunEvidence } from '../../core/model/evidence.ts';
 import type { Violation } from '../../core/model/invariant.ts';
 import { replayTargetOf, withRecordedOptions } from '../../core/replay/replay-target.ts';
@@ -15,17 +16,18 @@ import { checkConvergence } from '../../core/sequencer/convergence-report.ts';
 import { inGseqOrder } from '../../core/sequencer/ordered-replay.ts';
 import { EXIT, ShakedownError } from '../../core/shakedown-error.ts';
 import { WorkerJudge } from '../../core/workers/worker-judge.ts';
-import { loadExchangeConfig } from '../../domains/trading/protocol/load-config.ts';
-import { findTradingProperty } from '../../domains/trading/scenarios/find-property.ts';
-import type { TradingAction } from '../../domains/trading/trading-action.ts';
-import { tradingPack } from '../../domains/trading/trading-pack.ts';
+import { type LoadedDomain, loadDomain } from '../../domains/registry.ts';
+import { findProperty } from '../find-property.ts';
 import { type Interrupt, withInterrupt } from '../interrupt.ts';
+import { addDomainOption, targetOrSubject } from '../options/domain-option.ts';
 import { examplesAndExitCodes, INTERRUPTED_EXIT } from '../options/help-text.ts';
 import { parseDuration, parseInteger } from '../options/parse-options.ts';
-import { TRADING_PACK_REFERENCE } from '../trading-pack-reference.ts';
+import { runPartsOf } from '../pack-parts.ts';
 import { parseTargetSpec } from './run-command.ts';
 
 interface ReplayFlags {
+  domain: string;
+  subject?: string;
   eventsOnly?: boolean;
   shuffle?: string | boolean;
   shuffleSeed: number;
@@ -36,7 +38,7 @@ interface ReplayFlags {
 }
 
 export function registerReplayCommand(program: Command): void {
-  program
+  const command = program
     .command('replay')
     .description('reproduce a saved failure: re-execute it, replay its recorded events, or shuffle them')
     .argument('<file>', 'a replay file written by shakedown run')
@@ -47,7 +49,11 @@ export function registerReplayCommand(program: Command): void {
     .option('--shuffle [mode]', 'replay the recorded events in a seeded shuffled order (interleave | all)')
     .option('--shuffle-seed <n>', 'seed of the shuffle', parseInteger('--shuffle-seed', 0), 1)
     .option('--target <target>', 'override the target the file names (inproc | ws | ws://… | ./module.ts)')
-    .option('--config <file>', 'exchange config for the reference venue (JSON)')
+    .option(
+      '--subject <module|command>',
+      'override the program under test the file names (bots domain): a .ts/.js/.mjs file, or a command line',
+    )
+    .option('--config <file>', "the system's config for its reference target (JSON; the domain's own format)")
     .option('--json', 'print one JSON result on stdout')
     .option(
       '--run-timeout <duration>',
@@ -81,9 +87,23 @@ export function registerReplayCommand(program: Command): void {
         ],
       }),
     )
-    .action(async (file: string, flags: ReplayFlags) => {
-      process.exitCode = await withInterrupt('replay', (interrupt) => replayCommand(file, flags, interrupt));
+    .action(async (file: string, flags: ReplayFlags, command: Command) => {
+      const given = (name: string) => command.getOptionValueSource(name) === 'cli';
+      const target =
+        flags.subject === undefined
+          ? flags.target
+          : targetOrSubject({ target: '', ...flags }, given('target'));
+      const domainGiven = given('domain') || flags.subject !== undefined;
+      process.exitCode = await withInterrupt('replay', (interrupt) =>
+        replayCommand(
+          file,
+          { ...flags, ...(target === undefined ? {} : { target }) },
+          domainGiven,
+          interrupt,
+        ),
+      );
     });
+  addDomainOption(command);
 }
 
 interface ReplayResult {
@@ -102,10 +122,38 @@ interface ReplayResult {
   signal?: string;
 }
 
-async function replayCommand(file: string, flags: ReplayFlags, interrupt: Interrupt): Promise<number> {
-  // Checked against the trading schema: a bad action or an unknown bug is refused here, by name.
-  const replay = readReplayFile(file, tradingPack);
-  const property = findTradingProperty(replay.property);
+/**
+ * The pack a replay file's `domain` names (a registered name, or a pack module's path), or the
+ * one `--domain` gives. One that cannot be loaded is the file's problem, named by its field.
+ */
+async function domainOfFile(file: string, flags: ReplayFlags, domainGiven: boolean): Promise<LoadedDomain> {
+  if (domainGiven) return loadDomain(flags.domain);
+  const named = readReplayFile(file).domain;
+  try {
+    return await loadDomain(named, 'domain');
+  } catch (error) {
+    if (!(error instanceof ShakedownError)) throw error;
+    throw new ShakedownError(
+      'SHK_REPLAY_INVALID',
+      `${file}: domain ${JSON.stringify(named)} cannot be loaded here (${error.message.replace(/^domain: /, '')})`,
+      { exitCode: EXIT.usage, context: { file, field: 'domain' } },
+    );
+  }
+}
+
+async function replayCommand(
+  file: string,
+  flags: ReplayFlags,
+  domainGiven: boolean,
+  interrupt: Interrupt,
+): Promise<number> {
+  const domain = await domainOfFile(file, flags, domainGiven);
+  const { pack } = domain;
+  // Checked against the domain's schema: a bad action or an unknown bug is refused here, by name.
+  // Named as the file names it: a pack module given by another path is still the file's domain.
+  const named = domainGiven ? readReplayFile(file).domain : domain.recordAs;
+  const replay = readReplayFile(file, { ...pack, name: named });
+  const property = findProperty(pack, replay.property);
   if (!property) {
     throw new ShakedownError(
       'SHK_REPLAY_INVALID',
@@ -115,7 +163,7 @@ async function replayCommand(file: string, flags: ReplayFlags, interrupt: Interr
       },
     );
   }
-  const invariants = tradingPack.invariants.filter((i) => property.invariants.includes(i.name));
+  const invariants = pack.invariants.filter((i) => property.invariants.includes(i.name));
   const events = inGseqOrder(replay.events);
   let result: ReplayResult;
   if (flags.shuffle !== undefined && flags.shuffle !== false) {
@@ -126,17 +174,14 @@ async function replayCommand(file: string, flags: ReplayFlags, interrupt: Interr
         `--shuffle: expected interleave or all, got ${JSON.stringify(mode)}`,
       );
     }
-    const traders = tradingPack.clients.filter((c) => c !== 'admin');
+    // Not the clients that follow every other (trading's admin): their single view is
+    // whichever client spoke last, which no shuffle is expected to preserve.
+    const excluded = pack.shuffleExcludes ?? [];
+    const clients = pack.clients.filter((c) => !excluded.includes(c));
     const report = checkConvergence(
-      events.filter((e) => traders.includes(e.client)),
-      tradingPack.projection,
-      {
-        seed: flags.shuffleSeed,
-        mode,
-        // Traders only: the admin follows every account at once, so its single balance is
-        // whichever account spoke last, which no shuffle is expected to preserve.
-        clients: traders,
-      },
+      events.filter((e) => clients.includes(e.client)),
+      pack.projection,
+      { seed: flags.shuffleSeed, mode, clients },
     );
     result = {
       file,
@@ -162,7 +207,7 @@ async function replayCommand(file: string, flags: ReplayFlags, interrupt: Interr
       actions: replay.actions,
       history: saved.history,
       events: [...events],
-      projections: foldProjections(events, tradingPack.clients, tradingPack.projection),
+      projections: foldProjections(events, pack.clients, pack.projection),
       snapshot: saved.snapshot,
       extra: saved.extra,
     };
@@ -193,12 +238,13 @@ async function replayCommand(file: string, flags: ReplayFlags, interrupt: Interr
       moduleMustExist: true,
     });
     const spec = flags.target === undefined ? withRecordedOptions(parsed, replay) : parsed;
-    const factory = await tradingPack.targetFactory(spec, {
+    const config = pack.loadConfig?.(flags.config);
+    const factory = await pack.targetFactory(spec, {
       bugs,
       seed: replay.seed,
-      config: loadExchangeConfig(flags.config),
+      config,
       faults,
-    } as never);
+    } as Parameters<AnyDomainPack['targetFactory']>[1]);
     const setTimer = (ms: number, fn: () => void): (() => void) => {
       const timer = setTimeout(fn, ms);
       timer.unref();
@@ -208,19 +254,19 @@ async function replayCommand(file: string, flags: ReplayFlags, interrupt: Interr
     // An adapter module runs in a worker thread, where a loop in its code can be killed at the
     // run timeout; every other target here, under the same watchdog.
     const judge =
-      spec.kind === 'module'
-        ? new WorkerJudge<TradingAction>({
-            pack: TRADING_PACK_REFERENCE,
+      spec.kind === 'module' && pack.reference
+        ? new WorkerJudge<ActionBase>({
+            pack: pack.reference,
             spec: withAdapterOptions(spec, factory),
-            targetOptions: { bugs, seed: replay.seed, config: loadExchangeConfig(flags.config), faults },
+            targetOptions: { bugs, seed: replay.seed, config, faults },
             runTimeoutMs: flags.runTimeout,
             setTimer,
-            describeAction: tradingPack.describeAction,
+            describeAction: pack.describeAction,
           })
         : undefined;
     try {
       // A signal lets the run finish within the grace, then abandons it (exit 130, no result).
-      const report: RunReport<TradingAction> = await untilAbandoned(
+      const report: RunReport<ActionBase> = await untilAbandoned(
         () =>
           judge
             ? judge.judge(
@@ -233,15 +279,13 @@ async function replayCommand(file: string, flags: ReplayFlags, interrupt: Interr
                   exercised: false,
                   record: false,
                 },
-                replay.actions as TradingAction[],
+                replay.actions as ActionBase[],
               )
-            : executeRun(factory, replay.actions as TradingAction[], {
-                clients: tradingPack.clients,
-                projection: tradingPack.projection,
+            : executeRun(factory, replay.actions as ActionBase[], {
+                ...runPartsOf(pack),
                 invariants,
                 settings,
                 watchdog: { timeoutMs: flags.runTimeout, setTimer },
-                describeAction: tradingPack.describeAction as (action: never) => string,
               }),
         interrupt.abandon,
       );

@@ -3,10 +3,11 @@ import { join, relative } from 'node:path';
 import type { Command } from 'commander';
 import { parseMinCoverage } from '../../core/coverage/min-coverage.ts';
 import { isDivergenceFile } from '../../core/diff/divergence-file.ts';
-import { FAULT_KINDS, type FaultKind, faultKind } from '../../core/faults/fault.ts';
+import { FAULT_KINDS, type Fault, type FaultKind, faultKind } from '../../core/faults/fault.ts';
 import { runLockKey } from '../../core/lock/lock-key.ts';
 import { acquireRunLock, currentHolder } from '../../core/lock/run-lock.ts';
-import type { TargetSpec } from '../../core/model/domain-pack.ts';
+import type { ActionBase } from '../../core/model/action.ts';
+import type { AnyDomainPack, TargetSpec } from '../../core/model/domain-pack.ts';
 import type { Property } from '../../core/model/property.ts';
 import type { ReplayFile } from '../../core/replay/replay-file.ts';
 import { readReplayFile } from '../../core/replay/write-replay-file.ts';
@@ -31,6 +32,7 @@ import {
   planCampaignInvariants,
   planInvariants,
 } from '../../core/runner/select-invariants.ts';
+import type { Scenario } from '../../core/scenario/scenario.ts';
 import { runScenarioCampaign } from '../../core/scenario/scenario-campaign.ts';
 import { NdjsonEventSink } from '../../core/sequencer/ndjson-event-sink.ts';
 import { numberedAcrossRuns } from '../../core/sequencer/numbered-across-runs.ts';
@@ -39,37 +41,31 @@ import { seedFromCommit } from '../../core/shard/derive-seed.ts';
 import { parseShard, type Shard, shardOwnsRun } from '../../core/shard/shard.ts';
 import { WorkerJudge } from '../../core/workers/worker-judge.ts';
 import { WorkerPool } from '../../core/workers/worker-pool.ts';
-import { needsRunLock } from '../../domains/trading/preflight/needs-preflight.ts';
-import { preflightError, runSandboxPreflight } from '../../domains/trading/preflight/sandbox-preflight.ts';
-import { loadExchangeConfig } from '../../domains/trading/protocol/load-config.ts';
-import { findTradingProperty, tagsOfTrading } from '../../domains/trading/scenarios/find-property.ts';
-import { TRADING_SCENARIOS } from '../../domains/trading/scenarios/index.ts';
-import { scenarioActions, scenarioProperty } from '../../domains/trading/scenarios/scenario-fuzz.ts';
-import type { TradingScenario } from '../../domains/trading/scenarios/trading-scenario.ts';
-import type { TradingAction } from '../../domains/trading/trading-action.ts';
-import { ALL_TRADING_CAPABILITIES } from '../../domains/trading/trading-capabilities.ts';
-import { tradingPack } from '../../domains/trading/trading-pack.ts';
-import { CLIENT_BUG_NAMES } from '../../domains/trading/transport/client-bugs.ts';
-import { BUG_NAMES } from '../../exchange/index.ts';
+import type { LoadedDomain } from '../../domains/registry.ts';
 import { campaignOutputs, type OutputPaths, outputPathsToCheck } from '../campaign-outputs.ts';
 import { CI_RESULTS_DIR, resolveCommit } from '../ci-mode.ts';
+import { findProperty, scenarioActions, tagsOf } from '../find-property.ts';
 import { type Interrupt, withInterrupt, yieldingBetweenRuns } from '../interrupt.ts';
 import { stderrLogs } from '../log-output.ts';
 import { createLogger, type LogFormat } from '../logger.ts';
+import { addDomainOption, targetOrSubject } from '../options/domain-option.ts';
 import { faultsOfProperties, parseFaultSelection } from '../options/fault-selection.ts';
 import { examplesAndExitCodes, INTERRUPTED_EXIT } from '../options/help-text.ts';
 import { collectChoice, parseChoice, parseDuration, parseInteger } from '../options/parse-options.ts';
 import { parseTargetSpec } from '../options/target-spec.ts';
 import { createFallbackWriter } from '../output-fallback.ts';
 import { checkOutputPaths } from '../output-paths.ts';
+import { campaignPartsOf, runPartsOf } from '../pack-parts.ts';
 import { printSummary } from '../print-summary.ts';
 import { createProgressBar, shouldShowProgress } from '../progress-bar.ts';
+import { adapterRecordOf, replayOf } from '../replay-of.ts';
 import { TOOL_VERSION } from '../tool-version.ts';
-import { TRADING_PACK_REFERENCE } from '../trading-pack-reference.ts';
-import { adapterRecordOf, tradingReplayOf } from '../trading-replay-of.ts';
 import { parseWorkerCount, resolveWorkerCount } from '../worker-count.ts';
 
 interface RunFlags {
+  domain: string;
+  /** `--subject`: the program under test (bots domain), as the target. */
+  subject?: string;
   property: string[];
   seed?: number;
   runs: number;
@@ -113,15 +109,16 @@ interface RunFlags {
 // Kept importable from here: diff, replay and preflight take the same forms.
 export { parseTargetSpec } from '../options/target-spec.ts';
 
-export function registerRunCommand(program: Command): void {
-  const properties = tradingPack.properties.map((p) => p.name);
-  const invariants = tradingPack.invariants.map((i) => i.name);
-  program
+export function registerRunCommand(program: Command, domain: LoadedDomain): void {
+  const { pack } = domain;
+  const properties = pack.properties.map((p) => p.name);
+  const invariants = pack.invariants.map((i) => i.name);
+  const command = program
     .command('run')
     .description('run a seeded fuzz campaign: generate, run, check invariants, shrink and save failures')
     .option(
       '--property <name...>',
-      `properties to run (default: all but the costly ones, run only by name: ${tradingPack.properties
+      `properties to run (default: all but the costly ones, run only by name: ${pack.properties
         .filter((p) => p.optIn)
         .map((p) => p.name)
         .join(', ')}): ${properties.join(', ')}`,
@@ -157,9 +154,13 @@ export function registerRunCommand(program: Command): void {
     .option('--max-actions <k>', 'upper bound on actions per run', parseInteger('--max-actions', 1, 10_000))
     .option('--target <target>', 'inproc | ws (embedded server) | ws://host:port | ./my-target.ts', 'inproc')
     .option(
+      '--subject <module|command>',
+      'the program under test (a bot): a .ts/.js/.mjs file, or a command line; selects --domain bots',
+    )
+    .option(
       '--bug <name...>',
-      'build the reference exchange with a planted bug',
-      collectChoice('--bug', [...BUG_NAMES, ...CLIENT_BUG_NAMES]),
+      'build the reference system with a planted bug (see list --bugs)',
+      collectChoice('--bug', pack.plantedBugs ?? []),
       [],
     )
     .option(
@@ -171,7 +172,7 @@ export function registerRunCommand(program: Command): void {
     .option(
       '--scenario <name...>',
       'run catalog scenarios (fixed steps, event-driven checks) instead of properties: NAME or all (see list --scenarios)',
-      collectChoice('--scenario', ['all', ...TRADING_SCENARIOS.map((s) => s.name)]),
+      collectChoice('--scenario', ['all', ...(pack.scenarios ?? []).map((s) => s.name)]),
       [],
     )
     .option('--fuzz', 'with --scenario: run each as a fuzzed property varying its sizes, timing and faults')
@@ -297,10 +298,13 @@ export function registerRunCommand(program: Command): void {
       }),
     )
     .action(async (flags: RunFlags, command: Command) => {
+      const given = (name: string) => command.getOptionValueSource(name) === 'cli';
+      const target = targetOrSubject(flags, given('target'));
       process.exitCode = await withInterrupt('run', (interrupt) =>
-        runCommand(flags, (name) => command.getOptionValueSource(name) === 'cli', interrupt),
+        runCommand(domain, { ...flags, target }, given, interrupt),
       );
     });
+  addDomainOption(command);
 }
 
 /** The settings CI mode changes, resolved from flags, then the environment, then defaults. */
@@ -353,15 +357,17 @@ function resolveRunSettings(flags: RunFlags, given: (flag: string) => boolean) {
 }
 
 async function runCommand(
+  domain: LoadedDomain,
   flags: RunFlags,
   given: (flag: string) => boolean,
   interrupt: Interrupt,
 ): Promise<number> {
+  const { pack } = domain;
   const settings = resolveRunSettings(flags, given);
   if (settings.ci) process.env.NO_COLOR = '1';
   const logger = createLogger({ level: flags.logLevel, format: flags.logFormat });
   const { seed, commit, shard } = settings;
-  const config = loadExchangeConfig(flags.config);
+  const config = pack.loadConfig?.(flags.config);
   const spec = parseTargetSpec(flags.target, '--target', { moduleMustExist: true });
   // A long-lived venue answers a sequence run twice differently (ids, seqs, book state): the
   // check would only report false failures, and save them into the regression corpus.
@@ -377,10 +383,16 @@ async function runCommand(
     ...outputPathsToCheck(settings.paths),
     ...(flags.record ? [{ flag: '--record', path: flags.record, kind: 'stream' as const }] : []),
   ]);
-  const minCoverage = parseMinCoverage(flags.minCoverage, tradingPack.surface);
-  const scenarios: TradingScenario[] = flags.scenario.includes('all')
-    ? [...TRADING_SCENARIOS]
-    : TRADING_SCENARIOS.filter((s) => flags.scenario.includes(s.name));
+  const minCoverage = parseMinCoverage(flags.minCoverage, pack.surface);
+  const catalog = pack.scenarios ?? [];
+  const scenarios: Scenario[] = flags.scenario.includes('all')
+    ? [...catalog]
+    : catalog.filter((s) => flags.scenario.includes(s.name));
+  const toProperty = pack.scenarioProperty;
+  if (flags.fuzz && scenarios.length > 0 && !toProperty)
+    throw new ShakedownError('SHK_USAGE', `--fuzz: the ${pack.name} domain cannot fuzz its scenarios`, {
+      exitCode: EXIT.usage,
+    });
   if (flags.fuzz && scenarios.length === 0)
     throw new ShakedownError(
       'SHK_USAGE',
@@ -394,18 +406,18 @@ async function runCommand(
   const fixedScenarios = flags.fuzz
     ? []
     : scenarios.filter((s) => shard === undefined || shardOwnsRun(shard, s.name, 0));
-  const chosen: Property<TradingAction>[] =
+  const chosen: Property[] =
     scenarios.length > 0
-      ? flags.fuzz
-        ? scenarios.map(scenarioProperty)
+      ? flags.fuzz && toProperty
+        ? scenarios.map((s) => toProperty(s))
         : []
       : flags.property.length > 0
-        ? tradingPack.properties.filter((p) => flags.property.includes(p.name))
-        : tradingPack.properties.filter((p) => !p.optIn);
+        ? pack.properties.filter((p) => flags.property.includes(p.name))
+        : pack.properties.filter((p) => !p.optIn);
   // --invariants and --skip-invariants alone leaving a property nothing to check: a usage error
   // before anything starts (the target's capabilities are checked once it is built).
   if (fixedScenarios.length === 0)
-    planCampaignInvariants(chosen, tradingPack.invariants, undefined, invariantSelection(flags));
+    planCampaignInvariants(chosen, pack.invariants, undefined, invariantSelection(flags));
   const seedOf = commit ? (property: string) => seedFromCommit(commit, property) : undefined;
   // Checked before the target is touched: a bad count is a usage error, not a preflight one.
   const workers =
@@ -431,10 +443,11 @@ async function runCommand(
   );
   // A venue shakedown did not start is shared: one campaign at a time, and only once its
   // sandbox is proven sealed (fail-closed, before a single order of the campaign).
-  const sandboxPrefix = flags.sandboxPrefix ?? config.sandboxPrefix;
-  const lock = needsRunLock(spec)
+  const preflight = pack.preflight;
+  const sandboxPrefix = flags.sandboxPrefix ?? preflight?.sandboxPrefix?.(config);
+  const lock = preflight?.needsRunLock(spec)
     ? await acquireRunLock({
-        key: runLockKey(flags.target, sandboxPrefix),
+        key: runLockKey(flags.target, sandboxPrefix ?? ''),
         timeoutMs: flags.lockTimeout,
         holder: currentHolder(process.argv.slice(1).join(' ')),
       })
@@ -445,16 +458,24 @@ async function runCommand(
       'run lock: took over the lock of a process that is gone',
     );
   try {
-    if (spec.kind === 'url') {
-      const report = await runSandboxPreflight({ url: spec.url, config, sandboxPrefix });
-      if (!report.passed) throw preflightError(report, spec.url);
-      logger.info({ checks: report.checks }, 'preflight: the sandbox is isolated');
-    } else if (spec.kind === 'module') {
+    if (spec.kind === 'url' && preflight) {
+      const outcome = await preflight.check({ url: spec.url, config, sandboxPrefix });
+      if (!outcome.passed)
+        throw (
+          outcome.error ??
+          new ShakedownError(
+            'SHK_PREFLIGHT_INCONCLUSIVE',
+            `preflight: ${spec.url} is not proven isolated; nothing was run`,
+            { exitCode: EXIT.unreachable },
+          )
+        );
+      logger.info({ checks: outcome.report }, 'preflight: the sandbox is isolated');
+    } else if (spec.kind === 'module' && preflight) {
       logger.warn(
         'preflight: an adapter module is responsible for its own sandbox isolation (docs/adapters.md)',
       );
     }
-    return await runWithTarget(flags, {
+    return await runWithTarget(domain, flags, {
       settings,
       spec,
       config,
@@ -475,9 +496,10 @@ async function runCommand(
 interface RunPlan {
   settings: ReturnType<typeof resolveRunSettings>;
   spec: TargetSpec;
-  config: ReturnType<typeof loadExchangeConfig>;
-  chosen: Property<TradingAction>[];
-  fixedScenarios: TradingScenario[];
+  /** The system's config as the domain loaded it (opaque here). */
+  config: unknown;
+  chosen: Property[];
+  fixedScenarios: Scenario[];
   seedOf: ((property: string) => number) | undefined;
   minCoverage: ReturnType<typeof parseMinCoverage>;
   logger: ReturnType<typeof createLogger>;
@@ -487,7 +509,8 @@ interface RunPlan {
   interrupt: Interrupt;
 }
 
-async function runWithTarget(flags: RunFlags, plan: RunPlan): Promise<number> {
+async function runWithTarget(domain: LoadedDomain, flags: RunFlags, plan: RunPlan): Promise<number> {
+  const { pack } = domain;
   const { settings, spec, config, chosen, fixedScenarios, seedOf, minCoverage, logger, interrupt } = plan;
   const { seed, commit, shard } = settings;
   const faults = parseFaultSelection(flags.faults);
@@ -495,12 +518,12 @@ async function runWithTarget(flags: RunFlags, plan: RunPlan): Promise<number> {
     faults ?? (fixedScenarios.length > 0 ? faultsOfScenarios(fixedScenarios) : faultsOfProperties(chosen));
   // One turn of the event loop per run, so that a signal is heard during an in-process campaign.
   const factory = yieldingBetweenRuns(
-    await tradingPack.targetFactory(spec, {
+    await pack.targetFactory(spec, {
       bugs: flags.bug,
       seed,
       config,
       faults: targetFaults,
-    } as never),
+    } as Parameters<AnyDomainPack['targetFactory']>[1]),
   );
   // An adapter module: where it is and the options it was loaded with, for the replay files.
   const adapter = adapterRecordOf(spec, factory);
@@ -524,7 +547,7 @@ async function runWithTarget(flags: RunFlags, plan: RunPlan): Promise<number> {
   // stop this thread for good): exploring on a pool, even of one worker, and shrinking,
   // final runs and the saved corpus in a worker judge. Each worker loads the module itself,
   // with the options this thread loaded it with.
-  const killable = spec.kind === 'module' && fixedScenarios.length === 0;
+  const killable = spec.kind === 'module' && fixedScenarios.length === 0 && pack.reference !== undefined;
   const workerSpec: TargetSpec =
     spec.kind === 'module' && adapter && adapter.options !== null
       ? { ...spec, options: adapter.options }
@@ -536,16 +559,18 @@ async function runWithTarget(flags: RunFlags, plan: RunPlan): Promise<number> {
     return () => clearTimeout(timer);
   };
   const watchdog: RunWatchdog = { timeoutMs: flags.runTimeout, setTimer };
-  const isolated = killable
-    ? new WorkerJudge<TradingAction>({
-        pack: TRADING_PACK_REFERENCE,
-        spec: workerSpec,
-        targetOptions: workerTargetOptions,
-        runTimeoutMs: flags.runTimeout,
-        setTimer,
-        describeAction: tradingPack.describeAction,
-      })
-    : undefined;
+  const reference = pack.reference;
+  const isolated =
+    killable && reference
+      ? new WorkerJudge<ActionBase>({
+          pack: reference,
+          spec: workerSpec,
+          targetOptions: workerTargetOptions,
+          runTimeoutMs: flags.runTimeout,
+          setTimer,
+          describeAction: pack.describeAction,
+        })
+      : undefined;
   const maxFailures = flags.maxFailures ?? (flags.keepGoing ? DEFAULT_MAX_FAILURES : 1);
   const supported = factory.faultKinds ?? [];
   if (Array.isArray(faults)) {
@@ -564,18 +589,17 @@ async function runWithTarget(flags: RunFlags, plan: RunPlan): Promise<number> {
   const selection = invariantSelection(flags);
   if (fixedScenarios.length === 0) {
     try {
-      planCampaignInvariants(chosen, tradingPack.invariants, factory.capabilities, selection);
+      planCampaignInvariants(chosen, pack.invariants, factory.capabilities, selection);
     } catch (error) {
       await factory.dispose?.();
       throw error;
     }
-    const unknownCapabilities = (factory.capabilities ?? []).filter(
-      (c) => !(ALL_TRADING_CAPABILITIES as readonly string[]).includes(c),
-    );
+    const known = pack.capabilities;
+    const unknownCapabilities = known ? (factory.capabilities ?? []).filter((c) => !known.includes(c)) : [];
     if (unknownCapabilities.length > 0)
       logger.warn(
-        { unknown: unknownCapabilities, known: ALL_TRADING_CAPABILITIES },
-        `the target declares capabilities no trading invariant knows: ${unknownCapabilities.join(', ')}`,
+        { unknown: unknownCapabilities, known },
+        `the target declares capabilities no ${pack.name} invariant knows: ${unknownCapabilities.join(', ')}`,
       );
   }
   // Faults asked for by name (or all) must fire, each at least once: chaos that never fired proves nothing.
@@ -601,7 +625,7 @@ async function runWithTarget(flags: RunFlags, plan: RunPlan): Promise<number> {
   // A signal gives the terminal back at once: cursor shown, line wrap on.
   if (progress) interrupt.onSignal(() => progress.stop());
   let recorder: NdjsonEventSink | undefined;
-  let pool: WorkerPool<TradingAction> | undefined;
+  let pool: WorkerPool<ActionBase> | undefined;
   const regressions = { failures: [] as FailureSummary[], runs: 0, actions: 0 };
   // Each saved replay by its path, to pair with its entry in the summary for the reports.
   const replays = new Map<string, ReplayFile>();
@@ -610,10 +634,10 @@ async function runWithTarget(flags: RunFlags, plan: RunPlan): Promise<number> {
   const started = Date.now();
   try {
     if (flags.record) recorder = new NdjsonEventSink(flags.record);
-    if (workers > 1 || killable) {
-      pool = await WorkerPool.start<TradingAction>({
+    if ((workers > 1 || killable) && reference) {
+      pool = await WorkerPool.start<ActionBase>({
         size: workers,
-        pack: TRADING_PACK_REFERENCE,
+        pack: reference,
         spec: workerSpec,
         targetOptions: workerTargetOptions,
         // The pack's own properties are generated in the workers; a fuzzed scenario is not
@@ -627,7 +651,7 @@ async function runWithTarget(flags: RunFlags, plan: RunPlan): Promise<number> {
     }
     // Every shard would replay the same corpus: the first one does it for all.
     if (flags.replays && fixedScenarios.length === 0 && (shard === undefined || shard.index === 1))
-      await replayCorpus(flags, factory, regressions, replays, logger, interrupt.stop, selection, {
+      await replayCorpus(domain, flags, factory, regressions, replays, logger, interrupt.stop, selection, {
         watchdog,
         ...(isolated ? { isolated } : {}),
       });
@@ -638,21 +662,20 @@ async function runWithTarget(flags: RunFlags, plan: RunPlan): Promise<number> {
           await untilAbandoned(
             () =>
               runScenarioCampaign(factory, fixedScenarios, {
-                clients: tradingPack.clients,
-                projection: tradingPack.projection,
-                invariants: tradingPack.invariants,
+                clients: pack.clients,
+                projection: pack.projection,
+                invariants: pack.invariants,
                 seed,
                 now: Date.now,
-                exercised: (evidence) => tradingPack.exercised(evidence as never),
+                exercised: (evidence) => pack.exercised(evidence),
               }),
             interrupt.abandon,
           )
-        : await runCampaign<TradingAction>({
+        : await runCampaign<ActionBase>({
+            // The pack whole: clients, projection, invariants, its surface, how it words actions.
+            ...campaignPartsOf(pack),
             properties: chosen,
-            invariants: tradingPack.invariants,
             selection,
-            projection: tradingPack.projection,
-            clients: tradingPack.clients,
             factory,
             seed,
             ...(seedOf ? { seedOf } : {}),
@@ -668,7 +691,6 @@ async function runWithTarget(flags: RunFlags, plan: RunPlan): Promise<number> {
             runTimeoutMs: flags.runTimeout,
             maxFailures,
             ...(isolated ? { isolated } : {}),
-            describeAction: tradingPack.describeAction,
             ...(flags.shrinkAttempts === undefined ? {} : { shrinkAttempts: flags.shrinkAttempts }),
             ...(flags.shrinkBudget === undefined ? {} : { shrinkBudgetMs: flags.shrinkBudget }),
             ...(flags.maxActions === undefined ? {} : { maxActions: flags.maxActions }),
@@ -676,10 +698,6 @@ async function runWithTarget(flags: RunFlags, plan: RunPlan): Promise<number> {
             checkEveryStep: flags.checkEveryStep === true,
             ...(faults === undefined ? {} : { faults }),
             requireFaults,
-            surface: {
-              registry: tradingPack.surface,
-              exercised: (evidence) => tradingPack.exercised(evidence as never),
-            },
             transport,
             ...(recorder ? { sink: numberedAcrossRuns((event) => recorder?.write(event)) } : {}),
             ...(pool ? { pool } : {}),
@@ -705,7 +723,7 @@ async function runWithTarget(flags: RunFlags, plan: RunPlan): Promise<number> {
       if (outcome.failure && fixedScenarios.length === 0) {
         // Every distinct failure (--keep-going) to a file of its own.
         for (const failure of outcome.failures ?? [outcome.failure]) {
-          const replay = tradingReplayOf(failure, {
+          const replay = replayOf(domain, failure, {
             target: flags.target,
             ...(adapter ? { adapter } : {}),
             bugs: flags.bug,
@@ -725,7 +743,7 @@ async function runWithTarget(flags: RunFlags, plan: RunPlan): Promise<number> {
     }
     summary = summarizeCampaign(result as CampaignResult<unknown>, {
       tool: TOOL_VERSION,
-      domain: tradingPack.name,
+      domain: domain.recordAs,
       seedSource: settings.seedSource,
       ...(commit ? { commit } : {}),
       ...(shard ? { shard } : {}),
@@ -733,8 +751,8 @@ async function runWithTarget(flags: RunFlags, plan: RunPlan): Promise<number> {
       transport,
       clock: spec.kind === 'inproc' || factory.virtual === true ? 'virtual' : 'wall',
       bugs: flags.bug,
-      registry: tradingPack.surface,
-      tagsOf: tagsOfTrading,
+      registry: pack.surface,
+      tagsOf: (name) => tagsOf(pack, name),
       requiredFaults: requireFaults,
       minCoverage,
       replayFileOf: (failure) => saved.get(failure) ?? null,
@@ -759,7 +777,9 @@ async function runWithTarget(flags: RunFlags, plan: RunPlan): Promise<number> {
     return replay ? [{ summary: f, replay }] : [];
   });
   // Never throws: an output that cannot be written goes to a temp folder, and the summary is printed.
-  const { written } = fallback.writeOutputs(campaignOutputs(summary, settings.paths, failures));
+  const { written } = fallback.writeOutputs(
+    campaignOutputs(summary, settings.paths, failures, undefined, pack),
+  );
   if (flags.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
   else printSummary(summary, (line) => process.stdout.write(`${line}\n`));
   for (const file of written) logger.info({ file }, 'written');
@@ -781,11 +801,7 @@ function invariantSelection(flags: RunFlags): InvariantSelection {
 }
 
 /** How many runs this campaign (or shard) will execute at most: the progress bar's total. */
-function plannedRuns(
-  properties: readonly Property<TradingAction>[],
-  runs: number,
-  shard: Shard | undefined,
-): number {
+function plannedRuns(properties: readonly Property[], runs: number, shard: Shard | undefined): number {
   // A property may cap its runs (PropertySettings.maxRuns).
   if (shard === undefined) return properties.reduce((sum, p) => sum + runsOf(p, { runs }), 0);
   // Counted, not enumerated: --runs may be 1e9. A shard owns every count-th run from an offset.
@@ -801,15 +817,18 @@ function plannedRuns(
 
 /** Saved failures are re-executed first: a regression corpus that must now pass. */
 async function replayCorpus(
+  domain: LoadedDomain,
   flags: RunFlags,
-  factory: Awaited<ReturnType<typeof tradingPack.targetFactory>>,
+  factory: Awaited<ReturnType<AnyDomainPack['targetFactory']>>,
   regressions: { failures: FailureSummary[]; runs: number; actions: number },
   replays: Map<string, ReplayFile>,
   logger: ReturnType<typeof createLogger>,
   stop: AbortSignal,
   selection: InvariantSelection,
-  bound: { watchdog: RunWatchdog; isolated?: WorkerJudge<TradingAction> },
+  bound: { watchdog: RunWatchdog; isolated?: WorkerJudge<ActionBase> },
 ): Promise<void> {
+  const { pack } = domain;
+  const recorded = { ...pack, name: domain.recordAs };
   let files: string[];
   try {
     files = readdirSync(flags.out)
@@ -823,7 +842,7 @@ async function replayCorpus(
     const path = join(flags.out, name);
     let replay: ReplayFile;
     try {
-      replay = readReplayFile(path, tradingPack);
+      replay = readReplayFile(path, recorded);
     } catch (error) {
       // One bad file (hand-edited, foreign, too big) is named and skipped; the corpus and the campaign go on.
       if (!(error instanceof ShakedownError)) throw error;
@@ -838,13 +857,13 @@ async function replayCorpus(
       );
       continue;
     }
-    const property = findTradingProperty(replay.property);
+    const property = findProperty(pack, replay.property);
     if (!property) {
       logger.warn({ file: path }, `skipping ${path}: unknown property ${replay.property}`);
       continue;
     }
     // Checked as the campaign checks the property: what the target provides, what the user chose.
-    const byName = new Map(tradingPack.invariants.map((i) => [i.name, i]));
+    const byName = new Map(pack.invariants.map((i) => [i.name, i]));
     const invariants = planInvariants(property, byName, factory.capabilities, selection).checked;
     if (invariants.length === 0) {
       logger.warn({ file: path }, `skipping ${path}: none of ${property.name}'s invariants is checked here`);
@@ -863,15 +882,13 @@ async function replayCorpus(
             exercised: false,
             record: false,
           },
-          replay.actions as TradingAction[],
+          replay.actions as ActionBase[],
         )
-      : await executeRun(factory, replay.actions as TradingAction[], {
-          clients: tradingPack.clients,
-          projection: tradingPack.projection,
+      : await executeRun(factory, replay.actions as ActionBase[], {
+          ...runPartsOf(pack),
           invariants,
           settings,
           watchdog: bound.watchdog,
-          describeAction: tradingPack.describeAction as (action: never) => string,
         });
     regressions.runs++;
     regressions.actions += replay.actions.length;
@@ -906,10 +923,12 @@ async function replayCorpus(
 }
 
 /** The kinds the scenarios' fault steps need, so the target can prepare for them. */
-function faultsOfScenarios(scenarios: readonly TradingScenario[]): readonly FaultKind[] {
+function faultsOfScenarios(scenarios: readonly Scenario[]): readonly FaultKind[] {
   const kinds = new Set<FaultKind>();
   for (const scenario of scenarios)
-    for (const action of scenarioActions(scenario))
-      if (action.kind === 'fault') kinds.add(faultKind(action.fault));
+    for (const action of scenarioActions(scenario)) {
+      const fault = (action as { fault?: Fault }).fault;
+      if (action.kind === 'fault' && fault !== undefined) kinds.add(faultKind(fault));
+    }
   return [...kinds];
 }

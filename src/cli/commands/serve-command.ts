@@ -1,24 +1,17 @@
-import { networkInterfaces } from 'node:os';
 import type { Command } from 'commander';
-import { ShakedownError } from '../../core/shakedown-error.ts';
-import { loadExchangeConfig } from '../../domains/trading/protocol/load-config.ts';
-import type { JournalFsync } from '../../exchange/index.ts';
-import {
-  BUG_NAMES,
-  type BugName,
-  decideListen,
-  isBugName,
-  startExchangeServer,
-} from '../../exchange/index.ts';
+import { EXIT, ShakedownError } from '../../core/shakedown-error.ts';
+import type { LoadedDomain } from '../../domains/registry.ts';
 import { exitWithParent } from '../exit-with-parent.ts';
 import { createLogger, type LogFormat } from '../logger.ts';
+import { addDomainOption } from '../options/domain-option.ts';
 import { examplesAndExitCodes } from '../options/help-text.ts';
 
 interface ServeOptions {
+  domain: string;
   port: string;
   host: string;
   journal?: string;
-  fsync: string;
+  fsync?: string;
   config?: string;
   bug: string[];
   logLevel: string;
@@ -41,18 +34,12 @@ function parsePort(text: string): number {
   return port;
 }
 
-function parseCount(flag: string, text: string): number {
-  const n = Number(text);
-  if (!/^\d+$/.test(text) || !Number.isSafeInteger(n))
-    throw usage(`${flag} must be a whole number, got "${text}"`);
-  return n;
-}
-
-function parseBugs(names: string[]): BugName[] {
+/** Bugs of the reference system only: a client bug has no client here to live in. */
+function parseBugs(names: string[], known: readonly string[]): string[] {
   for (const name of names) {
-    if (!isBugName(name)) throw usage(`unknown bug "${name}"; known bugs: ${BUG_NAMES.join(', ')}`);
+    if (!known.includes(name)) throw usage(`unknown bug "${name}"; known bugs: ${known.join(', ')}`);
   }
-  return names as BugName[];
+  return names;
 }
 
 function oneOf<T extends string>(flag: string, value: string, allowed: readonly T[]): T {
@@ -66,27 +53,30 @@ function oneOf<T extends string>(flag: string, value: string, allowed: readonly 
  * `shakedown serve`: runs the reference exchange until SIGINT or SIGTERM. The URL is the only
  * thing written to stdout, so a script can read one line and connect; logs go to stderr.
  */
-export function registerServeCommand(program: Command): void {
-  program
+export function registerServeCommand(program: Command, domain: LoadedDomain): void {
+  const { pack } = domain;
+  const systemBugs = (pack.bugs ?? []).filter((b) => b.side === 'reference').map((b) => b.name);
+  const command = program
     .command('serve')
-    .description('run the embedded reference exchange over WebSocket')
+    .description(
+      "run the domain's reference system over WebSocket (trading: the embedded reference exchange)",
+    )
     .option('--port <n>', 'port to listen on (0 picks a free one)', '0')
     .option('--host <address>', 'interface to listen on', '127.0.0.1')
     .option(
       '--allow-remote',
       'allow a --host beyond loopback (needs a --config that replaces every default key)',
     )
-    .option('--journal <dir>', 'journal directory: replayed on start, appended to while running')
+    .option('--journal <dir>', 'journal directory: replayed on start, appended to while running (trading)')
     .option(
       '--fsync <when>',
-      'journal durability: never (survives a crash) or always (survives power loss)',
-      'never',
+      'journal durability: never (survives a crash) or always (survives power loss) (trading; default never)',
     )
-    .option('--config <file>', 'exchange config JSON (default: the built-in reference venue)')
+    .option('--config <file>', "the system's config JSON (default: the domain's built-in reference system)")
     .option('--bug <name>', 'enable a planted bug (repeatable; see `shakedown list --bugs`)', collect, [])
     .option(
       '--resume-buffer <n>',
-      'events kept per stream for clients that resume (default: the config, 10000)',
+      'events kept per stream for clients that resume (trading; default: the config, 10000)',
     )
     .option('--log-level <level>', 'trace, debug, info, warn, error or silent', 'info')
     .option('--log-format <format>', 'pretty or json (default: pretty on a terminal)')
@@ -110,38 +100,37 @@ export function registerServeCommand(program: Command): void {
       }),
     )
     .action(async (options: ServeOptions) => {
+      const serve = pack.serve;
+      if (!serve)
+        throw new ShakedownError(
+          'SHK_USAGE',
+          `serve: the ${pack.name} domain has no reference system to serve`,
+          { exitCode: EXIT.usage, context: { domain: pack.name } },
+        );
       const port = parsePort(options.port);
-      const bugs = parseBugs(options.bug);
-      const fsync = oneOf<JournalFsync>('--fsync', options.fsync, ['never', 'always']);
+      const bugs = parseBugs(options.bug, systemBugs);
       const level = oneOf('--log-level', options.logLevel, LOG_LEVELS);
       const format =
         options.logFormat === undefined
           ? undefined
           : oneOf<LogFormat>('--log-format', options.logFormat, ['pretty', 'json']);
-      const resumeBuffer =
-        options.resumeBuffer === undefined ? undefined : parseCount('--resume-buffer', options.resumeBuffer);
-      const config = loadExchangeConfig(options.config);
-      // Beyond loopback only when asked, and never with the published default keys.
-      const listen = decideListen({
-        host: options.host,
-        allowRemote: options.allowRemote === true,
-        config,
-        configPath: options.config,
-        interfaces: networkInterfaces(),
-      });
       const logger = createLogger({ level, format });
-      const running = await startExchangeServer({
+      // The domain checks its own flags (--fsync, --resume-buffer), the config and the host.
+      const running = await serve({
         host: options.host,
         port,
-        config,
+        allowRemote: options.allowRemote === true,
+        ...(options.config === undefined ? {} : { configPath: options.config }),
         bugs,
-        journalDir: options.journal,
-        fsync,
-        resumeBuffer,
         logger,
+        flags: {
+          journal: options.journal,
+          fsync: options.fsync,
+          resumeBuffer: options.resumeBuffer,
+        },
       });
       process.stdout.write(`${running.url}\n`);
-      if (listen.remote) process.stderr.write(`${listen.warning}\n`);
+      if (running.warning) process.stderr.write(`${running.warning}\n`);
       await new Promise<void>((resolve) => {
         let stopping = false;
         const stop = (signal: NodeJS.Signals | 'parent gone'): void => {
@@ -158,6 +147,7 @@ export function registerServeCommand(program: Command): void {
         exitWithParent(() => stop('parent gone'));
       });
     });
+  addDomainOption(command);
 }
 
 function collect(value: string, previous: string[]): string[] {

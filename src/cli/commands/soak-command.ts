@@ -1,6 +1,8 @@
 import { relative } from 'node:path';
 import type { Command } from 'commander';
 import { FAULT_KINDS } from '../../core/faults/fault.ts';
+import type { ActionBase } from '../../core/model/action.ts';
+import type { AnyDomainPack, TargetSpec } from '../../core/model/domain-pack.ts';
 import type { Property } from '../../core/model/property.ts';
 import {
   DEFAULT_SHRINK_ATTEMPTS,
@@ -15,25 +17,27 @@ import {
   type SoakResult,
 } from '../../core/soak/soak-loop.ts';
 import { WorkerPool } from '../../core/workers/worker-pool.ts';
-import type { TradingAction } from '../../domains/trading/trading-action.ts';
-import { tradingPack } from '../../domains/trading/trading-pack.ts';
-import { CLIENT_BUG_NAMES } from '../../domains/trading/transport/client-bugs.ts';
-import { BUG_NAMES } from '../../exchange/index.ts';
+import { DEFAULT_DOMAIN, type LoadedDomain } from '../../domains/registry.ts';
 import { type Interrupt, withInterrupt, yieldingBetweenRuns } from '../interrupt.ts';
+import { addDomainOption, subjectTarget } from '../options/domain-option.ts';
 import { faultsOfProperties, parseFaultSelection } from '../options/fault-selection.ts';
 import { examplesAndExitCodes, INTERRUPTED_EXIT } from '../options/help-text.ts';
 import { collectChoice, parseDuration, parseInteger } from '../options/parse-options.ts';
+import { parseTargetSpec } from '../options/target-spec.ts';
 import { createFallbackWriter } from '../output-fallback.ts';
 import { checkOutputPaths } from '../output-paths.ts';
+import { campaignPartsOf } from '../pack-parts.ts';
+import { replayOf, violationsOfFailure } from '../replay-of.ts';
 import { TOOL_VERSION } from '../tool-version.ts';
-import { TRADING_PACK_REFERENCE } from '../trading-pack-reference.ts';
-import { tradingReplayOf, violationsOfFailure } from '../trading-replay-of.ts';
 import { parseWorkerCount, resolveWorkerCount } from '../worker-count.ts';
 
 const TARGET = 'inproc';
 const MB = 1024 * 1024;
 
 interface SoakFlags {
+  domain: string;
+  /** `--subject`: the program under test (bots domain), soaked instead of the in-process target. */
+  subject?: string;
   duration: number;
   seed?: number;
   property: string[];
@@ -47,9 +51,10 @@ interface SoakFlags {
   workers?: number;
 }
 
-export function registerSoakCommand(program: Command): void {
-  const properties = tradingPack.properties.map((p) => p.name);
-  program
+export function registerSoakCommand(program: Command, domain: LoadedDomain): void {
+  const { pack } = domain;
+  const properties = pack.properties.map((p) => p.name);
+  const command = program
     .command('soak')
     .description(
       'a long campaign in rounds against the in-process exchange: flat memory, progress lines, stops at the first failure',
@@ -68,8 +73,8 @@ export function registerSoakCommand(program: Command): void {
     )
     .option(
       '--bug <name...>',
-      'build the reference exchange with a planted bug',
-      collectChoice('--bug', [...BUG_NAMES, ...CLIENT_BUG_NAMES]),
+      'build the reference system with a planted bug (see list --bugs)',
+      collectChoice('--bug', pack.plantedBugs ?? []),
       [],
     )
     .option(
@@ -99,6 +104,10 @@ export function registerSoakCommand(program: Command): void {
       'worker threads exploring in parallel, each with its own exchange (default: one per core, or SHAKEDOWN_WORKERS)',
       parseWorkerCount('--workers'),
     )
+    .option(
+      '--subject <module|command>',
+      'soak this program (bots domain): a .ts/.js/.mjs file or a command line, instead of the in-process target',
+    )
     .option('--out <dir>', 'where a failure is saved as a replay file', 'replays')
     .option('--json', 'print a JSON object with the figures and the verdict on stdout at the end')
     .addHelpText(
@@ -126,63 +135,68 @@ export function registerSoakCommand(program: Command): void {
       }),
     )
     .action(async (flags: SoakFlags) => {
-      process.exitCode = await withInterrupt('soak', (interrupt) => soakCommand(flags, interrupt));
+      process.exitCode = await withInterrupt('soak', (interrupt) => soakCommand(domain, flags, interrupt));
     });
+  addDomainOption(command);
 }
 
-async function soakCommand(flags: SoakFlags, interrupt: Interrupt): Promise<number> {
+async function soakCommand(domain: LoadedDomain, flags: SoakFlags, interrupt: Interrupt): Promise<number> {
+  const { pack } = domain;
+  const target = flags.subject === undefined ? TARGET : subjectTarget(flags.subject);
+  const spec: TargetSpec = parseTargetSpec(target, '--subject', { moduleMustExist: true });
   // Before hours of soaking: the failure it finds must have somewhere to go.
   checkOutputPaths([{ flag: '--out', path: flags.out, kind: 'dir' }]);
   const faults = parseFaultSelection(flags.faults);
   // The only place a soak reads the wall clock for anything but budgets.
   const seed = flags.seed ?? Date.now() % 2 ** 31;
-  const chosen: Property<TradingAction>[] =
+  const chosen: Property[] =
     flags.property.length > 0
-      ? tradingPack.properties.filter((p) => flags.property.includes(p.name))
-      : tradingPack.properties.filter((p) => !p.optIn);
+      ? pack.properties.filter((p) => flags.property.includes(p.name))
+      : pack.properties.filter((p) => !p.optIn);
+  const against =
+    spec.kind !== 'inproc'
+      ? target
+      : domain.recordAs === DEFAULT_DOMAIN
+        ? 'the in-process exchange'
+        : `the in-process ${pack.name} target`;
   process.stderr.write(
-    `shakedown soak: seed ${seed} (rerun with --seed ${seed}), ${formatElapsed(flags.duration)} against the in-process exchange\n`,
+    `shakedown soak: seed ${seed} (rerun with --seed ${seed}), ${formatElapsed(flags.duration)} against ${against}\n`,
   );
   // One turn of the event loop per run, so that a signal is heard during an in-process round.
   const factory = yieldingBetweenRuns(
-    await tradingPack.targetFactory(
-      { kind: 'inproc' },
-      { bugs: flags.bug, seed, faults: faults ?? faultsOfProperties(chosen) },
-    ),
+    await pack.targetFactory(spec, {
+      bugs: flags.bug,
+      seed,
+      faults: faults ?? faultsOfProperties(chosen),
+    } as Parameters<AnyDomainPack['targetFactory']>[1]),
   );
   const supported = factory.faultKinds ?? [];
   const workers = resolveWorkerCount({
     flag: flags.workers,
     env: process.env,
-    spec: { kind: 'inproc' },
+    spec,
     plannedRuns: Number.POSITIVE_INFINITY,
   });
-  let pool: WorkerPool<TradingAction> | undefined;
-  let result: SoakResult<TradingAction>;
+  let pool: WorkerPool<ActionBase> | undefined;
+  let result: SoakResult<ActionBase>;
   try {
-    if (workers > 1)
-      pool = await WorkerPool.start<TradingAction>({
+    if (workers > 1 && pack.reference)
+      pool = await WorkerPool.start<ActionBase>({
         size: workers,
-        pack: TRADING_PACK_REFERENCE,
-        spec: { kind: 'inproc' },
+        pack: pack.reference,
+        spec,
         targetOptions: { bugs: flags.bug, seed, faults: faults ?? faultsOfProperties(chosen) },
         generates: chosen.map((p) => p.name),
       });
-    result = await runSoak<TradingAction>({
+    result = await runSoak<ActionBase>({
       campaign: {
+        ...campaignPartsOf(pack),
         properties: chosen,
-        invariants: tradingPack.invariants,
-        projection: tradingPack.projection,
-        clients: tradingPack.clients,
         factory,
         ...(flags.shrinkAttempts === undefined ? {} : { shrinkAttempts: flags.shrinkAttempts }),
         ...(flags.shrinkBudget === undefined ? {} : { shrinkBudgetMs: flags.shrinkBudget }),
         ...(faults === undefined ? {} : { faults }),
-        surface: {
-          registry: tradingPack.surface,
-          exercised: (evidence) => tradingPack.exercised(evidence as never),
-        },
-        transport: 'inproc',
+        transport: spec.kind === 'inproc' ? 'inproc' : 'module',
         ...(pool ? { pool } : {}),
         stop: interrupt.stop,
         abandon: interrupt.abandon,
@@ -209,8 +223,8 @@ async function soakCommand(flags: SoakFlags, interrupt: Interrupt): Promise<numb
     ? fallback.saveReplay(
         '--out',
         flags.out,
-        tradingReplayOf(result.failure.failure, {
-          target: TARGET,
+        replayOf(domain, result.failure.failure, {
+          target,
           bugs: flags.bug,
           durationMs: result.durationMs,
         }),
@@ -222,8 +236,8 @@ async function soakCommand(flags: SoakFlags, interrupt: Interrupt): Promise<numb
       : savedPath.fellBack
         ? savedPath.path
         : relative(process.cwd(), savedPath.path);
-  if (flags.json) process.stdout.write(`${JSON.stringify(soakSummary(result, saved), null, 2)}\n`);
-  else printSoak(flags, result, saved, (line) => process.stdout.write(`${line}\n`));
+  if (flags.json) process.stdout.write(`${JSON.stringify(soakSummary(result, saved, target), null, 2)}\n`);
+  else printSoak(domain, flags, result, saved, (line) => process.stdout.write(`${line}\n`));
   return result.verdict === 'pass' ? EXIT.passed : EXIT.failed;
 }
 
@@ -250,12 +264,12 @@ function formatElapsed(ms: number): string {
 }
 
 /** The `--json` object: figures, verdict and the RSS after the warm-up. */
-function soakSummary(result: SoakResult<TradingAction>, saved: string | undefined) {
+function soakSummary(result: SoakResult<ActionBase>, saved: string | undefined, target: string) {
   const f = result.failure;
   return {
     tool: TOOL_VERSION,
     seed: result.seed,
-    target: TARGET,
+    target,
     durationMs: result.durationMs,
     rounds: result.rounds,
     runs: result.runs,
@@ -286,8 +300,9 @@ function soakSummary(result: SoakResult<TradingAction>, saved: string | undefine
 }
 
 function printSoak(
+  domain: LoadedDomain,
   flags: SoakFlags,
-  result: SoakResult<TradingAction>,
+  result: SoakResult<ActionBase>,
   saved: string | undefined,
   write: (line: string) => void,
 ): void {
@@ -302,6 +317,7 @@ function printSoak(
     }
     // A round is a `run` of the same seed and run count: the same sequences, generated again.
     const rerun = [
+      ...(domain.recordAs === DEFAULT_DOMAIN ? [] : [`--domain ${domain.recordAs}`]),
       `--property ${f.failure.property}`,
       `--seed ${f.roundSeed}`,
       `--runs ${DEFAULT_ROUND_RUNS}`,

@@ -6,6 +6,9 @@ import { EXIT, ShakedownError } from '../../core/shakedown-error.ts';
 export const TARGET_FORMS =
   'inproc | ws | ws://host:port | wss://host:port | ./adapter.ts (or .js, .mjs: a module of your own)';
 
+/** How a target string names a command line the domain starts (`--subject` writes it; replay files keep it). */
+export const COMMAND_PREFIX = 'command:';
+
 function usage(flag: string, value: string, why: string): ShakedownError {
   return new ShakedownError('SHK_USAGE', `${flag} ${value}: ${why}; supported: ${TARGET_FORMS}`, {
     exitCode: EXIT.usage,
@@ -25,6 +28,11 @@ export function parseTargetSpec(
 ): TargetSpec {
   if (value === 'inproc') return { kind: 'inproc' };
   if (value === 'ws') return { kind: 'embedded-ws' };
+  if (value.startsWith(COMMAND_PREFIX)) {
+    const command = value.slice(COMMAND_PREFIX.length).trim();
+    if (command === '') return usageThrow(flag, JSON.stringify(value), 'an empty command');
+    return { kind: 'command', command };
+  }
   if (value.startsWith('ws://') || value.startsWith('wss://')) return { kind: 'url', url: value };
   const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//.exec(value);
   if (scheme && ['ws', 'wss'].includes(scheme[1].toLowerCase())) return { kind: 'url', url: value };

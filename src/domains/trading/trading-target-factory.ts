@@ -1,5 +1,6 @@
 import type { TargetOptions, TargetSpec } from '../../core/model/domain-pack.ts';
 import type { TargetFactory } from '../../core/model/target.ts';
+import { ShakedownError } from '../../core/shakedown-error.ts';
 import { loadTargetModule } from '../../core/targets/load-target-module.ts';
 import type { BugName } from '../../exchange/index.ts';
 import { defaultExchangeConfig, type ExchangeConfig } from './protocol/exchange-config.ts';
@@ -68,5 +69,12 @@ export async function tradingTargetFactory(
         spec.path,
         spec.options === undefined ? {} : { options: spec.options },
       )) as unknown as TradingTargetFactory;
+    case 'command':
+      // A venue is reached at a URL or loaded as a module; a command line starts a client (--subject).
+      throw new ShakedownError(
+        'SHK_USAGE',
+        `the trading domain tests a venue: give it with --target (a ws:// URL or an adapter module), not as a command ("${spec.command}")`,
+        { exitCode: 2, context: { command: spec.command } },
+      );
   }
 }

@@ -4,9 +4,8 @@ import type { Violation } from '../core/model/invariant.ts';
 import type { AdapterRecord, ReplayFile } from '../core/replay/replay-file.ts';
 import { DEFAULT_SETTINGS, type PropertyFailure } from '../core/runner/campaign.ts';
 import { violationsOf } from '../core/runner/run-hang.ts';
-import { findTradingProperty } from '../domains/trading/scenarios/find-property.ts';
-import type { TradingAction } from '../domains/trading/trading-action.ts';
-import { tradingPack } from '../domains/trading/trading-pack.ts';
+import type { LoadedDomain } from '../domains/registry.ts';
+import { findProperty } from './find-property.ts';
 import { TOOL_VERSION } from './tool-version.ts';
 
 /** How the campaign that found a failure was run: what a replay needs to rebuild its target. */
@@ -23,9 +22,17 @@ export interface ReplayContext {
   durationMs: number;
 }
 
-/** A shrunk failure as a replay file (run and soak save the same format; the caller writes it). */
-export function tradingReplayOf(failure: PropertyFailure<TradingAction>, context: ReplayContext): ReplayFile {
-  const property = findTradingProperty(failure.property);
+/**
+ * A shrunk failure as a replay file (run and soak save the same format; the caller writes it).
+ * Its `domain` is how the domain was loaded (a name, or a pack module's path), so that
+ * `shakedown replay FILE` finds the pack again without being told.
+ */
+export function replayOf<A>(
+  domain: LoadedDomain,
+  failure: PropertyFailure<A>,
+  context: ReplayContext,
+): ReplayFile {
+  const property = findProperty(domain.pack, failure.property);
   const { report } = failure;
   const violations = violationsOfFailure(failure);
   const settings = {
@@ -38,7 +45,7 @@ export function tradingReplayOf(failure: PropertyFailure<TradingAction>, context
     // Version 2 adds `adapter`; a file without one is written as version 1, as before.
     version: context.adapter ? 2 : 1,
     tool: TOOL_VERSION,
-    domain: tradingPack.name,
+    domain: domain.recordAs,
     property: failure.property,
     target: context.target,
     ...(context.adapter ? { adapter: context.adapter } : {}),
