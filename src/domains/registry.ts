@@ -10,6 +10,7 @@ import { EXIT, ShakedownError } from '../core/shakedown-error.ts';
  * line here (its pack does the rest).
  */
 const DOMAINS: Readonly<Record<string, () => Promise<AnyDomainPack>>> = {
+  bots: async () => (await import('./bots/bots-pack.ts')).botsPack,
   trading: async () => (await import('./trading/trading-pack.ts')).tradingPack,
 };
 

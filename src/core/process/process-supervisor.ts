@@ -119,6 +119,14 @@ export class ProcessSupervisor {
   }
 
   /** How many times restart() was called. */
+  /**
+   * The child running now (undefined when none is): for a line protocol on its stdin and stdout
+   * (a subject's control channel). Read it in the tick `start()` spawns it, so no output is missed.
+   */
+  get child(): ChildProcess | undefined {
+    return this.running ? this.current?.child : undefined;
+  }
+
   get restarts(): number {
     return this.restartCount;
   }

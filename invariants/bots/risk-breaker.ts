@@ -1,0 +1,103 @@
+import type { CheckTally, Invariant, Violation } from '../../src/core/model/invariant.ts';
+import type { MarkAction } from '../../src/domains/bots/bot-action.ts';
+import {
+  type BotRecord,
+  type BotsEvidence,
+  botViolation,
+  isBot,
+  TRADING_REQUESTS,
+} from './support/bots-evidence.ts';
+
+const NAME = 'bots.risk-breaker';
+
+/**
+ * A volatility event (a mark move beyond the subject's risk limit, sent as a spike) trips the
+ * subject's circuit breaker: once the subject has received the spike's mark, it sends no new
+ * order and every state it reports is halted, in that boot and every later one (the halt
+ * survives a restart), until an operator's `resume` intent is accepted.
+ */
+export const botsRiskBreaker: Invariant<BotsEvidence> = {
+  name: NAME,
+  description:
+    'once the subject has seen a volatility spike it halts, sends no order, and stays halted across restarts',
+  counts: 'spikes seen by the subject',
+  check(evidence: BotsEvidence, tally?: CheckTally): Violation[] {
+    // The txn of each spike the venue applied.
+    const spikes = new Map<number, number>();
+    for (const op of evidence.history) {
+      const action = op.action as MarkAction;
+      if (
+        action.kind === 'mark' &&
+        action.spike === true &&
+        op.reply?.status === 'ok' &&
+        op.reply.txn !== undefined
+      )
+        spikes.set(op.reply.txn, op.step);
+    }
+    let tripped: { record: BotRecord; step: number } | undefined;
+    let seen = 0;
+    const out: Violation[] = [];
+    for (const record of evidence.events) {
+      if (tripped === undefined) {
+        if (isBot(record, 'received') && record.event.message.type === 'event') {
+          const message = record.event.message;
+          const step = spikes.get(message.txn);
+          if (message.event.type === 'mark_price' && step !== undefined) {
+            tripped = { record, step };
+            seen++;
+          }
+        }
+        continue;
+      }
+      if (isBot(record, 'intent') && record.event.intent.type === 'resume' && record.event.ack.accepted) {
+        tripped = undefined;
+        continue;
+      }
+      const order =
+        (isBot(record, 'sent') || isBot(record, 'mode_refused')) &&
+        TRADING_REQUESTS.has(record.event.request.type);
+      if (order && !sentForResume(evidence.events, record)) {
+        out.push(
+          botViolation(
+            NAME,
+            `the subject sent an order (boot ${(record.event as { boot: number }).boot}) after it had seen the volatility spike of step ${tripped.step}`,
+            [tripped.record, record],
+            [tripped.step],
+          ),
+        );
+        tally?.count(seen);
+        return out;
+      }
+      if (isBot(record, 'state') && !record.event.state.halted) {
+        out.push(
+          botViolation(
+            NAME,
+            `after the volatility spike of step ${tripped.step} the subject reports it is not halted (boot ${record.event.boot}, ${record.event.why} state)`,
+            [tripped.record, record],
+            [tripped.step],
+          ),
+        );
+        tally?.count(seen);
+        return out;
+      }
+    }
+    tally?.count(seen);
+    return out;
+  },
+};
+
+/**
+ * Whether an order went out while the subject handled an operator's `resume` (an intent's
+ * orders are sent within its handling, so before the intent's record, at the same time).
+ */
+function sentForResume(events: readonly BotRecord[], order: BotRecord): boolean {
+  for (let i = order.gseq; i < events.length; i++) {
+    const next = events[i];
+    if (next.time !== order.time) return false;
+    if (next.client !== 'subject') continue;
+    if (isBot(next, 'sent') || isBot(next, 'received') || isBot(next, 'mode_refused') || isBot(next, 'log'))
+      continue;
+    return isBot(next, 'intent') && next.event.intent.type === 'resume' && next.event.ack.accepted;
+  }
+  return false;
+}
