@@ -11,6 +11,7 @@ import { EXIT, ShakedownError } from '../core/shakedown-error.ts';
  */
 const DOMAINS: Readonly<Record<string, () => Promise<AnyDomainPack>>> = {
   bots: async () => (await import('./bots/bots-pack.ts')).botsPack,
+  feeds: async () => (await import('./feeds/feeds-pack.ts')).feedsPack,
   trading: async () => (await import('./trading/trading-pack.ts')).tradingPack,
 };
 

@@ -12,6 +12,9 @@ import { REPO, runProcessCampaign, TEST_TIMEOUT_MS } from './support/process-cam
 const BOT = 'examples/grid-bot/python/simple_bot.py';
 const python = spawnSync('python3', ['--version'], { encoding: 'utf8' });
 const noPython = python.error !== undefined || python.status !== 0;
+// CI installs python3 and sets this: there the example must run, never skip.
+if (noPython && process.env.SHAKEDOWN_REQUIRE_PYTHON === '1')
+  throw new Error('SHAKEDOWN_REQUIRE_PYTHON=1 but python3 is not installed');
 
 describe('the Python example of docs/bots.md', () => {
   it('is the listing the doc shows, line for line', () => {

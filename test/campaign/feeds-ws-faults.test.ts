@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import type { Property } from '../../src/core/model/property.ts';
+import { runCampaign } from '../../src/core/runner/campaign.ts';
+import type { FeedsAction } from '../../src/domains/feeds/feeds-action.ts';
+import { feedsPack } from '../../src/domains/feeds/feeds-pack.ts';
+import {
+  FEEDS_LINK_FAULT_KINDS,
+  feedsActions,
+} from '../../src/domains/feeds/generation/feeds-actions-arbitrary.ts';
+
+const chaos = feedsPack.properties.find((p) => p.name === 'feeds-chaos')!;
+
+/** The chaos property with link faults dense and runs short: every kind fires within a few runs. */
+const denseChaos: Property<FeedsAction> = {
+  ...chaos,
+  actions: (context) =>
+    feedsActions(context, {
+      upstream: 1,
+      controls: ['kill', 'restart', 'fail', 'reorg'],
+      faults: 6,
+      // Subscribed clients have traffic for a half-open link to swallow.
+      subscribe: 6,
+      unsubscribe: 0,
+      directions: ['from_target'],
+      minActions: 10,
+    }),
+  settings: { ...chaos.settings, maxActions: 14 },
+};
+
+/**
+ * The reference proxy over real sockets on 127.0.0.1, through the core's ws chaos proxy: a
+ * count-bounded campaign of the chaos property runs clean, and every link fault kind it mixes
+ * in fires on real frames and sockets (the `sometimes` assertion).
+ */
+describe('the feeds proxy over WebSocket with link faults', () => {
+  it('runs clean with every fault kind firing', async () => {
+    const factory = await feedsPack.targetFactory(
+      { kind: 'embedded-ws' },
+      { bugs: [], seed: 7, faults: FEEDS_LINK_FAULT_KINDS },
+    );
+    try {
+      const result = await runCampaign<FeedsAction>({
+        invariants: feedsPack.invariants as never,
+        projection: feedsPack.projection as never,
+        clients: feedsPack.clients,
+        factory,
+        properties: [denseChaos],
+        transport: 'ws',
+        seed: 7,
+        runs: 12,
+        // Should it fail, a few shrink attempts over sockets keep the file's time bounded.
+        shrinkAttempts: 5,
+        timeBudgetMs: 120_000,
+        now: () => performance.now(),
+      });
+      const outcome = result.properties[0];
+      expect(
+        outcome.failure?.report.verdict,
+        JSON.stringify(outcome.failure?.report.verdict),
+      ).toBeUndefined();
+      expect(outcome.unknown).toBeUndefined();
+      expect(outcome.runs).toBe(12);
+      expect(outcome.unfired ?? []).toEqual([]);
+      for (const kind of FEEDS_LINK_FAULT_KINDS) expect(outcome.faults[kind] ?? 0, kind).toBeGreaterThan(0);
+      expect(outcome.passed).toBe(true);
+    } finally {
+      await factory.dispose?.();
+    }
+  }, 90_000);
+});
