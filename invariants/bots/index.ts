@@ -1,6 +1,7 @@
 import type { Invariant } from '../../src/core/model/invariant.ts';
 import { botsBackoffAfter429 } from './backoff-after-429.ts';
 import { botsBackoffAfterDisconnect } from './backoff-after-disconnect.ts';
+import { botsControlChannel } from './control-channel.ts';
 import { botsFailClosed } from './fail-closed.ts';
 import { botsIntentLeadsToOrder } from './intent-leads-to-order.ts';
 import { botsNoDuplicateExecution } from './no-duplicate-execution.ts';
@@ -12,6 +13,7 @@ import type { BotsEvidence } from './support/bots-evidence.ts';
 
 export { botsBackoffAfter429 } from './backoff-after-429.ts';
 export { botsBackoffAfterDisconnect } from './backoff-after-disconnect.ts';
+export { botsControlChannel } from './control-channel.ts';
 export { botsFailClosed } from './fail-closed.ts';
 export { botsIntentLeadsToOrder } from './intent-leads-to-order.ts';
 export { botsNoDuplicateExecution } from './no-duplicate-execution.ts';
@@ -32,4 +34,5 @@ export const BOTS_INVARIANTS: readonly Invariant<BotsEvidence>[] = [
   botsRiskBreaker,
   botsSubjectDeclared,
   botsIntentLeadsToOrder,
+  botsControlChannel,
 ];

@@ -11,7 +11,7 @@ export const CALM_BEFORE_MS = 5000;
 /**
  * The liveness partner of the safety rules: a subject that refuses everything keeps them all.
  * In calm conditions (no fault, kill or restart in the 5 s before nor in the second after, no
- * venue mode refusing anything, no volatility spike so far), an enter or a grid intent the
+ * venue mode refusing anything, no volatility spike so far nor within that second), an enter or a grid intent the
  * subject accepted while it was not halted leads to an order on the wire within a second.
  */
 export const botsIntentLeadsToOrder: Invariant<BotsEvidence> = {
@@ -38,10 +38,26 @@ export const botsIntentLeadsToOrder: Invariant<BotsEvidence> = {
     }
     if (refusingSince !== undefined) refusing.push([refusingSince, Number.POSITIVE_INFINITY]);
     const spikes = evidence.history.filter((op) => op.action.kind === 'mark' && op.action.spike === true);
+    // When the subject itself received each spike's mark (on its own lane's clock, which over a
+    // process link is not the one the actions were invoked on).
+    const spikeTxns = new Set(
+      spikes.flatMap((op) => (op.reply?.status === 'ok' && op.reply.txn !== undefined ? [op.reply.txn] : [])),
+    );
+    const spikesSeenAt = evidence.events
+      .filter(
+        (r) =>
+          isBot(r, 'received') &&
+          r.event.message.type === 'event' &&
+          r.event.message.event.type === 'mark_price' &&
+          spikeTxns.has(r.event.message.txn),
+      )
+      .map((r) => r.time);
     const calmAround = (t: number): boolean =>
       !stirs.some((at) => at >= t - CALM_BEFORE_MS && at <= t + INTENT_ORDER_WITHIN_MS) &&
       !refusing.some(([from, to]) => from <= t + INTENT_ORDER_WITHIN_MS && to >= t) &&
-      !spikes.some((op) => op.invokedAt <= t);
+      // A spike so far or within the intent's order window: the breaker may trip before the order is due.
+      !spikes.some((op) => op.invokedAt <= t + INTENT_ORDER_WITHIN_MS) &&
+      !spikesSeenAt.some((at) => at <= t + INTENT_ORDER_WITHIN_MS);
     const out: Violation[] = [];
     const ids = new Set<string>();
     let followed = 0;

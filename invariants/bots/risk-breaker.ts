@@ -1,11 +1,15 @@
 import type { CheckTally, Invariant, Violation } from '../../src/core/model/invariant.ts';
 import type { MarkAction } from '../../src/domains/bots/bot-action.ts';
+import type { ClientRequest } from '../../src/domains/trading/protocol/protocol-messages.ts';
 import {
   type BotRecord,
   type BotsEvidence,
   botViolation,
   isBot,
+  sameRequest,
   TRADING_REQUESTS,
+  wireSkewOf,
+  withinSkew,
 } from './support/bots-evidence.ts';
 
 const NAME = 'bots.risk-breaker';
@@ -15,6 +19,12 @@ const NAME = 'bots.risk-breaker';
  * subject's circuit breaker: once the subject has received the spike's mark, it sends no new
  * order and every state it reports is halted, in that boot and every later one (the halt
  * survives a restart), until an operator's `resume` intent is accepted.
+ *
+ * Over a process link the wire and the state reads are recorded outside the subject
+ * (evidence.extra.wireSkewMs): an order or a state recorded within that skew after the spike's
+ * receipt may have been sent or read before the subject saw it, and is not judged, unless the
+ * order is one the subject had already sent before (the same type and client order id): a
+ * retry after the spike is always judged. In process the skew is 0.
  */
 export const botsRiskBreaker: Invariant<BotsEvidence> = {
   name: NAME,
@@ -34,11 +44,17 @@ export const botsRiskBreaker: Invariant<BotsEvidence> = {
       )
         spikes.set(op.reply.txn, op.step);
     }
+    const skew = wireSkewOf(evidence);
     let tripped: { record: BotRecord; step: number } | undefined;
     let seen = 0;
+    // Every order request sent so far (by boot), to tell a retry from a first attempt.
+    const sentBefore: { boot: number; request: ClientRequest }[] = [];
     const out: Violation[] = [];
     for (const record of evidence.events) {
+      const racing = tripped !== undefined && withinSkew(skew, tripped.record.time, record.time);
       if (tripped === undefined) {
+        if ((isBot(record, 'sent') || isBot(record, 'mode_refused')) && skew > 0)
+          sentBefore.push({ boot: record.event.boot, request: record.event.request });
         if (isBot(record, 'received') && record.event.message.type === 'event') {
           const message = record.event.message;
           const step = spikes.get(message.txn);
@@ -53,10 +69,12 @@ export const botsRiskBreaker: Invariant<BotsEvidence> = {
         tripped = undefined;
         continue;
       }
-      const order =
-        (isBot(record, 'sent') || isBot(record, 'mode_refused')) &&
-        TRADING_REQUESTS.has(record.event.request.type);
-      if (order && !sentForResume(evidence.events, record)) {
+      const wire = isBot(record, 'sent') || isBot(record, 'mode_refused') ? record.event : undefined;
+      const order = wire !== undefined && TRADING_REQUESTS.has(wire.request.type);
+      const retry =
+        wire !== undefined &&
+        sentBefore.some((s) => s.boot === wire.boot && sameRequest(s.request, wire.request));
+      if (order && !sentForResume(evidence.events, record) && (!racing || retry)) {
         out.push(
           botViolation(
             NAME,
@@ -68,7 +86,7 @@ export const botsRiskBreaker: Invariant<BotsEvidence> = {
         tally?.count(seen);
         return out;
       }
-      if (isBot(record, 'state') && !record.event.state.halted) {
+      if (isBot(record, 'state') && !record.event.state.halted && !racing) {
         out.push(
           botViolation(
             NAME,

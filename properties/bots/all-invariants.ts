@@ -9,6 +9,7 @@ export const ALL_BOTS_INVARIANTS = [
   'bots.risk-breaker',
   'bots.subject-declared',
   'bots.intent-leads-to-order',
+  'bots.control-channel',
 ] as const;
 
 /** What every bots property runs with: short runs, quiet once the subject has settled. */

@@ -16,6 +16,7 @@ export const corruptedState: Property<BotAction> = {
     'bots.no-duplicate-execution',
     'bots.reconnects',
     'bots.subject-declared',
+    'bots.control-channel',
   ],
   settings: BOTS_SETTINGS,
   shrinkAttempts: BOTS_SHRINK_ATTEMPTS,

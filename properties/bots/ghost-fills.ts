@@ -30,6 +30,7 @@ export const ghostFills: Property<BotAction> = {
     'bots.no-duplicate-execution',
     'bots.reconnects',
     'bots.subject-declared',
+    'bots.control-channel',
     'bots.intent-leads-to-order',
   ],
   settings: BOTS_SETTINGS,

@@ -29,6 +29,7 @@ export const rateLimits: Property<BotAction> = {
     'bots.reconciliation',
     'bots.reconnects',
     'bots.subject-declared',
+    'bots.control-channel',
     'bots.intent-leads-to-order',
   ],
   settings: BOTS_SETTINGS,

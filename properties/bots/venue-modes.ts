@@ -24,6 +24,7 @@ export const venueModes: Property<BotAction> = {
     'bots.no-duplicate-execution',
     'bots.reconnects',
     'bots.subject-declared',
+    'bots.control-channel',
     'bots.intent-leads-to-order',
   ],
   settings: BOTS_SETTINGS,

@@ -16,6 +16,7 @@ export const volatility: Property<BotAction> = {
     'bots.no-duplicate-execution',
     'bots.reconnects',
     'bots.subject-declared',
+    'bots.control-channel',
     'bots.intent-leads-to-order',
   ],
   settings: BOTS_SETTINGS,

@@ -97,7 +97,8 @@ describe('the clean grid bot', () => {
       expect(outcome.passed).toBe(true);
     }
     // Silence must fail: each invariant examined something in some run of the campaign.
-    for (const invariant of botsPack.invariants) {
+    // (bots.control-channel judges a process subject's channel: in process there is none.)
+    for (const invariant of botsPack.invariants.filter((i) => i.name !== 'bots.control-channel')) {
       const examined = result.properties
         .flatMap((o) => o.invariants ?? [])
         .filter((i) => i.name === invariant.name)

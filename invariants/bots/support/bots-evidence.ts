@@ -2,6 +2,7 @@ import type { RecordedEvent, RunEvidence } from '../../../src/core/model/evidenc
 import type { Violation } from '../../../src/core/model/invariant.ts';
 import type { BotAction } from '../../../src/domains/bots/bot-action.ts';
 import type { BotEvent, BotsSnapshot } from '../../../src/domains/bots/bot-event.ts';
+import type { ClientRequest } from '../../../src/domains/trading/protocol/protocol-messages.ts';
 
 /** What a bots run leaves behind: the subject's lane and the venue's, the final states of both. */
 export type BotsEvidence = RunEvidence<BotAction, BotEvent, unknown, BotsSnapshot>;
@@ -55,3 +56,28 @@ export function lastBoot(evidence: BotsEvidence): number {
 }
 
 export const EPS = 1e-6;
+
+/**
+ * How far the subject's recorded wire may lag what it had read (evidence.extra.wireSkewMs): 0
+ * in process, where the wire is recorded as the subject acts; over a process link a frame the
+ * subject wrote may reach the recording up to this many ms after one handed to it, so the two
+ * cannot be ordered. Absent or not a number: 0.
+ */
+export function wireSkewOf(evidence: BotsEvidence): number {
+  const extra = evidence.extra as { wireSkewMs?: unknown } | undefined;
+  const skew = extra?.wireSkewMs;
+  return typeof skew === 'number' && Number.isFinite(skew) && skew > 0 ? skew : 0;
+}
+
+/** Whether a record lies within the wire skew after a receipt (so it may have been sent before it was read). */
+export function withinSkew(skewMs: number, receivedAt: number, at: number): boolean {
+  return skewMs > 0 && at - receivedAt <= skewMs;
+}
+
+/** Whether two requests are one request sent again: the same type and client order id. */
+export function sameRequest(a: ClientRequest, b: ClientRequest): boolean {
+  return (
+    a.type === b.type &&
+    (a as { clientOrderId?: string }).clientOrderId === (b as { clientOrderId?: string }).clientOrderId
+  );
+}

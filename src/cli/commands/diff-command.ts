@@ -16,11 +16,12 @@ import { EXIT, ShakedownError } from '../../core/shakedown-error.ts';
 import { DEFAULT_DOMAIN, type LoadedDomain } from '../../domains/registry.ts';
 import { type Interrupt, withInterrupt, yieldingBetweenRuns } from '../interrupt.ts';
 import { createLogger } from '../logger.ts';
-import { addDomainOption, subjectTarget } from '../options/domain-option.ts';
+import { addDomainOption, checkChoices, subjectTarget } from '../options/domain-option.ts';
 import { examplesAndExitCodes, INTERRUPTED_EXIT } from '../options/help-text.ts';
 import { collectChoice, parseChoice, parseDuration, parseInteger } from '../options/parse-options.ts';
 import { createFallbackWriter } from '../output-fallback.ts';
 import { checkOutputPaths } from '../output-paths.ts';
+import { type CliSubjectCommands, subjectCommandsOf } from '../subject-commands-of.ts';
 import { TOOL_VERSION } from '../tool-version.ts';
 import { parseTargetSpec } from './run-command.ts';
 
@@ -50,6 +51,9 @@ export function registerDiffCommand(program: Command, domain: LoadedDomain): voi
   const { pack } = domain;
   const properties = pack.properties.map((p) => p.name);
   const bugs = pack.plantedBugs ?? [];
+  // A subject declares its own planted bugs: checked once it is loaded.
+  const subjects = subjectCommandsOf(pack);
+  const bugChoice = (flag: string) => (subjects ? collectNames : collectChoice(flag, bugs));
   const defaultProperty = pack.diffProperty ?? properties[0];
   const command = program
     .command('diff')
@@ -63,11 +67,11 @@ export function registerDiffCommand(program: Command, domain: LoadedDomain): voi
       'the first side is this program (bots domain): a .ts/.js/.mjs file or a command line',
     )
     .option('--against-subject <module|command>', 'the second side is this program (bots domain)')
-    .option('--bug <name...>', 'planted bugs for the --target side', collectChoice('--bug', bugs), [])
+    .option('--bug <name...>', 'planted bugs for the --target (or --subject) side', bugChoice('--bug'), [])
     .option(
       '--against-bug <name...>',
-      'planted bugs for the --against side',
-      collectChoice('--against-bug', bugs),
+      'planted bugs for the --against (or --against-subject) side',
+      bugChoice('--against-bug'),
       [],
     )
     .option(
@@ -147,6 +151,10 @@ as a regression, even from a folder it reads (one side alone breaks no invariant
             'npx shakedown diff --target ws://127.0.0.1:9000 --against inproc',
             'a running venue against the reference',
           ],
+          [
+            'npx shakedown diff --subject ./bot-a.ts --against-subject ./bot-b.ts --seed 1',
+            'two bots (subject modules) on the same sequences: the orders they send and their final state',
+          ],
         ],
         exitCodes: [
           [0, 'no divergence'],
@@ -192,6 +200,8 @@ function subjectSides(
 
 async function diffCommand(domain: LoadedDomain, flags: DiffFlags, interrupt: Interrupt): Promise<number> {
   const { pack } = domain;
+  const subjects = subjectCommandsOf(pack);
+  if (subjects) return diffSubjectsCommand(domain, flags, subjects);
   const logger = createLogger({ level: flags.logLevel });
   const now = Date.now;
   const started = now();
@@ -326,6 +336,123 @@ async function diffCommand(domain: LoadedDomain, flags: DiffFlags, interrupt: In
     await interrupt.bounded(left.dispose?.());
     await interrupt.bounded(right?.dispose?.());
   }
+}
+
+/**
+ * `diff --subject A --against-subject B` (a domain with subject commands: bots): both subjects
+ * on the same generated sequences, each on its own venue in process, compared on the orders
+ * they send and their final beliefs; the first sequence on which they differ is shrunk,
+ * printed and saved as a divergence file like any diff's.
+ */
+async function diffSubjectsCommand(
+  domain: LoadedDomain,
+  flags: DiffFlags,
+  subjects: CliSubjectCommands,
+): Promise<number> {
+  const { pack } = domain;
+  const started = Date.now();
+  const seed = flags.seed ?? started % 2 ** 31;
+  const against = flags.against ?? flags.target;
+  const leftSpec = parseTargetSpec(flags.target, '--subject', { moduleMustExist: true });
+  const rightSpec = parseTargetSpec(against, '--against-subject', { moduleMustExist: true });
+  for (const [flag, spec, bugs] of [
+    ['--bug', leftSpec, flags.bug],
+    ['--against-bug', rightSpec, flags.againstBug],
+  ] as const) {
+    const declared = bugs.length > 0 ? await subjects.plantedBugsOf(spec) : undefined;
+    if (declared !== undefined) checkChoices(flag, bugs, declared);
+  }
+  checkOutputPaths([{ flag: '--out', path: flags.out, kind: 'dir' }]);
+  const property = pack.properties.find((p) => p.name === flags.property);
+  if (!property) return EXIT.usage;
+  const leftName = sideName(flags.target, flags.bug);
+  const againstName = sideName(against, flags.againstBug);
+  const rightName = againstName === leftName ? `${leftName} (second)` : againstName;
+  process.stderr.write(`shakedown diff: seed ${seed} (rerun with --seed ${seed})\n`);
+  process.stderr.write(`${leftName} against ${rightName}, property ${property.name}\n`);
+  const result = await subjects.diff({
+    left: { spec: leftSpec, name: leftName, bugs: flags.bug },
+    right: { spec: rightSpec, name: rightName, bugs: flags.againstBug },
+    property: property as never,
+    seed,
+    runs: flags.runs,
+    ...(flags.maxActions === undefined ? {} : { maxActions: flags.maxActions }),
+  });
+  const durationMs = Date.now() - started;
+  const found = result.divergence;
+  const fallback = createFallbackWriter({ warn: (line) => process.stderr.write(`${line}\n`) });
+  const stored = found
+    ? fallback.saveReplay('--out', flags.out, {
+        format: 'shakedown-replay',
+        version: 1,
+        tool: TOOL_VERSION,
+        domain: domain.recordAs,
+        property: property.name,
+        target: flags.target,
+        seed,
+        runIndex: 0,
+        path: '',
+        bugs: [...flags.bug],
+        settings: { ...DEFAULT_SETTINGS, ...property.settings },
+        actions: found.actions,
+        events: [],
+        violations: [
+          { invariant: DIVERGENCE_VIOLATION, message: found.divergence.message, steps: [], events: [] },
+        ],
+        verdict: 'fail',
+        evidence: {
+          history: [],
+          snapshot: null,
+          extra: {
+            diff: { against, againstBugs: [...flags.againstBug], divergence: found.divergence },
+          },
+        },
+        createdAt: new Date().toISOString(),
+        durationMs,
+      })
+    : undefined;
+  const saved =
+    stored === undefined ? null : stored.fellBack ? stored.path : relative(process.cwd(), stored.path);
+  if (flags.json) {
+    const summary = {
+      seed,
+      property: property.name,
+      target: leftName,
+      against: rightName,
+      runs: result.runs,
+      shrinks: result.shrinks,
+      durationMs,
+      divergence: found?.divergence ?? null,
+      shrunkActions: found?.actions.length ?? null,
+      replayFile: saved,
+    };
+    process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+  } else if (found) {
+    const out = (line: string) => process.stdout.write(`${line}\n`);
+    out(
+      `divergence between ${leftName} and ${rightName} (${property.name}, shrunk to ${found.actions.length} actions in ${result.shrinks} shrinks):`,
+    );
+    out(`  ${found.divergence.message}`);
+    out('  actions:');
+    for (const [i, action] of found.actions.entries()) out(`    ${i}. ${pack.describeAction(action)}`);
+    out(`  saved: ${saved}`);
+  } else {
+    process.stdout.write(
+      `no divergence: ${leftName} and ${rightName} agreed on ${result.runs} sequences in ${durationMs} ms\n`,
+    );
+  }
+  return found ? EXIT.failed : EXIT.passed;
+}
+
+/** Comma-separated or repeated names, unchecked here (checked once the subject is loaded). */
+function collectNames(value: string, previous: string[]): string[] {
+  return [
+    ...previous,
+    ...value
+      .split(',')
+      .map((v) => v.trim())
+      .filter((v) => v.length > 0),
+  ];
 }
 
 /** `inproc`, `ws+overfill`: a side as messages name it. */

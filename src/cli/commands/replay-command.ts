@@ -23,6 +23,7 @@ import { addDomainOption, targetOrSubject } from '../options/domain-option.ts';
 import { examplesAndExitCodes, INTERRUPTED_EXIT } from '../options/help-text.ts';
 import { parseDuration, parseInteger } from '../options/parse-options.ts';
 import { runPartsOf } from '../pack-parts.ts';
+import { type CliSubjectCommands, subjectCommandsOf } from '../subject-commands-of.ts';
 import { parseTargetSpec } from './run-command.ts';
 
 interface ReplayFlags {
@@ -31,6 +32,8 @@ interface ReplayFlags {
   eventsOnly?: boolean;
   shuffle?: string | boolean;
   shuffleSeed: number;
+  /** The seed of a subject's shuffled replay (--events-only --shuffle; else --shuffle-seed). */
+  seed?: number;
   target?: string;
   config?: string;
   json?: boolean;
@@ -48,6 +51,11 @@ export function registerReplayCommand(program: Command): void {
     )
     .option('--shuffle [mode]', 'replay the recorded events in a seeded shuffled order (interleave | all)')
     .option('--shuffle-seed <n>', 'seed of the shuffle', parseInteger('--shuffle-seed', 0), 1)
+    .option(
+      '--seed <n>',
+      "with --events-only --shuffle on a subject's run (bots): the seed of the order its events are fed in (default: --shuffle-seed)",
+      parseInteger('--seed', 0),
+    )
     .option('--target <target>', 'override the target the file names (inproc | ws | ws://… | ./module.ts)')
     .option(
       '--subject <module|command>',
@@ -76,6 +84,10 @@ export function registerReplayCommand(program: Command): void {
           [
             'npx shakedown replay replays/trading-venue-1-1882c904.json --shuffle=all',
             'the recorded events in a seeded shuffled order: does the client view converge?',
+          ],
+          [
+            'npx shakedown replay replays/ghost-fills-1-0b78507e.json --events-only --shuffle --seed 7',
+            "a subject's run (bots): its venue events fed to a fresh subject through consume(), shuffled; exit 0 when it converges",
           ],
         ],
         exitCodes: [
@@ -117,6 +129,15 @@ interface ReplayResult {
   divergence?: string;
   converged?: boolean;
   differences?: unknown[];
+  /** A subject's run replayed into a fresh instance (bots --events-only): the verdict and its line. */
+  convergence?: {
+    status: 'converged' | 'diverged';
+    order: 'in-order' | 'shuffled';
+    seed?: number;
+    events: number;
+    line: string;
+    firstDifference?: { path: string; left: unknown; right: unknown };
+  };
   /** A signal came while replaying (exit 130); the result is the run's, finished within the grace. */
   interrupted?: boolean;
   signal?: string;
@@ -152,7 +173,13 @@ async function replayCommand(
   // Checked against the domain's schema: a bad action or an unknown bug is refused here, by name.
   // Named as the file names it: a pack module given by another path is still the file's domain.
   const named = domainGiven ? readReplayFile(file).domain : domain.recordAs;
-  const replay = readReplayFile(file, { ...pack, name: named });
+  // A subject declares its own planted bugs (checked when it is loaded), not the pack's list.
+  const subjectPack = subjectCommandsOf(pack) !== undefined;
+  const replay = readReplayFile(file, {
+    ...pack,
+    name: named,
+    ...(subjectPack ? { plantedBugs: undefined } : {}),
+  });
   const property = findProperty(pack, replay.property);
   if (!property) {
     throw new ShakedownError(
@@ -166,7 +193,10 @@ async function replayCommand(
   const invariants = pack.invariants.filter((i) => property.invariants.includes(i.name));
   const events = inGseqOrder(replay.events);
   let result: ReplayResult;
-  if (flags.shuffle !== undefined && flags.shuffle !== false) {
+  const subjects = flags.eventsOnly ? subjectCommandsOf(pack) : undefined;
+  if (subjects) {
+    result = await replayIntoFreshSubject(file, flags, replay, subjects);
+  } else if (flags.shuffle !== undefined && flags.shuffle !== false) {
     const mode = flags.shuffle === true || flags.shuffle === 'interleave' ? 'interleave' : flags.shuffle;
     if (mode !== 'interleave' && mode !== 'all') {
       throw new ShakedownError(
@@ -238,6 +268,15 @@ async function replayCommand(
       moduleMustExist: true,
     });
     const spec = flags.target === undefined ? withRecordedOptions(parsed, replay) : parsed;
+    // A subject's bugs are its module's own names: one it does not declare would be left out silently.
+    const declared = subjectPack ? await subjectCommandsOf(pack)?.plantedBugsOf(spec) : undefined;
+    const undeclared = declared === undefined ? [] : bugs.filter((b) => !declared.includes(b));
+    if (undeclared.length > 0)
+      throw new ShakedownError(
+        'SHK_REPLAY_INVALID',
+        `${file}: bugs: ${undeclared.join(', ')} not declared by the subject ${target} (it declares: ${declared?.join(', ') || 'none'})`,
+        { exitCode: EXIT.usage, context: { file, field: 'bugs' } },
+      );
     const config = pack.loadConfig?.(flags.config);
     const factory = await pack.targetFactory(spec, {
       bugs,
@@ -311,9 +350,73 @@ async function replayCommand(
   return result.reproduced ? EXIT.failed : EXIT.passed;
 }
 
+/**
+ * `--events-only` on a subject's run (bots): the venue events the subject received, fed in
+ * order (or shuffled with --shuffle, by --seed) into a fresh instance of it through consume();
+ * its final belief compared with the live run's. Reproduced means diverged.
+ */
+async function replayIntoFreshSubject(
+  file: string,
+  flags: ReplayFlags,
+  replay: ReturnType<typeof readReplayFile>,
+  subjects: CliSubjectCommands,
+): Promise<ReplayResult> {
+  const snapshot = replay.evidence?.snapshot;
+  if (snapshot === undefined || snapshot === null)
+    throw new ShakedownError(
+      'SHK_REPLAY_INVALID',
+      `${file}: has no saved final snapshot to compare a fresh subject with (--events-only)`,
+      { exitCode: EXIT.usage, context: { file, field: 'evidence.snapshot' } },
+    );
+  const target = flags.target ?? replayTargetOf(replay, file);
+  const spec = parseTargetSpec(target, flags.target === undefined ? `${file}: target` : '--subject', {
+    moduleMustExist: true,
+  });
+  const shuffle = flags.shuffle !== undefined && flags.shuffle !== false;
+  const verdict = await subjects.replayEvents({
+    spec,
+    events: replay.events,
+    snapshot,
+    bugs: replay.bugs,
+    shuffle,
+    seed: flags.seed ?? flags.shuffleSeed,
+  });
+  if (verdict.status === 'unsupported')
+    throw new ShakedownError(
+      'SHK_USAGE',
+      `--events-only: ${target} cannot be replayed into: ${verdict.reason ?? verdict.line} (docs/bots.md, "Replay into a fresh subject")`,
+      { exitCode: EXIT.usage, context: { file, target } },
+    );
+  return {
+    file,
+    mode: shuffle ? 'shuffle' : 'events-only',
+    property: replay.property,
+    reproduced: verdict.status === 'diverged',
+    violations: [],
+    converged: verdict.status === 'converged',
+    convergence: {
+      status: verdict.status,
+      order: shuffle ? 'shuffled' : 'in-order',
+      ...(shuffle ? { seed: flags.seed ?? flags.shuffleSeed } : {}),
+      events: verdict.events,
+      line: verdict.line,
+      ...(verdict.firstDifference ? { firstDifference: verdict.firstDifference } : {}),
+    },
+  };
+}
+
 function printHuman(result: ReplayResult): void {
   const out = (line: string) => process.stdout.write(`${line}\n`);
   out(`replay ${result.file} (${result.mode}) of ${result.property}`);
+  if (result.convergence) {
+    out(`  into a fresh subject: ${result.convergence.line}`);
+    const first = result.convergence.firstDifference;
+    if (first)
+      out(
+        `  first differing field: ${first.path || '(the state)'}: ${JSON.stringify(first.left)} live, ${JSON.stringify(first.right)} replayed`,
+      );
+    return;
+  }
   if (result.mode === 'shuffle') {
     out(result.converged ? '  converged: the shuffled replay reached the same views' : '  NOT converged:');
     for (const d of result.differences ?? []) out(`    ${JSON.stringify(d)}`);

@@ -48,7 +48,7 @@ import { findProperty, scenarioActions, tagsOf } from '../find-property.ts';
 import { type Interrupt, withInterrupt, yieldingBetweenRuns } from '../interrupt.ts';
 import { stderrLogs } from '../log-output.ts';
 import { createLogger, type LogFormat } from '../logger.ts';
-import { addDomainOption, targetOrSubject } from '../options/domain-option.ts';
+import { addDomainOption, checkChoices, targetOrSubject } from '../options/domain-option.ts';
 import { faultsOfProperties, parseFaultSelection } from '../options/fault-selection.ts';
 import { examplesAndExitCodes, INTERRUPTED_EXIT } from '../options/help-text.ts';
 import { collectChoice, parseChoice, parseDuration, parseInteger } from '../options/parse-options.ts';
@@ -59,6 +59,7 @@ import { campaignPartsOf, runPartsOf } from '../pack-parts.ts';
 import { printSummary } from '../print-summary.ts';
 import { createProgressBar, shouldShowProgress } from '../progress-bar.ts';
 import { adapterRecordOf, replayOf } from '../replay-of.ts';
+import { subjectCommandsOf } from '../subject-commands-of.ts';
 import { TOOL_VERSION } from '../tool-version.ts';
 import { parseWorkerCount, resolveWorkerCount } from '../worker-count.ts';
 
@@ -113,6 +114,8 @@ export function registerRunCommand(program: Command, domain: LoadedDomain): void
   const { pack } = domain;
   const properties = pack.properties.map((p) => p.name);
   const invariants = pack.invariants.map((i) => i.name);
+  // A subject declares its own planted bugs: --bug is checked against them once it is loaded.
+  const subjects = subjectCommandsOf(pack);
   const command = program
     .command('run')
     .description('run a seeded fuzz campaign: generate, run, check invariants, shrink and save failures')
@@ -159,8 +162,10 @@ export function registerRunCommand(program: Command, domain: LoadedDomain): void
     )
     .option(
       '--bug <name...>',
-      'build the reference system with a planted bug (see list --bugs)',
-      collectChoice('--bug', pack.plantedBugs ?? []),
+      subjects
+        ? 'switch on a planted bug of the subject (the names its module declares: plantedBugs; a command subject gets them as SHAKEDOWN_BUGS)'
+        : 'build the reference system with a planted bug (see list --bugs)',
+      subjects ? collectNames : collectChoice('--bug', pack.plantedBugs ?? []),
       [],
     )
     .option(
@@ -369,6 +374,11 @@ async function runCommand(
   const { seed, commit, shard } = settings;
   const config = pack.loadConfig?.(flags.config);
   const spec = parseTargetSpec(flags.target, '--target', { moduleMustExist: true });
+  const subjects = subjectCommandsOf(pack);
+  if (subjects && flags.bug.length > 0) {
+    const declared = await subjects.plantedBugsOf(spec);
+    if (declared !== undefined) checkChoices('--bug', flags.bug, declared);
+  }
   // A long-lived venue answers a sequence run twice differently (ids, seqs, book state): the
   // check would only report false failures, and save them into the regression corpus.
   if (flags.checkDeterminism && spec.kind !== 'inproc')
@@ -789,6 +799,17 @@ async function runWithTarget(domain: LoadedDomain, flags: RunFlags, plan: RunPla
   return fallback.fellBack ? EXIT.usage : EXIT.passed;
 }
 
+/** Comma-separated or repeated names, unchecked here (checked once the subject is loaded). */
+function collectNames(value: string, previous: string[]): string[] {
+  return [
+    ...previous,
+    ...value
+      .split(',')
+      .map((v) => v.trim())
+      .filter((v) => v.length > 0),
+  ];
+}
+
 /** Distinct failures per property with --keep-going, unless --max-failures says. */
 const DEFAULT_MAX_FAILURES = 10;
 
@@ -828,7 +849,12 @@ async function replayCorpus(
   bound: { watchdog: RunWatchdog; isolated?: WorkerJudge<ActionBase> },
 ): Promise<void> {
   const { pack } = domain;
-  const recorded = { ...pack, name: domain.recordAs };
+  // A subject declares its own planted bugs (checked when it was loaded), not the pack's list.
+  const recorded = {
+    ...pack,
+    name: domain.recordAs,
+    ...(subjectCommandsOf(pack) !== undefined ? { plantedBugs: undefined } : {}),
+  };
   let files: string[];
   try {
     files = readdirSync(flags.out)

@@ -10,10 +10,12 @@ import { type BotsView, botsProjection } from './bots-projection.ts';
 import { BOTS_SURFACE, botsExercised } from './bots-surface.ts';
 import { describeBotAction, describeBotEvent } from './describe-bot.ts';
 import { GRID_BOT_BUG_INFO } from './grid-bot-bugs.ts';
-import { INPROC_SUBJECT_CAPABILITIES, inprocSubjectFactory } from './inproc-subject-factory.ts';
+import { inprocSubjectFactory } from './inproc-subject-factory.ts';
 import { loadSubjectModule } from './load-subject-module.ts';
 import { findBotsProperty } from './scenarios/find-bots-property.ts';
 import { BOTS_SCENARIO_SOURCES, BOTS_SCENARIOS, botsScenarioProperty } from './scenarios/index.ts';
+import { BOTS_CAPABILITIES } from './subject-capabilities.ts';
+import { SUBJECT_COMMANDS, type SubjectCommands } from './subject-commands.ts';
 import { validateBotAction } from './validate-bot-action.ts';
 
 type BotsFactory = TargetFactory<BotAction, BotEvent>;
@@ -67,7 +69,9 @@ function subjectEnv(): Record<string, string | undefined> {
  * and the venue is the reference exchange, which fights back. `--subject ./bot.ts` runs an
  * in-process module on virtual time; `--subject "node bot.js"` a process over WebSocket.
  */
-export const botsPack: DomainPack<BotAction, BotEvent, BotsView, BotsEvidence> = {
+export const botsPack: DomainPack<BotAction, BotEvent, BotsView, BotsEvidence> & {
+  readonly subjectCommands: SubjectCommands;
+} = {
   name: 'bots',
   reference: { module: ownModule('./bots-pack.ts', import.meta.url).href, exportName: 'botsPack' },
   clients: BOTS_CLIENTS,
@@ -103,8 +107,10 @@ export const botsPack: DomainPack<BotAction, BotEvent, BotsView, BotsEvidence> =
   validateAction: validateBotAction,
   bugs: GRID_BOT_BUG_INFO,
   plantedBugs: GRID_BOT_BUG_INFO.map((b) => b.name),
-  capabilities: INPROC_SUBJECT_CAPABILITIES,
+  capabilities: BOTS_CAPABILITIES,
   diffProperty: 'bot-under-fire',
   // The venue lane follows the subject's account and market at once; the market lane has no events.
   shuffleExcludes: ['admin', 'market'],
+  // What the CLI does with a subject beyond the generic commands (--bug, replay --events-only, diff).
+  subjectCommands: SUBJECT_COMMANDS,
 };

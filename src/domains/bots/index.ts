@@ -40,11 +40,7 @@ export {
 } from './diff-subjects.ts';
 export { BOT_FAULT_KINDS, botActionsArbitrary } from './generation/bot-actions-arbitrary.ts';
 export { GRID_BOT_BUG_INFO } from './grid-bot-bugs.ts';
-export {
-  INPROC_SUBJECT_CAPABILITIES,
-  type InprocSubjectFactoryOptions,
-  inprocSubjectFactory,
-} from './inproc-subject-factory.ts';
+export { type InprocSubjectFactoryOptions, inprocSubjectFactory } from './inproc-subject-factory.ts';
 export { createInprocSubjectTarget } from './inproc-subject-target.ts';
 export { type LoadedSubject, loadSubjectModule } from './load-subject-module.ts';
 export { MemoryStateStore } from './memory-state-store.ts';
@@ -77,6 +73,12 @@ export type {
 } from './subject.ts';
 export { emptySubjectState, SUBJECT_ENV, SUBJECT_INTENT_TYPES, subjectFactoryOf } from './subject.ts';
 export {
+  BOTS_CAPABILITIES,
+  CONTROL_CHANNEL_CAPABILITY,
+  PROCESS_SUBJECT_CAPABILITIES,
+  SUBJECT_CAPABILITIES,
+} from './subject-capabilities.ts';
+export {
   type ComparedState,
   capturedVenueEvents,
   comparedState,
@@ -86,3 +88,4 @@ export {
   replayIntoFresh,
   type SubjectRecording,
 } from './subject-convergence.ts';
+export { VenueSide, type VenueSideOptions } from './venue-side.ts';

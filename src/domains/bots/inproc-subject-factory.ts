@@ -6,6 +6,7 @@ import { botsExchangeConfig } from './bots-venue.ts';
 import { BOT_FAULT_KINDS } from './generation/bot-actions-arbitrary.ts';
 import { createInprocSubjectTarget } from './inproc-subject-target.ts';
 import type { SubjectFactory, SubjectRiskLimits } from './subject.ts';
+import { SUBJECT_CAPABILITIES } from './subject-capabilities.ts';
 
 export interface InprocSubjectFactoryOptions {
   factory: SubjectFactory;
@@ -21,15 +22,6 @@ export interface InprocSubjectFactoryOptions {
   risk?: SubjectRiskLimits;
 }
 
-/** What an in-process subject target provides: everything the bots invariants need. */
-export const INPROC_SUBJECT_CAPABILITIES = [
-  'subject-wire',
-  'subject-state',
-  'subject-restart',
-  'subject-declared',
-  'venue-truth',
-];
-
 /**
  * The targets of an in-process subject: each run a fresh venue and a fresh start of the
  * subject on it, on virtual time (createInprocSubjectTarget), so a run is a function of its
@@ -42,7 +34,7 @@ export function inprocSubjectFactory(
   return {
     name: options.name ?? 'subject',
     faultKinds: BOT_FAULT_KINDS,
-    capabilities: INPROC_SUBJECT_CAPABILITIES,
+    capabilities: SUBJECT_CAPABILITIES,
     virtual: true,
     create: async () =>
       createInprocSubjectTarget({

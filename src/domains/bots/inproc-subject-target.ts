@@ -4,15 +4,14 @@ import type { Client, ClientEvent, Reply } from '../../core/model/client.ts';
 import type { Target } from '../../core/model/target.ts';
 import { SortedVirtualTimeScheduler } from '../../core/time/sorted-virtual-scheduler.ts';
 import type { ExchangeConfig } from '../trading/protocol/exchange-config.ts';
-import type { ExchangeInput } from '../trading/protocol/exchange-input.ts';
-import type { ClientRequest, EventMessage, ServerMessage } from '../trading/protocol/protocol-messages.ts';
 import { InprocVenue } from '../trading/targets/inproc-venue.ts';
-import { type BotAction, type BotVenueModes, CALM_VENUE } from './bot-action.ts';
+import type { BotAction } from './bot-action.ts';
 import type { BotEvent, BotsSnapshot } from './bot-event.ts';
 import { BOT_ACCOUNT, BOT_SYMBOL, DEFAULT_RISK_LIMITS, subjectInstrument } from './bots-venue.ts';
 import { MemoryStateStore } from './memory-state-store.ts';
 import type { SubjectFactory, SubjectRiskLimits } from './subject.ts';
 import { SubjectHost } from './subject-host.ts';
+import { VenueSide } from './venue-side.ts';
 
 export interface InprocSubjectTargetOptions {
   factory: SubjectFactory;
@@ -63,21 +62,18 @@ export function createInprocSubjectTarget(
       event,
     });
   };
-  let modes: BotVenueModes = { ...CALM_VENUE };
   const account = BOT_ACCOUNT;
   const symbol = BOT_SYMBOL;
-  const positionAt = (): number =>
-    venue.exchange.engine.accountSnapshot(account.id)?.positions.find((p) => p.symbol === symbol)?.qty ?? 0;
-  const refusal = (request: ClientRequest): keyof BotVenueModes | undefined => {
-    if (request.type === 'cancel' || request.type === 'cancel_all')
-      return modes.rejectCancels ? 'rejectCancels' : undefined;
-    if (request.type !== 'place') return undefined;
-    const position = positionAt();
-    const entry = request.side === 'buy' ? position >= 0 : position <= 0;
-    if (entry && modes.rejectEntries) return 'rejectEntries';
-    if (!entry && modes.rejectExits) return 'rejectExits';
-    return undefined;
-  };
+  const side = new VenueSide({
+    host: () => venue.exchange,
+    config: options.config,
+    account,
+    symbol,
+    emitVenue: (event) => emit(venueLane, VENUE_STREAM, event),
+    venueEvents$: venueLane.asObservable(),
+    marketEvents$: new Subject<ClientEvent<BotEvent>>().asObservable(),
+    reply: (make) => defer1(make),
+  });
   const host = new SubjectHost({
     factory: options.factory,
     venue,
@@ -91,7 +87,7 @@ export function createInprocSubjectTarget(
     seed: options.seed,
     latencyMs,
     record: (event) => emit(subjectLane, SUBJECT_STREAM, event),
-    refusal,
+    refusal: (request) => side.refusal(request),
     truth: () => {
       const engine = venue.exchange.engine;
       const snapshot = engine.accountSnapshot(account.id);
@@ -108,50 +104,6 @@ export function createInprocSubjectTarget(
       };
     },
   });
-
-  // The venue's truth about the subject: an observer (admin) session on its account and market.
-  let observer: ReturnType<InprocVenue['exchange']['connect']> | undefined;
-  const observe = (): void => {
-    observer = venue.exchange.connect((message: ServerMessage) => {
-      if (message.type === 'event')
-        emit(venueLane, VENUE_STREAM, { type: 'venue', message: message as EventMessage });
-    });
-    observer.handle({ id: 1, type: 'login', key: options.config.adminKey });
-    observer.handle({ id: 2, type: 'subscribe', streams: [`account:${account.id}`, `market:${symbol}`] });
-  };
-
-  const submit = (input: ExchangeInput): Reply => {
-    const outcome = venue.exchange.submit(input);
-    if (outcome.kind === 'unavailable') return { status: 'info', reason: outcome.message };
-    const response = outcome.response;
-    return response.ok
-      ? { status: 'ok', result: response.result, txn: outcome.txn }
-      : {
-          status: 'fail',
-          code: response.reason,
-          message: response.detail ?? response.reason,
-          txn: outcome.txn,
-        };
-  };
-
-  /** In partial-fills mode the rest of the market takes only part of what rests on the subject's side. */
-  const partialQty = (side: 'buy' | 'sell', price: number, qty: number): number => {
-    if (!modes.partialFills) return qty;
-    const inst = options.config.instruments.find((i) => i.symbol === symbol);
-    const lot = inst?.lotSize ?? 0.001;
-    const crossing = venue.exchange.engine
-      .openOrders(account.id)
-      .filter((o) => o.symbol === symbol && o.price !== null)
-      .filter((o) =>
-        side === 'buy'
-          ? o.side === 'sell' && (o.price ?? 0) <= price
-          : o.side === 'buy' && (o.price ?? 0) >= price,
-      );
-    if (crossing.length === 0) return qty;
-    const smallest = Math.min(...crossing.map((o) => o.remainingQty));
-    const half = Math.floor(smallest / 2 / lot) * lot;
-    return Math.max(inst?.minQty ?? lot, Number(Math.min(qty, half).toFixed(9)));
-  };
 
   const subjectClient = (): Client<BotAction, BotEvent, unknown> => ({
     name: 'subject',
@@ -180,54 +132,6 @@ export function createInprocSubjectTarget(
     close: () => undefined,
   });
 
-  const marketClient = (): Client<BotAction, BotEvent, unknown> => ({
-    name: 'market',
-    events$: new Subject<ClientEvent<BotEvent>>().asObservable(),
-    send: (action) =>
-      defer1((): Reply => {
-        if (action.kind === 'market_place')
-          return submit({
-            op: 'place',
-            account: action.account,
-            symbol,
-            side: action.side,
-            type: 'limit',
-            tif: action.tif,
-            price: action.price,
-            qty: partialQty(action.side, action.price, action.qty),
-            clientOrderId: action.clientOrderId,
-          });
-        if (action.kind === 'market_cancel')
-          return submit({ op: 'cancel', account: action.account, clientOrderId: action.clientOrderId });
-        return {
-          status: 'fail',
-          code: 'not_a_market_action',
-          message: `${action.kind} is not for the market`,
-        };
-      }),
-    close: () => undefined,
-  });
-
-  const adminClient = (): Client<BotAction, BotEvent, unknown> => ({
-    name: 'admin',
-    events$: venueLane.asObservable(),
-    send: (action) =>
-      defer1((): Reply => {
-        if (action.kind === 'mark') return submit({ op: 'set_mark', symbol, price: action.price });
-        if (action.kind === 'venue_mode') {
-          modes = { ...action.modes };
-          emit(venueLane, VENUE_STREAM, { type: 'modes', modes });
-          return { status: 'ok', result: modes };
-        }
-        return {
-          status: 'fail',
-          code: 'not_an_admin_action',
-          message: `${action.kind} is not for the admin`,
-        };
-      }),
-    close: () => undefined,
-  });
-
   return {
     name: options.name ?? 'inproc-subject',
     scheduler,
@@ -235,9 +139,9 @@ export function createInprocSubjectTarget(
     open: (client) =>
       new Observable<Client<BotAction, BotEvent, unknown>>((subscriber) => {
         if (client === 'admin') {
-          if (observer === undefined) observe();
-          subscriber.next(adminClient());
-        } else if (client === 'market') subscriber.next(marketClient());
+          side.observe();
+          subscriber.next(side.adminClient());
+        } else if (client === 'market') subscriber.next(side.marketClient());
         else if (client === 'subject') {
           // Its first events (started, dialing) wait on the lane for the run to listen.
           if (host.boot < 0) host.start();
@@ -263,13 +167,15 @@ export function createInprocSubjectTarget(
         ...venue.extra(),
         declared: { names: host.declaredNames, samples: host.declaredSamples },
         stateWrites: store.writes,
+        // The subject's wire is recorded as it acts: a send and a receipt are never out of order.
+        wireSkewMs: 0,
       })),
     inject: (fault: Fault, client: string, step: number) => of(venue.inject(fault, client, step)),
     settled: () => venue.settled() && host.settled(),
     stop: () =>
       defer1(() => {
         host.stop();
-        observer?.close();
+        side.close();
         venue.stop();
       }),
   };

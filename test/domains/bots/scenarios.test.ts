@@ -42,6 +42,7 @@ describe('the seed 001 and 002 client scenarios against a subject', () => {
     ['crash_offline_fill_restart', 'no_boot_reconciliation'],
     ['corrupted_state_refuses_start', 'state_without_checksum'],
     ['rate_limit_every_3rd', 'retry_at_once_after_429'],
+    ['deterministic_client_order_ids', 'random_client_ids'],
   ])('%s fails against the grid bot with %s', async (name, bug) => {
     const scenario = BOTS_SCENARIOS.find((s) => s.name === name)!;
     const result = await runScenario(

@@ -6,8 +6,8 @@ import type { BotAction } from '../bot-action.ts';
 import type { BotEvent, BotsSnapshot } from '../bot-event.ts';
 import { botsExchangeConfig } from '../bots-venue.ts';
 import { BOT_FAULT_KINDS } from '../generation/bot-actions-arbitrary.ts';
-import { INPROC_SUBJECT_CAPABILITIES } from '../inproc-subject-factory.ts';
 import type { SubjectRiskLimits } from '../subject.ts';
+import { PROCESS_SUBJECT_CAPABILITIES } from '../subject-capabilities.ts';
 import { createProcessSubjectTarget } from './process-subject-target.ts';
 
 /** What a caller may set beyond the command line and the campaign's options (tests, embedders). */
@@ -55,7 +55,7 @@ export function processSubjectFactory(
     // The same faults on its link (through the chaos proxy) and the same evidence as in process,
     // so the same generated sequences run on both forms; its kills are `restart` actions.
     faultKinds: BOT_FAULT_KINDS,
-    capabilities: INPROC_SUBJECT_CAPABILITIES,
+    capabilities: PROCESS_SUBJECT_CAPABILITIES,
     virtual: false,
     create: () =>
       createProcessSubjectTarget({

@@ -10,11 +10,10 @@ import type { Target } from '../../../core/model/target.ts';
 import { disownDir, ownDir } from '../../../core/process/owned-resources.ts';
 import { type RunningExchange, startExchangeServer } from '../../../exchange/index.ts';
 import type { ExchangeConfig } from '../../trading/protocol/exchange-config.ts';
-import type { ExchangeInput } from '../../trading/protocol/exchange-input.ts';
-import type { ClientRequest, EventMessage, ServerMessage } from '../../trading/protocol/protocol-messages.ts';
+import type { ClientRequest, ServerMessage } from '../../trading/protocol/protocol-messages.ts';
 import { tradingTextFrameHooks } from '../../trading/transport/trading-frame-hooks.ts';
 import { BAD_FRAME_FROM_TARGET } from '../../trading/transport/ws-dialer.ts';
-import { type BotAction, type BotVenueModes, CALM_VENUE, type StateCorruption } from '../bot-action.ts';
+import type { BotAction, StateCorruption } from '../bot-action.ts';
 import type { BotEvent, BotsSnapshot } from '../bot-event.ts';
 import { BOT_ACCOUNT, BOT_SYMBOL, DEFAULT_RISK_LIMITS, subjectInstrument } from '../bots-venue.ts';
 import {
@@ -25,6 +24,7 @@ import {
   type SubjectRiskLimits,
   type SubjectState,
 } from '../subject.ts';
+import { VenueSide } from '../venue-side.ts';
 import { corruptStateDir } from './corrupt-state-dir.ts';
 import { DirectoryStateStore } from './directory-state-store.ts';
 import { SubjectProcess } from './subject-process.ts';
@@ -140,7 +140,6 @@ export async function createProcessSubjectTarget(
     }
   };
 
-  let modes: BotVenueModes = { ...CALM_VENUE };
   let boot = -1;
   /** The boot a kill ended: closes of its connections are the kill's. */
   let killedBoot = -1;
@@ -148,6 +147,7 @@ export async function createProcessSubjectTarget(
   let exchange: RunningExchange;
   let proxy: WsChaosProxy;
   let relay: SubjectRelay;
+  let side: VenueSide;
   const log = new FaultLog();
   try {
     exchange = await startExchangeServer({ port: 0, host: '127.0.0.1', config: options.config });
@@ -155,18 +155,18 @@ export async function createProcessSubjectTarget(
     proxy = await startWsChaosProxy({ upstream: () => exchange.url, hooks: tradingTextFrameHooks });
     resources.proxy = proxy;
     proxy.beginRun(log);
-    const positionAt = (): number =>
-      exchange.host.engine.accountSnapshot(account.id)?.positions.find((p) => p.symbol === symbol)?.qty ?? 0;
-    const refusal = (request: ClientRequest): keyof BotVenueModes | undefined => {
-      if (request.type === 'cancel' || request.type === 'cancel_all')
-        return modes.rejectCancels ? 'rejectCancels' : undefined;
-      if (request.type !== 'place') return undefined;
-      const position = positionAt();
-      const entry = request.side === 'buy' ? position >= 0 : position <= 0;
-      if (entry && modes.rejectEntries) return 'rejectEntries';
-      if (!entry && modes.rejectExits) return 'rejectExits';
-      return undefined;
-    };
+    const running = exchange;
+    side = new VenueSide({
+      host: () => running.host,
+      config: options.config,
+      account,
+      symbol,
+      emitVenue: (event) => emit(venueLane, VENUE_STREAM, event),
+      venueEvents$: venueLane.events$,
+      marketEvents$: new Subject<ClientEvent<BotEvent>>().asObservable(),
+      reply: (make) => fromAsync(async () => make()),
+    });
+    const venueSide = side;
     relay = await startSubjectRelay({
       upstream: proxy.urlFor(SUBJECT_STREAM),
       hooks: {
@@ -182,7 +182,7 @@ export async function createProcessSubjectTarget(
             });
             return undefined;
           }
-          const mode = refusal(request);
+          const mode = venueSide.refusal(request);
           if (mode === undefined) {
             wire({ type: 'sent', boot, conn, request });
             return undefined;
@@ -385,45 +385,7 @@ export async function createProcessSubjectTarget(
   };
 
   // --- The rest of the market and the operator, on the venue directly; the observer. ---
-  const submit = (input: ExchangeInput): BotReply => {
-    const outcome = exchange.host.submit(input);
-    if (outcome.kind === 'unavailable') return { status: 'info', reason: outcome.message };
-    const response = outcome.response;
-    return response.ok
-      ? { status: 'ok', result: response.result, txn: outcome.txn }
-      : {
-          status: 'fail',
-          code: response.reason,
-          message: response.detail ?? response.reason,
-          txn: outcome.txn,
-        };
-  };
-
-  /** In partial-fills mode the rest of the market takes only part of what rests on the subject's side. */
-  const partialQty = (side: 'buy' | 'sell', price: number, qty: number): number => {
-    if (!modes.partialFills) return qty;
-    const inst = options.config.instruments.find((i) => i.symbol === symbol);
-    const lot = inst?.lotSize ?? 0.001;
-    const crossing = exchange.host.engine
-      .openOrders(account.id)
-      .filter((o) => o.symbol === symbol && o.price !== null)
-      .filter((o) =>
-        side === 'buy'
-          ? o.side === 'sell' && (o.price ?? 0) <= price
-          : o.side === 'buy' && (o.price ?? 0) >= price,
-      );
-    if (crossing.length === 0) return qty;
-    const smallest = Math.min(...crossing.map((o) => o.remainingQty));
-    const half = Math.floor(smallest / 2 / lot) * lot;
-    return Math.max(inst?.minQty ?? lot, Number(Math.min(qty, half).toFixed(9)));
-  };
-
-  const observer = exchange.host.connect((message: ServerMessage) => {
-    if (message.type === 'event')
-      emit(venueLane, VENUE_STREAM, { type: 'venue', message: message as EventMessage });
-  });
-  observer.handle({ id: 1, type: 'login', key: options.config.adminKey });
-  observer.handle({ id: 2, type: 'subscribe', streams: [`account:${account.id}`, `market:${symbol}`] });
+  side.observe();
 
   const subjectClient: Client<BotAction, BotEvent, unknown> = {
     name: 'subject',
@@ -441,52 +403,8 @@ export async function createProcessSubjectTarget(
     settled: () => settled(),
     close: () => undefined,
   };
-  const marketClient: Client<BotAction, BotEvent, unknown> = {
-    name: 'market',
-    events$: new Subject<ClientEvent<BotEvent>>().asObservable(),
-    send: (action) =>
-      fromAsync(async (): Promise<BotReply> => {
-        if (action.kind === 'market_place')
-          return submit({
-            op: 'place',
-            account: action.account,
-            symbol,
-            side: action.side,
-            type: 'limit',
-            tif: action.tif,
-            price: action.price,
-            qty: partialQty(action.side, action.price, action.qty),
-            clientOrderId: action.clientOrderId,
-          });
-        if (action.kind === 'market_cancel')
-          return submit({ op: 'cancel', account: action.account, clientOrderId: action.clientOrderId });
-        return {
-          status: 'fail',
-          code: 'not_a_market_action',
-          message: `${action.kind} is not for the market`,
-        };
-      }),
-    close: () => undefined,
-  };
-  const adminClient: Client<BotAction, BotEvent, unknown> = {
-    name: 'admin',
-    events$: venueLane.events$,
-    send: (action) =>
-      fromAsync(async (): Promise<BotReply> => {
-        if (action.kind === 'mark') return submit({ op: 'set_mark', symbol, price: action.price });
-        if (action.kind === 'venue_mode') {
-          modes = { ...action.modes };
-          emit(venueLane, VENUE_STREAM, { type: 'modes', modes });
-          return { status: 'ok', result: modes };
-        }
-        return {
-          status: 'fail',
-          code: 'not_an_admin_action',
-          message: `${action.kind} is not for the admin`,
-        };
-      }),
-    close: () => undefined,
-  };
+  const marketClient = side.marketClient();
+  const adminClient = side.adminClient();
 
   /** Not down, not starting, and the subject itself says it has no work under way. */
   const settled = (): boolean => {
@@ -549,7 +467,7 @@ export async function createProcessSubjectTarget(
         for (const timer of timers) timer.unsubscribe();
         timers.clear();
         await subject.stop();
-        observer.close();
+        side.close();
         await release();
       }),
   };

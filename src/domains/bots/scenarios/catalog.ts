@@ -151,11 +151,30 @@ export const BOTS_CATALOG: readonly BotsScenario[] = [
     name: 'deterministic_client_order_ids',
     source: '002',
     description:
-      'an entry is sent, the subject is killed before it hears back, and the same intent is sent again after the restart: one order at the venue, under the same client order id',
-    tags: ['restart', 'retry', 'idempotency'],
+      'an entry is placed but answered 5xx (the order exists), the subject retries it and is killed, and the same intent is sent again after the restart: one order at the venue, under the same client order id',
+    tags: ['restart', 'retry', 'idempotency', 'response.error_5xx'],
     invariants: ['bots.no-duplicate-execution', 'bots.reconciliation'],
     steps: [
+      { kind: 'wait_for', client: 'subject', what: 'the subject to boot', match: booted(0), timeoutMs: 5000 },
+      // Its first order is placed, and answered 5xx: the retry must carry the same id.
+      send({
+        kind: 'fault',
+        client: 'subject',
+        gapMs: 0,
+        fault: { type: 'response', effect: 'error_5xx', afterEffect: true, nth: 1, count: 1 },
+      }),
       send(intent({ type: 'enter', id: 'e1', side: 'buy', qty: 0.007, price: CENTER - 100 })),
+      {
+        kind: 'wait_for',
+        client: 'subject',
+        what: 'a 5xx answer to its order',
+        match: (e) =>
+          e.type === 'received' &&
+          e.message.type === 'response' &&
+          !e.message.ok &&
+          e.message.error.code === 'unavailable',
+        timeoutMs: 5000,
+      },
       send({ kind: 'restart', client: 'subject', gapMs: 0, downMs: 100 }),
       {
         kind: 'wait_for',
