@@ -1,5 +1,5 @@
 import { execFile, execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -88,6 +88,8 @@ describe('README.md, its commands run in order in a fresh directory', () => {
       mkdirSync(join(cwd, dirname(file)), { recursive: true });
       copyFileSync(join(ROOT, file), join(cwd, file));
     }
+    // ...and its examples, which the README's commands name (./examples/grid-bot/bot.ts).
+    symlinkSync(join(ROOT, 'examples'), join(cwd, 'examples'), 'dir');
   });
 
   /** A step after a command that failed would only fail for its sake: it says so instead. */
