@@ -7,6 +7,8 @@ export interface BenchRow {
   ceiling: number;
   target?: string;
   note?: string;
+  /** A time, say, where less is better: the ratio is then ceiling / figure (100% = the ceiling). */
+  lowerIsBetter?: boolean;
 }
 
 export function formatTable(rows: BenchRow[]): string {
@@ -15,7 +17,7 @@ export function formatTable(rows: BenchRow[]): string {
     r.name,
     `${fmt(r.value)} ${r.unit}`,
     `${fmt(r.ceiling)} ${r.unit} (${r.ceilingName})`,
-    `${((r.value / r.ceiling) * 100).toFixed(1)}%`,
+    `${((r.lowerIsBetter ? r.ceiling / r.value : r.value / r.ceiling) * 100).toFixed(1)}%`,
     r.target ?? '',
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));

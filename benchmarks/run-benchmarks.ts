@@ -2,6 +2,7 @@ import os from 'node:os';
 import { formatTable } from './bench-table.ts';
 import { runCampaignBenchmark } from './campaign-throughput.ts';
 import { runChaosProxyBenchmark } from './chaos-proxy-roundtrip.ts';
+import { runCliStartupBenchmark } from './cli-startup.ts';
 import { runEngineBenchmark } from './engine-throughput.ts';
 import { runEventsOnlyBenchmark } from './events-only-replay.ts';
 import { runRecordingMemoryBenchmark } from './recording-memory.ts';
@@ -14,6 +15,7 @@ import { runWsBenchmark } from './ws-roundtrip.ts';
 
 /** `npm run bench`: every figure beside a ceiling measured in the same run. */
 const ms = Number(process.env.BENCH_MS ?? 3000);
+const startup = runCliStartupBenchmark(ms);
 const engine = runEngineBenchmark(ms);
 const ws = await runWsBenchmark(ms);
 const chaosProxy = await runChaosProxyBenchmark(ms);
@@ -35,6 +37,7 @@ process.stdout.write(
 process.stdout.write(`command: npm run bench (BENCH_MS=${ms})\n`);
 process.stdout.write(`engine book held at ~${engine.resting} resting orders\n\n`);
 const rows = [
+  ...startup,
   ...engine.rows,
   ...ws,
   ...chaosProxy,

@@ -3,6 +3,7 @@ import {
   type TradingActionsOptions,
   tradingActions,
 } from '../../src/domains/trading/generation/trading-actions-arbitrary.ts';
+import { variedVenueArb } from '../../src/domains/trading/generation/venue-configs.ts';
 import type { TradingAction } from '../../src/domains/trading/trading-action.ts';
 import { tradingPack } from '../../src/domains/trading/trading-pack.ts';
 
@@ -28,6 +29,11 @@ const GENERATION: Record<string, Omit<TradingActionsOptions, 'unbiased'>> = {
     weights: { place: 25, cancel: 6, replace: 5, cancel_all: 3, set_mark: 3, reconnect: 15 },
   },
   'chaos-recovery': { weights: { reconnect: 2 }, faultPercent: 30, nemesisEvery: 10 },
+  // Stop orders have no unbiased form: the uniform mix of the plain kinds, as stop-orders weighs them.
+  'stop-orders': {
+    weights: { place: 14, cancel: 4, replace: 3, cancel_all: 2, set_mark: 4, reconnect: 0 },
+  },
+  'varied-venues': { venue: (base) => variedVenueArb(base) },
 };
 
 /**
@@ -35,12 +41,15 @@ const GENERATION: Record<string, Omit<TradingActionsOptions, 'unbiased'>> = {
  * random actions instead of the biased mix (the baseline the bias is measured against).
  */
 export function unbiasedProperties(): Property<TradingAction>[] {
-  return tradingPack.properties.map((property) => {
-    const options = GENERATION[property.name];
-    if (!options) throw new Error(`bug-detection: no unbiased generation options for ${property.name}`);
-    return {
-      ...property,
-      actions: (context) => tradingActions(context, { ...options, unbiased: true }),
-    };
-  });
+  // As `shakedown run` without --property: opt-in properties (long runs) are left out.
+  return tradingPack.properties
+    .filter((property) => !property.optIn)
+    .map((property) => {
+      const options = GENERATION[property.name];
+      if (!options) throw new Error(`bug-detection: no unbiased generation options for ${property.name}`);
+      return {
+        ...property,
+        actions: (context) => tradingActions(context, { ...options, unbiased: true }),
+      };
+    });
 }

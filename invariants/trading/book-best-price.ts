@@ -5,9 +5,10 @@ import { bestKey, foldClientBooks, levelsOf, snapshotOrderLevels } from './suppo
 import type { TradingRecord } from './support/events.ts';
 import { type MarketGrid, marketGrid } from './support/market-grid.ts';
 import { snapshotStreams } from './support/market-record.ts';
-import { type BookSide, replayMarket } from './support/market-replay.ts';
+import type { BookSide, ReplayHooks, ReplayResult } from './support/market-replay.ts';
 import { show } from './support/numbers.ts';
 import { type Inspection, ScopeTally, scopedInvariant } from './support/scope.ts';
+import { sharedMarketReplay } from './support/shared-market-replay.ts';
 import { violation } from './support/violation.ts';
 
 const NAME = 'book.best-price';
@@ -27,14 +28,18 @@ function priced(grid: MarketGrid, symbol: string, key: number | undefined): stri
 export const bookBestPrice = scopedInvariant(
   NAME,
   'best bid and ask derived from the published book are the best prices of the resting orders',
-  (evidence: TradingEvidence): Inspection => {
+  sharedMarketReplay(NAME, function* (evidence: TradingEvidence): Generator<
+    ReplayHooks,
+    Inspection,
+    ReplayResult
+  > {
     const out: Violation[] = [];
     const tally = new ScopeTally();
     const grid = marketGrid(evidence?.extra?.config);
     const wrong = new Set<string>();
     const unknown = new Set<string>();
 
-    const replay = replayMarket(evidence, {
+    const replay = yield {
       input(step, state) {
         for (const symbol of step.touched.keys()) {
           if (!state.knowable(symbol)) {
@@ -69,7 +74,7 @@ export const bookBestPrice = scopedInvariant(
           }
         }
       },
-    });
+    };
     if (replay.unknowable !== undefined) tally.skip(`input by input: ${replay.unknowable}`);
     else
       for (const symbol of unknown)
@@ -128,6 +133,6 @@ export const bookBestPrice = scopedInvariant(
       }
     }
     return { violations: out, scope: tally.result() };
-  },
+  }),
   { needs: [CAP.bookStream], counts: 'comparisons' },
 );

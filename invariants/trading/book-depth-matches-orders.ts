@@ -11,9 +11,10 @@ import {
 import { type Expected, levelMismatch } from './support/level-compare.ts';
 import { marketGrid } from './support/market-grid.ts';
 import { snapshotStreams } from './support/market-record.ts';
-import { type BookOrder, type BookSide, replayMarket } from './support/market-replay.ts';
+import type { BookOrder, BookSide, ReplayHooks, ReplayResult } from './support/market-replay.ts';
 import { show } from './support/numbers.ts';
 import { type Inspection, ScopeTally, scopedInvariant } from './support/scope.ts';
+import { sharedMarketReplay } from './support/shared-market-replay.ts';
 import { violation } from './support/violation.ts';
 
 const NAME = 'book.depth-matches-orders';
@@ -48,14 +49,18 @@ const fromSnapshot = (level: OrderLevel | undefined): Expected =>
 export const bookDepthMatchesOrders = scopedInvariant(
   NAME,
   'at every price the published level volume (and order count, where published) equals the orders resting there',
-  (evidence: TradingEvidence): Inspection => {
+  sharedMarketReplay(NAME, function* (evidence: TradingEvidence): Generator<
+    ReplayHooks,
+    Inspection,
+    ReplayResult
+  > {
     const out: Violation[] = [];
     const tally = new ScopeTally();
     const grid = marketGrid(evidence?.extra?.config);
     const wrong = new Set<string>();
     const unknown = new Set<string>();
 
-    const replay = replayMarket(evidence, {
+    const replay = yield {
       input(step, state) {
         for (const [symbol, keys] of step.touched) {
           if (!state.knowable(symbol)) {
@@ -93,7 +98,7 @@ export const bookDepthMatchesOrders = scopedInvariant(
           }
         }
       },
-    });
+    };
     if (replay.unknowable !== undefined) tally.skip(`input by input: ${replay.unknowable}`);
     else
       for (const symbol of unknown)
@@ -182,6 +187,6 @@ export const bookDepthMatchesOrders = scopedInvariant(
       }
       return { compared, problem: first };
     }
-  },
+  }),
   { needs: [CAP.bookStream], counts: 'comparisons' },
 );

@@ -4,9 +4,10 @@ import type { TradingEvidence } from '../../src/domains/trading/trading-evidence
 import { eventsByClient, is, type TradingRecord } from './support/events.ts';
 import { orderOfReply, requestOps, type TradingOperation } from './support/history.ts';
 import { marketRecord } from './support/market-record.ts';
-import { type BookOrder, replayMarket } from './support/market-replay.ts';
+import type { BookOrder, ReplayHooks, ReplayResult } from './support/market-replay.ts';
 import { show } from './support/numbers.ts';
 import { type Inspection, ScopeTally, scopedInvariant } from './support/scope.ts';
+import { sharedMarketReplay } from './support/shared-market-replay.ts';
 import {
   compareExact,
   declaredSpellings,
@@ -58,7 +59,11 @@ interface Instrument {
 export const numbersSpellingsAgree = scopedInvariant(
   NAME,
   'equal values in any spelling behave as one: taken as spelled, never refused for the form, one level and one queue per price',
-  (evidence: TradingEvidence): Inspection => {
+  sharedMarketReplay(NAME, function* (evidence: TradingEvidence): Generator<
+    ReplayHooks,
+    Inspection,
+    ReplayResult
+  > {
     const out: Violation[] = [];
     const tally = new ScopeTally();
     const config = evidence?.extra?.config as { instruments?: unknown } | undefined;
@@ -134,7 +139,7 @@ export const numbersSpellingsAgree = scopedInvariant(
     // Fills at the spelled price, and time priority between spellings of one price.
     const limits = new Map<string, Sent>();
     const pairs = new Set<string>();
-    replayMarket(evidence, {
+    yield {
       beforeOrderEvent(rec, order, state) {
         const e = rec.event;
         if (e.type === 'order_accepted') {
@@ -180,7 +185,7 @@ export const numbersSpellingsAgree = scopedInvariant(
           out.push(priorityViolation(order, ahead, sent, theirs, rec));
         }
       },
-    });
+    };
 
     // One level per value on every book a client folds (reported once per client, side and value).
     const twins = new Set<string>();
@@ -274,7 +279,7 @@ export const numbersSpellingsAgree = scopedInvariant(
         ),
       );
     }
-  },
+  }),
 );
 
 function priorityViolation(

@@ -1,20 +1,84 @@
 import { Command, CommanderError } from 'commander';
 import { EXIT, isShakedownError } from '../core/shakedown-error.ts';
 import type { LoadedDomain } from '../domains/registry.ts';
-import { registerCoverageCommand } from './commands/coverage-command.ts';
-import { registerDiffCommand } from './commands/diff-command.ts';
-import { registerListCommand } from './commands/list-command.ts';
-import { registerMergeCommand } from './commands/merge-command.ts';
-import { registerPreflightCommand } from './commands/preflight-command.ts';
-import { registerReplayCommand } from './commands/replay-command.ts';
-import { registerRunCommand } from './commands/run-command.ts';
-import { registerServeCommand } from './commands/serve-command.ts';
-import { registerSoakCommand } from './commands/soak-command.ts';
 import { fsErrorAsShakedownError, isFsError } from './fs-errors.ts';
-import { domainForArgv } from './options/domain-option.ts';
+import { domainForArgv, domainOfArgv } from './options/domain-option.ts';
 import { describeDurationDefaults } from './options/duration-help.ts';
 import { oneDefaultPerOption } from './options/help-text.ts';
 import { TOOL_VERSION } from './tool-version.ts';
+
+/** Adds one command (its options, help and action) to the program. */
+type RegisterCommand = (program: Command, domain: LoadedDomain) => void;
+
+/** A command of the CLI, whose module (and everything its action imports) loads only when used. */
+interface LazyCommand {
+  name: string;
+  /** Whether the command takes the domain (its --property, --bug... choices come from the pack). */
+  usesDomain: boolean;
+  load: () => Promise<RegisterCommand>;
+}
+
+/**
+ * The commands, in the order help lists them. A command line loads only the module of the
+ * command it runs (each one's module graph is most of a start's time), so `--version` and
+ * `list` do not load the runner, the workers or the reporters.
+ */
+const COMMANDS: readonly LazyCommand[] = [
+  {
+    name: 'serve',
+    usesDomain: true,
+    load: async () => (await import('./commands/serve-command.ts')).registerServeCommand,
+  },
+  {
+    name: 'run',
+    usesDomain: true,
+    load: async () => (await import('./commands/run-command.ts')).registerRunCommand,
+  },
+  {
+    name: 'replay',
+    usesDomain: false,
+    load: async () => (await import('./commands/replay-command.ts')).registerReplayCommand,
+  },
+  {
+    name: 'list',
+    usesDomain: true,
+    load: async () => (await import('./commands/list-command.ts')).registerListCommand,
+  },
+  {
+    name: 'coverage',
+    usesDomain: true,
+    load: async () => (await import('./commands/coverage-command.ts')).registerCoverageCommand,
+  },
+  {
+    name: 'merge',
+    usesDomain: false,
+    load: async () => (await import('./commands/merge-command.ts')).registerMergeCommand,
+  },
+  {
+    name: 'preflight',
+    usesDomain: true,
+    load: async () => (await import('./commands/preflight-command.ts')).registerPreflightCommand,
+  },
+  {
+    name: 'diff',
+    usesDomain: true,
+    load: async () => (await import('./commands/diff-command.ts')).registerDiffCommand,
+  },
+  {
+    name: 'soak',
+    usesDomain: true,
+    load: async () => (await import('./commands/soak-command.ts')).registerSoakCommand,
+  },
+];
+
+/**
+ * Every command, loaded when this module is imported as a library (buildProgram is synchronous);
+ * the launcher imports it as `main.ts?commands=lazy` and main() loads only what a command line needs.
+ */
+const preloaded: readonly RegisterCommand[] | undefined =
+  new URL(import.meta.url).searchParams.get('commands') === 'lazy'
+    ? undefined
+    : await Promise.all(COMMANDS.map((command) => command.load()));
 
 /**
  * Builds the program for one domain (its properties, bugs and scenarios are the choices the
@@ -22,6 +86,15 @@ import { TOOL_VERSION } from './tool-version.ts';
  * domain its file names.
  */
 export function buildProgram(domain: LoadedDomain): Command {
+  if (!preloaded)
+    throw new Error(
+      'buildProgram: this copy of main.ts was imported with ?commands=lazy; call main() instead',
+    );
+  return assemble(domain, preloaded);
+}
+
+/** The program with the given commands (in COMMANDS order), its help adjusted as a whole. */
+function assemble(domain: LoadedDomain | undefined, commands: readonly RegisterCommand[]): Command {
   const program = new Command();
   program
     .name('shakedown')
@@ -31,18 +104,32 @@ export function buildProgram(domain: LoadedDomain): Command {
     .showHelpAfterError(false)
     // Commander's own errors are printed by main() as one SHK_USAGE line, not twice.
     .configureOutput({ outputError: () => {} });
-  registerServeCommand(program, domain);
-  registerRunCommand(program, domain);
-  registerReplayCommand(program);
-  registerListCommand(program, domain);
-  registerCoverageCommand(program, domain);
-  registerMergeCommand(program);
-  registerPreflightCommand(program, domain);
-  registerDiffCommand(program, domain);
-  registerSoakCommand(program, domain);
+  // A command that takes no domain is never given one (domain is only undefined for those).
+  for (const register of commands) register(program, domain as LoadedDomain);
   describeDurationDefaults(program);
   oneDefaultPerOption(program);
   return program;
+}
+
+/**
+ * The program a command line needs, loading no more than it uses: `--version` alone, no
+ * command and no domain; a known command word, that command alone (and the domain only if it
+ * takes one, or if the line names one, so a bad --domain is reported as before); anything
+ * else (help, no command, an unknown word), every command, so help and "did you mean" are whole.
+ */
+async function programFor(args: readonly string[]): Promise<Command> {
+  if (args.length > 0 && args.every((arg) => arg === '--version' || arg === '-V'))
+    return assemble(undefined, []);
+  if (preloaded) return assemble(await domainForArgv(args), preloaded);
+  const word = args.find((arg) => !arg.startsWith('-'));
+  const command = COMMANDS.find((candidate) => candidate.name === word);
+  if (!command)
+    return assemble(await domainForArgv(args), await Promise.all(COMMANDS.map((entry) => entry.load())));
+  const [register, domain] = await Promise.all([
+    command.load(),
+    command.usesDomain || domainOfArgv(args) !== undefined ? domainForArgv(args) : undefined,
+  ]);
+  return assemble(domain, [register]);
 }
 
 /**
@@ -59,7 +146,7 @@ export async function main(argv: string[]): Promise<number> {
     });
   try {
     // The domain decides the choices of --property, --bug, --scenario...: read before the program is built.
-    const program = buildProgram(await domainForArgv(argv.slice(2)));
+    const program = await programFor(argv.slice(2));
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : EXIT.passed;
   } catch (error) {

@@ -1,5 +1,6 @@
 import type { RunEvidence } from '../model/evidence.ts';
 import type { CheckTally, Invariant, Verdict, Violation } from '../model/invariant.ts';
+import { withSharedViews } from './shared-views.ts';
 
 export interface InvariantResult {
   name: string;
@@ -37,12 +38,17 @@ function tallyFor(invariant: {
  * Runs every invariant over one run's evidence. A checker that throws gives `unknown` for
  * itself (never a crash); the run's verdict is `fail` if any invariant found a violation,
  * else `unknown` if any checker threw, else `pass`. Each result says how much its invariant
- * examined, when it reports it (Invariant.counts, CheckTally).
+ * examined, when it reports it (Invariant.counts, CheckTally). Views of the evidence that
+ * several invariants use are built once for all of them meanwhile (shared-views.ts).
  */
 export function checkInvariants<Ev extends RunEvidence>(
   evidence: Ev,
   invariants: readonly Invariant<Ev>[],
 ): CheckOutcome {
+  return withSharedViews(evidence, () => checkAll(evidence, invariants));
+}
+
+function checkAll<Ev extends RunEvidence>(evidence: Ev, invariants: readonly Invariant<Ev>[]): CheckOutcome {
   const results: InvariantResult[] = [];
   for (const invariant of invariants) {
     const tally = tallyFor(invariant);

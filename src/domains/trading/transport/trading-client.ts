@@ -172,18 +172,19 @@ export class TradingClient implements Client<TradingAction, TradingClientEvent, 
             if (orderId !== undefined) this.options.orderIds.set(step, orderId);
           }
         : undefined;
-    return this.withRetries(step, action, (attempt) => {
-      const request = tradingRequest(action, step, this.options.orderIds);
-      if (attempt === 1) return request;
-      const retried = { ...request, id: `s${step}r${attempt}` } as ClientRequest;
-      if (retried.type === 'place' && this.bugs.has('retry_fresh_client_order_id')) {
-        retried.clientOrderId = `${retried.clientOrderId}-r${attempt}`;
-      }
-      return retried;
-    }).pipe(
-      tap((reply) => {
-        if (reply.status === 'ok') onOk?.(reply);
-      }),
+    return this.withRetries(
+      step,
+      action,
+      (attempt) => {
+        const request = tradingRequest(action, step, this.options.orderIds);
+        if (attempt === 1) return request;
+        const retried = { ...request, id: `s${step}r${attempt}` } as ClientRequest;
+        if (retried.type === 'place' && this.bugs.has('retry_fresh_client_order_id')) {
+          retried.clientOrderId = `${retried.clientOrderId}-r${attempt}`;
+        }
+        return retried;
+      },
+      onOk,
     );
   }
 
@@ -283,13 +284,17 @@ export class TradingClient implements Client<TradingAction, TradingClientEvent, 
     step: number | undefined,
     action: TradingAction | undefined,
     requestFor: (attempt: number) => ClientRequest,
+    onOk?: (reply: Extract<Reply, { status: 'ok' }>) => void,
   ): Observable<Reply> {
     const maxAttempts = this.options.maxAttempts ?? 4;
+    // One Observable per request at the edge (Client.send's contract); inside, the attempts
+    // are plain callbacks: a request's reply passes through no further Observable layers.
     return new Observable<Reply>((subscriber) => {
-      let inner: Subscription | undefined;
+      let inner: (() => void) | undefined;
       let timer: Subscription | undefined;
       let indeterminate = false;
       const finish = (reply: Reply): void => {
+        if (reply.status === 'ok') onOk?.(reply);
         subscriber.next(reply);
         subscriber.complete();
       };
@@ -301,77 +306,61 @@ export class TradingClient implements Client<TradingAction, TradingClientEvent, 
       const attempt = (n: number): void => {
         setWaiting(false);
         const request = requestFor(n);
-        inner = this.whenReady()
-          .pipe(
-            concatMap((ready) =>
-              ready ? this.request(request) : of<Reply>({ status: 'info', reason: 'not connected' }),
-            ),
-          )
-          .subscribe((reply) => {
-            if (reply.status === 'ok') return finish(reply);
-            const retry = this.retryReason(reply);
-            // Anything but a 429 may have taken effect. A replace has no idempotency key, so
-            // sending it again could apply it twice: it is retried only when refused for sure.
-            if (retry !== undefined && retry !== 'rate_limited') indeterminate = true;
-            const safe = retry === 'rate_limited' || action?.kind !== 'replace';
-            if (retry !== undefined && safe && n < maxAttempts && !this.closed) {
-              const retryAfterMs = reply.status === 'fail' ? reply.retryAfterMs : undefined;
-              const backoff = backoffDelay(n, this.options.backoff ?? DEFAULT_BACKOFF, this.random);
-              const afterMs = this.bugs.has('ignore_retry_after') ? 0 : Math.max(backoff, retryAfterMs ?? 0);
-              if (step !== undefined) {
-                this.emitSession({
-                  type: 'session_retry',
-                  step,
-                  attempt: n + 1,
-                  reason: retry,
-                  afterMs,
-                  ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
-                  ...(request.type === 'place' ? { clientOrderId: request.clientOrderId } : {}),
-                });
-              }
-              setWaiting(true);
-              timer = this.scheduler.schedule(() => attempt(n + 1), afterMs);
-              return;
+        inner = this.sendWhenReady(request, (reply) => {
+          if (reply.status === 'ok') return finish(reply);
+          const retry = this.retryReason(reply);
+          // Anything but a 429 may have taken effect. A replace has no idempotency key, so
+          // sending it again could apply it twice: it is retried only when refused for sure.
+          if (retry !== undefined && retry !== 'rate_limited') indeterminate = true;
+          const safe = retry === 'rate_limited' || action?.kind !== 'replace';
+          if (retry !== undefined && safe && n < maxAttempts && !this.closed) {
+            const retryAfterMs = reply.status === 'fail' ? reply.retryAfterMs : undefined;
+            const backoff = backoffDelay(n, this.options.backoff ?? DEFAULT_BACKOFF, this.random);
+            const afterMs = this.bugs.has('ignore_retry_after') ? 0 : Math.max(backoff, retryAfterMs ?? 0);
+            if (step !== undefined) {
+              this.emitSession({
+                type: 'session_retry',
+                step,
+                attempt: n + 1,
+                reason: retry,
+                afterMs,
+                ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+                ...(request.type === 'place' ? { clientOrderId: request.clientOrderId } : {}),
+              });
             }
-            if (reply.status === 'info' || !indeterminate) return finish(reply);
-            if (n === 1)
-              return finish({ status: 'info', reason: `${replyText(reply)}; it may have taken effect` });
-            if (
-              reply.status === 'fail' &&
-              reply.code === 'duplicate_client_order_id' &&
-              action?.kind === 'place'
-            ) {
-              inner = this.whenReady()
-                .pipe(
-                  concatMap((ready) =>
-                    ready
-                      ? this.request({
-                          id: this.nextId(),
-                          type: 'status',
-                          clientOrderId: action.clientOrderId,
-                        })
-                      : of<Reply>({ status: 'info', reason: 'not connected' }),
-                  ),
-                )
-                .subscribe((status) =>
-                  finish(
-                    status.status === 'ok'
-                      ? status
-                      : { status: 'info', reason: `earlier attempt may have executed: ${replyText(reply)}` },
-                  ),
-                );
-              return;
-            }
-            finish({
-              status: 'info',
-              reason: `earlier attempt may have executed; the retry got ${replyText(reply)}`,
-            });
+            setWaiting(true);
+            timer = this.scheduler.schedule(() => attempt(n + 1), afterMs);
+            return;
+          }
+          if (reply.status === 'info' || !indeterminate) return finish(reply);
+          if (n === 1)
+            return finish({ status: 'info', reason: `${replyText(reply)}; it may have taken effect` });
+          if (
+            reply.status === 'fail' &&
+            reply.code === 'duplicate_client_order_id' &&
+            action?.kind === 'place'
+          ) {
+            inner = this.sendWhenReady(
+              { id: this.nextId(), type: 'status', clientOrderId: action.clientOrderId },
+              (status) =>
+                finish(
+                  status.status === 'ok'
+                    ? status
+                    : { status: 'info', reason: `earlier attempt may have executed: ${replyText(reply)}` },
+                ),
+            );
+            return;
+          }
+          finish({
+            status: 'info',
+            reason: `earlier attempt may have executed; the retry got ${replyText(reply)}`,
           });
+        });
       };
       attempt(1);
       return () => {
         setWaiting(false);
-        inner?.unsubscribe();
+        inner?.();
         timer?.unsubscribe();
       };
     });
@@ -385,29 +374,44 @@ export class TradingClient implements Client<TradingAction, TradingClientEvent, 
     return undefined;
   }
 
-  /** Emits true once connected and caught up, false if the client closed or gave up. */
-  private whenReady(): Observable<boolean> {
-    return new Observable<boolean>((subscriber) => {
-      const answer = (ready: boolean): void => {
-        subscriber.next(ready);
-        subscriber.complete();
-      };
-      if (this.closed || this.gaveUp) return answer(false);
-      if (this.connection !== undefined && !this.reconnecting && this.holding === undefined)
-        return answer(true);
-      let done = false;
-      const waiter = (ready: boolean): void => {
-        if (done) return;
-        done = true;
-        answer(ready);
-      };
-      this.waitingReady.push(waiter);
-      return () => {
-        done = true;
-        const at = this.waitingReady.indexOf(waiter);
-        if (at >= 0) this.waitingReady.splice(at, 1);
-      };
+  /**
+   * Sends `request` once the client is connected and caught up (at once when it is), or
+   * answers `info` if it closed or gave up first; `then` gets the one reply. Returns a cancel.
+   */
+  private sendWhenReady(request: ClientRequest, then: (reply: Reply) => void): () => void {
+    let cancelRequest: (() => void) | undefined;
+    const cancelWait = this.onReady((ready) => {
+      if (ready) cancelRequest = this.sendRequest(request, this.options.requestTimeoutMs, then);
+      else then({ status: 'info', reason: 'not connected' });
     });
+    return () => {
+      cancelWait();
+      cancelRequest?.();
+    };
+  }
+
+  /** Calls `then` once: true once connected and caught up, false if the client closed or gave up. Returns a cancel. */
+  private onReady(then: (ready: boolean) => void): () => void {
+    if (this.closed || this.gaveUp) {
+      then(false);
+      return NOTHING_TO_CANCEL;
+    }
+    if (this.connection !== undefined && !this.reconnecting && this.holding === undefined) {
+      then(true);
+      return NOTHING_TO_CANCEL;
+    }
+    let done = false;
+    const waiter = (ready: boolean): void => {
+      if (done) return;
+      done = true;
+      then(ready);
+    };
+    this.waitingReady.push(waiter);
+    return () => {
+      done = true;
+      const at = this.waitingReady.indexOf(waiter);
+      if (at >= 0) this.waitingReady.splice(at, 1);
+    };
   }
 
   private settleWaiting(ready: boolean): void {
@@ -426,41 +430,55 @@ export class TradingClient implements Client<TradingAction, TradingClientEvent, 
 
   /** Sends one request; emits exactly one Reply: the answer, or `info` on timeout or disconnect. */
   private request(request: ClientRequest, timeoutMs = this.options.requestTimeoutMs): Observable<Reply> {
-    return new Observable<Reply>((subscriber) => {
-      const id = String(request.id);
-      const connection = this.connection;
-      if (connection === undefined) {
-        subscriber.next({ status: 'info', reason: 'not connected' });
+    return new Observable<Reply>((subscriber) =>
+      this.sendRequest(request, timeoutMs, (reply) => {
+        subscriber.next(reply);
         subscriber.complete();
-        return;
+      }),
+    );
+  }
+
+  /**
+   * Sends one request; `then` gets exactly one Reply: the answer, or `info` on timeout or
+   * disconnect. Returns a cancel (the run ended before the answer: the request is forgotten).
+   */
+  private sendRequest(request: ClientRequest, timeoutMs: number, then: (reply: Reply) => void): () => void {
+    const id = String(request.id);
+    const connection = this.connection;
+    if (connection === undefined) {
+      then({ status: 'info', reason: 'not connected' });
+      return NOTHING_TO_CANCEL;
+    }
+    let answered = false;
+    const answer = (reply: Reply): void => {
+      if (answered) return;
+      answered = true;
+      then(reply);
+    };
+    const sentAt = this.scheduler.now();
+    const timer = this.scheduler.schedule(() => {
+      this.pending.delete(id);
+      answer({ status: 'info', reason: `no reply within ${timeoutMs} ms` });
+      // Not a byte since the request went out: the link is dead even if nobody closed it.
+      if (this.connection === connection && this.lastHeardAt < sentAt) {
+        this.connectionLost(connection, `nothing heard for ${timeoutMs} ms (half-open link)`);
       }
-      const sentAt = this.scheduler.now();
-      const timer = this.scheduler.schedule(() => {
-        this.pending.delete(id);
-        subscriber.next({ status: 'info', reason: `no reply within ${timeoutMs} ms` });
-        subscriber.complete();
-        // Not a byte since the request went out: the link is dead even if nobody closed it.
-        if (this.connection === connection && this.lastHeardAt < sentAt) {
-          this.connectionLost(connection, `nothing heard for ${timeoutMs} ms (half-open link)`);
-        }
-      }, timeoutMs);
-      this.pending.set(id, {
-        settle: (reply) => {
-          timer.unsubscribe();
-          subscriber.next(reply);
-          subscriber.complete();
-        },
-        cancelTimeout: () => timer.unsubscribe(),
-      });
-      connection.send(request);
-      return () => {
-        // Unsubscribed before the answer (the run ended): forget the request.
-        const left = this.pending.get(id);
-        if (left === undefined) return;
-        left.cancelTimeout();
-        this.pending.delete(id);
-      };
+    }, timeoutMs);
+    this.pending.set(id, {
+      settle: (reply) => {
+        timer.unsubscribe();
+        answer(reply);
+      },
+      cancelTimeout: () => timer.unsubscribe(),
     });
+    connection.send(request);
+    return () => {
+      answered = true;
+      const left = this.pending.get(id);
+      if (left === undefined) return;
+      left.cancelTimeout();
+      this.pending.delete(id);
+    };
   }
 
   private dial(): Observable<void> {
@@ -820,6 +838,9 @@ export class TradingClient implements Client<TradingAction, TradingClientEvent, 
     return `c${++this.internalId}`;
   }
 }
+
+/** The cancel of something already done. */
+const NOTHING_TO_CANCEL = (): void => {};
 
 function replyText(reply: Reply): string {
   if (reply.status === 'fail') return `${reply.code}: ${reply.message}`;
