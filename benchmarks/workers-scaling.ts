@@ -108,7 +108,6 @@ export async function runWorkersScalingBenchmark(ms = 3000): Promise<BenchRow[]>
     // Warm-up of both: each worker, like this thread, needs about a thousand runs before its
     // code is optimized (measured: the first 600 run at half the speed of the next).
     for (let i = 0; i < 2; i++) {
-      // Not timed: seed 20261192 finds a retries.execute-once failure on the clean venue (2026-12-07).
       await campaign(500, SEED - 10 - i, undefined, false);
       await campaign(1000, SEED - 20 - i, pool, false);
     }

@@ -76,6 +76,19 @@ function venueMemory(evidence: TradingEvidence): VenueMemory {
   };
 }
 
+/**
+ * The first run of effects the venue had to tell apart (nothing forgotten between them: no reset
+ * of the account, no order aged out) holding more than one; else the first effect alone.
+ */
+function firstRepeatedRun(effects: readonly OrderEventRecord[], memory: VenueMemory): OrderEventRecord[] {
+  const runs: OrderEventRecord[][] = [];
+  for (const [i, rec] of effects.entries()) {
+    if (i === 0 || !memory.remembered(effects[i - 1], rec)) runs.push([rec]);
+    else runs[runs.length - 1].push(rec);
+  }
+  return runs.find((run) => run.length > 1) ?? effects.slice(0, 1);
+}
+
 const asNumber = (x: unknown): number | undefined => {
   const n = typeof x === 'string' && x.trim() !== '' ? Number(x) : x;
   return typeof n === 'number' && Number.isFinite(n) ? n : undefined;
@@ -87,7 +100,8 @@ const asNumber = (x: unknown): number | undefined => {
  * for the step's place, counting every client order id its attempts used (the original, and
  * ids made from it as `<id>-r<n>`), while the venue remembers it (a retry that reaches the venue
  * after a reset, or after the first order was forgotten, is a new order by the venue's rules),
- * and at most one cancel or replace of the step's order.
+ * and at most one cancel or replace of the step's order (again counted between resets: after
+ * one, a retried cancel acts on the order a retried place made anew).
  * Effects are the step's when they come after it was sent, before the client's next request of
  * the same kind on the same ids, and not under the txn another step's reply names.
  */
@@ -145,13 +159,7 @@ export const retriesExecuteOnce: Invariant<TradingEvidence> = {
           seen.add(key);
           return true;
         });
-        // Executions the venue had to tell apart: runs of them with nothing forgotten between.
-        const runs: OrderEventRecord[][] = [];
-        for (const [i, rec] of accepted.entries()) {
-          if (i === 0 || !memory.remembered(accepted[i - 1], rec)) runs.push([rec]);
-          else runs[runs.length - 1].push(rec);
-        }
-        effects = runs.find((run) => run.length > 1) ?? accepted.slice(0, 1);
+        effects = firstRepeatedRun(accepted, memory);
         what = `place ${action.clientOrderId}`;
       } else if (action?.kind === 'cancel' || action?.kind === 'replace') {
         const target = action.target;
@@ -175,7 +183,7 @@ export const retriesExecuteOnce: Invariant<TradingEvidence> = {
         const until = next?.invokedAt ?? Number.POSITIVE_INFINITY;
         const price = action.kind === 'replace' ? asNumber(action.price) : undefined;
         const qty = action.kind === 'replace' ? asNumber(action.qty) : undefined;
-        effects = admin.filter((rec) => {
+        const amended = admin.filter((rec) => {
           const e = rec.event;
           if (rec.stream !== stream || !orderIds.has(e.orderId) || !mine(rec, op, until)) return false;
           if (action.kind === 'cancel') return e.type === 'order_cancelled' && e.reason === 'user';
@@ -185,6 +193,8 @@ export const retriesExecuteOnce: Invariant<TradingEvidence> = {
             (qty === undefined || sameNumber(e.qty, qty))
           );
         });
+        // A retry reaching the venue after a reset acts on the order a retried place made anew.
+        effects = firstRepeatedRun(amended, memory);
         what = `${action.kind} of ${target?.clientOrderId}`;
       } else continue;
 
