@@ -5,6 +5,7 @@ import { PLAIN_METHODS } from '../../src/domains/feeds/protocol/feeds-methods.ts
 import { stateAt, transitionsByUpstream } from './support/breaker-timeline.ts';
 import { clockSlackMs } from './support/clock-slack.ts';
 import { truthOf } from './support/feeds-records.ts';
+import { upstreamChaos } from './support/upstream-chaos.ts';
 import { violation } from './support/violation.ts';
 
 const NAME = 'breaker.opens';
@@ -14,7 +15,9 @@ const NAME = 'breaker.opens';
  * opens only with `breakerFailureThreshold` consecutive failures counted (a half-open one only
  * on a failed probe); and an upstream that answered that many plain calls in a row with an
  * error, while its breaker was closed, has an open breaker by the time the last error reached
- * the proxy (its answer time plus the upstream's latency).
+ * the proxy (its answer time plus the upstream's latency). That second half is not judged for
+ * answers that crossed a faulted upstream link or reached a paused proxy (the proxy saw them
+ * late, or not at all: a timeout is a failure too, and counts later).
  */
 export const breakerOpens: Invariant<FeedsEvidence> = {
   name: NAME,
@@ -51,6 +54,7 @@ export const breakerOpens: Invariant<FeedsEvidence> = {
     }
     const plain = new Set<string>(PLAIN_METHODS);
     const slack = clockSlackMs(evidence);
+    const chaos = upstreamChaos(evidence);
     for (const upstream of snapshot.upstreams) {
       const name = upstream.status.name;
       const transitions = byUpstream.get(name) ?? [];
@@ -79,8 +83,14 @@ export const breakerOpens: Invariant<FeedsEvidence> = {
         if (!answer.plain) continue;
         streak.push(answer.at);
         if (streak.length < threshold) continue;
-        checked++;
         const from = streak[0];
+        // A fault on this upstream's link, or a paused proxy, changes when (and whether) the
+        // proxy saw these answers: the streak proves nothing then.
+        if (chaos.linkFaulted(name, answer.at) || chaos.proxyHeld(from, answer.at)) {
+          streak = [];
+          continue;
+        }
+        checked++;
         const to = answer.at + 2 + slack;
         const opened = transitions.some((t) => t.to === 'open' && t.at >= from - 1 - slack && t.at <= to);
         if (!opened)

@@ -50,7 +50,8 @@ export const subscriptionsIsolated: Invariant<FeedsEvidence> = {
       if (event?.type !== 'head' && event?.type !== 'log') continue;
       checked++;
       const owner = owners.get(event.subscription);
-      // Over a chaos proxy the proxy knows subscribers by connection, not by name: judged by name only when it has them.
+      // The proxy knows each subscriber by the name its connection gave (the ws chaos proxy passes
+      // it on); a subscription it made under a name no client of the run has is not judged by owner.
       if (owners.size > 0 && owner !== rec.client && (owner === undefined || names.has(owner))) {
         out.push(
           violation(

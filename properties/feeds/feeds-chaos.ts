@@ -8,11 +8,12 @@ import {
 } from '../../src/domains/feeds/generation/feeds-actions-arbitrary.ts';
 
 /**
- * Chaos on the subscribers' links to the proxy (frames dropped, delayed, doubled, reordered;
- * connections closed or left half-open), the proxy's process killed and restarted or paused
- * (in-process), mixed with upstream failures. The client notices a dead
- * link, reconnects and resubscribes; the invariants excuse exactly what the fault records say
- * the link destroyed, doubled or reordered, and nothing the proxy did.
+ * Chaos on the subscribers' links to the proxy and on one upstream's link to it (frames
+ * dropped, delayed, doubled, reordered; connections closed or left half-open), the proxy's
+ * process killed and restarted or paused, mixed with upstream failures. The client notices a
+ * dead link, reconnects and resubscribes; the invariants excuse exactly what the fault records
+ * say a subscriber's link destroyed, doubled or reordered, and nothing the proxy did (nor what
+ * an upstream's link did: the proxy must heal that itself).
  */
 export const feedsChaos: Property<FeedsAction> = {
   name: 'feeds-chaos',
@@ -26,7 +27,7 @@ export const feedsChaos: Property<FeedsAction> = {
       controls: ['kill', 'restart', 'lag', 'fail', 'reorg', 'disconnect'],
       faults: 3,
     }),
-  // The proxy's process faults apply in-process only; over sockets the campaign leaves them out.
+  // The proxy's process faults act on the reference proxy in process and inside the ws target's server.
   faults: [...FEEDS_LINK_FAULT_KINDS, ...FEEDS_PROCESS_FAULT_KINDS],
   sometimes: 'enabled',
   invariants: FEEDS_INVARIANT_NAMES,

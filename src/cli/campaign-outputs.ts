@@ -22,8 +22,12 @@ export interface CampaignOutput {
   write: (path: string) => string[];
 }
 
-/** How the reports word actions and events: the domain pack's, or plain JSON without one. */
-export type Describers = Pick<AnyDomainPack, 'describeAction' | 'describeEvent'>;
+/**
+ * How the reports word actions and events: the domain pack's, or plain JSON without one; and
+ * the pack's report hook, whose `timeline` adds the domain's lanes to each failure's timeline.
+ */
+export type Describers = Pick<AnyDomainPack, 'describeAction' | 'describeEvent'> &
+  Partial<Pick<AnyDomainPack, 'report'>>;
 
 const AS_JSON: Describers = {
   describeAction: (action) => JSON.stringify(action),
@@ -67,6 +71,9 @@ export function campaignOutputs(
           failures,
           describeAction: (action) => describe.describeAction(action as never),
           describeEvent: (event) => describe.describeEvent(event),
+          ...(describe.report?.timeline
+            ? { timelineNotes: (evidence) => describe.report?.timeline?.(evidence) ?? [] }
+            : {}),
         }).files,
     });
   return outputs;

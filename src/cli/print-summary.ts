@@ -1,6 +1,7 @@
 import { dirname } from 'node:path';
 import { sloViolations } from '../core/latency/evaluate-slos.ts';
 import { type CampaignSummary, type FailureSummary, summaryClock } from '../core/report/campaign-summary.ts';
+import { formatDomainSection } from '../core/report/domain-measures.ts';
 
 const ms = (value: number | null): string => (value === null ? '-' : `${value}`);
 
@@ -50,6 +51,11 @@ export function printSummary(summary: CampaignSummary, write: (line: string) => 
       write(
         `  ${l.action.padEnd(12)} ${String(l.count).padStart(7)} ${ms(l.p50).padStart(7)} ${ms(l.p90).padStart(7)} ${ms(l.p99).padStart(7)}  ${(l.successRate * 100).toFixed(1)}%`,
       );
+  }
+  // The domain's own sections (DomainPack.report): latency per upstream, continuity...
+  for (const section of summary.sections ?? []) {
+    write('');
+    for (const line of formatDomainSection(section)) write(line);
   }
   write('');
   const parts = summary.coverage.categories.map((c) => `${c.label} ${c.exercised.length}/${c.items.length}`);

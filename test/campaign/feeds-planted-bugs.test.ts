@@ -3,6 +3,7 @@ import type { Property } from '../../src/core/model/property.ts';
 import { executeRun, runCampaign } from '../../src/core/runner/campaign.ts';
 import type { FeedsAction } from '../../src/domains/feeds/feeds-action.ts';
 import { feedsPack } from '../../src/domains/feeds/feeds-pack.ts';
+import { feedsPropertyForBug } from '../../src/domains/feeds/property-for-bug.ts';
 import type { FeedsPlantedBug } from '../../src/domains/feeds/protocol/feeds-bugs.ts';
 import { inprocFeedsTargetFactory } from '../../src/domains/feeds/targets/inproc-feeds-target-factory.ts';
 import { FEEDS_PLANTED_BUGS } from '../../src/feeds-proxy/index.ts';
@@ -15,15 +16,7 @@ const property = (name: string): Property<FeedsAction> => {
 
 /** The property whose runs provoke what a bug needs: upstream failures, reorgs, or a plain workload. */
 function propertyForFeedsBug(bug: FeedsPlantedBug): Property<FeedsAction> {
-  switch (bug.needs) {
-    case 'failover':
-    case 'breaker':
-      return property('feeds-failover');
-    case 'reorg':
-      return property('feeds-reorg');
-    default:
-      return property('feeds-clean');
-  }
+  return property(feedsPropertyForBug(bug));
 }
 
 const common = {

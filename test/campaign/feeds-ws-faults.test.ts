@@ -5,8 +5,12 @@ import type { FeedsAction } from '../../src/domains/feeds/feeds-action.ts';
 import { feedsPack } from '../../src/domains/feeds/feeds-pack.ts';
 import {
   FEEDS_LINK_FAULT_KINDS,
+  FEEDS_PROCESS_FAULT_KINDS,
   feedsActions,
 } from '../../src/domains/feeds/generation/feeds-actions-arbitrary.ts';
+
+/** Every kind the ws target supports: the link faults, and the proxy process's inside its server. */
+const WS_FAULT_KINDS = [...FEEDS_LINK_FAULT_KINDS, ...FEEDS_PROCESS_FAULT_KINDS];
 
 const chaos = feedsPack.properties.find((p) => p.name === 'feeds-chaos')!;
 
@@ -29,14 +33,15 @@ const denseChaos: Property<FeedsAction> = {
 
 /**
  * The reference proxy over real sockets on 127.0.0.1, through the core's ws chaos proxy: a
- * count-bounded campaign of the chaos property runs clean, and every link fault kind it mixes
- * in fires on real frames and sockets (the `sometimes` assertion).
+ * count-bounded campaign of the chaos property runs clean, and every fault kind it mixes in
+ * fires: link faults on real frames and sockets (a subscriber's link, or one upstream's link
+ * inside the server), the proxy's process killed or paused (the `sometimes` assertion).
  */
-describe('the feeds proxy over WebSocket with link faults', () => {
+describe('the feeds proxy over WebSocket with faults', () => {
   it('runs clean with every fault kind firing', async () => {
     const factory = await feedsPack.targetFactory(
       { kind: 'embedded-ws' },
-      { bugs: [], seed: 7, faults: FEEDS_LINK_FAULT_KINDS },
+      { bugs: [], seed: 7, faults: WS_FAULT_KINDS },
     );
     try {
       const result = await runCampaign<FeedsAction>({
@@ -61,7 +66,7 @@ describe('the feeds proxy over WebSocket with link faults', () => {
       expect(outcome.unknown).toBeUndefined();
       expect(outcome.runs).toBe(12);
       expect(outcome.unfired ?? []).toEqual([]);
-      for (const kind of FEEDS_LINK_FAULT_KINDS) expect(outcome.faults[kind] ?? 0, kind).toBeGreaterThan(0);
+      for (const kind of WS_FAULT_KINDS) expect(outcome.faults[kind] ?? 0, kind).toBeGreaterThan(0);
       expect(outcome.passed).toBe(true);
     } finally {
       await factory.dispose?.();

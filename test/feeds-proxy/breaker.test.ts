@@ -5,7 +5,9 @@ import { CircuitBreaker } from '../../src/feeds-proxy/proxy/circuit-breaker.ts';
 import { Timers } from '../../src/feeds-proxy/proxy/timers.ts';
 import { VirtualFeeds } from './support/virtual-feeds.ts';
 
-function rig(bugs: { neverHalfOpens?: boolean; ignoresRecoveryTimeout?: boolean } = {}) {
+function rig(
+  bugs: { neverHalfOpens?: boolean; ignoresRecoveryTimeout?: boolean; opensEarly?: boolean } = {},
+) {
   const scheduler = new SortedVirtualTimeScheduler();
   const transitions: BreakerTransition[] = [];
   let probes = 0;
@@ -36,6 +38,15 @@ describe('the circuit breaker', () => {
     expect(transitions).toEqual([
       { upstream: 'u0', from: 'closed', to: 'open', at: 0, reason: 'failures', failures: 3 },
     ]);
+  });
+
+  test('planted bug breaker_opens_early: it opens one failure before the threshold', () => {
+    const { breaker, transitions } = rig({ opensEarly: true });
+    breaker.failure();
+    expect(breaker.state).toBe('closed');
+    breaker.failure();
+    expect(breaker.state).toBe('open');
+    expect(transitions[0]?.failures).toBe(2);
   });
 
   test('half-opens only after the recovery timeout, with exactly one probe; the probe decides', () => {

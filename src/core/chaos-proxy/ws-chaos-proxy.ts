@@ -9,8 +9,13 @@ import { ClientLink } from './client-link.ts';
 import { ProxiedConnection } from './proxied-connection.ts';
 
 export interface WsChaosProxyOptions {
-  /** Where the target is now; read for every new client connection (a restarted process may move). */
-  upstream: () => string;
+  /**
+   * Where the target is now; read for every new client connection (a restarted process may move).
+   * It is told the client's name (from `/c/<name>`) and the query string the client dialed with
+   * (without `?`, empty if none), so a target that knows its clients by name can be told who
+   * each connection is.
+   */
+  upstream: (client: string, query: string) => string;
   hooks: FrameHooks<string>;
   /** Time for delays, holds and down windows; asyncScheduler by default. */
   scheduler?: SchedulerLike;
@@ -54,6 +59,13 @@ function clientOf(request: IncomingMessage): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** The query string of a request's URL, without the `?` (empty when there is none). */
+function queryOf(request: IncomingMessage): string {
+  const url = request.url ?? '';
+  const at = url.indexOf('?');
+  return at < 0 ? '' : url.slice(at + 1);
 }
 
 /** Turns an upgrade request away with a plain HTTP status, so the client's dial fails. */
@@ -121,7 +133,8 @@ export async function startWsChaosProxy(options: WsChaosProxyOptions): Promise<W
       connections.add(connection);
       link.attach(connection);
       // A cut that was waiting for this connection may have ended it already.
-      if (connection.live) connection.open(options.upstream);
+      const query = queryOf(request);
+      if (connection.live) connection.open(() => options.upstream(client, query));
     });
   });
 

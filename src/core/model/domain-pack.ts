@@ -1,6 +1,7 @@
 import type { SurfaceId, SurfaceRegistry } from '../coverage/surface-registry.ts';
 import type { NormalizeOptions } from '../diff/normalized-timeline.ts';
 import type { FaultKind } from '../faults/fault.ts';
+import type { DomainMeasures, DomainSection, DomainTimelineNote } from '../report/domain-measures.ts';
 import type { Scenario } from '../scenario/scenario.ts';
 import type { PackReference } from '../workers/worker-protocol.ts';
 import type { ActionBase } from './action.ts';
@@ -200,6 +201,27 @@ export interface DomainPack<
    * whichever spoke last, which no shuffle is expected to keep).
    */
   readonly shuffleExcludes?: readonly string[];
+  /**
+   * The domain's own report: figures folded from each run's evidence (latency per upstream,
+   * subscription continuity...) that the summary, the printed summary, the HTML report and
+   * JUnit show as sections next to the core's. Absent: the core's report alone.
+   */
+  readonly report?: DomainReportHooks<Ev>;
+}
+
+/**
+ * How a domain adds to the campaign's report, generic over its evidence. `measure` reads one
+ * run (pure; plain JSON out, merged across runs, workers and shards with
+ * `mergeDomainMeasures`); `sections` turns the merged measures into tables.
+ */
+export interface DomainReportHooks<Ev> {
+  measure(evidence: Ev): DomainMeasures;
+  sections(measures: DomainMeasures): DomainSection[];
+  /**
+   * Lanes of the domain's own on a failure's timeline (an upstream's life, a feed's failovers),
+   * read from what a replay file keeps of the run: its history, snapshot and extra evidence.
+   */
+  timeline?(evidence: Pick<Ev, Extract<keyof Ev, 'history' | 'snapshot' | 'extra'>>): DomainTimelineNote[];
 }
 
 /**

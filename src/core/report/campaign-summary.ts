@@ -4,6 +4,7 @@ import type { SloResult } from '../latency/slo.ts';
 import type { SkippedInvariant } from '../model/capabilities.ts';
 import type { Violation } from '../model/invariant.ts';
 import type { WorkerCrash } from '../runner/run-pool.ts';
+import type { DomainMeasures, DomainSection } from './domain-measures.ts';
 
 export const SUMMARY_FORMAT = 'shakedown-summary';
 export const SUMMARY_VERSION = 1;
@@ -200,6 +201,13 @@ export interface CampaignSummary {
   coverage: CoverageSummary;
   /** Every property's latency together, per action type. */
   latency: ActionLatency[];
+  /**
+   * The domain's own figures over the campaign (DomainPack.report), mergeable across shards;
+   * absent when the pack has no report hook or the runner did not fold them.
+   */
+  domainMeasures?: DomainMeasures;
+  /** The domain's report sections made from `domainMeasures` (latency per upstream, continuity...). */
+  sections?: DomainSection[];
   /** The --min-coverage floors (overall when category is null) and whether each was met. */
   minCoverage?: {
     floors: { category: string | null; percent: number; observed: number; met: boolean }[];

@@ -2,6 +2,7 @@ import { type FaultRecord, faultRecordsOf } from '../faults/fault-record.ts';
 import type { Operation, RecordedEvent } from '../model/evidence.ts';
 import type { Violation } from '../model/invariant.ts';
 import type { ReplayFile } from '../replay/replay-file.ts';
+import type { DomainTimelineNote } from './domain-measures.ts';
 
 /**
  * The participant process and clock faults are recorded under (the system under test itself),
@@ -56,7 +57,18 @@ export interface FaultEntry extends EntryBase {
   durationMs?: number;
 }
 
-export type TimelineEntry = ActionEntry | ReplyEntry | EventEntry | FaultEntry;
+/**
+ * Something the system itself did, on a lane of the domain's choosing (an upstream killed, a
+ * feed failing over, a breaker opening): what the domain pack's `report.timeline` read from
+ * the run's evidence. Never named by a violation's steps or events.
+ */
+export interface NoteEntry extends EntryBase {
+  kind: 'note';
+  /** Caused by no step of the run. */
+  step?: undefined;
+}
+
+export type TimelineEntry = ActionEntry | ReplyEntry | EventEntry | FaultEntry | NoteEntry;
 export type TimelineEntryKind = TimelineEntry['kind'];
 
 /**
@@ -94,13 +106,15 @@ export interface ClientTimeline {
 export interface TimelineDescribers {
   describeAction(action: unknown): string;
   describeEvent(event: unknown): string;
+  /** The domain's own lanes (DomainPack.report.timeline): notes read off the run's evidence. */
+  timelineNotes?(evidence: ReplayFile['evidence']): readonly DomainTimelineNote[];
 }
 
 /** An entry before the run's origin is known. */
 type Unplaced<T = TimelineEntry> = T extends TimelineEntry ? Omit<T, 'offsetMs'> : never;
 
 /** At one instant the request goes out first and its answer comes back last. */
-const PHASE: Record<TimelineEntryKind, number> = { action: 0, fault: 1, event: 2, reply: 3 };
+const PHASE: Record<TimelineEntryKind, number> = { action: 0, fault: 1, note: 1, event: 2, reply: 3 };
 
 /**
  * One failing run as what each client did and saw, merged on the run's clock: requests sent
@@ -126,6 +140,16 @@ export function buildClientTimeline(replay: ReplayFile, describe: TimelineDescri
   }
   for (const record of faultRecordsOf(replay.evidence.extra)) {
     unordered.push(faultEntry(record, steps.has(record.step)));
+  }
+  for (const note of describe.timelineNotes?.(replay.evidence) ?? []) {
+    unordered.push({
+      kind: 'note',
+      time: note.time,
+      client: note.lane,
+      text: note.text,
+      ...(note.detail ? { detail: note.detail } : {}),
+      involved: false,
+    });
   }
   unordered.sort(compareEntries);
   const origin = unordered[0]?.time ?? 0;
@@ -183,7 +207,7 @@ function violationMark(
   const steps = new Set(violation.steps);
   const gseqs = new Set(violation.events);
   const last = entries.findLast((e) =>
-    e.kind === 'event' ? gseqs.has(e.gseq) : e.kind !== 'fault' && steps.has(e.step),
+    e.kind === 'event' ? gseqs.has(e.gseq) : e.kind !== 'fault' && e.kind !== 'note' && steps.has(e.step),
   );
   return {
     index,
@@ -288,7 +312,7 @@ function compareEntries(a: Unplaced, b: Unplaced): number {
 }
 
 function orderWithinPhase(entry: Unplaced): number {
-  return entry.kind === 'event' ? entry.gseq : entry.step;
+  return entry.kind === 'event' ? entry.gseq : entry.kind === 'note' ? 0 : entry.step;
 }
 
 const compareText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);

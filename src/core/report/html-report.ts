@@ -13,6 +13,7 @@ import {
   type TimelineEntry,
   type ViolationMark,
 } from './client-timeline.ts';
+import type { DomainSection } from './domain-measures.ts';
 import {
   describeSlo,
   distinctFailures,
@@ -53,6 +54,7 @@ export function renderHtmlReport(all: ReportInput): string {
     failuresSection(input, timelines),
     invariantsSection(summary),
     latencySection(summary.latency, summaryClock(summary)),
+    ...(summary.sections ?? []).map(domainSection),
     coverageSection(summary),
     faultsSection(summary.faults, summary.unfiredFaults),
     `<footer>shakedown ${esc(summary.tool)} · domain ${esc(summary.domain)} · ${esc(rerunCommand(summary))}</footer>`,
@@ -135,6 +137,7 @@ function nav(summary: CampaignSummary, drawnFailures: number): string {
     ...(drawnFailures > 0 ? ([['failures', `Failures (${drawnFailures})`]] as [string, string][]) : []),
     ['invariants', 'Invariant results'],
     ...(summary.latency.length ? ([['latency', 'Latency']] as [string, string][]) : []),
+    ...(summary.sections ?? []).map((s): [string, string] => [`domain-${s.id}`, s.title]),
     ['coverage', 'Coverage'],
     ['faults', 'Faults'],
   ];
@@ -529,6 +532,9 @@ function labelTexts(p: Item): string[] {
     case 'fault':
       text = `⚡ ${entry.text}`;
       break;
+    case 'note':
+      text = `◆ ${entry.text}`;
+      break;
   }
   const long = shorten(text, LABEL_CHARS);
   // The short one keeps the first words: the step and the action, the event's type.
@@ -678,7 +684,9 @@ function entryWhat(e: TimelineEntry): string {
     ? `g${e.gseq} ${e.stream}#${e.seq} ${e.text}`
     : e.kind === 'fault'
       ? `⚡ ${e.text}`
-      : `(${e.step}) ${e.text}`;
+      : e.kind === 'note'
+        ? `◆ ${e.text}`
+        : `(${e.step}) ${e.text}`;
 }
 
 function ticks(axis: TimelineAxis, spanMs: number, height: number): string {
@@ -789,10 +797,14 @@ function mark(p: Placed, label: 'shown' | 'listed' | 'none'): string {
     case 'fault':
       shape = `<text class="fault-glyph${involved ? ' involved' : ''}" y="4" text-anchor="middle">⚡</text>`;
       break;
+    case 'note':
+      shape = '<text class="note-glyph" y="4" text-anchor="middle">◆</text>';
+      break;
   }
   const e = entry!;
   const cls = `mark mark-${e.kind}${involved ? ' involved' : ''}`;
-  const id = e.kind === 'event' ? ` data-gseq="${e.gseq}"` : ` data-step="${e.step}"`;
+  const id =
+    e.kind === 'event' ? ` data-gseq="${e.gseq}"` : e.kind === 'note' ? '' : ` data-step="${e.step}"`;
   return `<g class="${cls}"${id} ${common}><title>${esc(tooltip(p))}</title>${involved ? halo() : ''}${shape}</g>`;
 }
 
@@ -830,6 +842,8 @@ function tooltip(p: Item): string {
       return `${head}event g${entry.gseq} ${entry.stream}#${entry.seq}${entry.step !== undefined ? ` (caused by ${entry.step})` : ''}\n${entry.text}${flag}`;
     case 'fault':
       return `${head}fault fired (armed at ${entry.step})\n⚡ ${entry.text}${detail}${flag}`;
+    case 'note':
+      return `${head}${entry.client}\n◆ ${entry.text}${detail}`;
   }
 }
 
@@ -914,6 +928,18 @@ function latencySection(latency: readonly ActionLatency[], on: 'virtual' | 'wall
   return `<section id="latency"><h2>Latency per action type</h2><p class="dim">${esc(clock)}</p>
 ${latencyChart(latency)}
 <table class="grid"><thead><tr><th>Action</th><th class="num">Sent</th><th class="num">ok</th><th class="num">fail</th><th class="num">info</th><th class="num">Answered</th><th class="num">p50</th><th class="num">p90</th><th class="num">p99</th><th class="num">max</th></tr></thead><tbody>${rows.join('')}</tbody></table></section>`;
+}
+
+/** A table of the domain's own (DomainPack.report): first column as text, the rest as numbers. */
+function domainSection(section: DomainSection): string {
+  const cell = (v: string | number | null, i: number): string =>
+    i === 0
+      ? `<td><code>${esc(v === null ? '-' : String(v))}</code></td>`
+      : `<td class="num">${esc(v === null ? '-' : typeof v === 'number' ? formatMs(v) : v)}</td>`;
+  const head = section.columns.map((c, i) => `<th${i === 0 ? '' : ' class="num"'}>${esc(c)}</th>`).join('');
+  const rows = section.rows.map((row) => `<tr>${row.map(cell).join('')}</tr>`).join('');
+  return `<section id="domain-${esc(section.id)}" data-testid="domain-section"><h2>${esc(section.title)}</h2>${section.note ? `<p class="dim">${esc(section.note)}</p>` : ''}
+<table class="grid"><thead><tr>${head}</tr></thead><tbody>${rows}</tbody></table></section>`;
 }
 
 const CHART_LABEL_W = 120;
@@ -1089,6 +1115,7 @@ svg text{font-family:system-ui,-apple-system,"Segoe UI",Roboto,Ubuntu,sans-serif
 .fault-band.wide{fill:rgba(239,68,68,.08);pointer-events:none}
 .fault-band.involved{fill:rgba(220,38,38,.2);stroke:var(--red)}
 .fault-glyph{font-size:13px;fill:#b91c1c}
+.note-glyph{font-size:11px;fill:#6d28d9}
 .mark{cursor:default}
 .mark:hover .halo{fill:rgba(37,99,235,.15);stroke:rgba(37,99,235,.6)}
 .failure:has(.only-involved:checked) .mark:not(.involved),.failure:has(.only-involved:checked) .link:not(.involved){opacity:.1}

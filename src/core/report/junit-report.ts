@@ -153,6 +153,17 @@ function campaignProperties(summary: CampaignSummary): Entry[] {
   if (summary.shard) entries.push(['shard', `${summary.shard.index}/${summary.shard.count}`]);
   if (summary.mergedShards) entries.push(['merged-shards', summary.mergedShards]);
   if (summary.commit) entries.push(['commit', summary.commit]);
+  // The domain's sections, one property per cell: `<section id>.<row>.<column>`.
+  for (const section of summary.sections ?? [])
+    for (const row of section.rows)
+      section.columns.forEach((column, i) => {
+        if (i === 0) return;
+        const value = row[i];
+        entries.push([
+          `${section.id}.${String(row[0])}.${column}`,
+          value === null || value === undefined ? '-' : value,
+        ]);
+      });
   return entries;
 }
 

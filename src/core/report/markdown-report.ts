@@ -434,6 +434,8 @@ function entryText(entry: TimelineEntry): string {
       return `g${entry.gseq} ${entry.stream}#${entry.seq} ${entry.text}`;
     case 'fault':
       return `⚡ ${entry.text}${detail}`;
+    case 'note':
+      return `◆ ${entry.text}${detail}`;
   }
 }
 

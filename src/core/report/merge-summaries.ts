@@ -11,6 +11,7 @@ import type {
   InvariantChecks,
   PropertySummary,
 } from './campaign-summary.ts';
+import { mergeDomainMeasures } from './domain-measures.ts';
 import {
   failedHow,
   markFoundAgain,
@@ -87,7 +88,18 @@ export function mergeSummaries(summaries: readonly CampaignSummary[]): CampaignS
   const coverage = summaries.map((s) => s.coverage).reduce((a, b) => mergeCoverage(a, b));
   const requiredFaults = [...new Set(summaries.flatMap((s) => s.requiredFaults))];
   const floors = first.minCoverage?.floors.map(({ category, percent }) => ({ category, percent }));
-  const { shard: _shard, mergedShards: _merged, workers: _workers, ...base } = first;
+  // The domain's figures merge; its sections are the pack's to make again from them.
+  const {
+    shard: _shard,
+    mergedShards: _merged,
+    workers: _workers,
+    domainMeasures: _measures,
+    sections: _sections,
+    ...base
+  } = first;
+  const measured = summaries.flatMap((s) => (s.domainMeasures ? [s.domainMeasures] : []));
+  const domainMeasures =
+    measured.length > 0 ? { domainMeasures: measured.reduce((a, b) => mergeDomainMeasures(a, b)) } : {};
   const crashes = summaries.flatMap((s) => s.workers?.crashes ?? []);
   const workers = summaries.some((s) => s.workers)
     ? { workers: { count: Math.max(...summaries.map((s) => s.workers?.count ?? 1)), crashes } }
@@ -108,6 +120,7 @@ export function mergeSummaries(summaries: readonly CampaignSummary[]): CampaignS
     failures,
     coverage,
     latency: summaries.map((s) => s.latency).reduce((a, b) => mergeLatency(a, b)),
+    ...domainMeasures,
     ...(floors ? { minCoverage: checkMinCoverage(coverage, floors) } : {}),
   });
 }

@@ -169,6 +169,8 @@ function message(m: Message, ids: ReadonlyMap<string, string>): string {
     }
     case 'fault':
       return `Note over ${id}: ${text(`${mark}⚡ ${entry.text}`)}`;
+    case 'note':
+      return `Note over ${id}: ${text(`◆ ${entry.text}`)}`;
   }
 }
 

@@ -2,6 +2,7 @@ import type { Slo } from '../latency/slo.ts';
 import type { Violation } from '../model/invariant.ts';
 import type { ReplayFile } from '../replay/replay-file.ts';
 import type { CampaignSummary, FailureSummary } from './campaign-summary.ts';
+import type { DomainTimelineNote } from './domain-measures.ts';
 
 /** One failure with the replay file saved for it: the shrunk run the report draws. */
 export interface ReportFailure {
@@ -20,6 +21,8 @@ export interface ReportInput {
   failures: readonly ReportFailure[];
   describeAction(action: unknown): string;
   describeEvent(event: unknown): string;
+  /** The domain's own timeline lanes (DomainPack.report.timeline), when it has them. */
+  timelineNotes?(evidence: ReplayFile['evidence']): readonly DomainTimelineNote[];
 }
 
 // What the Markdown and HTML reports say the same way.

@@ -16,6 +16,7 @@ import {
   SUMMARY_VERSION,
   type SummaryVerdict,
 } from './campaign-summary.ts';
+import type { DomainMeasures, DomainSection } from './domain-measures.ts';
 
 /** A share of refusals above this, for one action type, makes a `mostly-refused` warning... */
 export const MOSTLY_REFUSED_SHARE = 0.9;
@@ -51,6 +52,11 @@ export interface SummaryContext {
   durationMs: number;
   /** --strict: a property's warnings (vacuous checks, mostly refused requests) fail it. */
   strict?: boolean;
+  /**
+   * The domain's own figures, folded over the runs with its `report.measure`, and the pack's
+   * `report.sections` to show them: they go into the summary as `domainMeasures` and `sections`.
+   */
+  domainReport?: { measures: DomainMeasures; sections(measures: DomainMeasures): DomainSection[] };
 }
 
 /** The campaign's result as the JSON summary (campaign-summary.ts): pure, so merge agrees with it. */
@@ -102,6 +108,12 @@ export function summarizeCampaign(result: CampaignResult<unknown>, context: Summ
     failures: markFoundAgain(failures, sameRun),
     coverage,
     latency: result.latency,
+    ...(context.domainReport
+      ? {
+          domainMeasures: context.domainReport.measures,
+          sections: context.domainReport.sections(context.domainReport.measures),
+        }
+      : {}),
     ...(context.minCoverage && context.minCoverage.length > 0
       ? { minCoverage: checkMinCoverage(coverage, context.minCoverage) }
       : {}),

@@ -17,6 +17,7 @@ import type { FeedsClientEvent } from './feeds-client-event.ts';
 import type { FeedsEvidence } from './feeds-evidence.ts';
 import { feedsExercised } from './feeds-exercised.ts';
 import { type FeedsView, feedsProjection } from './feeds-projection.ts';
+import { feedsReport } from './feeds-report.ts';
 import { FEEDS_SURFACE } from './feeds-surface.ts';
 import { feedsTargetFactory } from './feeds-target-factory.ts';
 import { describeFeedsAction } from './generation/describe-action.ts';
@@ -97,4 +98,5 @@ export const feedsPack: DomainPack<FeedsAction, FeedsClientEvent, FeedsView, Fee
   serve: serveFeeds,
   // The operator follows no feed: its view is empty, whatever the order.
   shuffleExcludes: [],
+  report: feedsReport,
 };

@@ -10,6 +10,7 @@ import { inprocFeedsTargetFactory } from './targets/inproc-feeds-target-factory.
 import { wsFeedsConfig, wsFeedsTargetFactory } from './targets/ws-feeds-target-factory.ts';
 import { makeFeedsTarget } from './transport/feeds-target.ts';
 import { feedsWsDialer } from './transport/feeds-ws-dialer.ts';
+import { probeFeedsAdmin } from './transport/probe-admin.ts';
 
 export type FeedsTargetFactory = TargetFactory<FeedsAction, FeedsClientEvent>;
 
@@ -33,15 +34,22 @@ export async function feedsTargetFactory(
       return wsFeedsTargetFactory({ config: wsFeedsConfig(config), bugs, chaos }) as FeedsTargetFactory;
     case 'url': {
       const url = spec.url;
+      // A long-lived proxy at a URL is shared by every run: its records (truth, metrics, breaker
+      // and routing logs) span them all, and an upstream killed in one run stays dead in the
+      // next. So the runs check what the clients see, and the rules that read the system's
+      // truth or drive its upstreams are skipped (the run lists them). If it answers the
+      // reference's admin methods, each run waits for it to reach its upstreams.
+      const admin = await probeFeedsAdmin(url);
       return {
         name: url,
+        capabilities: [],
         create: async () =>
           makeFeedsTarget(
             feedsWsDialer(
               (client) => `${url}${url.includes('?') ? '&' : '?'}client=${encodeURIComponent(client)}`,
             ),
             url,
-            { config },
+            { config, admin, readTruth: false },
           ),
       } as FeedsTargetFactory;
     }

@@ -34,12 +34,14 @@ export type FeedsDialer = (client: string) => Observable<FeedsClientConnection>;
 
 /**
  * Puts something (a LinkChaos, say) on the link between the proxy and one upstream. The host
- * calls it once per upstream connection with `deliver`, which carries a frame on; it returns
+ * calls it once per upstream connection with `deliver`, which carries a frame on, and `cut`,
+ * which ends that connection as a lost one (both sides notice one latency later); it returns
  * `pass`, which the host calls with every frame instead. `to_target` is proxy → upstream.
  */
 export type UpstreamLinkTap = (
   upstream: string,
   deliver: (direction: FrameDirection, frame: string) => void,
+  cut: () => void,
 ) => (direction: FrameDirection, frame: string) => void;
 
 export interface FeedsHostOptions {

@@ -165,7 +165,8 @@ export class FeedsHost {
     let detail: string;
     switch (control.kind) {
       case 'kill':
-        detail = upstream.kill();
+        // Planted bug kill_silently_misses: the kill is reported done and nothing dies.
+        detail = this.bugs.includes('kill_silently_misses') ? `${control.upstream} killed` : upstream.kill();
         break;
       case 'restart':
         detail = upstream.restart();
@@ -367,7 +368,7 @@ export class FeedsHost {
     const latency = upstreamLatency(this.config, this.upstreams.indexOf(upstream));
     const timers = this.proxyTimers as Timers;
     timers.after(latency, () => {
-      const link = { open: true };
+      const link = { open: true, established: false };
       let endpoint: UpstreamEndpoint | undefined;
       const deliver = (direction: FrameDirection, frame: string): void => {
         scheduler.schedule(() => {
@@ -376,7 +377,15 @@ export class FeedsHost {
           else this.whenProxyRuns(() => link.open && handlers.frame(frame));
         }, latency);
       };
-      const pass = this.options.upstreamTap?.(name, deliver) ?? deliver;
+      // The link lost: the upstream and the proxy each notice one latency later.
+      const cut = (): void => {
+        if (!link.open || !link.established) return;
+        link.open = false;
+        const accepted = endpoint;
+        if (accepted !== undefined) scheduler.schedule(() => accepted.closed(), latency);
+        timers.after(latency, () => this.whenProxyRuns(() => handlers.closed()));
+      };
+      const pass = this.options.upstreamTap?.(name, deliver, cut) ?? deliver;
       endpoint = upstream.accept({
         send: (frame) => {
           if (link.open) pass('from_target', frame);
@@ -393,6 +402,7 @@ export class FeedsHost {
           done(undefined);
           return;
         }
+        link.established = link.open;
         done({
           send: (frame) => {
             if (link.open) pass('to_target', frame);

@@ -14,6 +14,8 @@ export interface CircuitBreakerOptions {
   neverHalfOpens?: boolean;
   /** Planted bug: an open breaker half-opens at once, not after recoveryMs. */
   ignoresRecoveryTimeout?: boolean;
+  /** Planted bug: the breaker opens one failure before the threshold (never below one). */
+  opensEarly?: boolean;
   onTransition(transition: BreakerTransition): void;
   /** The breaker half-opened: send the one probe, then report it with probeResult. */
   onHalfOpen(): void;
@@ -52,7 +54,10 @@ export class CircuitBreaker {
   failure(): void {
     if (this.current !== 'closed') return;
     this.failures++;
-    if (this.failures >= this.options.failureThreshold) this.open('failures');
+    const threshold = this.options.opensEarly
+      ? Math.max(1, this.options.failureThreshold - 1)
+      : this.options.failureThreshold;
+    if (this.failures >= threshold) this.open('failures');
   }
 
   /** The half-open probe's outcome. */

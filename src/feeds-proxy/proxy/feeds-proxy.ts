@@ -27,6 +27,9 @@ import { UpstreamPool } from './upstream-pool.ts';
 import { selectUpstream } from './upstream-selector.ts';
 import { isBlockTag, validateLogFilter } from './validate-params.ts';
 
+/** Planted bug answer_dropped_under_load: the client calls in flight at which an answer is dropped. */
+const DROP_UNDER_LOAD_IN_FLIGHT = 3;
+
 /** Records that outlive one proxy process (the host keeps them across crashes). */
 export interface ProxyRecords {
   routing: RoutingDecision[];
@@ -120,6 +123,7 @@ export class FeedsProxy {
       metrics: this.metrics,
       neverHalfOpens: options.bugs.has('breaker_never_half_opens'),
       ignoresRecoveryTimeout: options.bugs.has('breaker_ignores_recovery_timeout'),
+      breakerOpensEarly: options.bugs.has('breaker_opens_early'),
       events: {
         down: (upstream, reason) => {
           for (const feed of [...this.feeds.values()]) feed.upstreamDown(upstream, reason);
@@ -375,6 +379,10 @@ export class FeedsProxy {
     startedAt: number,
     response: JsonRpcResponse,
   ): void {
+    // Planted bug answer_dropped_under_load: with three or more client calls in flight, this answer is lost.
+    let inFlight = 0;
+    for (const open of this.sessions) inFlight += open.pending;
+    const drop = this.options.bugs.has('answer_dropped_under_load') && inFlight >= DROP_UNDER_LOAD_IN_FLIGHT;
     session.pending = Math.max(0, session.pending - 1);
     const isError = 'error' in response;
     this.metrics.methodAnswered(
@@ -389,7 +397,7 @@ export class FeedsProxy {
       target = this.pendingById.get(key) ?? session;
       if (target === session) this.pendingById.delete(key);
     }
-    if (target.open && !this.stopped) target.send(JSON.stringify(response));
+    if (target.open && !this.stopped && !drop) target.send(JSON.stringify(response));
   }
 
   private subscribe(
@@ -419,7 +427,10 @@ export class FeedsProxy {
     let feed = this.feeds.get(key);
     const fresh = feed === undefined;
     if (feed === undefined) {
-      feed = new Feed(key, kind, filter, this.feedContext);
+      // Planted bug logs_ignore_topics: the upstream is asked for the address alone.
+      const upstreamFilter =
+        filter !== undefined && this.options.bugs.has('logs_ignore_topics') ? withoutTopics(filter) : filter;
+      feed = new Feed(key, kind, upstreamFilter, this.feedContext);
       this.feeds.set(key, feed);
     }
     feed.subscribers.add(id);
@@ -507,10 +518,15 @@ export class FeedsProxy {
   }
 
   private deliver(feed: Feed, result: Head | Log): void {
+    // Planted bug notification_to_wrong_session: every push goes down the first subscriber's connection.
+    const first = this.options.bugs.has('notification_to_wrong_session')
+      ? this.subscriptions.get([...feed.subscribers][0] ?? '')?.session
+      : undefined;
     for (const id of feed.subscribers) {
       const sub = this.subscriptions.get(id);
       if (sub === undefined || !sub.session.open) continue;
-      sub.session.send(
+      const session = first?.open ? first : sub.session;
+      session.send(
         JSON.stringify({ jsonrpc: '2.0', method: 'eth_subscription', params: { subscription: id, result } }),
       );
     }
@@ -556,6 +572,12 @@ function normalizeFilter(filter: LogFilter): LogFilter {
     );
   }
   return out;
+}
+
+/** The filter with its topics left out (planted bug logs_ignore_topics). */
+function withoutTopics(filter: LogFilter): LogFilter {
+  const { topics: _topics, ...rest } = filter;
+  return rest;
 }
 
 /** A numeric eth_getLogs range wider than the limit. */

@@ -40,6 +40,8 @@ export interface UpstreamPoolOptions {
   events: UpstreamPoolEvents;
   neverHalfOpens: boolean;
   ignoresRecoveryTimeout: boolean;
+  /** Planted bug breaker_opens_early. */
+  breakerOpensEarly?: boolean;
 }
 
 interface Upstream {
@@ -84,6 +86,7 @@ export class UpstreamPool {
         timers: options.timers,
         neverHalfOpens: options.neverHalfOpens,
         ignoresRecoveryTimeout: options.ignoresRecoveryTimeout,
+        opensEarly: options.breakerOpensEarly === true,
         onTransition: (transition) => {
           options.events.breakerTransition(transition);
           this.refresh();

@@ -5,6 +5,7 @@ import { ShakedownError } from '../../core/shakedown-error.ts';
 import type { FeedsBugName } from '../../domains/feeds/protocol/feeds-bugs.ts';
 import type { FeedsConfig } from '../../domains/feeds/protocol/feeds-config.ts';
 import { FeedsHost } from '../host/feeds-host.ts';
+import type { UpstreamLinkTap } from '../host/feeds-host-api.ts';
 
 /** The few logger methods the server uses; a pino logger fits. */
 export interface FeedsServerLogger {
@@ -26,6 +27,8 @@ export interface FeedsServerOptions {
    */
   genesisAt?: number;
   logger?: FeedsServerLogger;
+  /** Taps on the proxy ↔ upstream links (faults aimed at one upstream), on the wall clock. */
+  upstreamTap?: UpstreamLinkTap;
 }
 
 export interface RunningFeedsServer {
@@ -65,6 +68,7 @@ export async function startFeedsServer(options: FeedsServerOptions): Promise<Run
     bugs: options.bugs ?? [],
     scheduler: asyncScheduler,
     ...(options.genesisAt !== undefined ? { genesisAt: options.genesisAt } : {}),
+    ...(options.upstreamTap !== undefined ? { upstreamTap: options.upstreamTap } : {}),
   });
   const server = new WebSocketServer({
     host: listenHost,

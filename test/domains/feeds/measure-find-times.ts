@@ -1,23 +1,19 @@
 /**
  * Measures how long an in-process campaign takes to find each planted feeds bug, over several
  * seeds: the wall time until the first failing run, and until it is shrunk. Not a test (timings
- * are never asserted): run it with `npx tsx test/domains/feeds/measure-find-times.ts [seeds]`.
+ * are never asserted): run it with `npx tsx test/domains/feeds/measure-find-times.ts [seeds] [bug…]`.
  */
 import type { Property } from '../../../src/core/model/property.ts';
 import { runCampaign } from '../../../src/core/runner/campaign.ts';
 import type { FeedsAction } from '../../../src/domains/feeds/feeds-action.ts';
 import { feedsPack } from '../../../src/domains/feeds/feeds-pack.ts';
+import { feedsPropertyForBug } from '../../../src/domains/feeds/property-for-bug.ts';
 import type { FeedsPlantedBug } from '../../../src/domains/feeds/protocol/feeds-bugs.ts';
 import { inprocFeedsTargetFactory } from '../../../src/domains/feeds/targets/inproc-feeds-target-factory.ts';
 import { FEEDS_PLANTED_BUGS } from '../../../src/feeds-proxy/index.ts';
 
 function propertyFor(bug: FeedsPlantedBug): Property<FeedsAction> {
-  const name =
-    bug.needs === 'failover' || bug.needs === 'breaker'
-      ? 'feeds-failover'
-      : bug.needs === 'reorg'
-        ? 'feeds-reorg'
-        : 'feeds-clean';
+  const name = feedsPropertyForBug(bug);
   return feedsPack.properties.find((p) => p.name === name) as Property<FeedsAction>;
 }
 
@@ -28,7 +24,8 @@ function median(values: number[]): number {
 }
 
 const seeds = Number(process.argv[2] ?? 7);
-for (const bug of FEEDS_PLANTED_BUGS) {
+const only = process.argv.slice(3);
+for (const bug of FEEDS_PLANTED_BUGS.filter((b) => only.length === 0 || only.includes(b.name))) {
   const found: number[] = [];
   const shrunk: number[] = [];
   let missed = 0;

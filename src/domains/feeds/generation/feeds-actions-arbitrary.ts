@@ -16,8 +16,9 @@ import type { UpstreamControl } from '../protocol/admin-methods.ts';
 import type { LogFilter } from '../protocol/chain-types.ts';
 import { LOG_ACCOUNT_TOPICS, LOG_ADDRESSES, LOG_EVENT_TOPICS } from '../protocol/chain-vocabulary.ts';
 import { defaultFeedsConfig, type FeedsConfig, SELECTION_STRATEGIES } from '../protocol/feeds-config.ts';
+import { upstreamLink } from './fault-targets.ts';
 
-/** The link faults a feeds run mixes in: on one subscriber's link to the proxy. */
+/** The link faults a feeds run mixes in: on one subscriber's link to the proxy, or one upstream's. */
 export const FEEDS_LINK_FAULT_KINDS: readonly FaultKind[] = [
   'frame.drop',
   'frame.delay',
@@ -27,7 +28,7 @@ export const FEEDS_LINK_FAULT_KINDS: readonly FaultKind[] = [
   'connection.half_open',
 ];
 
-/** Faults of the proxy's process (in-process target only): a kill with restart, a pause. */
+/** Faults of the proxy's process (the targets that run the reference proxy): a kill with restart, a pause. */
 export const FEEDS_PROCESS_FAULT_KINDS: readonly FaultKind[] = ['process.crash_restart', 'process.pause'];
 
 export type ControlKind = UpstreamControl['kind'];
@@ -50,6 +51,11 @@ export interface FeedsMix {
   minActions?: number;
   /** Which way frame faults act (both by default); pushes make from_target the busy lane. */
   directions?: readonly FrameDirection[];
+  /**
+   * Aim link faults at the proxy ↔ upstream links too (`upstream:u1`), not only at the
+   * subscribers' links: on by default when the target has the `upstream-links` capability.
+   */
+  upstreamLinks?: boolean;
 }
 
 /**
@@ -105,7 +111,7 @@ type Draft =
   | { kind: 'unsubscribe'; client: FeedsSubscriber; pick: number }
   | { kind: 'call'; call: CallDraft; bad: boolean }
   | { kind: 'upstream'; control: UpstreamControl }
-  | { kind: 'fault'; client: FeedsSubscriber; fault: Fault };
+  | { kind: 'fault'; client: string; fault: Fault };
 
 function callArb(bad: number): fc.Arbitrary<Draft> {
   const good = fc.oneof(
@@ -187,11 +193,38 @@ function controlArb(
   return fc.oneof(...kinds.map((k) => all[k]));
 }
 
-function faultArb(kinds: readonly FaultKind[], directions: readonly FrameDirection[]): fc.Arbitrary<Draft> {
+/**
+ * Whom a fault hits: a subscriber's link, or (link faults only, when `upstreams` > 0) one
+ * upstream's link to the proxy. Shrinks towards the first subscriber.
+ */
+function faultTargetArb(kind: FaultKind, upstreams: number): fc.Arbitrary<string> {
+  if (upstreams <= 0 || !FEEDS_LINK_FAULT_KINDS.includes(kind)) return subscriberArb;
+  return fc.oneof(
+    { weight: 2, arbitrary: subscriberArb as fc.Arbitrary<string> },
+    { weight: 1, arbitrary: upstreamArb(upstreams).map(upstreamLink) },
+  );
+}
+
+function faultArb(
+  kinds: readonly FaultKind[],
+  directions: readonly FrameDirection[],
+  upstreams: number,
+): fc.Arbitrary<Draft> {
+  return fc
+    .constantFrom(...kinds)
+    .chain((kind) => fc.record({ kind: fc.constant(kind), client: faultTargetArb(kind, upstreams) }))
+    .chain(({ kind, client }) => faultDetailArb(kind, client, directions));
+}
+
+function faultDetailArb(
+  chosen: FaultKind,
+  target: string,
+  directions: readonly FrameDirection[],
+): fc.Arbitrary<Draft> {
   return fc
     .record({
-      client: subscriberArb,
-      kind: fc.constantFrom(...kinds),
+      client: fc.constant(target),
+      kind: fc.constant(chosen),
       direction: fc.constantFrom(...directions),
       count: fc.integer({ min: 1, max: 3 }),
       delayMs: fc.integer({ min: 1, max: 150 }),
@@ -240,8 +273,14 @@ export function feedsActions(context: GenerationContext, mix: FeedsMix = {}): fc
     (k) => FEEDS_LINK_FAULT_KINDS.includes(k) || FEEDS_PROCESS_FAULT_KINDS.includes(k),
   );
   const controls = mix.controls ?? [];
-  const upstreamWeight = controls.length > 0 ? (mix.upstream ?? 0) : 0;
+  // Controls need a target that lets the operator drive its upstreams.
+  const canControl =
+    context.capabilities === undefined || context.capabilities.includes(FEEDS_CAPABILITIES.upstreamControl);
+  const upstreamWeight = controls.length > 0 && canControl ? (mix.upstream ?? 0) : 0;
   const faultWeight = faultKinds.length > 0 ? (mix.faults ?? 2) : 0;
+  const aimsAtUpstreams =
+    mix.upstreamLinks ??
+    (context.capabilities === undefined || context.capabilities.includes(FEEDS_CAPABILITIES.upstreamLinks));
   const canConfigure =
     mix.configure === true &&
     (context.capabilities === undefined || context.capabilities.includes(FEEDS_CAPABILITIES.proxyConfig));
@@ -276,6 +315,7 @@ export function feedsActions(context: GenerationContext, mix: FeedsMix = {}): fc
       arbitrary: faultArb(
         faultKinds.length > 0 ? faultKinds : ['frame.drop'],
         mix.directions ?? ['from_target', 'to_target'],
+        aimsAtUpstreams ? base.upstreams : 0,
       ),
     },
   );

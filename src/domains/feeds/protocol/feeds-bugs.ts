@@ -8,7 +8,7 @@ export interface FeedsPlantedBug {
   name: FeedsBugName;
   summary: string;
   invariant: string;
-  needs: 'failover' | 'reorg' | 'breaker' | 'routing' | 'clients' | 'metrics';
+  needs: 'failover' | 'reorg' | 'breaker' | 'routing' | 'clients' | 'metrics' | 'logs' | 'control' | 'load';
 }
 
 export const FEEDS_BUG_NAMES = [
@@ -22,6 +22,11 @@ export const FEEDS_BUG_NAMES = [
   'reorg_not_announced',
   'routing_ignores_strategy',
   'metrics_miss_errors',
+  'breaker_opens_early',
+  'logs_ignore_topics',
+  'notification_to_wrong_session',
+  'kill_silently_misses',
+  'answer_dropped_under_load',
 ] as const;
 export type FeedsBugName = (typeof FEEDS_BUG_NAMES)[number];
 
@@ -87,6 +92,40 @@ export const FEEDS_PLANTED_BUGS: readonly FeedsPlantedBug[] = [
     summary: 'calls answered with an error are left out of the proxy error counters',
     invariant: 'metrics.agree-with-clients',
     needs: 'metrics',
+  },
+  {
+    name: 'breaker_opens_early',
+    summary: 'a breaker opens one consecutive failure before the configured threshold',
+    invariant: 'breaker.opens',
+    needs: 'breaker',
+  },
+  {
+    name: 'logs_ignore_topics',
+    summary:
+      'a logs subscription is placed upstream with its address alone, so logs with other topics reach the subscriber',
+    invariant: 'logs.match-filter',
+    needs: 'logs',
+  },
+  {
+    name: 'notification_to_wrong_session',
+    summary:
+      "a feed shared by several clients sends every subscriber's pushes down the first subscriber's connection",
+    invariant: 'subscriptions.isolated',
+    needs: 'clients',
+  },
+  {
+    name: 'kill_silently_misses',
+    summary:
+      'a kill of an upstream answers ok and kills nothing (a kill that silently failed gives false confidence)',
+    invariant: 'upstream.controls-applied',
+    needs: 'control',
+  },
+  {
+    name: 'answer_dropped_under_load',
+    summary:
+      'with three or more client calls in flight at once, the proxy drops the answer to the one that completes',
+    invariant: 'requests.answered',
+    needs: 'load',
   },
 ];
 

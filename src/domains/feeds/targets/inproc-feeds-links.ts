@@ -26,6 +26,8 @@ export interface InprocFeedsLinksOptions {
   latencyMs: number;
   /** Whether the proxy process is running (a dial while it is down is refused). */
   up?: () => boolean;
+  /** Where the hits are recorded (a fresh log if unset). */
+  log?: FaultLog;
 }
 
 interface Link {
@@ -48,10 +50,12 @@ interface Line {
  * while) or left half-open. The operator's link carries no chaos: it is the observer.
  */
 export class InprocFeedsLinks {
-  readonly log = new FaultLog();
+  readonly log: FaultLog;
   private readonly lines = new Map<string, Line>();
 
-  constructor(private readonly options: InprocFeedsLinksOptions) {}
+  constructor(private readonly options: InprocFeedsLinksOptions) {
+    this.log = options.log ?? new FaultLog();
+  }
 
   readonly dialer: FeedsConnectionDialer = (client) =>
     new Observable<FeedsConnection>((subscriber) => {

@@ -1,16 +1,19 @@
-import type { Fault, FaultKind } from '../../../core/faults/fault.ts';
-import type { Reply } from '../../../core/model/client.ts';
+import type { FaultKind } from '../../../core/faults/fault.ts';
+import { FaultLog } from '../../../core/faults/fault-record.ts';
 import type { TargetFactory } from '../../../core/model/target.ts';
 import { SortedVirtualTimeScheduler } from '../../../core/time/sorted-virtual-scheduler.ts';
 import { type FeedsBugName, FeedsHost } from '../../../feeds-proxy/index.ts';
 import type { FeedsAction } from '../feeds-action.ts';
 import { ALL_FEEDS_CAPABILITIES } from '../feeds-capabilities.ts';
 import type { FeedsClientEvent } from '../feeds-client-event.ts';
+import { upstreamOfLink } from '../generation/fault-targets.ts';
 import { FEEDS_LINK_FAULT_KINDS, FEEDS_PROCESS_FAULT_KINDS } from '../generation/feeds-actions-arbitrary.ts';
 import { defaultFeedsConfig, type FeedsConfig, validateFeedsConfig } from '../protocol/feeds-config.ts';
 import type { FeedsSnapshot } from '../protocol/feeds-snapshot.ts';
 import { makeFeedsTarget } from '../transport/feeds-target.ts';
 import { InprocFeedsLinks } from './inproc-feeds-links.ts';
+import { ProxyProcessFaults } from './proxy-process-faults.ts';
+import { UpstreamLinkChaos } from './upstream-link-chaos.ts';
 
 export interface InprocFeedsTargetOptions {
   config?: FeedsConfig;
@@ -48,45 +51,36 @@ export function inprocFeedsTargetFactory(
     create: async (run) => {
       const runConfig = runFeedsConfig(run?.actions, config);
       const scheduler = new SortedVirtualTimeScheduler();
-      const host = new FeedsHost({ config: runConfig, bugs, scheduler });
+      const log = new FaultLog();
+      const upstreamLinks = new UpstreamLinkChaos({
+        scheduler,
+        log,
+        keepaliveMs: runConfig.requestTimeoutMs,
+      });
+      const host = new FeedsHost({ config: runConfig, bugs, scheduler, upstreamTap: upstreamLinks.tap });
       const links = new InprocFeedsLinks({
+        log,
         scheduler,
         latencyMs: options.latencyMs ?? 1,
         connect: (client, send, closed) => host.connect(client, send, closed),
         up: () => host.proxyUp,
       });
-      // The proxy process: down until this time after a crash, stopped until this time by a pause.
-      let downUntil = Number.NEGATIVE_INFINITY;
-      let pausedUntil = Number.NEGATIVE_INFINITY;
-      const processFault = (
-        fault: Extract<Fault, { type: 'process' }>,
-        client: string,
-        step: number,
-      ): Reply => {
-        const now = scheduler.now();
-        if (!host.proxyUp || now < pausedUntil)
-          return { status: 'ok', result: { fault: 'the proxy is not running: nothing to do' } };
-        if (fault.effect === 'pause') {
-          host.pauseProxy(fault.downMs);
-          pausedUntil = now + fault.downMs;
-          links.log.hit(step, client, 'process.pause', now, { downMs: fault.downMs });
-          return { status: 'ok', result: { fault: `proxy paused for ${fault.downMs} ms` } };
-        }
-        host.crashProxy();
-        downUntil = now + fault.downMs;
-        links.log.hit(step, client, 'process.crash_restart', now, { downMs: fault.downMs });
-        scheduler.schedule(() => host.restartProxy(), fault.downMs);
-        return { status: 'ok', result: { fault: `proxy killed; restarts in ${fault.downMs} ms` } };
-      };
+      const proxyProcess = new ProxyProcessFaults(host, scheduler, log);
       return makeFeedsTarget(links.dialer, 'inproc', {
         scheduler,
         virtual: true,
         config: runConfig,
         inject: (fault, client, step) =>
-          fault.type === 'process' ? processFault(fault, client, step) : links.inject(fault, client, step),
-        settled: () => links.settled() && scheduler.now() >= downUntil && scheduler.now() >= pausedUntil,
+          fault.type === 'process'
+            ? proxyProcess.inject(fault, client, step)
+            : upstreamOfLink(client) !== undefined
+              ? upstreamLinks.inject(fault, client, step)
+              : links.inject(fault, client, step),
+        settled: () => links.settled() && upstreamLinks.settled() && proxyProcess.settled(),
         extra: () => ({ faults: links.log.list() }),
         stop: () => {
+          proxyProcess.stop();
+          upstreamLinks.stop();
           links.stop();
           host.stop();
         },

@@ -22,6 +22,17 @@ export interface FeedsTargetOptions {
   settled?: () => boolean;
   extra?: () => Record<string, unknown>;
   stop?: () => void;
+  /**
+   * Whether the proxy answers `shakedown_upstreams`, so a run waits until it reaches its
+   * upstreams before the first action; true by default.
+   */
+  admin?: boolean;
+  /**
+   * Whether to read the system's truth (`shakedown_snapshot`) and the proxy's metrics
+   * (`shakedown_metrics`) at the end of a run; true by default. Off for a long-lived proxy at a
+   * URL, whose records span every run: the rules that need them are skipped.
+   */
+  readTruth?: boolean;
 }
 
 /**
@@ -102,7 +113,7 @@ export function makeFeedsTarget(
     clients.push(c);
     if (isOperator) operator = c;
     const connected = c.connect().pipe(map(() => c));
-    return isOperator
+    return isOperator && options.admin !== false
       ? connected.pipe(switchMap(() => upstreamsReady(c, scheduler).pipe(map(() => c))))
       : connected;
   };
@@ -123,11 +134,20 @@ export function makeFeedsTarget(
     scheduler,
     virtual: options.virtual ?? false,
     open,
-    snapshot: () => adminRead<FeedsSnapshot>('shakedown_snapshot'),
+    snapshot: () =>
+      options.readTruth === false
+        ? of(undefined as unknown as FeedsSnapshot)
+        : adminRead<FeedsSnapshot>('shakedown_snapshot'),
     extraEvidence: () =>
-      adminRead<unknown>('shakedown_metrics').pipe(
-        map((metrics) => ({ metrics, virtualTime: options.virtual ?? false, ...(options.extra?.() ?? {}) })),
-      ),
+      options.readTruth === false
+        ? of({ virtualTime: options.virtual ?? false, ...(options.extra?.() ?? {}) })
+        : adminRead<unknown>('shakedown_metrics').pipe(
+            map((metrics) => ({
+              metrics,
+              virtualTime: options.virtual ?? false,
+              ...(options.extra?.() ?? {}),
+            })),
+          ),
     settled: () => options.settled?.() ?? true,
     inject: (fault, client, step) => {
       if (!options.inject)
