@@ -290,7 +290,9 @@ describe('the core with a domain that is not trading (the counter fixture, by pa
   it('refuses an unknown domain by listing the known ones, and a replay file whose domain cannot be loaded by its field', () => {
     const unknown = shakedown(['run', '--domain', 'nosuch', '--runs', '1']);
     expect(unknown.status).toBe(2);
-    expect(unknown.stderr).toContain('SHK_USAGE: --domain: unknown domain "nosuch"; known domains: bots, feeds, trading');
+    expect(unknown.stderr).toContain(
+      'SHK_USAGE: --domain: unknown domain "nosuch"; known domains: bots, feeds, trading',
+    );
     const out = tempDir();
     const found = shakedown([
       'run',
