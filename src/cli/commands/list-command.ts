@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
-import { FAULT_KINDS } from '../../core/faults/fault.ts';
-import type { LoadedDomain } from '../../domains/registry.ts';
+import { FAULT_KINDS, type FaultKind } from '../../core/faults/fault.ts';
+import type { AnyDomainPack } from '../../core/model/domain-pack.ts';
+import { DEFAULT_DOMAIN, type LoadedDomain } from '../../domains/registry.ts';
 import { addDomainOption } from '../options/domain-option.ts';
 import { examplesAndExitCodes } from '../options/help-text.ts';
 import { FAULT_SUMMARIES } from './fault-summaries.ts';
@@ -24,7 +25,7 @@ export function registerListCommand(program: Command, domain: LoadedDomain): voi
     .option('--properties', 'properties, with their invariants and tags')
     .option('--invariants', 'invariants, with what each checks')
     .option('--bugs', 'planted bugs (venue and client), each with the invariant that should catch it')
-    .option('--faults', 'fault kinds, for --faults')
+    .option('--faults', "fault kinds the domain's reference target can inject, for --faults")
     .option('--scenarios', 'the scenario catalog, with source documents and surface tags')
     .option('--json', 'print JSON instead of text')
     .addHelpText(
@@ -41,7 +42,7 @@ export function registerListCommand(program: Command, domain: LoadedDomain): voi
         ],
       }),
     )
-    .action((flags: ListFlags) => {
+    .action(async (flags: ListFlags) => {
       const all = !flags.bugs && !flags.properties && !flags.invariants && !flags.faults && !flags.scenarios;
       const scenarios = (pack.scenarios ?? []).map((s) => ({
         name: s.name,
@@ -65,7 +66,12 @@ export function registerListCommand(program: Command, domain: LoadedDomain): voi
         summary: b.summary,
         side: b.side === 'reference' ? 'venue' : b.side,
       }));
-      const faults = FAULT_KINDS.map((kind) => ({ name: kind, summary: FAULT_SUMMARIES[kind] }));
+      const supported = all || flags.faults ? await referenceFaultKinds(pack) : FAULT_KINDS;
+      const trading = domain.recordAs === DEFAULT_DOMAIN;
+      const faults = FAULT_KINDS.filter((kind) => supported.includes(kind)).map((kind) => ({
+        name: kind,
+        summary: trading ? FAULT_SUMMARIES[kind] : withoutTradingTerms(FAULT_SUMMARIES[kind]),
+      }));
       if (flags.json) {
         const out: Record<string, unknown> = {};
         if (all || flags.properties) out.properties = properties;
@@ -118,4 +124,28 @@ export function registerListCommand(program: Command, domain: LoadedDomain): voi
       }
     });
   addDomainOption(command);
+}
+
+/**
+ * The fault kinds the pack's reference target (in-process) can inject, as its factory says;
+ * every kind when it says nothing or cannot be built here. Building a factory starts no target.
+ */
+async function referenceFaultKinds(pack: AnyDomainPack): Promise<readonly FaultKind[]> {
+  try {
+    const factory = await pack.targetFactory({ kind: 'inproc' }, { bugs: [], seed: 0 });
+    const kinds = factory.faultKinds;
+    await factory.dispose?.();
+    return kinds ?? FAULT_KINDS;
+  } catch {
+    return FAULT_KINDS;
+  }
+}
+
+/** A fault's line for another domain than trading: its link and its system, not a trader's and a venue. */
+function withoutTradingTerms(summary: string): string {
+  return summary
+    .replaceAll('a trader link', "a client's link")
+    .replaceAll(' restarted from its journal', ' restarted')
+    .replaceAll("the venue's", "the system's")
+    .replaceAll('the venue', 'the system');
 }

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import type { Command } from 'commander';
+import type { AnyDomainPack } from '../../core/model/domain-pack.ts';
 import { readReplayFile } from '../../core/replay/write-replay-file.ts';
 import type { CampaignSummary } from '../../core/report/campaign-summary.ts';
 import { mergeJunit } from '../../core/report/merge-junit.ts';
@@ -8,7 +9,7 @@ import { readSummaryFile } from '../../core/report/read-summary.ts';
 import type { ReportFailure } from '../../core/report/report-input.ts';
 import { EXIT, ShakedownError } from '../../core/shakedown-error.ts';
 import { loadDomain } from '../../domains/registry.ts';
-import { type Describers, writeCampaignOutputs } from '../campaign-outputs.ts';
+import { writeCampaignOutputs } from '../campaign-outputs.ts';
 import { examplesAndExitCodes } from '../options/help-text.ts';
 import { printSummary } from '../print-summary.ts';
 
@@ -79,7 +80,12 @@ async function mergeCommand(files: readonly string[], flags: MergeFlags): Promis
     throw new ShakedownError('SHK_USAGE', 'merge: give at least one summary (.json) to decide the verdict', {
       exitCode: EXIT.usage,
     });
-  const merged = mergeSummaries(summaries);
+  const pack = await packOf(summaries[0]?.domain ?? '');
+  const mergedFigures = mergeSummaries(summaries);
+  // The domain's sections are made again from the shards' measures merged (never added up).
+  const measures = mergedFigures.domainMeasures;
+  const merged: CampaignSummary =
+    pack?.report && measures ? { ...mergedFigures, sections: pack.report.sections(measures) } : mergedFigures;
   // Failures saved by the shards are shown in the report when their files are at hand.
   const failures: ReportFailure[] = merged.failures.flatMap((f) =>
     f.replayFile !== null && existsSync(f.replayFile)
@@ -95,7 +101,7 @@ async function mergeCommand(files: readonly string[], flags: MergeFlags): Promis
     },
     failures,
     junits.length > 0 ? mergeJunit(junits) : undefined,
-    await describersOf(merged.domain),
+    pack,
   );
   if (flags.json) process.stdout.write(`${JSON.stringify(merged, null, 2)}\n`);
   else {
@@ -118,10 +124,11 @@ function readText(file: string): string {
 }
 
 /**
- * How the report words the shards' actions and events: the pack of the domain the summaries
- * name, when it loads here; plain JSON otherwise (a report is still written).
+ * The pack of the domain the summaries name, when it loads here: how the report words the
+ * shards' actions and events, and the domain's sections. Otherwise plain JSON, and no
+ * sections (a report is still written).
  */
-async function describersOf(domain: string): Promise<Describers | undefined> {
+async function packOf(domain: string): Promise<AnyDomainPack | undefined> {
   try {
     return (await loadDomain(domain, 'domain')).pack;
   } catch {

@@ -12,6 +12,7 @@ import type { Property } from '../../core/model/property.ts';
 import type { ReplayFile } from '../../core/replay/replay-file.ts';
 import { readReplayFile } from '../../core/replay/write-replay-file.ts';
 import type { CampaignSummary, FailureSummary } from '../../core/report/campaign-summary.ts';
+import type { DomainMeasures } from '../../core/report/domain-measures.ts';
 import type { ReportFailure } from '../../core/report/report-input.ts';
 import { summarizeCampaign } from '../../core/report/summarize-campaign.ts';
 import { untilAbandoned } from '../../core/runner/abandon.ts';
@@ -666,6 +667,7 @@ async function runWithTarget(domain: LoadedDomain, flags: RunFlags, plan: RunPla
         ...(isolated ? { isolated } : {}),
       });
     const actionsSoFar = new Map<string, number>();
+    const report = pack.report;
     const result =
       fixedScenarios.length > 0
         ? // The catalog has no stop input: a signal lets it run through the grace, then abandons it.
@@ -711,6 +713,8 @@ async function runWithTarget(domain: LoadedDomain, flags: RunFlags, plan: RunPla
             transport,
             ...(recorder ? { sink: numberedAcrossRuns((event) => recorder?.write(event)) } : {}),
             ...(pool ? { pool } : {}),
+            // The domain's own figures (latency per upstream, continuity...), one measure per run.
+            ...(report ? { measure: (evidence: unknown) => report.measure(evidence) } : {}),
             stop: interrupt.stop,
             abandon: interrupt.abandon,
             now: Date.now,
@@ -771,6 +775,10 @@ async function runWithTarget(domain: LoadedDomain, flags: RunFlags, plan: RunPla
       savedActionsOf: (file) => replays.get(file)?.actions,
       durationMs,
       strict: flags.strict === true,
+      // The domain's sections, made from what its runs measured.
+      ...(report && result.measures
+        ? { domainReport: { measures: result.measures, sections: (m: DomainMeasures) => report.sections(m) } }
+        : {}),
     });
     if (interrupt.signal) summary = { ...summary, interrupted: true, signal: interrupt.signal };
   } finally {

@@ -14,6 +14,7 @@ import type { Projection } from '../model/projection.ts';
 import type { Property, PropertySettings } from '../model/property.ts';
 import type { TargetFactory } from '../model/target.ts';
 import type { ActionLatency, InvariantChecks } from '../report/campaign-summary.ts';
+import { type DomainMeasures, mergeDomainMeasures } from '../report/domain-measures.ts';
 import { EXIT, ShakedownError } from '../shakedown-error.ts';
 import { type Shard, shardOwnsRun } from '../shard/shard.ts';
 import { abandonablePool, isAbandoned, untilAbandoned } from './abandon.ts';
@@ -164,6 +165,13 @@ export interface CampaignOptions<A extends ActionBase> {
   isolated?: IsolatedJudge<A>;
   /** Words an action for a hang's message (the domain pack's describeAction). */
   describeAction?: (action: A) => string;
+  /**
+   * The domain's measure of one run (DomainPack.report.measure), pure: every exploring run
+   * judged to the end (passed or failed; not one that hung or is unknown) is measured once,
+   * on whichever thread ran it (a pool's workers use their own pack's hook), and the measures
+   * are merged into CampaignResult.measures. Shrinking is not measured.
+   */
+  measure?: (evidence: RunEvidence<A>) => DomainMeasures;
 }
 
 export interface PropertyFailure<A> {
@@ -231,6 +239,11 @@ export interface CampaignResult<A> {
   latency: ActionLatency[];
   /** With a pool: how many workers explored, and any that crashed. */
   workers?: { count: number; crashes: WorkerCrash[] };
+  /**
+   * What the domain measured over every property's exploring runs (CampaignOptions.measure),
+   * merged with mergeDomainMeasures; set whenever `measure` was given (`{}`: nothing measured).
+   */
+  measures?: DomainMeasures;
 }
 
 /**
@@ -264,6 +277,8 @@ export async function runCampaign<A extends ActionBase>(
   const requirements = new Map<PropertyOutcome<A>, readonly FaultKind[]>();
   const coverage = new CoverageTally();
   const latency = new LatencyTally();
+  // The domain's measures, merged as runs are folded (in generation order, whichever thread ran them).
+  let measures: DomainMeasures = {};
   // Sharded, a kind may fire on another machine: `sometimes` is decided when shards merge.
   const sharded = options.shard !== undefined && options.shard.count > 1;
   for (const [index, property] of options.properties.entries()) {
@@ -341,6 +356,7 @@ export async function runCampaign<A extends ActionBase>(
       ...judgeOptions,
       exercised: exercised !== undefined,
       record: options.sink !== undefined,
+      ...(options.measure ? { measure: true } : {}),
       ...(options.pool?.generates(property.name) ? { generation } : {}),
     };
     const { isolated } = options;
@@ -397,6 +413,7 @@ export async function runCampaign<A extends ActionBase>(
       invariantChecks.record(judgement.invariants);
       if (judgement.events && options.sink) for (const event of judgement.events) options.sink(event);
       if (judgement.unknown) unknown ??= judgement.unknown;
+      if (judgement.measures) measures = mergeDomainMeasures(measures, judgement.measures);
       options.onRun?.({
         property: property.name,
         runIndex: judgement.runIndex,
@@ -457,6 +474,7 @@ export async function runCampaign<A extends ActionBase>(
     let stoppedEarly = false;
     if (!options.pool) {
       const stop = new GenerationStop();
+      let fatal: { error: unknown } | undefined;
       const explored = await fc.check(
         fc.asyncProperty(arbitrary, async (generated) => {
           if (stop.isRequested) return stop.answer();
@@ -473,14 +491,28 @@ export async function runCampaign<A extends ActionBase>(
           try {
             report = await judge(generated);
           } catch (error) {
-            if (!isAbandoned(error)) throw error;
+            // A run that could not be run at all (its target would not build, the runner broke)
+            // ends the campaign with that error: thrown here, fast-check would take it for the
+            // run's failure and shrink it, or lose it, and the campaign would pass on fewer runs.
+            if (!isAbandoned(error)) fatal = { error };
             stop.request();
             return stop.answer();
           }
-          fold(
-            judgementOf(runIndex, report, { clients: options.clients, ...(exercised ? { exercised } : {}) }),
-            generated,
-          );
+          let judgement: RunJudgement;
+          try {
+            judgement = judgementOf(runIndex, report, {
+              clients: options.clients,
+              ...(exercised ? { exercised } : {}),
+              ...(options.measure ? { measure: options.measure } : {}),
+            });
+          } catch (error) {
+            // The domain's measure threw (SHK_MEASURE_FAILED): fast-check would take it for the
+            // run's failure, so it is kept and thrown once generation has stopped.
+            fatal = { error };
+            stop.request();
+            return stop.answer();
+          }
+          fold(judgement, generated);
           const signature = failureSignature(report.verdict, options.clients);
           if (signature === undefined) return true;
           if (failures.note(runIndex, signature)) exploredReports.set(runIndex, report);
@@ -488,6 +520,7 @@ export async function runCampaign<A extends ActionBase>(
         }),
         exploring,
       );
+      if (fatal) throw fatal.error;
       stoppedEarly = explored.interrupted;
     } else {
       const pool = options.abandon ? abandonablePool(options.pool, options.abandon) : options.pool;
@@ -622,6 +655,7 @@ export async function runCampaign<A extends ActionBase>(
     exercised: coverage.ids(),
     latency: latency.toSummary(),
     ...(options.pool ? { workers: { count: options.pool.size, crashes: [...options.pool.crashes()] } } : {}),
+    ...(options.measure ? { measures } : {}),
   };
 }
 

@@ -2,6 +2,8 @@ import { countFaults, type FaultCounts, faultRecordsOf } from '../faults/fault-r
 import type { ActionBase } from '../model/action.ts';
 import type { Operation, RecordedEvent, RunEvidence } from '../model/evidence.ts';
 import type { Verdict } from '../model/invariant.ts';
+import type { DomainMeasures } from '../report/domain-measures.ts';
+import { EXIT, ShakedownError } from '../shakedown-error.ts';
 import type { RunReport } from './execute-run.ts';
 import { failureSignature } from './failure-signature.ts';
 
@@ -41,6 +43,12 @@ export interface RunJudgement {
   generated?: readonly unknown[];
   /** What each invariant judged on it had to check (absent: none judged, as after a crash). */
   invariants?: readonly InvariantCheck[];
+  /**
+   * What the domain measured on it (DomainPack.report.measure), plain data. Absent when the
+   * campaign measures nothing, and for a run that hung or whose verdict is unknown: such a
+   * run's evidence is cut short or untrusted, and it adds nothing to the campaign's figures.
+   */
+  measures?: DomainMeasures;
 }
 
 export interface JudgementOptions<A> {
@@ -49,6 +57,8 @@ export interface JudgementOptions<A> {
   slim?: boolean;
   /** The run's client names, made alike in a failure's signature (failure-signature.ts). */
   clients?: readonly string[];
+  /** The domain's measure of one run (DomainPack.report.measure): read off a judged run's evidence. */
+  measure?: (evidence: RunEvidence<A>) => DomainMeasures;
 }
 
 export function judgementOf<A extends ActionBase>(
@@ -71,7 +81,39 @@ export function judgementOf<A extends ActionBase>(
     operations: options.slim ? history.map(slimOperation) : history,
     exercised: options.exercised ? [...options.exercised(evidence)] : [],
     invariants: report.results.map((r) => ({ name: r.name, checked: r.checked ?? null })),
+    ...(options.measure && measured(verdict.status)
+      ? { measures: measureRun(options.measure, evidence, runIndex) }
+      : {}),
   };
+}
+
+/**
+ * The domain's measure of one run. Its hook throwing is a fault of the domain's code, not of
+ * the run: it ends the campaign (SHK_MEASURE_FAILED) rather than pass for the run's failure.
+ */
+function measureRun<A>(
+  measure: (evidence: RunEvidence<A>) => DomainMeasures,
+  evidence: RunEvidence<A>,
+  runIndex: number,
+): DomainMeasures {
+  try {
+    return measure(evidence);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new ShakedownError(
+      'SHK_MEASURE_FAILED',
+      `the domain's report hook could not measure run ${runIndex}: ${reason}`,
+      {
+        exitCode: EXIT.unreachable,
+        context: { runIndex },
+      },
+    );
+  }
+}
+
+/** Only a run that was judged to the end (passed or failed) is measured. */
+function measured(status: Verdict['status']): boolean {
+  return status === 'pass' || status === 'fail';
 }
 
 /** An operation cut down to what LatencyTally.recordOperations reads. */

@@ -16,6 +16,11 @@ export interface PropertyJob {
   /** Send each run's recorded events back (the campaign streams them to its sink). */
   record: boolean;
   /**
+   * Measure each judged run with the domain's report hook (the worker's own pack's
+   * `report.measure`) and send the measures back in its judgement. Absent: nothing measured.
+   */
+  measure?: boolean;
+  /**
    * Set when the workers generate the runs themselves (the property is the pack's own, found
    * by name): what its generator is built from, and the seed fast-check draws from.
    */

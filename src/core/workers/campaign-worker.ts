@@ -82,6 +82,8 @@ async function handle(message: ToWorker): Promise<void> {
     job = message.job;
     serial = message.serial;
     execute = executeOptionsOf(job);
+    if (job.measure && !pack.report)
+      throw new Error(`the campaign measures its runs and the ${pack.name} pack has no report hook`);
     const generation = job.generation;
     const property = pack.properties.find((p) => p.name === job?.property);
     if (generation && !property) throw new Error(`the pack has no property named ${job.property}`);
@@ -175,12 +177,14 @@ async function judgeOne(runIndex: number, actions: ActionBase[], sendActions: bo
   startRun(runIndex);
   const events: unknown[] = [];
   const options = job.record ? { ...execute, sink: (event: unknown) => events.push(event) } : execute;
+  const hooks = job.measure ? pack.report : undefined;
   try {
     const report = await judgeRun(factory, actions, options as ExecuteOptions, job);
     const judgement = judgementOf(runIndex, report, {
       slim: true,
       clients: pack.clients,
       ...(job.exercised ? { exercised: (evidence) => pack.exercised(evidence) } : {}),
+      ...(hooks ? { measure: (evidence) => hooks.measure(evidence) } : {}),
     });
     post({
       type: 'judged',
