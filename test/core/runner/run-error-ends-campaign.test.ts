@@ -32,6 +32,7 @@ describe('an error running a run', () => {
       factory: factory as never,
       seed: 7,
       runs: 10,
+      timeBudgetMs: Number.POSITIVE_INFINITY,
       now: () => performance.now(),
     });
     await expect(campaign).rejects.toThrow('the venue would not start (planted)');
