@@ -9,13 +9,27 @@ const tempDir = tempDirs('shakedown-feeds-bugs-cli-');
 const cli = (args: readonly string[]) => shakedown(args, { timeoutMs: 60_000 });
 
 /**
- * Every planted bug of the reference proxy through the real CLI: `run --domain feeds --bug B`
+ * One planted bug per part of the proxy (continuity, breaker, sessions, upstream control) through
+ * the real CLI; test/campaign/feeds-planted-bugs.test.ts proves every bug in process, found,
+ * shrunk and replayed, at a fraction of the cost of two CLI starts each.
+ */
+const THROUGH_THE_CLI = new Set([
+  'gap_on_failover',
+  'breaker_ignores_recovery_timeout',
+  'responses_to_wrong_client',
+  'kill_silently_misses',
+]);
+
+/**
+ * Planted bugs of the reference proxy through the real CLI: `run --domain feeds --bug B`
  * on the property that provokes it exits 1, names the invariant the catalogue pairs it with and
  * saves the shrunk run; `replay FILE`, with neither --domain nor --bug (the file names both),
  * reproduces the same violation. Bounded by the run count.
  */
 describe('shakedown run --domain feeds --bug, then replay', () => {
-  it.each(FEEDS_PLANTED_BUGS.map((b) => [b.name, b.invariant, feedsPropertyForBug(b)] as const))(
+  const bugs = FEEDS_PLANTED_BUGS.filter((b) => THROUGH_THE_CLI.has(b.name));
+  it('picks bugs the proxy really has', () => expect(bugs).toHaveLength(THROUGH_THE_CLI.size));
+  it.each(bugs.map((b) => [b.name, b.invariant, feedsPropertyForBug(b)] as const))(
     '--bug %s exits 1 naming %s, and its saved replay reproduces it without --domain',
     (bug, invariant, property) => {
       const out = tempDir();
