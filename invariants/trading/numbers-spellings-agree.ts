@@ -139,6 +139,15 @@ export const numbersSpellingsAgree = scopedInvariant(
     // Fills at the spelled price, and time priority between spellings of one price.
     const limits = new Map<string, Sent>();
     const pairs = new Set<string>();
+    // Orders a taker's self-trade prevention cancelled, by the txn it did so in: within that
+    // input the engine removed them before matching on, whatever order their streams were
+    // recorded in, so they no longer stood ahead of the order the taker then filled.
+    const stpCancelled = new Set<string>();
+    for (const rec of evidence?.events ?? []) {
+      const e = rec.event as { type?: unknown; reason?: unknown; orderId?: unknown };
+      if (e?.type === 'order_cancelled' && e.reason === 'self_trade' && typeof rec.txn === 'number')
+        stpCancelled.add(`${String(e.orderId)}@${rec.txn}`);
+    }
     yield {
       beforeOrderEvent(rec, order, state) {
         const e = rec.event;
@@ -178,6 +187,7 @@ export const numbersSpellingsAgree = scopedInvariant(
           const theirs = limits.get(ahead.orderId);
           if (ahead === order || theirs === undefined || ahead.joined === undefined) continue;
           if (ahead.joined > order.joined || spellingOf(theirs.raw) === spellingOf(sent.raw)) continue;
+          if (stpCancelled.has(`${ahead.orderId}@${rec.txn}`)) continue;
           tally.checked++;
           const pair = `${ahead.orderId}|${order.orderId}`;
           if (pairs.has(pair)) continue;
