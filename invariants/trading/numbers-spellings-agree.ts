@@ -143,8 +143,8 @@ export const numbersSpellingsAgree = scopedInvariant(
     // input the engine removed them before matching on, whatever order their streams were
     // recorded in, so they no longer stood ahead of the order the taker then filled.
     const stpCancelled = new Set<string>();
-    for (const rec of evidence?.events ?? []) {
-      const e = rec.event as { type?: unknown; reason?: unknown; orderId?: unknown };
+    for (const rec of Array.isArray(evidence?.events) ? evidence.events : []) {
+      const e = rec?.event as { type?: unknown; reason?: unknown; orderId?: unknown } | undefined;
       if (e?.type === 'order_cancelled' && e.reason === 'self_trade' && typeof rec.txn === 'number')
         stpCancelled.add(`${String(e.orderId)}@${rec.txn}`);
     }
