@@ -1,24 +1,13 @@
 import { faultProblem } from '../../core/faults/fault-problem.ts';
 import type { FieldProblem } from '../../core/model/domain-pack.ts';
+import { describeValue, type FieldCheck, oneOf } from '../../core/replay/field-checks.ts';
 import { FEEDS_ACTION_KINDS, FEEDS_SUBSCRIBERS, OPERATOR } from './feeds-action.ts';
 import { UPSTREAM_CONTROLS } from './feeds-surface.ts';
 
-type Check = (value: unknown) => string | undefined;
+type Check = FieldCheck;
 
-const show = (value: unknown): string => {
-  if (value === undefined) return 'nothing';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'object' && value !== null) return 'an object';
-  const text = JSON.stringify(value);
-  return text.length > 40 ? `${text.slice(0, 37)}...` : text;
-};
+const show = describeValue;
 
-const oneOf =
-  (allowed: readonly string[]): Check =>
-  (value) =>
-    typeof value === 'string' && allowed.includes(value)
-      ? undefined
-      : `must be one of ${allowed.join(', ')}, got ${show(value)}`;
 const aString: Check = (value) =>
   typeof value === 'string' && value !== '' ? undefined : `must be a non-empty string, got ${show(value)}`;
 const anObject: Check = (value) =>

@@ -1,5 +1,6 @@
 import { faultProblem } from '../../core/faults/fault-problem.ts';
 import type { FieldProblem } from '../../core/model/domain-pack.ts';
+import { describeValue, type FieldCheck, oneOf } from '../../core/replay/field-checks.ts';
 import { TRADERS, TRADING_ACTION_KINDS, TRADING_CLIENTS, type TradingAction } from './trading-action.ts';
 
 /**
@@ -10,27 +11,14 @@ import { TRADERS, TRADING_ACTION_KINDS, TRADING_CLIENTS, type TradingAction } fr
  * value on purpose: junk is part of what is sent, and the venue must refuse it itself.
  */
 
-type Check = (value: unknown) => string | undefined;
+type Check = FieldCheck;
 
 interface FieldSpec {
   required: boolean;
   check: Check;
 }
 
-const show = (value: unknown): string => {
-  if (value === undefined) return 'nothing';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'object' && value !== null) return 'an object';
-  const text = JSON.stringify(value);
-  return text.length > 40 ? `${text.slice(0, 37)}...` : text;
-};
-
-const oneOf =
-  (allowed: readonly string[]): Check =>
-  (value) =>
-    typeof value === 'string' && allowed.includes(value)
-      ? undefined
-      : `must be one of ${allowed.join(', ')}, got ${show(value)}`;
+const show = describeValue;
 
 const aString: Check = (value) =>
   typeof value === 'string' ? undefined : `must be a string, got ${show(value)}`;
