@@ -3,6 +3,7 @@ import type { DomainPack } from '../model/domain-pack.ts';
 import type { RecordedEvent } from '../model/evidence.ts';
 import type { Violation } from '../model/invariant.ts';
 import { ShakedownError } from '../shakedown-error.ts';
+import { describeValue } from './field-checks.ts';
 import {
   type AdapterRecord,
   orderRecordedEvent,
@@ -352,13 +353,7 @@ function isObject(value: unknown): value is Fields {
 }
 
 /** A short rendering of a bad value for a one-line message. */
-function show(value: unknown): string {
-  if (value === undefined) return 'nothing';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'object' && value !== null) return 'an object';
-  const text = JSON.stringify(value);
-  return text.length > 40 ? `${text.slice(0, 37)}...` : text;
-}
+const show = describeValue;
 
 function oneLine(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
