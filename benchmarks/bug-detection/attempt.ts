@@ -5,6 +5,8 @@ export interface Attempt {
   runs?: number;
   /** Wall ms from the attempt's start to the end of the first failing run, shrinking excluded. */
   ms?: number;
+  /** CPU ms of this process over the same span (process.cpuUsage): load moves it less than wall time. */
+  cpuMs?: number;
   /** Actions in the shrunk counterexample (the catalog: the failing scenario's, unshrunk). */
   shrunk?: number;
   /** The property (or scenario) that failed first. */

@@ -1,5 +1,5 @@
 import type { Property } from '../../src/core/model/property.ts';
-import { runCampaign } from '../../src/core/runner/campaign.ts';
+import { type PropertyOrder, runCampaign } from '../../src/core/runner/campaign.ts';
 import type { TradingAction } from '../../src/domains/trading/trading-action.ts';
 import { tradingPack } from '../../src/domains/trading/trading-pack.ts';
 import type { Attempt } from './attempt.ts';
@@ -19,21 +19,24 @@ export function roundSeed(seed: number, round: number): number {
  * matters: a property whose time share is spent still has fast-check generate (and skip) the
  * rest of its --runs, and that generation eats the budget of the properties after it.
  * Time and runs to the first failure are read from onRun; shrinking and the stopped tail
- * after it are not counted.
+ * after it are not counted. `order`: how the properties take the thread (runCampaign's
+ * default, interleaved, unless given).
  */
 export async function campaignAttempt(
   properties: readonly Property<TradingAction>[],
   bug: string | undefined,
   seed: number,
   settings: BenchSettings,
+  order?: PropertyOrder,
 ): Promise<Attempt> {
   const factory = await tradingPack.targetFactory(
     { kind: 'inproc' },
     { bugs: bug === undefined ? [] : [bug], seed, faults: 'all' },
   );
   const started = performance.now();
+  const cpuStarted = process.cpuUsage();
   let runs = 0;
-  let first: { runs: number; ms: number; property: string; runIndex: number } | undefined;
+  let first: { runs: number; ms: number; cpuMs: number; property: string; runIndex: number } | undefined;
   try {
     for (let round = 0; round < settings.maxRounds; round++) {
       const left = settings.budgetMs - (performance.now() - started);
@@ -50,17 +53,22 @@ export async function campaignAttempt(
         timeBudgetMs: left,
         shrinkBudgetMs: settings.shrinkMs,
         now: clock.now,
+        ...(order ? { order } : {}),
         onRun: (progress) => {
           runs++;
-          if (progress.failed && first === undefined)
+          if (progress.failed && first === undefined) {
+            const cpu = process.cpuUsage(cpuStarted);
             first = {
               runs,
               ms: performance.now() - started,
+              cpuMs: (cpu.user + cpu.system) / 1000,
               property: progress.property,
               runIndex: progress.runIndex,
             };
+          }
         },
-        // The next property starts only after the failing one has shrunk: nothing more to learn.
+        // Another property's turn (sequential: the next property; interleaved: the next turn)
+        // comes only after the failing one has shrunk: nothing more to learn.
         onProperty: () => {
           if (first !== undefined) clock.stop();
         },
@@ -72,6 +80,7 @@ export async function campaignAttempt(
         found: true,
         runs: first.runs,
         ms: first.ms,
+        cpuMs: first.cpuMs,
         by: first.property,
         round,
         runIndex: first.runIndex,

@@ -26,6 +26,7 @@ import { GenerationStop } from './generation-stop.ts';
 import { InvariantChecksTally } from './invariant-checks-tally.ts';
 import type { IsolatedJudge } from './isolated-judge.ts';
 import { type JudgeOptions, judgeRun } from './judge-run.ts';
+import { type PropertyOrder, PropertyTurns } from './property-turns.ts';
 import { HANG_INVARIANT, isFailing, MAX_HANGING_SHRINKS } from './run-hang.ts';
 import type { RunJudgement } from './run-judgement.ts';
 import { judgementOf } from './run-judgement.ts';
@@ -36,6 +37,7 @@ import { defaultShrinkAttempts } from './shrink-attempts.ts';
 // Kept importable from here, where they used to live.
 export { executeEveryStep, executeRun, hasFaults, type RunReport } from './execute-run.ts';
 export { firstDifference } from './first-difference.ts';
+export type { PropertyOrder } from './property-turns.ts';
 export {
   DEFAULT_SHRINK_ATTEMPTS,
   DEFAULT_SHRINK_ATTEMPTS_REAL_TIME,
@@ -65,10 +67,23 @@ export interface CampaignOptions<A extends ActionBase> {
    */
   shard?: Shard;
   /**
-   * Wall-clock budget for the whole campaign, shrinking included: once a property's share is
-   * spent no run starts; the runs in flight finish and a failure is still shrunk.
+   * Wall-clock budget for the whole campaign, shrinking included. Interleaved (see `order`),
+   * every property takes its turns until its runs are done or the whole budget is spent;
+   * sequential, each property gets a share of what is left when it starts, in proportion to
+   * its planned work. Once it is spent no run starts; the runs in flight finish and a failure
+   * is still shrunk.
    */
   timeBudgetMs: number;
+  /**
+   * How the properties share this thread (property-turns.ts): 'interleaved' (the default),
+   * run by run in turns, so every property starts exploring at once and a bug only the last
+   * property finds is found early; or 'sequential', property after property. Each property's
+   * runs, failures, shrunk counterexamples and tallies are the same either way: only the order
+   * in which runs of different properties execute (and the events reach `sink`, and `onRun`
+   * is called) differs. With a `pool` the properties always go one after the other (its
+   * workers explore one property at a time), whatever this says.
+   */
+  order?: PropertyOrder;
   /**
    * When the budget started, on `now`'s clock (default: when runCampaign is called): a CLI
    * passes its own start, so setting up (workers, the regression corpus) comes out of it.
@@ -121,7 +136,11 @@ export interface CampaignOptions<A extends ActionBase> {
     actions: number;
     failed: boolean;
   }) => void;
-  /** Called as each property starts. */
+  /**
+   * Called as this thread turns to a property other than the one it ran last: sequential, once
+   * as each property starts; interleaved, before a turn (a run, or shrinking its failures) of
+   * a property other than the last one's. `onRun` calls that follow are that property's.
+   */
   onProperty?: (property: string) => void;
   /**
    * The user's choice of invariants (--invariants, --skip-invariants). With the target's
@@ -137,7 +156,8 @@ export interface CampaignOptions<A extends ActionBase> {
   /**
    * Stops the campaign early (the CLI aborts it on SIGINT or SIGTERM): no run starts after it,
    * shrinking ends at the smallest failure found so far, properties not started are not
-   * reached, and the result is interrupted. The runs in flight finish.
+   * reached (interleaved, every property has started by its first turn), and the result is
+   * interrupted. The runs in flight finish.
    */
   stop?: AbortSignal;
   /**
@@ -193,6 +213,7 @@ export interface PropertyOutcome<A> {
   seed: number;
   runs: number;
   actions: number;
+  /** Its wall time: from its start to its end, or, interleaved, its own turns' (runs and shrinking) added up. */
   durationMs: number;
   passed: boolean;
   interrupted: boolean;
@@ -246,11 +267,20 @@ export interface CampaignResult<A> {
   measures?: DomainMeasures;
 }
 
+/** What one property left when it was done: its outcome, and its tallies to merge in property order. */
+interface PropertyEnd<A> {
+  outcome: PropertyOutcome<A>;
+  coverage?: CoverageTally;
+  latency?: LatencyTally;
+}
+
 /**
  * A seeded campaign: for each property, fast-check generates action sequences, each runs on
  * a fresh target and the property's invariants are checked after it. A failing sequence is
  * shrunk (within its own count of attempts) and run once more to record its evidence. The runs
- * stop at the run count or the time budget, whichever comes first.
+ * stop at the run count or the time budget, whichever comes first. Without a pool the
+ * properties take turns run by run (`order`), each with its own seed and fast-check stream,
+ * so every property's outcome is the one it gets alone.
  */
 export async function runCampaign<A extends ActionBase>(
   options: CampaignOptions<A>,
@@ -270,32 +300,35 @@ export async function runCampaign<A extends ActionBase>(
     options.factory.capabilities,
     options.selection,
   );
-  const outcomes: PropertyOutcome<A>[] = [];
-  let totalRuns = 0;
-  let totalActions = 0;
-  let interrupted = false;
-  const requirements = new Map<PropertyOutcome<A>, readonly FaultKind[]>();
-  const coverage = new CoverageTally();
-  const latency = new LatencyTally();
-  // The domain's measures, merged as runs are folded (in generation order, whichever thread ran them).
+  // The domain's measures, merged as runs are folded (in the order they ran, whichever thread
+  // ran them: the merge is of counts, so the order does not change the sum).
   let measures: DomainMeasures = {};
   // Sharded, a kind may fire on another machine: `sometimes` is decided when shards merge.
   const sharded = options.shard !== undefined && options.shard.count > 1;
-  for (const [index, property] of options.properties.entries()) {
+  // A pool's workers explore one property at a time: then the properties go one after the other.
+  const order: PropertyOrder = options.pool ? 'sequential' : (options.order ?? 'interleaved');
+  const interleaved = order === 'interleaved';
+  const turns = new PropertyTurns(options.properties.length, order);
+  // A property's error that ends the campaign (a run that could not be run, a measure that
+  // threw): the other properties start no more runs, and it is thrown once they have stopped.
+  let halted: { error: unknown } | undefined;
+  // The property this thread last took a turn of with onProperty said.
+  let announced: number | undefined;
+  const exploreProperty = async (property: Property<A>, index: number): Promise<PropertyEnd<A>> => {
     const seed = options.seedOf?.(property.name) ?? options.seed;
     const plan = plans[index]!;
     const invariantChecks = new InvariantChecksTally(plan.checked);
     const required = property.sometimes === 'enabled' ? null : (property.sometimes ?? []);
     const remaining = options.timeBudgetMs - (options.now() - started);
-    // Each property gets a share of what is left in proportion to its planned work (its
-    // longest sequence), so a slow first property cannot starve the others and one with
+    // Sequential, each property gets a share of what is left in proportion to its planned work
+    // (its longest sequence), so a slow first property cannot starve the others and one with
     // longer sequences is not cut first; what a fast one leaves over goes to those after it.
+    // Interleaved, the turns share the time: each property may run until the budget is spent.
     const weights = options.properties.slice(index).map((p) => plannedLength(p, options));
     const share = (remaining * (weights[0] ?? 1)) / weights.reduce((a, b) => a + b, 0);
     const faultKinds = enabledFaults(property, options);
     const requiredFaults = [...(required ?? faultKinds)];
     if (remaining <= 0 || options.stop?.aborted) {
-      interrupted = true;
       const outcome: PropertyOutcome<A> = {
         property: property.name,
         seed,
@@ -314,8 +347,7 @@ export async function runCampaign<A extends ActionBase>(
         skippedInvariants: plan.skipped,
       };
       // Not reached at all: it asserts nothing, as it ran nothing.
-      outcomes.push(outcome);
-      continue;
+      return { outcome };
     }
     const settings: PropertySettings = {
       ...DEFAULT_SETTINGS,
@@ -391,15 +423,42 @@ export async function runCampaign<A extends ActionBase>(
     const propertyLatency = new LatencyTally();
     const owned = (runIndex: number): boolean =>
       options.shard === undefined || shardOwnsRun(options.shard, property.name, runIndex);
-    options.onProperty?.(property.name);
+    // Its time, interleaved: that of its own turns (its runs, and shrinking its failures).
+    let turnsMs = 0;
+    let turnStartedAt: number | undefined;
+    // Waits for this property's turn; `announce`: a run or shrinking follows (onProperty).
+    const takeTurn = async (announce: boolean): Promise<void> => {
+      await turns.take(index);
+      if (interleaved && turnStartedAt === undefined) turnStartedAt = options.now();
+      if (!announce || announced === index) return;
+      announced = index;
+      options.onProperty?.(property.name);
+    };
+    const endTurn = (): void => {
+      if (turnStartedAt === undefined) return;
+      turnsMs += options.now() - turnStartedAt;
+      turnStartedAt = undefined;
+    };
+    // One run done and more to come: interleaved, the next property's run goes first.
+    const handOn = (): void => {
+      if (!interleaved) return;
+      endTurn();
+      turns.pass(index);
+    };
+    await takeTurn(true);
     let firstFailureAt: number | undefined;
     let unknown: { invariant: string; error: string } | undefined;
     const propertyStarted = options.now();
     let outOfTime = false;
-    // The property's share of the budget is spent: no new run starts. (fast-check's own time
-    // limit would abandon a run in flight, which would go on using the target meanwhile.)
+    // The property's share of the budget is spent (interleaved: the campaign's budget): no new
+    // run starts. (fast-check's own time limit would abandon a run in flight, which would go
+    // on using the target meanwhile.)
     const startsNoMore = (): boolean => {
-      outOfTime ||= options.stop?.aborted === true || options.now() - propertyStarted >= share;
+      outOfTime ||=
+        options.stop?.aborted === true ||
+        (interleaved
+          ? options.now() - started >= options.timeBudgetMs
+          : options.now() - propertyStarted >= share);
       return outOfTime;
     };
     // Every exploring run is folded into the tallies here, in generation order, by whichever
@@ -482,8 +541,10 @@ export async function runCampaign<A extends ActionBase>(
           // run is generated (so the numbering and values line up) but not executed.
           const runIndex = generatedRuns++;
           if (!owned(runIndex)) return true;
-          // Out of time: no run starts, and the runs left are not even generated.
-          if (startsNoMore()) {
+          await takeTurn(true);
+          // Out of time, or another property's error ends the campaign: no run starts, and the
+          // runs left are not even generated. (Stopping, a property keeps its turn: it is done.)
+          if (halted || startsNoMore()) {
             stop.request();
             return stop.answer();
           }
@@ -514,9 +575,13 @@ export async function runCampaign<A extends ActionBase>(
           }
           fold(judgement, generated);
           const signature = failureSignature(report.verdict, options.clients);
-          if (signature === undefined) return true;
-          if (failures.note(runIndex, signature)) exploredReports.set(runIndex, report);
-          return !failures.full;
+          if (signature !== undefined && failures.note(runIndex, signature))
+            exploredReports.set(runIndex, report);
+          // The failures wanted are in: exploring ends, and they are shrunk before any other
+          // property's run (this property keeps its turn).
+          if (failures.full) return false;
+          handOn();
+          return true;
         }),
         exploring,
       );
@@ -551,9 +616,12 @@ export async function runCampaign<A extends ActionBase>(
       });
       stoppedEarly = inPool.interrupted;
     }
+    // Its turn again (at once, unless its last run handed it on), for shrinking and its outcome.
+    await takeTurn(failures.found.length > 0);
     const found: PropertyFailure<A>[] = [];
     let shrinkInterrupted = false;
-    for (const failure of failures.found) {
+    // Another property's error ends the campaign: nothing is shrunk for a result never returned.
+    for (const failure of halted ? [] : failures.found) {
       // fast-check's path to the failing run: with the seed it regenerates that run, and the
       // shrinking from it (and the counterexample's path) is the one an inline shrink gives.
       // The run itself is known to fail and is not run again. Each failure has its own count.
@@ -594,17 +662,12 @@ export async function runCampaign<A extends ActionBase>(
       if (same) same.duplicates = (same.duplicates ?? 0) + 1 + failure.duplicates;
       else found.push(shrunk);
     }
-    totalRuns += runs;
-    totalActions += actions;
     const stopped = outOfTime || stoppedEarly || shrinkInterrupted || options.stop?.aborted === true;
-    interrupted ||= stopped;
     const failed = found.length > 0;
     const latencySummary = propertyLatency.toSummary();
     // An SLO speaks of a healthy system unless it says otherwise (Slo.underFaults).
     const sloList = (property.slos ?? []).filter((slo) => faultKinds.length === 0 || slo.underFaults);
     const slos = evaluateSlos(sloList, latencySummary, options.transport ?? 'inproc');
-    coverage.merge(propertyCoverage);
-    latency.merge(propertyLatency);
     const outcome: PropertyOutcome<A> = {
       property: property.name,
       seed,
@@ -623,13 +686,52 @@ export async function runCampaign<A extends ActionBase>(
       invariants: invariantChecks.toSummary(),
       skippedInvariants: plan.skipped,
     };
-    if (requiredFaults.length > 0) requirements.set(outcome, requiredFaults);
     if (failed) {
       outcome.failure = found[0];
       outcome.failures = found;
     }
-    outcome.durationMs = options.now() - propertyStarted;
+    if (interleaved) endTurn();
+    outcome.durationMs = interleaved ? turnsMs : options.now() - propertyStarted;
+    return { outcome, coverage: propertyCoverage, latency: propertyLatency };
+  };
+  // Each property explores in a task of its own, running only while it holds the turn; a
+  // property's error halts the campaign, and it is thrown once every task has ended.
+  const ends = await Promise.all(
+    options.properties.map(async (property, index): Promise<PropertyEnd<A> | undefined> => {
+      await turns.take(index);
+      try {
+        if (halted) return undefined;
+        return await exploreProperty(property, index);
+      } catch (error) {
+        halted ??= { error };
+        return undefined;
+      } finally {
+        // Done for good (an error may leave it waiting for a turn: the turn comes round first).
+        if (turns.current !== index) await turns.take(index);
+        turns.retire(index);
+      }
+    }),
+  );
+  if (halted) throw halted.error;
+  const outcomes: PropertyOutcome<A>[] = [];
+  const requirements = new Map<PropertyOutcome<A>, readonly FaultKind[]>();
+  const coverage = new CoverageTally();
+  const latency = new LatencyTally();
+  let totalRuns = 0;
+  let totalActions = 0;
+  let interrupted = false;
+  // In property order, whatever order the runs took.
+  for (const end of ends) {
+    if (end === undefined) continue;
+    const { outcome } = end;
     outcomes.push(outcome);
+    totalRuns += outcome.runs;
+    totalActions += outcome.actions;
+    interrupted ||= outcome.interrupted;
+    if (end.coverage) coverage.merge(end.coverage);
+    if (end.latency) latency.merge(end.latency);
+    // A property not reached asserts nothing, as it ran nothing.
+    if (end.coverage && outcome.requiredFaults.length > 0) requirements.set(outcome, outcome.requiredFaults);
   }
   const faults: FaultCounts = {};
   for (const outcome of outcomes) addFaultCounts(faults, outcome.faults);

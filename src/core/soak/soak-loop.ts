@@ -145,8 +145,9 @@ export async function runSoak<A extends ActionBase>(options: SoakOptions<A>): Pr
   while (elapsed() < options.durationMs && !stopped()) {
     current = rounds;
     const seed = roundSeed(options.seed, rounds);
-    // A property's actions so far in this round: onRun reports them cumulatively.
-    let propertyActions = 0;
+    // Each property's actions so far in this round: onRun reports them cumulatively, and the
+    // properties take turns run by run (runCampaign's interleaved order).
+    const propertyActions = new Map<string, number>();
     const result = await run({
       ...options.campaign,
       seed,
@@ -155,13 +156,10 @@ export async function runSoak<A extends ActionBase>(options: SoakOptions<A>): Pr
       timeBudgetMs: options.durationMs - elapsed(),
       requireFaults: [],
       now: options.now,
-      onProperty: () => {
-        propertyActions = 0;
-      },
       onRun: (p) => {
         runs++;
-        actions += p.actions - propertyActions;
-        propertyActions = p.actions;
+        actions += p.actions - (propertyActions.get(p.property) ?? 0);
+        propertyActions.set(p.property, p.actions);
         tick();
       },
     });
