@@ -113,6 +113,7 @@ describe('the package npm pack makes', () => {
       'package.json',
       'bin/shakedown.js',
       'bin/register-ts.mjs',
+      'bin/ts-hooks.mjs',
       'dist/src/index.js',
       'dist/src/index.d.ts',
       'dist/src/trading.js',

@@ -10,14 +10,7 @@ import type {
 } from '../../core/model/domain-pack.ts';
 import { ownModule } from '../../core/own-files.ts';
 import { ShakedownError } from '../../core/shakedown-error.ts';
-import {
-  type BugName,
-  decideListen,
-  isBugName,
-  type JournalFsync,
-  PLANTED_BUGS,
-  startExchangeServer,
-} from '../../exchange/index.ts';
+import { type BugName, type JournalFsync, PLANTED_BUGS } from '../../exchange/index.ts';
 import { describeEvent } from './describe-event.ts';
 import { TRADING_DIFF_NORMALIZER } from './diff/trading-diff-normalizer.ts';
 import { describeAction } from './generation/describe-action.ts';
@@ -116,8 +109,12 @@ export const tradingPack: DomainPack<TradingAction, TradingClientEvent, TradingV
   shuffleExcludes: ['admin'],
 };
 
-/** `shakedown serve`: the reference exchange on a socket, journaled when asked. */
+/**
+ * `shakedown serve`: the reference exchange on a socket, journaled when asked. Its server (and
+ * ws) is imported on first use rather than with the pack, which most commands load to serve nothing.
+ */
 async function serveExchange(options: DomainServeOptions): Promise<ServingSystem> {
+  const { decideListen, isBugName, startExchangeServer } = await import('../../exchange/index.ts');
   const { flags } = options;
   const fsync = oneOf<JournalFsync>('--fsync', flags.fsync ?? 'never', ['never', 'always']);
   const resumeBuffer =
