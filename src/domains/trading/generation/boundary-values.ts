@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import type { Side } from '../protocol/exchange-input.ts';
 import { bandTicks, cleanDecimal, type InstrumentGrid, priceAt, qtyAt } from './instrument-grid.ts';
+import { leanOneof } from './lean-oneof.ts';
 import { plainDecimal } from './number-spellings.ts';
 
 /**
@@ -102,7 +103,7 @@ const pricePoints = (points: readonly PricePoint[]): fc.Arbitrary<PriceChoice> =
  * float dust such as 0.1 + 0.2 ETH; a share of the maximum), a good share of exact limits,
  * and a smaller share of invalid edges and junk.
  */
-export const qtyChoiceArb: fc.Arbitrary<QtyChoice> = fc.oneof(
+export const qtyChoiceArb: fc.Arbitrary<QtyChoice> = leanOneof(
   { weight: 30, arbitrary: lots(fc.integer({ min: 1, max: 20 })) },
   { weight: 15, arbitrary: lots(fc.integer({ min: 1, max: 9 }).map((n) => n * 10)) },
   { weight: 15, arbitrary: lots(fc.integer({ min: 21, max: 1000 })) },
@@ -112,7 +113,7 @@ export const qtyChoiceArb: fc.Arbitrary<QtyChoice> = fc.oneof(
 );
 
 /** Only sizes the venue should accept: what a command uses when it needs an order to rest. */
-export const validQtyChoiceArb: fc.Arbitrary<QtyChoice> = fc.oneof(
+export const validQtyChoiceArb: fc.Arbitrary<QtyChoice> = leanOneof(
   { weight: 6, arbitrary: lots(fc.integer({ min: 1, max: 20 })) },
   { weight: 3, arbitrary: lots(fc.integer({ min: 1, max: 9 }).map((n) => n * 10)) },
   { weight: 2, arbitrary: lots(fc.integer({ min: 21, max: 1000 })) },
@@ -122,7 +123,7 @@ export const validQtyChoiceArb: fc.Arbitrary<QtyChoice> = fc.oneof(
 /** A few ticks around the mark: both sides land there, so orders cross and rest in turn. */
 const nearTicks = fc.integer({ min: -10, max: 10 });
 
-export const priceChoiceArb: fc.Arbitrary<PriceChoice> = fc.oneof(
+export const priceChoiceArb: fc.Arbitrary<PriceChoice> = leanOneof(
   { weight: 40, arbitrary: nearTicks.map((ticks): PriceChoice => ({ kind: 'near', ticks })) },
   {
     weight: 30,

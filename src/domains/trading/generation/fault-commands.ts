@@ -3,6 +3,8 @@ import type { Fault, FaultAction, FaultKind, FrameDirection } from '../../../cor
 import type { Trader, TradingAction } from '../trading-action.ts';
 import { liveOrSeed, type RestingSeed, restingSeedArb } from './command-parts.ts';
 import { crossing, type FillShare, shareOf } from './composite-commands.ts';
+import { leanOneof } from './lean-oneof.ts';
+import { recordOf } from './mapped-tuple.ts';
 import { gapArb, type OrderKind, takerKindArb, traderArb } from './order-fields.ts';
 import { otherTrader, pickArb } from './order-targets.ts';
 import { type Emit, keepMaskArb, PlanCommand } from './plan-command.ts';
@@ -32,23 +34,67 @@ export interface FaultNumbers {
   jumpMs: number;
 }
 
-export const faultNumbersArb: fc.Arbitrary<FaultNumbers> = fc.record({
-  direction: fc.constantFrom<FrameDirection>('from_target', 'to_target'),
-  count: fc.integer({ min: 1, max: 4 }),
-  delayMs: fc.oneof(fc.integer({ min: 1, max: 60 }), fc.integer({ min: 400, max: 1_500 })),
-  jitterMs: fc.integer({ min: 0, max: 40 }),
-  holdFor: fc.integer({ min: 1, max: 3 }),
-  seed: fc.nat(1_000_000),
-  downMs: fc.oneof(fc.constant(0), fc.integer({ min: 10, max: 400 })),
-  times: fc.integer({ min: 2, max: 4 }),
-  intervalMs: fc.integer({ min: 5, max: 200 }),
-  nth: fc.integer({ min: 1, max: 3 }),
-  every: fc.option(fc.integer({ min: 1, max: 3 }), { nil: undefined }),
-  retryAfterMs: fc.integer({ min: 5, max: 300 }),
-  afterEffect: fc.boolean(),
-  processDownMs: fc.integer({ min: 10, max: 600 }),
-  jumpMs: fc.oneof(fc.integer({ min: 1, max: 2_000 }), fc.constant(3_600_000)),
-});
+export const faultNumbersArb: fc.Arbitrary<FaultNumbers> = recordOf(
+  [
+    fc.constantFrom<FrameDirection>('from_target', 'to_target'),
+    fc.integer({ min: 1, max: 4 }),
+    leanOneof(
+      { weight: 1, arbitrary: fc.integer({ min: 1, max: 60 }) },
+      { weight: 1, arbitrary: fc.integer({ min: 400, max: 1_500 }) },
+    ),
+    fc.integer({ min: 0, max: 40 }),
+    fc.integer({ min: 1, max: 3 }),
+    fc.nat(1_000_000),
+    leanOneof(
+      { weight: 1, arbitrary: fc.constant(0) },
+      { weight: 1, arbitrary: fc.integer({ min: 10, max: 400 }) },
+    ),
+    fc.integer({ min: 2, max: 4 }),
+    fc.integer({ min: 5, max: 200 }),
+    fc.integer({ min: 1, max: 3 }),
+    fc.option(fc.integer({ min: 1, max: 3 }), { nil: undefined }),
+    fc.integer({ min: 5, max: 300 }),
+    fc.boolean(),
+    fc.integer({ min: 10, max: 600 }),
+    leanOneof(
+      { weight: 1, arbitrary: fc.integer({ min: 1, max: 2_000 }) },
+      { weight: 1, arbitrary: fc.constant(3_600_000) },
+    ),
+  ],
+  ([
+    direction,
+    count,
+    delayMs,
+    jitterMs,
+    holdFor,
+    seed,
+    downMs,
+    times,
+    intervalMs,
+    nth,
+    every,
+    retryAfterMs,
+    afterEffect,
+    processDownMs,
+    jumpMs,
+  ]) => ({
+    direction,
+    count,
+    delayMs,
+    jitterMs,
+    holdFor,
+    seed,
+    downMs,
+    times,
+    intervalMs,
+    nth,
+    every,
+    retryAfterMs,
+    afterEffect,
+    processDownMs,
+    jumpMs,
+  }),
+);
 
 /** The fault of `kind` made from the drawn numbers. */
 export function buildFault(kind: FaultKind, n: FaultNumbers): Fault {
@@ -133,12 +179,10 @@ export interface NemesisEntry {
   gapMs: number;
 }
 
-export const nemesisEntryArb: fc.Arbitrary<NemesisEntry> = fc.record({
-  pick: fc.nat(999),
-  trader: traderArb,
-  numbers: faultNumbersArb,
-  gapMs: gapArb,
-});
+export const nemesisEntryArb: fc.Arbitrary<NemesisEntry> = recordOf(
+  [fc.nat(999), traderArb, faultNumbersArb, gapArb],
+  ([pick, trader, numbers, gapMs]) => ({ pick, trader, numbers, gapMs }),
+);
 
 /**
  * A background schedule: after every `every` actions the next entry becomes a fault, sent
@@ -204,36 +248,42 @@ export class OfflineFillCommand extends PlanCommand {
 /** Faults of the enabled kinds, plus the ghost-fill scenario when connection cuts are enabled. */
 export function faultCommandArb(kinds: readonly FaultKind[]): fc.Arbitrary<PlanCommand> {
   if (kinds.length === 0) throw new Error('faultCommandArb: no fault kind enabled');
-  const single = fc
-    .record({
-      kinds: fc.constant(kinds),
-      pick: fc.nat(999),
-      trader: traderArb,
-      numbers: faultNumbersArb,
-      gapMs: gapArb,
-      keep: keepMaskArb(1),
-    })
-    .map((p) => new FaultCommand(p));
+  const single = recordOf(
+    [fc.constant(kinds), fc.nat(999), traderArb, faultNumbersArb, gapArb, keepMaskArb(1)],
+    ([kinds, pick, trader, numbers, gapMs, keep]) =>
+      new FaultCommand({ kinds, pick, trader, numbers, gapMs, keep }),
+  );
   const cuts = kinds.filter(
     (k): k is 'connection.half_open' | 'connection.close' | 'connection.reset' =>
       k === 'connection.half_open' || k === 'connection.close' || k === 'connection.reset',
   );
   if (cuts.length === 0) return single;
-  const offline = fc
-    .record({
-      cut: fc.constantFrom(
-        ...cuts.map((k) => k.slice('connection.'.length) as 'half_open' | 'close' | 'reset'),
-      ),
-      downMs: fc.integer({ min: 0, max: 300 }),
-      pick: pickArb,
-      seed: restingSeedArb,
-      takerPick: pickArb,
-      takerKind: takerKindArb,
-      share: fc.constantFrom<FillShare>('all', 'part'),
-      gapMs: gapArb,
-      fillGapMs: fc.integer({ min: 1, max: 30 }),
-      keep: keepMaskArb(3),
-    })
-    .map((p) => new OfflineFillCommand(p));
-  return fc.oneof({ arbitrary: single, weight: 3 }, { arbitrary: offline, weight: 1 });
+  const offline = recordOf(
+    [
+      fc.constantFrom(...cuts.map((k) => k.slice('connection.'.length) as 'half_open' | 'close' | 'reset')),
+      fc.integer({ min: 0, max: 300 }),
+      pickArb,
+      restingSeedArb,
+      pickArb,
+      takerKindArb,
+      fc.constantFrom<FillShare>('all', 'part'),
+      gapArb,
+      fc.integer({ min: 1, max: 30 }),
+      keepMaskArb(3),
+    ],
+    ([cut, downMs, pick, seed, takerPick, takerKind, share, gapMs, fillGapMs, keep]) =>
+      new OfflineFillCommand({
+        cut,
+        downMs,
+        pick,
+        seed,
+        takerPick,
+        takerKind,
+        share,
+        gapMs,
+        fillGapMs,
+        keep,
+      }),
+  );
+  return leanOneof<PlanCommand>({ arbitrary: single, weight: 3 }, { arbitrary: offline, weight: 1 });
 }

@@ -1,7 +1,7 @@
 import { cashDecimalsOfInstrument, cashPerPxQtyOf } from '../protocol/contract-multiplier.ts';
 import { decimalsOf } from '../protocol/decimals-of.ts';
 import type { Side } from '../protocol/exchange-input.ts';
-import type { Trader } from '../trading-action.ts';
+import { TRADERS, type Trader } from '../trading-action.ts';
 import type { InstrumentGrid } from './instrument-grid.ts';
 import type { TradingModel } from './trading-model.ts';
 
@@ -24,6 +24,10 @@ export interface ExtraOrder {
 
 interface Scales {
   cashDecimals: number;
+  /** 10 ** cashDecimals. */
+  cashScale: number;
+  /** Each trader's leverage (1 where its account sets none). */
+  leverage: Map<Trader, number>;
   /** Per symbol: lot in qty atoms, price atoms per tick, cash atoms per price atom x qty atom. */
   bySymbol: Map<string, { lotAtoms: number; tickAtoms: number; cashPerPxQty: number }>;
 }
@@ -45,46 +49,77 @@ function scalesOf(model: TradingModel): Scales {
       cashPerPxQty: cashPerPxQtyOf(i, cashDecimals),
     });
   }
-  const scales = { cashDecimals, bySymbol };
+  const leverage = new Map<Trader, number>();
+  for (const trader of TRADERS)
+    leverage.set(trader, model.config.accounts.find((a) => a.id === trader)?.leverage ?? 1);
+  const scales = { cashDecimals, cashScale: 10 ** cashDecimals, leverage, bySymbol };
   scalesCache.set(model.config, scales);
   return scales;
 }
 
-/** Open lots of a trader on one symbol, per side: live orders and stops waiting for their trigger. */
-function openLots(model: TradingModel, trader: Trader, symbol: string): { buy: number; sell: number } {
-  let buy = 0;
-  let sell = 0;
+/** A trader's open lots per symbol and side: live orders and stops waiting for their trigger. */
+type OpenLots = Map<string, { buy: number; sell: number }>;
+
+/** The open lots of a trader on every symbol, in one pass over the orders. */
+function openLotsOf(model: TradingModel, trader: Trader): OpenLots {
+  const open: OpenLots = new Map();
   for (const o of model.orders) {
-    if (!(o.live || o.pendingStop) || o.client !== trader || o.symbol !== symbol) continue;
+    if (!(o.live || o.pendingStop) || o.client !== trader) continue;
+    let sides = open.get(o.symbol);
+    if (sides === undefined) {
+      sides = { buy: 0, sell: 0 };
+      open.set(o.symbol, sides);
+    }
     const left = (o.lots ?? 0) - o.filledLots;
-    if (o.side === 'buy') buy += left;
-    else sell += left;
+    if (o.side === 'buy') sides.buy += left;
+    else sides.sell += left;
   }
-  return { buy, sell };
+  return open;
+}
+
+function worstOf(
+  model: TradingModel,
+  trader: Trader,
+  symbol: string,
+  open: OpenLots,
+  extra: ExtraOrder | undefined,
+): number {
+  const sides = open.get(symbol);
+  let buy = sides?.buy ?? 0;
+  let sell = sides?.sell ?? 0;
+  if (extra?.grid.symbol === symbol) {
+    if (extra.side === 'buy') buy += extra.lots;
+    else sell += extra.lots;
+  }
+  const pos = model.position(trader, symbol);
+  return Math.max(Math.abs(pos + buy), Math.abs(pos - sell));
 }
 
 /** The worst absolute position in lots: every open buy filled, or every open sell. */
 export function worstLots(model: TradingModel, trader: Trader, symbol: string, extra?: ExtraOrder): number {
-  const open = openLots(model, trader, symbol);
-  if (extra?.grid.symbol === symbol) {
-    if (extra.side === 'buy') open.buy += extra.lots;
-    else open.sell += extra.lots;
-  }
-  const pos = model.position(trader, symbol);
-  return Math.max(Math.abs(pos + open.buy), Math.abs(pos - open.sell));
+  return worstOf(model, trader, symbol, openLotsOf(model, trader), extra);
 }
 
 /** `available` of a trader in cash atoms, with one extra open order when given. */
 export function availableAtoms(model: TradingModel, trader: Trader, extra?: ExtraOrder): number {
+  return availableOf(model, trader, openLotsOf(model, trader), extra);
+}
+
+function availableOf(
+  model: TradingModel,
+  trader: Trader,
+  open: OpenLots,
+  extra: ExtraOrder | undefined,
+): number {
   const scales = scalesOf(model);
-  const leverage = model.config.accounts.find((a) => a.id === trader)?.leverage ?? 1;
-  let available = Math.round((model.cash.get(trader) ?? 0) * 10 ** scales.cashDecimals);
+  const leverage = scales.leverage.get(trader) ?? 1;
+  let available = Math.round((model.cash.get(trader) ?? 0) * scales.cashScale);
   for (const grid of model.grids.values()) {
     const s = scales.bySymbol.get(grid.symbol);
     if (!s) continue;
     const markAtoms = model.mark(grid.symbol) * s.tickAtoms;
     const pos = model.position(trader, grid.symbol) * s.lotAtoms;
-    const worst = worstLots(model, trader, grid.symbol, extra) * s.lotAtoms;
+    const worst = worstOf(model, trader, grid.symbol, open, extra) * s.lotAtoms;
     available += pos * markAtoms * s.cashPerPxQty;
     available -= Math.ceil((worst * markAtoms * s.cashPerPxQty) / leverage);
   }
@@ -111,19 +146,21 @@ export function fundingEdge(
   grid: InstrumentGrid,
   side: Side,
 ): FundingEdge | undefined {
-  const before = worstLots(model, trader, grid.symbol);
+  // The trader's open orders stay as they are while sizes are tried: counted once.
+  const open = openLotsOf(model, trader);
+  const before = worstOf(model, trader, grid.symbol, open, undefined);
   const maxPositionLots = Math.floor(grid.config.maxPosition / grid.config.lotSize + 1e-9);
   const fits = (lots: number): 'ok' | 'funds' | 'max_position' => {
     const extra = { grid, side, lots };
-    const after = worstLots(model, trader, grid.symbol, extra);
+    const after = worstOf(model, trader, grid.symbol, open, extra);
     if (after <= before) return 'ok';
     if (after > maxPositionLots) return 'max_position';
-    return availableAtoms(model, trader, extra) >= 0 ? 'ok' : 'funds';
+    return availableOf(model, trader, open, extra) >= 0 ? 'ok' : 'funds';
   };
   if (fits(grid.minLots) !== 'ok') return undefined;
   if (fits(grid.maxLots) === 'ok') {
     const extra = { grid, side, lots: grid.maxLots };
-    return { lots: grid.maxLots, bound: 'max_qty', availableAfter: availableAtoms(model, trader, extra) };
+    return { lots: grid.maxLots, bound: 'max_qty', availableAfter: availableOf(model, trader, open, extra) };
   }
   // Acceptance only shrinks as the order grows: the last size that fits, by bisection.
   let low = grid.minLots;
@@ -134,5 +171,5 @@ export function fundingEdge(
     else high = mid;
   }
   const bound = fits(high) === 'max_position' ? 'max_position' : 'funds';
-  return { lots: low, bound, availableAfter: availableAtoms(model, trader, { grid, side, lots: low }) };
+  return { lots: low, bound, availableAfter: availableOf(model, trader, open, { grid, side, lots: low }) };
 }

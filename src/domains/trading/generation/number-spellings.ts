@@ -2,6 +2,9 @@ import fc from 'fast-check';
 import { exactDecimal } from '../protocol/decimal-codec.ts';
 import { type ExchangeConfig, NUMBER_SPELLINGS, type NumberSpelling } from '../protocol/exchange-config.ts';
 import type { TradingAction } from '../trading-action.ts';
+import { leanArray } from './lean-array.ts';
+import { recordOf } from './mapped-tuple.ts';
+import { weightedConstants } from './weighted-constants.ts';
 
 /**
  * The same price or quantity in other spellings (docs/protocol.md, "Numbers"): a JSON number
@@ -20,24 +23,23 @@ export interface SpellingChoice {
 }
 
 /** Mostly JSON numbers; shrinks toward them. */
-export const spellingKindArb: fc.Arbitrary<SpellingKind> = fc.oneof(
-  { weight: 70, arbitrary: fc.constant<SpellingKind>('number') },
-  { weight: 8, arbitrary: fc.constant<SpellingKind>('string') },
-  { weight: 8, arbitrary: fc.constant<SpellingKind>('trailing_zeros') },
-  { weight: 5, arbitrary: fc.constant<SpellingKind>('exponent') },
-  { weight: 4, arbitrary: fc.constant<SpellingKind>('plus_sign') },
-  { weight: 3, arbitrary: fc.constant<SpellingKind>('leading_zeros') },
-  { weight: 2, arbitrary: fc.constant<SpellingKind>('blanks') },
+export const spellingKindArb: fc.Arbitrary<SpellingKind> = weightedConstants<SpellingKind>([
+  { weight: 70, value: 'number' },
+  { weight: 8, value: 'string' },
+  { weight: 8, value: 'trailing_zeros' },
+  { weight: 5, value: 'exponent' },
+  { weight: 4, value: 'plus_sign' },
+  { weight: 3, value: 'leading_zeros' },
+  { weight: 2, value: 'blanks' },
+]);
+
+export const spellingChoiceArb: fc.Arbitrary<SpellingChoice> = recordOf(
+  [spellingKindArb, spellingKindArb, fc.nat(2)],
+  ([price, qty, variant]) => ({ price, qty, variant }),
 );
 
-export const spellingChoiceArb: fc.Arbitrary<SpellingChoice> = fc.record({
-  price: spellingKindArb,
-  qty: spellingKindArb,
-  variant: fc.nat(2),
-});
-
 /** One choice per action a command sends, in order; actions past the list go out as numbers. */
-export const spellingsArb: fc.Arbitrary<SpellingChoice[]> = fc.array(spellingChoiceArb, { maxLength: 6 });
+export const spellingsArb: fc.Arbitrary<SpellingChoice[]> = leanArray(spellingChoiceArb, { maxLength: 6 });
 
 /** The string spellings a venue takes, from its config. */
 export function acceptedSpellings(config: ExchangeConfig): ReadonlySet<NumberSpelling> {
@@ -51,6 +53,14 @@ export function spellAction(
   accepted: ReadonlySet<NumberSpelling>,
 ): TradingAction {
   if (action.kind !== 'place' && action.kind !== 'replace') return action;
+  // Numbers sent as numbers (the common case) go out as they are: no copy needed.
+  if (
+    (choice === undefined || (choice.price === 'number' && choice.qty === 'number')) &&
+    typeof action.price !== 'string' &&
+    typeof action.qty !== 'string' &&
+    (action.kind !== 'place' || typeof action.stopPrice !== 'string')
+  )
+    return action;
   const variant = choice?.variant ?? 0;
   const out = { ...action };
   if (action.price !== undefined)
@@ -99,8 +109,18 @@ export function spell(
 
 /** A number's shortest decimal, written out without an exponent (1e-7 is "0.0000001"). */
 export function plainDecimal(value: number): string | undefined {
-  return Number.isFinite(value) ? exactDecimal(String(value)) : undefined;
+  if (!Number.isFinite(value)) return undefined;
+  const known = plainDecimals.get(value);
+  if (known !== undefined) return known;
+  if (plainDecimals.size >= PLAIN_DECIMALS_LIMIT) plainDecimals.clear();
+  const plain = exactDecimal(String(value));
+  if (plain !== undefined) plainDecimals.set(value, plain);
+  return plain;
 }
+
+/** plainDecimal's answers so far (a price is spelled again and again), up to a bound. */
+const plainDecimals = new Map<number, string>();
+const PLAIN_DECIMALS_LIMIT = 4096;
 
 /** "20000.5" as "2.00005e4" (v 0), "200005E-1" (v 1) or "2.00005e+4" (v 2). */
 function exponentForm(plain: string, v: number): string {

@@ -2,7 +2,10 @@ import fc from 'fast-check';
 import type { OrderType, SelfTradePrevention, Side, TimeInForce } from '../protocol/exchange-input.ts';
 import { TRADERS, type Trader } from '../trading-action.ts';
 import { bandTicks } from './instrument-grid.ts';
+import { leanOneof } from './lean-oneof.ts';
+import { recordOf } from './mapped-tuple.ts';
 import type { TradingModel } from './trading-model.ts';
+import { weightedConstants } from './weighted-constants.ts';
 
 /** The small fields of a request, drawn with the biases of the adversarial mix. */
 
@@ -13,7 +16,7 @@ export const sideArb: fc.Arbitrary<Side> = fc.constantFrom<Side>('buy', 'sell');
 export const opposite = (side: Side): Side => (side === 'buy' ? 'sell' : 'buy');
 
 /** Mostly back to back (0 is the same instant, which makes races), sometimes a visible pause. */
-export const gapArb: fc.Arbitrary<number> = fc.oneof(
+export const gapArb: fc.Arbitrary<number> = leanOneof(
   { weight: 8, arbitrary: fc.integer({ min: 0, max: 3 }) },
   { weight: 2, arbitrary: fc.integer({ min: 10, max: 200 }) },
 );
@@ -24,40 +27,42 @@ export interface OrderKind {
   tif?: TimeInForce;
 }
 
-const kind = (orderType: OrderType, tif?: TimeInForce): fc.Arbitrary<OrderKind> =>
-  fc.constant(tif ? { orderType, tif } : { orderType });
+const kind = (orderType: OrderType, tif?: TimeInForce): OrderKind =>
+  tif ? { orderType, tif } : { orderType };
 
-export const orderKindArb: fc.Arbitrary<OrderKind> = fc.oneof(
-  { weight: 45, arbitrary: kind('limit', 'gtc') },
-  { weight: 5, arbitrary: kind('limit') },
-  { weight: 10, arbitrary: kind('limit', 'ioc') },
-  { weight: 10, arbitrary: kind('limit', 'fok') },
-  { weight: 10, arbitrary: kind('limit', 'post_only') },
-  { weight: 8, arbitrary: kind('market', 'ioc') },
-  { weight: 2, arbitrary: kind('market') },
-  { weight: 6, arbitrary: kind('market', 'fok') },
+export const orderKindArb: fc.Arbitrary<OrderKind> = weightedConstants([
+  { weight: 45, value: kind('limit', 'gtc') },
+  { weight: 5, value: kind('limit') },
+  { weight: 10, value: kind('limit', 'ioc') },
+  { weight: 10, value: kind('limit', 'fok') },
+  { weight: 10, value: kind('limit', 'post_only') },
+  { weight: 8, value: kind('market', 'ioc') },
+  { weight: 2, value: kind('market') },
+  { weight: 6, value: kind('market', 'fok') },
   // Not allowed for market orders: invalid_request.
-  { weight: 2, arbitrary: kind('market', 'gtc') },
-);
+  { weight: 2, value: kind('market', 'gtc') },
+]);
 
 /** Orders meant to take liquidity: what a sweep or a crossing order is sent as. */
-export const takerKindArb: fc.Arbitrary<OrderKind> = fc.oneof(
-  { weight: 3, arbitrary: kind('limit', 'ioc') },
-  { weight: 2, arbitrary: kind('limit', 'gtc') },
-  { weight: 2, arbitrary: kind('limit', 'fok') },
-  { weight: 3, arbitrary: kind('market', 'ioc') },
-  { weight: 1, arbitrary: kind('market', 'fok') },
+export const takerKindArb: fc.Arbitrary<OrderKind> = weightedConstants([
+  { weight: 3, value: kind('limit', 'ioc') },
+  { weight: 2, value: kind('limit', 'gtc') },
+  { weight: 2, value: kind('limit', 'fok') },
+  { weight: 3, value: kind('market', 'ioc') },
+  { weight: 1, value: kind('market', 'fok') },
   // Marketable by construction, so the venue must refuse it: post_only_would_cross.
-  { weight: 1, arbitrary: kind('limit', 'post_only') },
-);
+  { weight: 1, value: kind('limit', 'post_only') },
+]);
 
 /** Mostly the venue default, otherwise each mode. */
-export const stpArb: fc.Arbitrary<SelfTradePrevention | undefined> = fc.oneof(
-  { weight: 7, arbitrary: fc.constant(undefined) },
-  { weight: 1, arbitrary: fc.constant<SelfTradePrevention>('cancel_newest') },
-  { weight: 1, arbitrary: fc.constant<SelfTradePrevention>('cancel_oldest') },
-  { weight: 1, arbitrary: fc.constant<SelfTradePrevention>('cancel_both') },
-);
+export const stpArb: fc.Arbitrary<SelfTradePrevention | undefined> = weightedConstants<
+  SelfTradePrevention | undefined
+>([
+  { weight: 7, value: undefined },
+  { weight: 1, value: 'cancel_newest' },
+  { weight: 1, value: 'cancel_oldest' },
+  { weight: 1, value: 'cancel_both' },
+]);
 
 /** Every mode equally, the default included: what the self-trade command uses. */
 export const everyStpArb: fc.Arbitrary<SelfTradePrevention | undefined> = fc.constantFrom(
@@ -73,18 +78,21 @@ export interface SymbolChoice {
   index: number;
 }
 
-export const symbolChoiceArb: fc.Arbitrary<SymbolChoice> = fc.record({
-  forbidden: fc.oneof(
-    { weight: 97, arbitrary: fc.constant(false) },
-    { weight: 3, arbitrary: fc.constant(true) },
-  ),
-  index: fc.nat(99),
-});
+export const symbolChoiceArb: fc.Arbitrary<SymbolChoice> = recordOf(
+  [
+    weightedConstants([
+      { weight: 97, value: false },
+      { weight: 3, value: true },
+    ]),
+    fc.nat(99),
+  ],
+  ([forbidden, index]) => ({ forbidden, index }),
+);
 
-export const sandboxSymbolArb: fc.Arbitrary<SymbolChoice> = fc.record({
-  forbidden: fc.constant(false),
-  index: fc.nat(99),
-});
+export const sandboxSymbolArb: fc.Arbitrary<SymbolChoice> = recordOf(
+  [fc.constant(false), fc.nat(99)],
+  ([forbidden, index]) => ({ forbidden, index }),
+);
 
 export function resolveSymbol(model: TradingModel, choice: SymbolChoice): string {
   const pool =

@@ -1,6 +1,8 @@
 import fc from 'fast-check';
 import { type OrderTarget, TRADERS, type Trader } from '../trading-action.ts';
+import { recordOf } from './mapped-tuple.ts';
 import type { PredictedOrder, TradingModel } from './trading-model.ts';
+import { weightedConstants } from './weighted-constants.ts';
 
 /**
  * Which order a cancel or replace should name. Mostly one the model predicts live (that is
@@ -18,21 +20,24 @@ export interface TargetChoice {
 
 export const pickArb = fc.nat(9999);
 
-export const byOrderIdArb = fc.oneof(
-  { weight: 7, arbitrary: fc.constant(false) },
-  { weight: 3, arbitrary: fc.constant(true) },
-);
+export const byOrderIdArb: fc.Arbitrary<boolean> = weightedConstants([
+  { weight: 7, value: false },
+  { weight: 3, value: true },
+]);
 
-export const targetChoiceArb: fc.Arbitrary<TargetChoice> = fc.record({
-  mode: fc.oneof(
-    { weight: 85, arbitrary: fc.constant<TargetMode>('live') },
-    { weight: 6, arbitrary: fc.constant<TargetMode>('dead') },
-    { weight: 5, arbitrary: fc.constant<TargetMode>('foreign') },
-    { weight: 4, arbitrary: fc.constant<TargetMode>('unknown') },
-  ),
-  pick: pickArb,
-  byOrderId: byOrderIdArb,
-});
+export const targetChoiceArb: fc.Arbitrary<TargetChoice> = recordOf(
+  [
+    weightedConstants<TargetMode>([
+      { weight: 85, value: 'live' },
+      { weight: 6, value: 'dead' },
+      { weight: 5, value: 'foreign' },
+      { weight: 4, value: 'unknown' },
+    ]),
+    pickArb,
+    byOrderIdArb,
+  ],
+  ([mode, pick, byOrderId]) => ({ mode, pick, byOrderId }),
+);
 
 export function pickFrom<T>(items: readonly T[], pick: number): T | undefined {
   return items.length === 0 ? undefined : items[pick % items.length];

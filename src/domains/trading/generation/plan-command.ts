@@ -1,8 +1,13 @@
 import fc from 'fast-check';
 import type { TradingAction } from '../trading-action.ts';
 import { describeAction } from './describe-action.ts';
+import { leanArray } from './lean-array.ts';
 import { type SpellingChoice, spellAction } from './number-spellings.ts';
 import type { TradingModel } from './trading-model.ts';
+
+/** The empty lists a command starts with, shared (never pushed to: a run replaces them). */
+const NO_ACTIONS: TradingAction[] = [];
+const NO_SPELLINGS: readonly SpellingChoice[] = [];
 
 /** What the commands build: the concrete action list of one run. */
 export interface PlanBuilder {
@@ -23,9 +28,11 @@ export type Emit = (action: TradingAction) => boolean;
  * scenario (and the last command, which fast-check never removes), not only whole commands.
  */
 export function keepMaskArb(parts: number): fc.Arbitrary<boolean[]> {
-  const keep = fc.noBias(fc.nat(999)).map((n) => n !== 0);
-  return fc.array(keep, { minLength: parts, maxLength: parts });
+  return leanArray(keepFlagArb, { minLength: parts, maxLength: parts });
 }
+
+/** One flag of a keep mask: `fc.noBias(fc.nat(999)).map((n) => n !== 0)`. */
+const keepFlagArb = fc.noBias(fc.nat(999)).map((n) => n !== 0);
 
 /**
  * A fast-check command that resolves its abstract choices (which order, which price) against
@@ -34,19 +41,25 @@ export function keepMaskArb(parts: number): fc.Arbitrary<boolean[]> {
  * a shrunk command list always means a consistent action list.
  */
 export abstract class PlanCommand implements fc.Command<TradingModel, PlanBuilder> {
-  private emitted: TradingAction[] = [];
+  // Declared, and set in the constructor: class fields would be defined through an initializer
+  // on every command object, and fast-check builds one per generated command.
+  declare readonly kind: string;
+  /** The most actions this command may append; it is skipped when they do not fit. */
+  declare private readonly size: number;
+  /** Which of its actions to send (see keepMaskArb); missing flags mean send. */
+  declare private readonly keep: readonly boolean[];
+  /** The actions of the last run (shared empty until a run sends one). */
+  declare private emitted: TradingAction[];
   /** How each action it sends spells its price and quantity (number-spellings.ts). */
-  private spellings: readonly SpellingChoice[] = [];
+  declare private spellings: readonly SpellingChoice[];
 
-  /**
-   * @param size the most actions this command may append; it is skipped when they do not fit.
-   * @param keep which of its actions to send (see keepMaskArb); missing flags mean send.
-   */
-  protected constructor(
-    readonly kind: string,
-    private readonly size: number,
-    private readonly keep: readonly boolean[],
-  ) {}
+  protected constructor(kind: string, size: number, keep: readonly boolean[]) {
+    this.kind = kind;
+    this.size = size;
+    this.keep = keep;
+    this.emitted = NO_ACTIONS;
+    this.spellings = NO_SPELLINGS;
+  }
 
   check(model: Readonly<TradingModel>): boolean {
     return model.room >= this.size && this.ready(model);
@@ -58,7 +71,7 @@ export abstract class PlanCommand implements fc.Command<TradingModel, PlanBuilde
   }
 
   run(model: TradingModel, plan: PlanBuilder): void {
-    this.emitted = [];
+    this.emitted = NO_ACTIONS;
     let part = 0;
     this.build(model, (action) => {
       const kept = this.keep[part] ?? true;
@@ -67,7 +80,8 @@ export abstract class PlanCommand implements fc.Command<TradingModel, PlanBuilde
       const spelled = spellAction(action, this.spellings[part - 1], model.spellings);
       plan.actions.push(spelled);
       model.apply(spelled);
-      this.emitted.push(spelled);
+      if (this.emitted === NO_ACTIONS) this.emitted = [spelled];
+      else this.emitted.push(spelled);
       return true;
     });
     plan.afterCommand?.(model);
@@ -83,7 +97,7 @@ export abstract class PlanCommand implements fc.Command<TradingModel, PlanBuilde
     if (spellings.length === 0 && this.spellings.length === 0) return this;
     const copy = Object.assign(Object.create(Object.getPrototypeOf(this)), this) as this;
     copy.spellings = spellings;
-    copy.emitted = [];
+    copy.emitted = NO_ACTIONS;
     return copy;
   }
 

@@ -8,6 +8,8 @@ import {
   resolveQty,
 } from './boundary-values.ts';
 import { priceAt, qtyAt } from './instrument-grid.ts';
+import { leanOneof } from './lean-oneof.ts';
+import { recordOf } from './mapped-tuple.ts';
 import { pickArb, pickFrom } from './order-targets.ts';
 import type { PredictedOrder, TradingModel } from './trading-model.ts';
 
@@ -37,21 +39,24 @@ export interface ReplaceEdit {
 
 const nonZeroTicks = fc.tuple(fc.integer({ min: 1, max: 5 }), fc.boolean()).map(([n, up]) => (up ? n : -n));
 
-const priceEditArb: fc.Arbitrary<PriceEdit> = fc.oneof(
+const priceEditArb: fc.Arbitrary<PriceEdit> = leanOneof(
   { weight: 25, arbitrary: fc.constant<PriceEdit>({ kind: 'keep' }) },
   { weight: 30, arbitrary: nonZeroTicks.map((ticks): PriceEdit => ({ kind: 'move', ticks })) },
   { weight: 20, arbitrary: pickArb.map((pick): PriceEdit => ({ kind: 'join', pick })) },
   { weight: 25, arbitrary: priceChoiceArb.map((choice): PriceEdit => ({ kind: 'choice', choice })) },
 );
 
-const qtyEditArb: fc.Arbitrary<QtyEdit> = fc.oneof(
+const qtyEditArb: fc.Arbitrary<QtyEdit> = leanOneof(
   { weight: 30, arbitrary: fc.constant<QtyEdit>({ kind: 'keep' }) },
   { weight: 25, arbitrary: fc.integer({ min: 1, max: 20 }).map((lots): QtyEdit => ({ kind: 'down', lots })) },
   { weight: 20, arbitrary: fc.integer({ min: 1, max: 50 }).map((lots): QtyEdit => ({ kind: 'up', lots })) },
   { weight: 25, arbitrary: qtyChoiceArb.map((choice): QtyEdit => ({ kind: 'choice', choice })) },
 );
 
-export const replaceEditArb: fc.Arbitrary<ReplaceEdit> = fc.record({ price: priceEditArb, qty: qtyEditArb });
+export const replaceEditArb: fc.Arbitrary<ReplaceEdit> = recordOf(
+  [priceEditArb, qtyEditArb],
+  ([price, qty]) => ({ price, qty }),
+);
 
 /** The new price and quantity a replace sends; undefined fields are left out of the request. */
 export function resolveEdit(

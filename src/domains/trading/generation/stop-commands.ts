@@ -4,6 +4,8 @@ import { type PlaceAction, TRADERS, type Trader } from '../trading-action.ts';
 import { type QtyChoice, qtyChoiceArb, resolveQty, validQtyChoiceArb } from './boundary-values.ts';
 import { placeAction } from './command-parts.ts';
 import { bandTicks, cleanDecimal, type InstrumentGrid, priceAt, qtyAt } from './instrument-grid.ts';
+import { leanOneof } from './lean-oneof.ts';
+import { recordOf } from './mapped-tuple.ts';
 import {
   type OrderKind,
   opposite,
@@ -18,6 +20,7 @@ import {
 import { byOrderIdArb, pickArb, pickFrom, targetOf } from './order-targets.ts';
 import { type Emit, keepMaskArb, PlanCommand } from './plan-command.ts';
 import type { PredictedOrder, TradingModel } from './trading-model.ts';
+import { weightedConstants } from './weighted-constants.ts';
 
 /**
  * Stop orders (docs/exchange.md, "Stop orders"): stops placed near the last trade, on the side
@@ -34,21 +37,21 @@ export interface StopKind {
   tif?: TimeInForce;
 }
 
-const stopKind = (orderType: StopKind['orderType'], tif?: TimeInForce): fc.Arbitrary<StopKind> =>
-  fc.constant(tif ? { orderType, tif } : { orderType });
+const stopKind = (orderType: StopKind['orderType'], tif?: TimeInForce): StopKind =>
+  tif ? { orderType, tif } : { orderType };
 
-export const stopKindArb: fc.Arbitrary<StopKind> = fc.oneof(
-  { weight: 20, arbitrary: stopKind('stop_market') },
-  { weight: 6, arbitrary: stopKind('stop_market', 'ioc') },
-  { weight: 4, arbitrary: stopKind('stop_market', 'fok') },
-  { weight: 16, arbitrary: stopKind('stop_limit') },
-  { weight: 8, arbitrary: stopKind('stop_limit', 'gtc') },
-  { weight: 6, arbitrary: stopKind('stop_limit', 'ioc') },
-  { weight: 4, arbitrary: stopKind('stop_limit', 'fok') },
+export const stopKindArb: fc.Arbitrary<StopKind> = weightedConstants([
+  { weight: 20, value: stopKind('stop_market') },
+  { weight: 6, value: stopKind('stop_market', 'ioc') },
+  { weight: 4, value: stopKind('stop_market', 'fok') },
+  { weight: 16, value: stopKind('stop_limit') },
+  { weight: 8, value: stopKind('stop_limit', 'gtc') },
+  { weight: 6, value: stopKind('stop_limit', 'ioc') },
+  { weight: 4, value: stopKind('stop_limit', 'fok') },
   // Refused invalid_request: a stop_market rests never, a stop_limit is never post-only.
-  { weight: 1, arbitrary: stopKind('stop_market', 'gtc') },
-  { weight: 1, arbitrary: stopKind('stop_limit', 'post_only') },
-);
+  { weight: 1, value: stopKind('stop_market', 'gtc') },
+  { weight: 1, value: stopKind('stop_limit', 'post_only') },
+]);
 
 /** Broken stop prices, each refused with its stop_price_* reason. */
 export const STOP_POINTS = [
@@ -74,7 +77,7 @@ export type StopWhere =
   | { kind: 'behind'; ticks: number }
   | { kind: 'point'; point: StopPoint };
 
-export const stopWhereArb: fc.Arbitrary<StopWhere> = fc.oneof(
+export const stopWhereArb: fc.Arbitrary<StopWhere> = leanOneof(
   {
     weight: 80,
     arbitrary: fc
@@ -316,76 +319,103 @@ export class StopCrossCommand extends PlanCommand {
   }
 }
 
-const stopLotsArb = fc.oneof(
+const stopLotsArb = leanOneof(
   { weight: 4, arbitrary: fc.integer({ min: 1, max: 20 }) },
   { weight: 1, arbitrary: fc.integer({ min: 21, max: 400 }) },
 );
 
-const stopQtyArb: fc.Arbitrary<QtyChoice> = fc.oneof(
+const stopQtyArb: fc.Arbitrary<QtyChoice> = leanOneof(
   { weight: 9, arbitrary: validQtyChoiceArb },
   { weight: 1, arbitrary: qtyChoiceArb },
 );
 
-const limitOffsetArb = fc.oneof(
+const limitOffsetArb = leanOneof(
   { weight: 4, arbitrary: fc.integer({ min: 0, max: 4 }) },
   { weight: 1, arbitrary: fc.integer({ min: -3, max: -1 }) },
 );
 
-export const stopCommandArb = fc
-  .record({
-    trader: traderArb,
-    symbol: symbolChoiceArb,
-    side: sideArb,
-    kind: stopKindArb,
-    where: stopWhereArb,
-    limitOffset: limitOffsetArb,
-    qty: stopQtyArb,
-    stp: stpArb,
-    gapMs: fc.integer({ min: 0, max: 3 }),
-    keep: keepMaskArb(1),
-  })
-  .map((p) => new StopCommand(p));
+export const stopCommandArb = recordOf(
+  [
+    traderArb,
+    symbolChoiceArb,
+    sideArb,
+    stopKindArb,
+    stopWhereArb,
+    limitOffsetArb,
+    stopQtyArb,
+    stpArb,
+    fc.integer({ min: 0, max: 3 }),
+    keepMaskArb(1),
+  ],
+  ([trader, symbol, side, kind, where, limitOffset, qty, stp, gapMs, keep]) =>
+    new StopCommand({ trader, symbol, side, kind, where, limitOffset, qty, stp, gapMs, keep }),
+);
 
-export const stopCancelCommandArb = fc
-  .record({
-    pick: pickArb,
-    byOrderId: byOrderIdArb,
-    gapMs: fc.integer({ min: 0, max: 3 }),
-    keep: keepMaskArb(1),
-  })
-  .map((p) => new StopCancelCommand(p));
+export const stopCancelCommandArb = recordOf(
+  [pickArb, byOrderIdArb, fc.integer({ min: 0, max: 3 }), keepMaskArb(1)],
+  ([pick, byOrderId, gapMs, keep]) => new StopCancelCommand({ pick, byOrderId, gapMs, keep }),
+);
 
-export const stopCrossCommandArb = fc
-  .record({
-    pick: pickArb,
-    seed: fc.record({
-      trader: traderArb,
-      symbol: sandboxSymbolArb,
-      side: sideArb,
-      kind: stopKindArb.filter(
-        (k) => k.tif !== 'post_only' && !(k.orderType === 'stop_market' && k.tif === 'gtc'),
-      ),
-      ticks: fc.integer({ min: 1, max: 4 }),
-      limitOffset: limitOffsetArb,
-      qty: validQtyChoiceArb,
-      stp: stpArb,
-    }),
-    gap: fc.oneof(
+export const stopCrossCommandArb = recordOf(
+  [
+    pickArb,
+    recordOf(
+      [
+        traderArb,
+        sandboxSymbolArb,
+        sideArb,
+        stopKindArb.filter(
+          (k) => k.tif !== 'post_only' && !(k.orderType === 'stop_market' && k.tif === 'gtc'),
+        ),
+        fc.integer({ min: 1, max: 4 }),
+        limitOffsetArb,
+        validQtyChoiceArb,
+        stpArb,
+      ],
+      ([trader, symbol, side, kind, ticks, limitOffset, qty, stp]) => ({
+        trader,
+        symbol,
+        side,
+        kind,
+        ticks,
+        limitOffset,
+        qty,
+        stp,
+      }),
+    ),
+    leanOneof(
       { weight: 4, arbitrary: fc.constant(0) },
       { weight: 4, arbitrary: fc.integer({ min: 1, max: 4 }) },
       { weight: 1, arbitrary: fc.constant(-1) },
     ),
-    makerPick: pickArb,
-    takerPick: pickArb,
-    makerLots: stopLotsArb,
-    takerLots: stopLotsArb,
-    takerKind: fc.constantFrom<OrderKind>(
+    pickArb,
+    pickArb,
+    stopLotsArb,
+    stopLotsArb,
+    fc.constantFrom<OrderKind>(
       { orderType: 'limit', tif: 'ioc' },
       { orderType: 'limit', tif: 'gtc' },
       { orderType: 'market', tif: 'ioc' },
     ),
-    extra: fc.option(fc.record({ ticks: fc.integer({ min: 0, max: 3 }), lots: stopLotsArb }), { freq: 2 }),
-    gapMs: fc.integer({ min: 0, max: 3 }),
-    keep: keepMaskArb(4),
-  })
-  .map((p) => new StopCrossCommand(p));
+    fc.option(
+      recordOf([fc.integer({ min: 0, max: 3 }), stopLotsArb], ([ticks, lots]) => ({ ticks, lots })),
+      { freq: 2 },
+    ),
+    fc.integer({ min: 0, max: 3 }),
+    keepMaskArb(4),
+  ],
+  ([pick, seed, gap, makerPick, takerPick, makerLots, takerLots, takerKind, extra, gapMs, keep]) =>
+    new StopCrossCommand({
+      pick,
+      seed,
+      gap,
+      makerPick,
+      takerPick,
+      makerLots,
+      takerLots,
+      takerKind,
+      extra,
+      gapMs,
+      keep,
+    }),
+);

@@ -5,6 +5,8 @@ import type { ExchangeConfig } from '../protocol/exchange-config.ts';
 import type { TradingAction } from '../trading-action.ts';
 import { TRADING_CAPABILITIES } from '../trading-capabilities.ts';
 import { faultCommandArb, type NemesisEntry, nemesis, nemesisEntryArb } from './fault-commands.ts';
+import { leanOneof } from './lean-oneof.ts';
+import { mappedTopTuple } from './mapped-tuple.ts';
 import type { PlanBuilder } from './plan-command.ts';
 import { supportedActions, supportedWeights } from './supported-actions.ts';
 import { type TradingCommandKind, tradingCommandArb } from './trading-commands.ts';
@@ -69,7 +71,7 @@ export function tradingActions(
   const command =
     faults.length === 0
       ? trading
-      : fc.oneof(
+      : leanOneof(
           { arbitrary: trading, weight: 100 - percent },
           { arbitrary: faultCommandArb(faults), weight: percent },
         );
@@ -96,7 +98,7 @@ export function tradingActions(
     options.venue !== undefined && (capabilities ?? []).includes(TRADING_CAPABILITIES.venueConfig);
   const venue: fc.Arbitrary<ExchangeConfig | undefined> =
     perRun && options.venue ? options.venue(base) : fc.constant(undefined);
-  return fc.tuple(venue, commands, schedule).map(([config, list, entries]) => {
+  return mappedTopTuple([venue, commands, schedule], ([config, list, entries]) => {
     const plan: PlanBuilder = { actions: [] };
     if (entries.length > 0) plan.afterCommand = nemesis(faults, every, entries, plan);
     fc.modelRun(() => {

@@ -12,6 +12,9 @@ import {
   StormCommand,
   SweepCommand,
 } from './composite-commands.ts';
+import { leanArray } from './lean-array.ts';
+import { leanOneof } from './lean-oneof.ts';
+import { mappedTuple, recordOf } from './mapped-tuple.ts';
 import { spellingsArb } from './number-spellings.ts';
 import {
   everyStpArb,
@@ -135,157 +138,164 @@ const MAX_STORM_EDITS = 5;
 const MAX_SWEEP_LEVELS = 4;
 
 const shareArb = fc.constantFrom<FillShare>('all', 'part', 'more');
-const extraLotsArb = fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 50 }));
+const extraLotsArb = leanOneof(
+  { weight: 1, arbitrary: fc.constant(0) },
+  { weight: 1, arbitrary: fc.integer({ min: 1, max: 50 }) },
+);
 
 const COMMAND_ARBS: { [K in TradingCommandKind]: fc.Arbitrary<PlanCommand> } = {
-  place: fc
-    .record({
-      trader: traderArb,
-      symbol: symbolChoiceArb,
-      side: sideArb,
-      kind: orderKindArb,
-      price: priceChoiceArb,
-      qty: qtyChoiceArb,
-      stp: stpArb,
-      gapMs: gapArb,
-      keep: keepMaskArb(1),
-    })
-    .map((p) => new PlaceCommand(p)),
-  cancel: fc
-    .record({ target: targetChoiceArb, gapMs: gapArb, keep: keepMaskArb(1) })
-    .map((p) => new CancelCommand(p)),
-  replace: fc
-    .record({ target: targetChoiceArb, edit: replaceEditArb, gapMs: gapArb, keep: keepMaskArb(1) })
-    .map((p) => new ReplaceCommand(p)),
-  flip: fc
-    .record({ seed: restingSeedArb, byOrderId: byOrderIdArb, gapMs: gapArb, keep: keepMaskArb(2) })
-    .map((p) => new FlipCommand(p)),
-  competing_cancels: fc
-    .record({
-      pick: pickArb,
-      seed: restingSeedArb,
-      firstById: fc.boolean(),
-      secondById: fc.boolean(),
-      gapMs: gapArb,
-      keep: keepMaskArb(3),
-    })
-    .map((p) => new CompetingCancelsCommand(p)),
-  cancel_race: fc
-    .record({
-      pick: pickArb,
-      seed: restingSeedArb,
-      takerPick: pickArb,
-      takerKind: takerKindArb,
-      share: shareArb,
-      extraLots: extraLotsArb,
-      byOrderId: byOrderIdArb,
-      gapMs: gapArb,
-      keep: keepMaskArb(3),
-    })
-    .map((p) => new CancelRaceCommand(p)),
-  storm: fc
-    .record({
-      pick: pickArb,
-      seed: restingSeedArb,
-      edits: fc.array(replaceEditArb, { minLength: 2, maxLength: MAX_STORM_EDITS }),
-      byOrderId: byOrderIdArb,
-      gapMs: gapArb,
-      keep: keepMaskArb(MAX_STORM_EDITS + 1),
-    })
-    .map((p) => new StormCommand(p)),
-  requeue: fc
-    .record({
-      seed: restingSeedArb,
-      otherPick: pickArb,
-      depth: fc.integer({ min: 1, max: 3 }),
-      secondQty: validQtyChoiceArb,
-      takerKind: fc.constantFrom<OrderKind>(
-        { orderType: 'limit', tif: 'ioc' },
-        { orderType: 'market', tif: 'ioc' },
-      ),
-      byOrderId: byOrderIdArb,
-      gapMs: gapArb,
-      keep: keepMaskArb(4),
-    })
-    .map((p) => new RequeueCommand(p)),
-  sweep: fc
-    .record({
-      symbol: sandboxSymbolArb,
-      takerSide: sideArb,
-      taker: traderArb,
-      takerKind: takerKindArb,
-      levels: fc.array(
-        fc.record({ makerPick: pickArb, stepTicks: fc.integer({ min: 0, max: 2 }), qty: validQtyChoiceArb }),
+  place: recordOf(
+    [
+      traderArb,
+      symbolChoiceArb,
+      sideArb,
+      orderKindArb,
+      priceChoiceArb,
+      qtyChoiceArb,
+      stpArb,
+      gapArb,
+      keepMaskArb(1),
+    ],
+    ([trader, symbol, side, kind, price, qty, stp, gapMs, keep]) =>
+      new PlaceCommand({ trader, symbol, side, kind, price, qty, stp, gapMs, keep }),
+  ),
+  cancel: recordOf(
+    [targetChoiceArb, gapArb, keepMaskArb(1)],
+    ([target, gapMs, keep]) => new CancelCommand({ target, gapMs, keep }),
+  ),
+  replace: recordOf(
+    [targetChoiceArb, replaceEditArb, gapArb, keepMaskArb(1)],
+    ([target, edit, gapMs, keep]) => new ReplaceCommand({ target, edit, gapMs, keep }),
+  ),
+  flip: recordOf(
+    [restingSeedArb, byOrderIdArb, gapArb, keepMaskArb(2)],
+    ([seed, byOrderId, gapMs, keep]) => new FlipCommand({ seed, byOrderId, gapMs, keep }),
+  ),
+  competing_cancels: recordOf(
+    [pickArb, restingSeedArb, fc.boolean(), fc.boolean(), gapArb, keepMaskArb(3)],
+    ([pick, seed, firstById, secondById, gapMs, keep]) =>
+      new CompetingCancelsCommand({ pick, seed, firstById, secondById, gapMs, keep }),
+  ),
+  cancel_race: recordOf(
+    [
+      pickArb,
+      restingSeedArb,
+      pickArb,
+      takerKindArb,
+      shareArb,
+      extraLotsArb,
+      byOrderIdArb,
+      gapArb,
+      keepMaskArb(3),
+    ],
+    ([pick, seed, takerPick, takerKind, share, extraLots, byOrderId, gapMs, keep]) =>
+      new CancelRaceCommand({ pick, seed, takerPick, takerKind, share, extraLots, byOrderId, gapMs, keep }),
+  ),
+  storm: recordOf(
+    [
+      pickArb,
+      restingSeedArb,
+      leanArray(replaceEditArb, { minLength: 2, maxLength: MAX_STORM_EDITS }),
+      byOrderIdArb,
+      gapArb,
+      keepMaskArb(MAX_STORM_EDITS + 1),
+    ],
+    ([pick, seed, edits, byOrderId, gapMs, keep]) =>
+      new StormCommand({ pick, seed, edits, byOrderId, gapMs, keep }),
+  ),
+  requeue: recordOf(
+    [
+      restingSeedArb,
+      pickArb,
+      fc.integer({ min: 1, max: 3 }),
+      validQtyChoiceArb,
+      fc.constantFrom<OrderKind>({ orderType: 'limit', tif: 'ioc' }, { orderType: 'market', tif: 'ioc' }),
+      byOrderIdArb,
+      gapArb,
+      keepMaskArb(4),
+    ],
+    ([seed, otherPick, depth, secondQty, takerKind, byOrderId, gapMs, keep]) =>
+      new RequeueCommand({ seed, otherPick, depth, secondQty, takerKind, byOrderId, gapMs, keep }),
+  ),
+  sweep: recordOf(
+    [
+      sandboxSymbolArb,
+      sideArb,
+      traderArb,
+      takerKindArb,
+      leanArray(
+        recordOf(
+          [pickArb, fc.integer({ min: 0, max: 2 }), validQtyChoiceArb],
+          ([makerPick, stepTicks, qty]) => ({ makerPick, stepTicks, qty }),
+        ),
         { minLength: 1, maxLength: MAX_SWEEP_LEVELS },
       ),
-      extraLots: extraLotsArb,
-      gapMs: gapArb,
-      keep: keepMaskArb(MAX_SWEEP_LEVELS + 1),
-    })
-    .map((p) => new SweepCommand(p)),
-  self_trade: fc
-    .record({
-      reuse: fc.boolean(),
-      pick: pickArb,
-      seed: restingSeedArb,
-      stp: everyStpArb,
-      crossKind: takerKindArb,
-      share: shareArb,
-      extraLots: extraLotsArb,
-      gapMs: gapArb,
-      keep: keepMaskArb(2),
-    })
-    .map((p) => new SelfTradeCommand(p)),
-  duplicate_id: fc
-    .record({
-      pick: pickArb,
-      seed: restingSeedArb,
-      retry: fc.boolean(),
-      side: sideArb,
-      kind: orderKindArb,
-      price: priceChoiceArb,
-      qty: qtyChoiceArb,
-      gapMs: gapArb,
-      keep: keepMaskArb(2),
-    })
-    .map((p) => new DuplicateIdCommand(p)),
-  foreign: fc
-    .record({
-      pick: pickArb,
-      otherPick: pickArb,
-      replace: fc.boolean(),
-      byOrderId: fc.boolean(),
-      edit: replaceEditArb,
-      gapMs: gapArb,
-      keep: keepMaskArb(1),
-    })
-    .map((p) => new ForeignCommand(p)),
-  cancel_all: fc
-    .record({
-      pick: pickArb,
-      scope: fc.constantFrom<CancelAllScope>('all', 'own-symbol', 'any-symbol'),
-      symbol: symbolChoiceArb,
-      gapMs: gapArb,
-      keep: keepMaskArb(1),
-    })
-    .map((p) => new CancelAllCommand(p)),
-  set_mark: fc
-    .record({
-      symbol: sandboxSymbolArb,
-      pct: fc.integer({ min: 1, max: 6 }),
-      direction: fc.constantFrom<MarkDirection>('up', 'down', 'against-position', 'away-from-orders'),
-      gapMs: gapArb,
-      keep: keepMaskArb(1),
-    })
-    .map((p) => new SetMarkCommand(p)),
-  reconnect: fc
-    .record({
-      pick: pickArb,
-      mode: fc.constantFrom<'resync' | 'resume'>('resync', 'resume'),
-      gapMs: gapArb,
-      keep: keepMaskArb(1),
-    })
-    .map((p) => new ReconnectCommand(p)),
+      extraLotsArb,
+      gapArb,
+      keepMaskArb(MAX_SWEEP_LEVELS + 1),
+    ],
+    ([symbol, takerSide, taker, takerKind, levels, extraLots, gapMs, keep]) =>
+      new SweepCommand({ symbol, takerSide, taker, takerKind, levels, extraLots, gapMs, keep }),
+  ),
+  self_trade: recordOf(
+    [
+      fc.boolean(),
+      pickArb,
+      restingSeedArb,
+      everyStpArb,
+      takerKindArb,
+      shareArb,
+      extraLotsArb,
+      gapArb,
+      keepMaskArb(2),
+    ],
+    ([reuse, pick, seed, stp, crossKind, share, extraLots, gapMs, keep]) =>
+      new SelfTradeCommand({ reuse, pick, seed, stp, crossKind, share, extraLots, gapMs, keep }),
+  ),
+  duplicate_id: recordOf(
+    [
+      pickArb,
+      restingSeedArb,
+      fc.boolean(),
+      sideArb,
+      orderKindArb,
+      priceChoiceArb,
+      qtyChoiceArb,
+      gapArb,
+      keepMaskArb(2),
+    ],
+    ([pick, seed, retry, side, kind, price, qty, gapMs, keep]) =>
+      new DuplicateIdCommand({ pick, seed, retry, side, kind, price, qty, gapMs, keep }),
+  ),
+  foreign: recordOf(
+    [pickArb, pickArb, fc.boolean(), fc.boolean(), replaceEditArb, gapArb, keepMaskArb(1)],
+    ([pick, otherPick, replace, byOrderId, edit, gapMs, keep]) =>
+      new ForeignCommand({ pick, otherPick, replace, byOrderId, edit, gapMs, keep }),
+  ),
+  cancel_all: recordOf(
+    [
+      pickArb,
+      fc.constantFrom<CancelAllScope>('all', 'own-symbol', 'any-symbol'),
+      symbolChoiceArb,
+      gapArb,
+      keepMaskArb(1),
+    ],
+    ([pick, scope, symbol, gapMs, keep]) => new CancelAllCommand({ pick, scope, symbol, gapMs, keep }),
+  ),
+  set_mark: recordOf(
+    [
+      sandboxSymbolArb,
+      fc.integer({ min: 1, max: 6 }),
+      fc.constantFrom<MarkDirection>('up', 'down', 'against-position', 'away-from-orders'),
+      gapArb,
+      keepMaskArb(1),
+    ],
+    ([symbol, pct, direction, gapMs, keep]) => new SetMarkCommand({ symbol, pct, direction, gapMs, keep }),
+  ),
+  reconnect: recordOf(
+    [pickArb, fc.constantFrom<'resync' | 'resume'>('resync', 'resume'), gapArb, keepMaskArb(1)],
+    ([pick, mode, gapMs, keep]) => new ReconnectCommand({ pick, mode, gapMs, keep }),
+  ),
   stop: stopCommandArb,
   stop_cancel: stopCancelCommandArb,
   stop_cross: stopCrossCommandArb,
@@ -308,7 +318,7 @@ export function tradingCommandArb(
   })).filter((e) => e.weight > 0);
   if (entries.length === 0) throw new Error('tradingCommandArb: every command kind has weight 0');
   // Each command also draws how its actions spell prices and sizes (numbers unless it says).
-  return fc
-    .tuple(fc.oneof(...entries), spellingsArb)
-    .map(([command, spellings]) => command.withSpellings(spellings));
+  return mappedTuple([leanOneof(...entries), spellingsArb], ([command, spellings]) =>
+    command.withSpellings(spellings),
+  );
 }

@@ -17,8 +17,8 @@ import {
 import type { Touch } from './boundary-values.ts';
 import { clientOrderIdFor } from './client-order-id.ts';
 import { availableAtoms } from './funding.ts';
-import { bandTicks, gridOf, type InstrumentGrid, lotsOf, ticksOf } from './instrument-grid.ts';
-import { acceptedSpellings } from './number-spellings.ts';
+import { bandTicks, type InstrumentGrid, lotsOf, ticksOf } from './instrument-grid.ts';
+import { type VenueFacts, venueFacts } from './venue-facts.ts';
 
 /** An order as generation predicts it: good enough to aim requests at, never a verdict. */
 export interface PredictedOrder {
@@ -106,21 +106,24 @@ export class TradingModel {
   private readonly unfinished = new Set<PredictedOrder>();
   private readonly remembered: PredictedOrder[] = [];
   private priorityCounter = 0;
+  /** What this model reads from its config, shared by every model of that config. */
+  private readonly facts: VenueFacts;
 
   constructor(seed: number, maxActions: number, config: ExchangeConfig = defaultExchangeConfig()) {
     this.seed = seed;
     this.maxActions = maxActions;
     this.config = config;
-    this.spellings = acceptedSpellings(config);
-    this.grids = new Map(config.instruments.map((i) => [i.symbol, gridOf(i)]));
-    const sandbox = (s: string) => s.startsWith(config.sandboxPrefix);
-    this.sandboxSymbols = config.instruments.map((i) => i.symbol).filter(sandbox);
-    this.forbiddenSymbols = config.instruments.map((i) => i.symbol).filter((s) => !sandbox(s));
+    const facts = venueFacts(config);
+    this.facts = facts;
+    this.spellings = facts.spellings;
+    this.grids = facts.grids;
+    this.sandboxSymbols = facts.sandboxSymbols;
+    this.forbiddenSymbols = facts.forbiddenSymbols;
     for (const grid of this.grids.values()) this.markTicks.set(grid.symbol, grid.markTicks);
     for (const trader of TRADERS) {
       this.consumedIds.set(trader, new Set());
       this.fills.set(trader, 0);
-      this.cash.set(trader, config.accounts.find((a) => a.id === trader)?.cash ?? 0);
+      this.cash.set(trader, facts.startCash.get(trader) ?? 0);
     }
   }
 
@@ -158,7 +161,12 @@ export class TradingModel {
   }
 
   position(trader: Trader, symbol: string): number {
-    return this.positions.get(`${trader} ${symbol}`) ?? 0;
+    return this.positions.get(this.positionKey(trader, symbol)) ?? 0;
+  }
+
+  /** The key of `positions` for a trader on a symbol. */
+  private positionKey(trader: Trader, symbol: string): string {
+    return this.facts.positionKeys.get(symbol)?.get(trader) ?? `${trader} ${symbol}`;
   }
 
   /** Best resting price on one side of a book, in ticks. */
@@ -278,7 +286,10 @@ export class TradingModel {
       filledLots: 0,
       live: false,
       priority: 0,
-      ...(isStop(action.orderType) ? { stopTicks, pendingStop: false } : {}),
+      // Every order has the same fields (one object shape): stopTicks is undefined off stops.
+      stopTicks,
+      pendingStop: false,
+      forgotten: false,
     };
     this.orders.push(order);
     if (!order.accepted) return;
@@ -325,7 +336,8 @@ export class TradingModel {
         order.priority = ++this.priorityCounter;
       }
     }
-    this.triggered.length = 0;
+    // Usually empty: setting an array's length is a call into the runtime.
+    if (this.triggered.length > 0) this.triggered.length = 0;
   }
 
   private wouldAccept(
@@ -355,27 +367,25 @@ export class TradingModel {
     return this.marginAllows(action.client, grid, action.side, lots);
   }
 
-  /** Worst position a trader could reach on one symbol if all its buys, or all its sells, filled. */
-  private worst(trader: Trader, symbol: string, extra?: { side: Side; lots: number }): number {
-    let buys = extra?.side === 'buy' ? extra.lots : 0;
-    let sells = extra?.side === 'sell' ? extra.lots : 0;
-    for (const o of this.orders) {
-      if (!o.live || o.client !== trader || o.symbol !== symbol) continue;
-      if (o.side === 'buy') buys += remaining(o);
-      else sells += remaining(o);
-    }
-    const pos = this.position(trader, symbol);
-    return Math.max(Math.abs(pos + buys), Math.abs(pos - sells));
-  }
-
   /**
    * The venue's margin rule, valued at the mark: an order that does not grow the worst position
    * always passes; otherwise the position limit, then equity minus every requirement must hold.
    */
   private marginAllows(trader: Trader, grid: InstrumentGrid, side: Side, lots: number): boolean {
-    const extra = { side, lots };
-    const after = this.worst(trader, grid.symbol, extra);
-    if (after <= this.worst(trader, grid.symbol)) return true;
+    // worst() with and without the order, from one pass over the orders.
+    let buys = 0;
+    let sells = 0;
+    for (const o of this.orders) {
+      if (!o.live || o.client !== trader || o.symbol !== grid.symbol) continue;
+      if (o.side === 'buy') buys += remaining(o);
+      else sells += remaining(o);
+    }
+    const pos = this.position(trader, grid.symbol);
+    const before = Math.max(Math.abs(pos + buys), Math.abs(pos - sells));
+    if (side === 'buy') buys += lots;
+    else sells += lots;
+    const after = Math.max(Math.abs(pos + buys), Math.abs(pos - sells));
+    if (after <= before) return true;
     if (after * grid.config.lotSize > grid.config.maxPosition + 1e-9) return false;
     // In exact cash atoms, as the venue counts (funding.ts): an order may spend every last unit.
     return availableAtoms(this, trader, { grid, side, lots }) >= 0;
@@ -453,7 +463,7 @@ export class TradingModel {
       for (const o of [taker, maker]) {
         this.cash.set(o.client, (this.cash.get(o.client) ?? 0) + (o.side === 'buy' ? -value : value));
         this.fills.set(o.client, (this.fills.get(o.client) ?? 0) + 1);
-        const key = `${o.client} ${o.symbol}`;
+        const key = this.positionKey(o.client, o.symbol);
         this.positions.set(key, (this.positions.get(key) ?? 0) + (o.side === 'buy' ? qty : -qty));
       }
     }
@@ -499,8 +509,7 @@ export class TradingModel {
     this.remembered.length = 0;
     for (const ids of this.consumedIds.values()) ids.clear();
     this.positions.clear();
-    for (const trader of TRADERS)
-      this.cash.set(trader, this.config.accounts.find((a) => a.id === trader)?.cash ?? 0);
+    for (const trader of TRADERS) this.cash.set(trader, this.facts.startCash.get(trader) ?? 0);
     for (const grid of this.grids.values()) this.markTicks.set(grid.symbol, grid.markTicks);
     this.lastTradeTicks.clear();
     this.halted.clear();

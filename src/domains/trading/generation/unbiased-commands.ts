@@ -8,6 +8,7 @@ import {
   type TradingActionKind,
 } from '../trading-action.ts';
 import { priceAt, qtyAt } from './instrument-grid.ts';
+import { recordOf } from './mapped-tuple.ts';
 import { type Emit, keepMaskArb, PlanCommand } from './plan-command.ts';
 import type { TradingModel } from './trading-model.ts';
 
@@ -70,96 +71,99 @@ const stpArb = fc.constantFrom<SelfTradePrevention | undefined>(
 
 /** The baseline sends what a naive fuzzer knows of: orders, cancels, replaces, marks, reconnects. */
 const UNIFORM_ARBS: Partial<Record<TradingActionKind, fc.Arbitrary<PlanCommand>>> = {
-  place: fc
-    .record({
-      trader: traderArb,
-      symbol: fc.nat(99),
-      side: sideArb,
-      orderType: typeArb,
-      tif: tifArb,
-      price: unit,
-      qty: unit,
-      stp: stpArb,
-      gapMs: uniformGap,
-      keep: keepMaskArb(1),
-    })
-    .map(
-      (p) =>
-        new UniformCommand('place', p.keep, (model) => {
-          const symbols = allSymbols(model);
-          const symbol = symbols[p.symbol % symbols.length];
-          return {
-            kind: 'place',
-            client: p.trader,
-            gapMs: p.gapMs,
-            symbol,
-            side: p.side,
-            orderType: p.orderType,
-            tif: p.tif,
-            ...(p.orderType === 'limit' ? { price: uniformPrice(model, symbol, p.price) } : {}),
-            qty: uniformQty(model, symbol, p.qty),
-            clientOrderId: model.nextClientOrderId(),
-            ...(p.stp ? { stp: p.stp } : {}),
-          };
-        }),
-    ),
-  cancel: fc
-    .record({
-      trader: traderArb,
-      pick: fc.nat(9999),
-      byOrderId: fc.boolean(),
-      gapMs: uniformGap,
-      keep: keepMaskArb(1),
-    })
-    .map(
-      (p) =>
-        new UniformCommand('cancel', p.keep, (model) => ({
-          kind: 'cancel',
+  place: recordOf(
+    [traderArb, fc.nat(99), sideArb, typeArb, tifArb, unit, unit, stpArb, uniformGap, keepMaskArb(1)],
+    ([trader, symbol, side, orderType, tif, price, qty, stp, gapMs, keep]) => ({
+      trader,
+      symbol,
+      side,
+      orderType,
+      tif,
+      price,
+      qty,
+      stp,
+      gapMs,
+      keep,
+    }),
+  ).map(
+    (p) =>
+      new UniformCommand('place', p.keep, (model) => {
+        const symbols = allSymbols(model);
+        const symbol = symbols[p.symbol % symbols.length];
+        return {
+          kind: 'place',
           client: p.trader,
           gapMs: p.gapMs,
-          target: uniformTarget(model, p.pick, p.byOrderId),
-        })),
-    ),
-  replace: fc
-    .record({
-      trader: traderArb,
-      pick: fc.nat(9999),
-      byOrderId: fc.boolean(),
-      price: fc.option(unit),
-      qty: fc.option(unit),
-      gapMs: uniformGap,
-      keep: keepMaskArb(1),
-    })
-    .map(
-      (p) =>
-        new UniformCommand('replace', p.keep, (model) => {
-          const target = uniformTarget(model, p.pick, p.byOrderId);
-          const symbol = model.orders.find((o) => o.step === target.step)?.symbol ?? model.sandboxSymbols[0];
-          return {
-            kind: 'replace',
-            client: p.trader,
-            gapMs: p.gapMs,
-            target,
-            ...(p.price === null ? {} : { price: uniformPrice(model, symbol, p.price) }),
-            ...(p.qty === null ? {} : { qty: uniformQty(model, symbol, p.qty) }),
-          };
-        }),
-    ),
-  cancel_all: fc
-    .record({ trader: traderArb, symbol: fc.option(fc.nat(99)), gapMs: uniformGap, keep: keepMaskArb(1) })
-    .map(
-      (p) =>
-        new UniformCommand('cancel_all', p.keep, (model) => {
-          const symbols = allSymbols(model);
-          return {
-            kind: 'cancel_all',
-            client: p.trader,
-            gapMs: p.gapMs,
-            ...(p.symbol === null ? {} : { symbol: symbols[p.symbol % symbols.length] }),
-          };
-        }),
-    ),
-  set_mark: fc.record({ symbol: fc.nat(99), price: unit, gapMs: uniformGap, keep: keepMaskArb(1) }).map(
+          symbol,
+          side: p.side,
+          orderType: p.orderType,
+          tif: p.tif,
+          ...(p.orderType === 'limit' ? { price: uniformPrice(model, symbol, p.price) } : {}),
+          qty: uniformQty(model, symbol, p.qty),
+          clientOrderId: model.nextClientOrderId(),
+          ...(p.stp ? { stp: p.stp } : {}),
+        };
+      }),
+  ),
+  cancel: recordOf(
+    [traderArb, fc.nat(9999), fc.boolean(), uniformGap, keepMaskArb(1)],
+    ([trader, pick, byOrderId, gapMs, keep]) => ({ trader, pick, byOrderId, gapMs, keep }),
+  ).map(
+    (p) =>
+      new UniformCommand('cancel', p.keep, (model) => ({
+        kind: 'cancel',
+        client: p.trader,
+        gapMs: p.gapMs,
+        target: uniformTarget(model, p.pick, p.byOrderId),
+      })),
+  ),
+  replace: recordOf(
+    [traderArb, fc.nat(9999), fc.boolean(), fc.option(unit), fc.option(unit), uniformGap, keepMaskArb(1)],
+    ([trader, pick, byOrderId, price, qty, gapMs, keep]) => ({
+      trader,
+      pick,
+      byOrderId,
+      price,
+      qty,
+      gapMs,
+      keep,
+    }),
+  ).map(
+    (p) =>
+      new UniformCommand('replace', p.keep, (model) => {
+        const target = uniformTarget(model, p.pick, p.byOrderId);
+        const symbol = model.orders.find((o) => o.step === target.step)?.symbol ?? model.sandboxSymbols[0];
+        return {
+          kind: 'replace',
+          client: p.trader,
+          gapMs: p.gapMs,
+          target,
+          ...(p.price === null ? {} : { price: uniformPrice(model, symbol, p.price) }),
+          ...(p.qty === null ? {} : { qty: uniformQty(model, symbol, p.qty) }),
+        };
+      }),
+  ),
+  cancel_all: recordOf(
+    [traderArb, fc.option(fc.nat(99)), uniformGap, keepMaskArb(1)],
+    ([trader, symbol, gapMs, keep]) => ({ trader, symbol, gapMs, keep }),
+  ).map(
+    (p) =>
+      new UniformCommand('cancel_all', p.keep, (model) => {
+        const symbols = allSymbols(model);
+        return {
+          kind: 'cancel_all',
+          client: p.trader,
+          gapMs: p.gapMs,
+          ...(p.symbol === null ? {} : { symbol: symbols[p.symbol % symbols.length] }),
+        };
+      }),
+  ),
+  set_mark: recordOf([fc.nat(99), unit, uniformGap, keepMaskArb(1)], ([symbol, price, gapMs, keep]) => ({
+    symbol,
+    price,
+    gapMs,
+    keep,
+  })).map(
     (p) =>
       new UniformCommand('set_mark', p.keep, (model) => {
         const symbols = allSymbols(model);
@@ -173,22 +177,18 @@ const UNIFORM_ARBS: Partial<Record<TradingActionKind, fc.Arbitrary<PlanCommand>>
         };
       }),
   ),
-  reconnect: fc
-    .record({
-      trader: traderArb,
-      mode: fc.constantFrom<'resync' | 'resume'>('resync', 'resume'),
-      gapMs: uniformGap,
-      keep: keepMaskArb(1),
-    })
-    .map(
-      (p) =>
-        new UniformCommand('reconnect', p.keep, () => ({
-          kind: 'reconnect',
-          client: p.trader,
-          gapMs: p.gapMs,
-          mode: p.mode,
-        })),
-    ),
+  reconnect: recordOf(
+    [traderArb, fc.constantFrom<'resync' | 'resume'>('resync', 'resume'), uniformGap, keepMaskArb(1)],
+    ([trader, mode, gapMs, keep]) => ({ trader, mode, gapMs, keep }),
+  ).map(
+    (p) =>
+      new UniformCommand('reconnect', p.keep, () => ({
+        kind: 'reconnect',
+        client: p.trader,
+        gapMs: p.gapMs,
+        mode: p.mode,
+      })),
+  ),
 };
 
 /** Every action kind equally likely unless weighted; a weight of 0 leaves a kind out. */

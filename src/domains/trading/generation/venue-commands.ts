@@ -12,6 +12,7 @@ import {
 import { placeAction } from './command-parts.ts';
 import { fundingEdge } from './funding.ts';
 import { priceAt, qtyAt } from './instrument-grid.ts';
+import { recordOf } from './mapped-tuple.ts';
 import {
   gapArb,
   passiveTicks,
@@ -24,6 +25,7 @@ import {
 import { chooseTarget, pickArb, pickFrom, type TargetChoice, targetChoiceArb } from './order-targets.ts';
 import { type Emit, keepMaskArb, PlanCommand } from './plan-command.ts';
 import type { TradingModel } from './trading-model.ts';
+import { weightedConstants } from './weighted-constants.ts';
 
 /**
  * Commands that reach the rest of the venue's surface: the admin's halt, resume and reset,
@@ -96,19 +98,24 @@ export class HaltResumeCommand extends PlanCommand {
   }
 }
 
-export const haltResumeCommandArb: fc.Arbitrary<PlanCommand> = fc
-  .record({
-    symbol: sandboxSymbolArb,
-    all: fc.oneof({ weight: 3, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }),
-    trader: traderArb,
-    side: sideArb,
-    price: validPriceChoiceArb,
-    qty: validQtyChoiceArb,
-    pick: pickArb,
-    gapMs: gapArb,
-    keep: keepMaskArb(4),
-  })
-  .map((p) => new HaltResumeCommand(p));
+export const haltResumeCommandArb: fc.Arbitrary<PlanCommand> = recordOf(
+  [
+    sandboxSymbolArb,
+    weightedConstants([
+      { weight: 3, value: false },
+      { weight: 1, value: true },
+    ]),
+    traderArb,
+    sideArb,
+    validPriceChoiceArb,
+    validQtyChoiceArb,
+    pickArb,
+    gapArb,
+    keepMaskArb(4),
+  ],
+  ([symbol, all, trader, side, price, qty, pick, gapMs, keep]) =>
+    new HaltResumeCommand({ symbol, all, trader, side, price, qty, pick, gapMs, keep }),
+);
 
 // ------------------------------------------------------------------ reset
 
@@ -128,9 +135,10 @@ export class ResetCommand extends PlanCommand {
   }
 }
 
-export const resetCommandArb: fc.Arbitrary<PlanCommand> = fc
-  .record({ gapMs: gapArb, keep: keepMaskArb(1) })
-  .map((p) => new ResetCommand(p));
+export const resetCommandArb: fc.Arbitrary<PlanCommand> = recordOf(
+  [gapArb, keepMaskArb(1)],
+  ([gapMs, keep]) => new ResetCommand({ gapMs, keep }),
+);
 
 // ------------------------------------------------------------------ status
 
@@ -146,9 +154,10 @@ export class StatusCommand extends PlanCommand {
   }
 }
 
-export const statusCommandArb: fc.Arbitrary<PlanCommand> = fc
-  .record({ target: targetChoiceArb, gapMs: gapArb, keep: keepMaskArb(1) })
-  .map((p) => new StatusCommand(p));
+export const statusCommandArb: fc.Arbitrary<PlanCommand> = recordOf(
+  [targetChoiceArb, gapArb, keepMaskArb(1)],
+  ([target, gapMs, keep]) => new StatusCommand({ target, gapMs, keep }),
+);
 
 // ------------------------------------------------------------------ marks the venue must refuse
 
@@ -185,14 +194,10 @@ export class BadMarkCommand extends PlanCommand {
   }
 }
 
-export const badMarkCommandArb: fc.Arbitrary<PlanCommand> = fc
-  .record({
-    symbol: sandboxSymbolArb,
-    mark: fc.constantFrom(...BAD_MARKS),
-    gapMs: gapArb,
-    keep: keepMaskArb(1),
-  })
-  .map((p) => new BadMarkCommand(p));
+export const badMarkCommandArb: fc.Arbitrary<PlanCommand> = recordOf(
+  [sandboxSymbolArb, fc.constantFrom(...BAD_MARKS), gapArb, keepMaskArb(1)],
+  ([symbol, mark, gapMs, keep]) => new BadMarkCommand({ symbol, mark, gapMs, keep }),
+);
 
 // ------------------------------------------------------------------ malformed requests
 
@@ -277,16 +282,11 @@ export class MalformedCommand extends PlanCommand {
   }
 }
 
-export const malformedCommandArb: fc.Arbitrary<PlanCommand> = fc
-  .record({
-    trader: traderArb,
-    symbol: sandboxSymbolArb,
-    side: sideArb,
-    what: fc.constantFrom(...MALFORMED),
-    gapMs: gapArb,
-    keep: keepMaskArb(1),
-  })
-  .map((p) => new MalformedCommand(p));
+export const malformedCommandArb: fc.Arbitrary<PlanCommand> = recordOf(
+  [traderArb, sandboxSymbolArb, sideArb, fc.constantFrom(...MALFORMED), gapArb, keepMaskArb(1)],
+  ([trader, symbol, side, what, gapMs, keep]) =>
+    new MalformedCommand({ trader, symbol, side, what, gapMs, keep }),
+);
 
 /** An order for a symbol the venue does not list (refused `unknown_symbol`), sound in every other field. */
 export class UnknownSymbolCommand extends PlanCommand {
@@ -317,9 +317,10 @@ export class UnknownSymbolCommand extends PlanCommand {
   }
 }
 
-export const unknownSymbolCommandArb: fc.Arbitrary<PlanCommand> = fc
-  .record({ trader: traderArb, side: sideArb, variant: fc.nat(8), gapMs: gapArb, keep: keepMaskArb(1) })
-  .map((p) => new UnknownSymbolCommand(p));
+export const unknownSymbolCommandArb: fc.Arbitrary<PlanCommand> = recordOf(
+  [traderArb, sideArb, fc.nat(8), gapArb, keepMaskArb(1)],
+  ([trader, side, variant, gapMs, keep]) => new UnknownSymbolCommand({ trader, side, variant, gapMs, keep }),
+);
 
 // ------------------------------------------------------------------ the funding edge
 
@@ -373,17 +374,19 @@ export class FundEdgeCommand extends PlanCommand {
   }
 }
 
-export const fundEdgeCommandArb: fc.Arbitrary<PlanCommand> = fc
-  .record({
-    trader: fc.nat(99),
-    symbol: sandboxSymbolArb,
-    side: sideArb,
-    size: fc.oneof(
-      { weight: 3, arbitrary: fc.constant<EdgeSize>('edge') },
-      { weight: 1, arbitrary: fc.constant<EdgeSize>('over') },
-    ),
-    offset: fc.nat(3),
-    gapMs: gapArb,
-    keep: keepMaskArb(1),
-  })
-  .map((p) => new FundEdgeCommand(p));
+export const fundEdgeCommandArb: fc.Arbitrary<PlanCommand> = recordOf(
+  [
+    fc.nat(99),
+    sandboxSymbolArb,
+    sideArb,
+    weightedConstants<EdgeSize>([
+      { weight: 3, value: 'edge' },
+      { weight: 1, value: 'over' },
+    ]),
+    fc.nat(3),
+    gapArb,
+    keepMaskArb(1),
+  ],
+  ([trader, symbol, side, size, offset, gapMs, keep]) =>
+    new FundEdgeCommand({ trader, symbol, side, size, offset, gapMs, keep }),
+);

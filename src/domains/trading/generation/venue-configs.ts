@@ -3,6 +3,7 @@ import { decimalsOf } from '../protocol/decimals-of.ts';
 import type { AccountConfig, ExchangeConfig, InstrumentConfig } from '../protocol/exchange-config.ts';
 import { validateExchangeConfig } from '../protocol/validate-config.ts';
 import { cleanDecimal } from './instrument-grid.ts';
+import { recordOf } from './mapped-tuple.ts';
 
 /**
  * Venue configs to run against, one drawn per run (the `varied-venues` property): two or three
@@ -35,15 +36,26 @@ interface InstrumentDraw {
   band: number;
 }
 
-const instrumentDrawArb: fc.Arbitrary<InstrumentDraw> = fc.record({
-  tick: fc.constantFrom(...TICKS),
-  markTicks: fc.integer({ min: 400, max: 20_000 }),
-  sizing: fc.nat(99),
-  notional: fc.integer({ min: 2_000, max: 30_000 }),
-  minLots: fc.constantFrom(1, 1, 2, 5),
-  positionFactor: fc.constantFrom(1, 2),
-  band: fc.constantFrom(...BANDS),
-});
+const instrumentDrawArb: fc.Arbitrary<InstrumentDraw> = recordOf(
+  [
+    fc.constantFrom(...TICKS),
+    fc.integer({ min: 400, max: 20_000 }),
+    fc.nat(99),
+    fc.integer({ min: 2_000, max: 30_000 }),
+    fc.constantFrom(1, 1, 2, 5),
+    fc.constantFrom(1, 2),
+    fc.constantFrom(...BANDS),
+  ],
+  ([tick, markTicks, sizing, notional, minLots, positionFactor, band]) => ({
+    tick,
+    markTicks,
+    sizing,
+    notional,
+    minLots,
+    positionFactor,
+    band,
+  }),
+);
 
 interface AccountDraw {
   leverage: number;
@@ -51,10 +63,10 @@ interface AccountDraw {
   cashFactor: number;
 }
 
-const accountDrawArb: fc.Arbitrary<AccountDraw> = fc.record({
-  leverage: fc.constantFrom(1, 2, 5, 10),
-  cashFactor: fc.constantFrom(0.2, 0.5, 1, 3, 10),
-});
+const accountDrawArb: fc.Arbitrary<AccountDraw> = recordOf(
+  [fc.constantFrom(1, 2, 5, 10), fc.constantFrom(0.2, 0.5, 1, 3, 10)],
+  ([leverage, cashFactor]) => ({ leverage, cashFactor }),
+);
 
 export interface VariedVenue {
   instruments: InstrumentDraw[];
@@ -140,14 +152,15 @@ export function variedConfig(base: ExchangeConfig, draw: VariedVenue): ExchangeC
 
 /** Varied venues on top of `base`: two or three sandbox instruments, other accounts' cash and leverage. */
 export function variedVenueArb(base: ExchangeConfig): fc.Arbitrary<ExchangeConfig> {
-  return fc
-    .record({
-      instruments: fc.array(instrumentDrawArb, { minLength: 2, maxLength: 3 }),
-      maker: accountDrawArb,
-      taker: accountDrawArb,
-      edgeLots: fc.integer({ min: 1, max: 100_000 }),
-    })
-    .map((draw) => variedConfig(base, draw));
+  return recordOf(
+    [
+      fc.array(instrumentDrawArb, { minLength: 2, maxLength: 3 }),
+      accountDrawArb,
+      accountDrawArb,
+      fc.integer({ min: 1, max: 100_000 }),
+    ],
+    ([instruments, maker, taker, edgeLots]) => ({ instruments, maker, taker, edgeLots }),
+  ).map((draw) => variedConfig(base, draw));
 }
 
 /**
