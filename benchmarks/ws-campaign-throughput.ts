@@ -1,14 +1,16 @@
 import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import { asyncScheduler } from 'rxjs';
 import { WebSocket, WebSocketServer } from 'ws';
 import type { Invariant } from '../src/core/model/invariant.ts';
 import type { Property } from '../src/core/model/property.ts';
 import type { TargetFactory } from '../src/core/model/target.ts';
 import { DEFAULT_SETTINGS, runCampaign } from '../src/core/runner/campaign.ts';
+import { LanePool } from '../src/core/runner/lane-pool.ts';
 import type { TradingAction } from '../src/domains/trading/trading-action.ts';
 import { tradingPack } from '../src/domains/trading/trading-pack.ts';
 import { tradingRequest } from '../src/domains/trading/transport/trading-request.ts';
-import type { BenchRow } from './bench-table.ts';
+import { type BenchRow, formatTable } from './bench-table.ts';
 import { tradingVenueProperty } from './trading-venue-property.ts';
 
 const SEED = 20261203;
@@ -257,6 +259,123 @@ async function timingFloor(url: string, lists: readonly TradingAction[][], quiet
 }
 
 // ---------------------------------------------------------------------------------------
+// Many runs at once: the same campaign on lanes (LanePool, each lane its own embedded venue)
+// beside one run at a time, alternating in the same rounds.
+
+/** Lanes for the campaign without faults, and with --faults all (each lane then has a venue process). */
+export const BENCH_LANES = 32;
+export const BENCH_LANES_WITH_FAULTS = 12;
+
+interface LaneFigures {
+  actions: number;
+  runs: number;
+  wallMs: number;
+  cpuMs: number;
+}
+
+type Faults = [] | 'all';
+
+async function embeddedFactory(faults: Faults): Promise<TargetFactory<TradingAction>> {
+  return (await tradingPack.targetFactory(
+    { kind: 'embedded-ws' },
+    { bugs: [], seed: SEED, faults },
+  )) as TargetFactory<TradingAction>;
+}
+
+/** One campaign of `runs` runs, on `pool` when given, else one run at a time on `factory`. */
+async function timedCampaign(
+  factory: TargetFactory<TradingAction>,
+  pool: LanePool<TradingAction> | undefined,
+  property: Property<TradingAction>,
+  faults: Faults,
+  runs: number,
+  seed: number,
+): Promise<LaneFigures> {
+  const cpu = process.cpuUsage();
+  const start = performance.now();
+  const result = await runCampaign<TradingAction>({
+    properties: [property],
+    invariants: tradingPack.invariants,
+    projection: tradingPack.projection,
+    clients: tradingPack.clients,
+    factory,
+    seed,
+    runs,
+    timeBudgetMs: 10 * 60_000,
+    faults,
+    transport: 'ws',
+    now: Date.now,
+    ...(pool ? { pool } : {}),
+  });
+  const wallMs = performance.now() - start;
+  const used = process.cpuUsage(cpu);
+  const outcome = result.properties[0];
+  if (outcome && !outcome.passed)
+    throw new Error(
+      `benchmark: ${property.name} over embedded-ws (faults ${faults === 'all' ? 'all' : 'off'}, ${pool ? `${pool.size} lanes` : 'one at a time'}) did not pass (seed ${seed}); the figures would include shrinking`,
+    );
+  return { actions: result.actions, runs: result.runs, wallMs, cpuMs: (used.user + used.system) / 1000 };
+}
+
+/**
+ * Actions/s of the campaign on `lanes` lanes and one run at a time, measured in the same
+ * rounds, alternating (so the machine's load hits both alike), each on factories built and
+ * warmed once (the lanes' venues start in the warm-up). The lanes run more runs per round
+ * (four per lane: the tail of a round, lanes idling while the last runs end, stays small);
+ * rates are per action, so the counts need not match.
+ */
+async function laneComparison(
+  property: Property<TradingAction>,
+  faults: Faults,
+  lanes: number,
+  ms: number,
+): Promise<BenchRow> {
+  const factory = await embeddedFactory(faults);
+  const pool = new LanePool<TradingAction>({
+    lanes,
+    laneFactory: () => embeddedFactory(faults),
+    clients: tradingPack.clients,
+    projection: tradingPack.projection,
+    invariants: tradingPack.invariants,
+    describeAction: tradingPack.describeAction,
+  });
+  const rounds = 2;
+  try {
+    // Warm-up: every lane's venue started and used once, the sequential factory too.
+    await timedCampaign(factory, pool, property, faults, lanes, SEED + 2000);
+    const pilot = await timedCampaign(factory, undefined, property, faults, 1, SEED + 2001);
+    const sequentialRuns = Math.max(2, Math.round(ms / rounds / pilot.wallMs));
+    const one: LaneFigures = { actions: 0, runs: 0, wallMs: 0, cpuMs: 0 };
+    const many: LaneFigures = { actions: 0, runs: 0, wallMs: 0, cpuMs: 0 };
+    const add = (into: LaneFigures, from: LaneFigures): void => {
+      into.actions += from.actions;
+      into.runs += from.runs;
+      into.wallMs += from.wallMs;
+      into.cpuMs += from.cpuMs;
+    };
+    for (let round = 0; round < rounds; round++) {
+      const seed = SEED + 3000 + round;
+      add(one, await timedCampaign(factory, undefined, property, faults, sequentialRuns, seed));
+      add(many, await timedCampaign(factory, pool, property, faults, lanes * 4, seed));
+    }
+    const rate = (f: LaneFigures): number => (f.actions / f.wallMs) * 1000;
+    const mode = faults === 'all' ? '--faults all' : 'faults off';
+    return {
+      name: `ws campaign actions/s on ${lanes} lanes (trading-venue, embedded-ws, ${mode})`,
+      value: rate(many),
+      unit: 'actions/s',
+      ceilingName: 'the same campaign one run at a time, same rounds',
+      ceiling: rate(one),
+      target: faults === 'all' ? '>= 500% (5x one at a time)' : '>= 1000% (10x one at a time)',
+      note: `${lanes} lanes: ${many.runs} runs, ${many.actions} actions in ${Math.round(many.wallMs)} ms, this process's CPU ${Math.round((many.cpuMs / many.wallMs) * 100)}% of wall; one at a time: ${one.runs} runs, ${one.actions} actions in ${Math.round(one.wallMs)} ms, CPU ${Math.round((one.cpuMs / one.wallMs) * 100)}%; ${rounds} alternating rounds (venue processes' CPU not counted)`,
+    };
+  } finally {
+    await pool.close();
+    await factory.dispose?.();
+  }
+}
+
+// ---------------------------------------------------------------------------------------
 
 /**
  * WebSocket campaign actions/s against bare ws echoes on the same topology (same process,
@@ -328,10 +447,31 @@ export async function runWsCampaignBenchmark(ms = 3000): Promise<BenchRow[]> {
         ceilingName: `the campaign's timing floor: same lists at their generated gaps + 2 x ${quietMs} ms quiet per run, echo venue`,
         ceiling: floorRate,
       },
+      ...(await runWsLanesBenchmark(ms)),
     ];
   } finally {
     await factory.dispose?.();
     await bare.close();
     await withEvents?.close();
   }
+}
+
+/**
+ * The WebSocket campaign on lanes beside one run at a time, measured in the same rounds:
+ * faults off (BENCH_LANES lanes, target 10x) and --faults all (BENCH_LANES_WITH_FAULTS lanes,
+ * each with its venue in a child process, target 5x). Alone:
+ * `node --import ./bin/register-ts.mjs benchmarks/ws-campaign-throughput.ts --lanes`.
+ */
+export async function runWsLanesBenchmark(ms = 3000): Promise<BenchRow[]> {
+  const venue = tradingVenueProperty();
+  return [
+    await laneComparison(venue, [], BENCH_LANES, ms),
+    await laneComparison(venue, 'all', BENCH_LANES_WITH_FAULTS, ms),
+  ];
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url) && process.argv.includes('--lanes')) {
+  const rows = await runWsLanesBenchmark(Number(process.env.BENCH_MS ?? 3000));
+  process.stdout.write(`${formatTable(rows)}\n\n`);
+  for (const r of rows) process.stdout.write(`- ${r.name}: ${r.note}\n`);
 }

@@ -1,6 +1,11 @@
 import { dirname } from 'node:path';
 import { sloViolations } from '../core/latency/evaluate-slos.ts';
-import { type CampaignSummary, type FailureSummary, summaryClock } from '../core/report/campaign-summary.ts';
+import {
+  type CampaignSummary,
+  describeExecution,
+  type FailureSummary,
+  summaryClock,
+} from '../core/report/campaign-summary.ts';
 import { formatDomainSection } from '../core/report/domain-measures.ts';
 
 const ms = (value: number | null): string => (value === null ? '-' : `${value}`);
@@ -12,6 +17,7 @@ export function printSummary(summary: CampaignSummary, write: (line: string) => 
   write(
     `seed ${summary.seed} (${summary.seedSource}${summary.commit ? ` ${summary.commit.slice(0, 12)}` : ''}), target ${summary.target}${summary.bugs.length ? `, bugs ${summary.bugs.join(',')}` : ''}${shard}${merged}`,
   );
+  if (summary.execution) write(`execution: ${describeExecution(summary.execution)}`);
   for (const p of summary.properties) {
     const mark =
       p.verdict === 'pass' ? 'pass' : p.verdict === 'fail' ? 'FAIL' : p.verdict === 'hang' ? 'HANG' : ' ?? ';

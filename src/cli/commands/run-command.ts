@@ -26,6 +26,7 @@ import {
   runCampaign,
   runsOf,
 } from '../../core/runner/campaign.ts';
+import { LanePool } from '../../core/runner/lane-pool.ts';
 import { DEFAULT_RUN_TIMEOUT_MS, isFailing, violationsOf } from '../../core/runner/run-hang.ts';
 import type { RunWatchdog } from '../../core/runner/run-watchdog.ts';
 import {
@@ -49,6 +50,13 @@ import { findProperty, scenarioActions, tagsOf } from '../find-property.ts';
 import { type Interrupt, withInterrupt, yieldingBetweenRuns } from '../interrupt.ts';
 import { stderrLogs } from '../log-output.ts';
 import { createLogger, type LogFormat } from '../logger.ts';
+import {
+  type ConcurrencyPlan,
+  DEFAULT_EMBEDDED_CONCURRENCY,
+  DEFAULT_EMBEDDED_CONCURRENCY_WITH_PROCESSES,
+  parseConcurrency,
+  resolveConcurrency,
+} from '../options/concurrency.ts';
 import { addDomainOption, checkChoices, targetOrSubject } from '../options/domain-option.ts';
 import { faultsOfProperties, parseFaultSelection } from '../options/fault-selection.ts';
 import { examplesAndExitCodes, INTERRUPTED_EXIT } from '../options/help-text.ts';
@@ -100,6 +108,10 @@ interface RunFlags {
   sandboxPrefix?: string;
   lockTimeout: number;
   workers?: number;
+  /** `--concurrency`: runs at once over a real venue, each on a lane of its own. */
+  concurrency?: number;
+  /** `--lane-url`: venues at URLs the user declares isolated from one another, one lane each. */
+  laneUrl: string[];
   runTimeout: number;
   keepGoing?: boolean;
   maxFailures?: number;
@@ -222,6 +234,23 @@ export function registerRunCommand(program: Command, domain: LoadedDomain): void
       '--workers <n>',
       'worker threads exploring in parallel, each with its own target (default: one per core, or SHAKEDOWN_WORKERS; not for a ws:// URL or a shared adapter)',
       parseWorkerCount('--workers'),
+    )
+    .option(
+      '--concurrency <n>',
+      `runs at once over a real venue, in this thread, each on a lane of its own: --target ws gives each lane its own embedded venue (default ${DEFAULT_EMBEDDED_CONCURRENCY}, ${DEFAULT_EMBEDDED_CONCURRENCY_WITH_PROCESSES} with process faults, unless --workers or SHAKEDOWN_WORKERS is set); a ws:// URL needs --lane-url; 1: one run at a time`,
+      parseConcurrency,
+    )
+    .option(
+      '--lane-url <url...>',
+      'with --target ws://...: venues isolated from one another (their own accounts and instruments), one lane each, so their runs go on at once (see docs/adapters.md)',
+      (value: string, previous: string[]) => [
+        ...previous,
+        ...value
+          .split(',')
+          .map((v) => v.trim())
+          .filter((v) => v.length > 0),
+      ],
+      [],
     )
     .option(
       '--run-timeout <duration>',
@@ -431,7 +460,7 @@ async function runCommand(
     planCampaignInvariants(chosen, pack.invariants, undefined, invariantSelection(flags));
   const seedOf = commit ? (property: string) => seedFromCommit(commit, property) : undefined;
   // Checked before the target is touched: a bad count is a usage error, not a preflight one.
-  const workers =
+  const threads =
     fixedScenarios.length > 0
       ? 1
       : resolveWorkerCount({
@@ -440,6 +469,17 @@ async function runCommand(
           spec,
           plannedRuns: plannedRuns(chosen, settings.runs, shard),
         });
+  // Runs at once over a real venue: decided with the workers, before the target is touched.
+  const concurrency = resolveConcurrency({
+    flag: flags.concurrency,
+    laneUrls: flags.laneUrl.map((url) => laneUrlOf(url)),
+    spec,
+    workersAsked: flags.workers ?? workersFromEnv(),
+    plannedRuns: plannedRuns(chosen, settings.runs, shard),
+    scenarios: fixedScenarios.length > 0,
+    processFaults: mayInjectProcessFaults(flags.faults, chosen),
+  });
+  const workers = concurrency.lanes > 1 ? 1 : threads;
   process.stderr.write(
     `shakedown run: seed ${seed} (rerun with --seed ${seed})${shard ? `, shard ${shard.index}/${shard.count}` : ''}\n`,
   );
@@ -463,6 +503,23 @@ async function runCommand(
         holder: currentHolder(process.argv.slice(1).join(' ')),
       })
     : undefined;
+  // Each declared lane is a venue of its own: locked as a target is, so two campaigns never share one.
+  const laneLocks: { release(): void }[] = [];
+  try {
+    for (const lane of concurrency.lanes > 1 ? concurrency.laneSpecs : [])
+      if (lane.kind === 'url' && preflight?.needsRunLock(lane))
+        laneLocks.push(
+          await acquireRunLock({
+            key: runLockKey(lane.url, sandboxPrefix ?? ''),
+            timeoutMs: flags.lockTimeout,
+            holder: currentHolder(process.argv.slice(1).join(' ')),
+          }),
+        );
+  } catch (error) {
+    for (const held of laneLocks) held.release();
+    lock?.release();
+    throw error;
+  }
   if (lock?.tookOverFrom)
     logger.warn(
       { stale: lock.tookOverFrom, path: lock.path },
@@ -481,6 +538,20 @@ async function runCommand(
           )
         );
       logger.info({ checks: outcome.report }, 'preflight: the sandbox is isolated');
+      // Each declared lane is a venue of its own: each is proven sealed before any order.
+      for (const lane of concurrency.lanes > 1 ? concurrency.laneSpecs : []) {
+        if (lane.kind !== 'url') continue;
+        const checked = await preflight.check({ url: lane.url, config, sandboxPrefix });
+        if (!checked.passed)
+          throw (
+            checked.error ??
+            new ShakedownError(
+              'SHK_PREFLIGHT_INCONCLUSIVE',
+              `preflight: lane ${lane.url} is not proven isolated; nothing was run`,
+              { exitCode: EXIT.unreachable },
+            )
+          );
+      }
     } else if (spec.kind === 'module' && preflight) {
       logger.warn(
         'preflight: an adapter module is responsible for its own sandbox isolation (docs/adapters.md)',
@@ -496,9 +567,11 @@ async function runCommand(
       minCoverage,
       logger,
       workers,
+      concurrency,
       interrupt,
     });
   } finally {
+    for (const held of laneLocks) held.release();
     lock?.release();
   }
 }
@@ -516,6 +589,8 @@ interface RunPlan {
   logger: ReturnType<typeof createLogger>;
   /** Worker threads to explore in (1: the campaign's own thread). */
   workers: number;
+  /** Runs at once over a real venue, on lanes of the campaign's thread, and each lane's target. */
+  concurrency: ConcurrencyPlan;
   /** SIGINT and SIGTERM: stop generating, then stop waiting; the partial results are written. */
   interrupt: Interrupt;
 }
@@ -637,6 +712,7 @@ async function runWithTarget(domain: LoadedDomain, flags: RunFlags, plan: RunPla
   if (progress) interrupt.onSignal(() => progress.stop());
   let recorder: NdjsonEventSink | undefined;
   let pool: WorkerPool<ActionBase> | undefined;
+  let lanes: LanePool<ActionBase> | undefined;
   const regressions = { failures: [] as FailureSummary[], runs: 0, actions: 0 };
   // Each saved replay by its path, to pair with its entry in the summary for the reports.
   const replays = new Map<string, ReplayFile>();
@@ -659,6 +735,29 @@ async function runWithTarget(domain: LoadedDomain, flags: RunFlags, plan: RunPla
         setTimer,
       });
       logger.info({ workers }, 'workers started');
+    }
+    if (plan.concurrency.lanes > 1 && fixedScenarios.length === 0) {
+      // Each lane builds its own target from its own spec, with the options the main one had:
+      // its own embedded venue (and proxy, and process), or its declared URL.
+      const laneSpecs = plan.concurrency.laneSpecs;
+      const laneOptions = { bugs: flags.bug, seed, config, faults: targetFaults } as Parameters<
+        AnyDomainPack['targetFactory']
+      >[1];
+      const parts = campaignPartsOf(pack);
+      lanes = new LanePool<ActionBase>({
+        lanes: plan.concurrency.lanes,
+        laneFactory: (lane) => pack.targetFactory(laneSpecs[lane] ?? spec, laneOptions),
+        clients: parts.clients,
+        projection: parts.projection,
+        invariants: parts.invariants,
+        describeAction: parts.describeAction,
+        exercised: (evidence) => pack.exercised(evidence as never),
+        ...(pack.report
+          ? { measure: (evidence) => (pack.report as NonNullable<typeof pack.report>).measure(evidence) }
+          : {}),
+        watchdog,
+      });
+      logger.info({ lanes: plan.concurrency.lanes }, 'lanes ready');
     }
     // Every shard would replay the same corpus: the first one does it for all.
     if (flags.replays && fixedScenarios.length === 0 && (shard === undefined || shard.index === 1))
@@ -712,7 +811,7 @@ async function runWithTarget(domain: LoadedDomain, flags: RunFlags, plan: RunPla
             requireFaults,
             transport,
             ...(recorder ? { sink: numberedAcrossRuns((event) => recorder?.write(event)) } : {}),
-            ...(pool ? { pool } : {}),
+            ...(pool ? { pool } : lanes ? { pool: lanes } : {}),
             // The domain's own figures (latency per upstream, continuity...), one measure per run.
             ...(report ? { measure: (evidence: unknown) => report.measure(evidence) } : {}),
             stop: interrupt.stop,
@@ -763,6 +862,9 @@ async function runWithTarget(domain: LoadedDomain, flags: RunFlags, plan: RunPla
       ...(shard ? { shard } : {}),
       target: flags.target,
       transport,
+      ...(plan.concurrency.execution && fixedScenarios.length === 0
+        ? { execution: plan.concurrency.execution }
+        : {}),
       clock: spec.kind === 'inproc' || factory.virtual === true ? 'virtual' : 'wall',
       bugs: flags.bug,
       registry: pack.surface,
@@ -787,6 +889,8 @@ async function runWithTarget(domain: LoadedDomain, flags: RunFlags, plan: RunPla
     // Interrupted, neither may hold the partial results up: each gets a bounded wait, and
     // whatever child is left is killed (and its temp dir removed) at exit.
     await interrupt.bounded(pool?.close());
+    // Abandoned runs are not waited for: their lanes' venues are stopped under them.
+    await interrupt.bounded(lanes?.close({ wait: !interrupt.abandon.aborted }));
     await interrupt.bounded(isolated?.close());
     await interrupt.bounded(factory.dispose?.());
   }
@@ -816,6 +920,29 @@ function collectNames(value: string, previous: string[]): string[] {
       .map((v) => v.trim())
       .filter((v) => v.length > 0),
   ];
+}
+
+/** A `--lane-url` value: a ws:// or wss:// URL, as --target takes one. */
+function laneUrlOf(value: string): string {
+  const lane = parseTargetSpec(value, '--lane-url');
+  if (lane.kind !== 'url')
+    throw new ShakedownError('SHK_USAGE', `--lane-url ${value}: a lane is a venue at a ws:// or wss:// URL`, {
+      exitCode: EXIT.usage,
+      context: { flag: '--lane-url', value },
+    });
+  return lane.url;
+}
+
+/** Whether the target will be built for process faults (each embedded lane then starts a venue process). */
+function mayInjectProcessFaults(flags: string[], chosen: readonly Property[]): boolean {
+  const kinds = parseFaultSelection(flags) ?? faultsOfProperties(chosen);
+  return kinds === 'all' || kinds.some((kind) => kind.startsWith('process.'));
+}
+
+/** SHAKEDOWN_WORKERS when set (checked by resolveWorkerCount before this is read). */
+function workersFromEnv(): number | undefined {
+  const value = process.env.SHAKEDOWN_WORKERS;
+  return value === undefined || value === '' ? undefined : parseWorkerCount('SHAKEDOWN_WORKERS')(value);
 }
 
 /** Distinct failures per property with --keep-going, unless --max-failures says. */

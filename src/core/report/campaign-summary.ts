@@ -153,6 +153,36 @@ export interface FailureSummary {
   duplicateOf?: string;
 }
 
+/** How a campaign over a real venue ran its runs, and what kept them from seeing each other's orders. */
+export interface ExecutionSummary {
+  /**
+   * `concurrent`: up to `lanes` runs at once in one thread, each on a lane of its own;
+   * `sequential`: one run at a time (per worker thread, with --workers).
+   */
+  mode: 'concurrent' | 'sequential';
+  /** Runs at once (1 when sequential). */
+  lanes: number;
+  /**
+   * What isolates the runs: `venue-per-lane` (each lane its own embedded venue, server, proxy
+   * and process), `declared-namespaces` (venues the user declared isolated, one per lane), or
+   * `reset-per-run` (one venue, reset through the admin before each run).
+   */
+  isolation: 'venue-per-lane' | 'declared-namespaces' | 'reset-per-run';
+}
+
+/** The execution as a person reads it: `concurrent, 8 lanes, a venue per lane`. */
+export function describeExecution(execution: ExecutionSummary): string {
+  const isolation =
+    execution.isolation === 'venue-per-lane'
+      ? 'isolated by a venue per lane'
+      : execution.isolation === 'declared-namespaces'
+        ? 'isolated by the declared namespaces (one venue URL per lane)'
+        : 'venue reset per run';
+  return execution.mode === 'concurrent'
+    ? `concurrent, ${execution.lanes} lanes, ${isolation}`
+    : `sequential, ${isolation}`;
+}
+
 /**
  * What a campaign did and decided, as one JSON object (`run --json`, `--summary FILE`, and the
  * input of `merge`). Version 1; the schema is docs/summary.schema.json.
@@ -173,6 +203,11 @@ export interface CampaignSummary {
   mergedShards?: number;
   /** Worker threads that explored (absent when the campaign ran on one thread), and their crashes. */
   workers?: { count: number; crashes: WorkerCrash[] };
+  /**
+   * How the runs against a real-socket target were executed and kept apart (absent in-process
+   * and for adapter modules, whose runs each get a fresh target of their own).
+   */
+  execution?: ExecutionSummary;
   target: string;
   transport: string;
   /**

@@ -8,6 +8,7 @@ import type { Shard } from '../shard/shard.ts';
 import {
   type ActionLatency,
   type CampaignSummary,
+  type ExecutionSummary,
   type FailureSummary,
   type InvariantChecks,
   type PropertySummary,
@@ -31,6 +32,11 @@ export interface SummaryContext {
   shard?: Shard;
   target: string;
   transport: string;
+  /**
+   * How the runs against a real venue were executed (concurrent lanes or one at a time) and
+   * isolated. Concurrent, the lanes ran in this thread: the result's pool size is no worker count.
+   */
+  execution?: ExecutionSummary;
   /** The clock the target's runs were on (default: virtual in-process, wall otherwise). */
   clock?: 'virtual' | 'wall';
   bugs: readonly string[];
@@ -87,9 +93,10 @@ export function summarizeCampaign(result: CampaignResult<unknown>, context: Summ
     seedSource: context.seedSource,
     ...(context.commit ? { commit: context.commit } : {}),
     ...(context.shard ? { shard: { ...context.shard } } : {}),
-    ...(result.workers
+    ...(result.workers && context.execution?.mode !== 'concurrent'
       ? { workers: { count: result.workers.count, crashes: [...result.workers.crashes] } }
       : {}),
+    ...(context.execution ? { execution: { ...context.execution } } : {}),
     target: context.target,
     transport: context.transport,
     clock: context.clock ?? (context.transport === 'inproc' ? 'virtual' : 'wall'),

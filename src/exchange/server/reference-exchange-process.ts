@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { PACKAGE_ROOT } from '../../core/own-files.ts';
+import { ownModule, PACKAGE_ROOT } from '../../core/own-files.ts';
 import { ProcessSupervisor } from '../../core/process/process-supervisor.ts';
 import { EXIT, isShakedownError, ShakedownError } from '../../core/shakedown-error.ts';
 import type { BugName } from '../bugs/planted-bugs.ts';
@@ -16,7 +16,7 @@ export interface ReferenceExchangeProcessOptions {
   startTimeoutMs?: number;
 }
 
-/** `shakedown serve` as a child process, for faults that kill or pause the process itself. */
+/** The reference exchange as a child process, for faults that kill or pause the process itself. */
 export interface ReferenceExchangeProcess {
   /** The WebSocket URL; the same across restarts. */
   url(): string;
@@ -31,7 +31,15 @@ export interface ReferenceExchangeProcess {
 }
 
 const REPO_ROOT = fileURLToPath(PACKAGE_ROOT);
-const BIN = fileURLToPath(new URL('bin/shakedown.js', PACKAGE_ROOT));
+/**
+ * The venue's own entry (exchange-process-main.ts): the exchange without the CLI, so a start
+ * (and each restart after a crash fault) loads a third of what `shakedown serve` loads. From
+ * the sources it needs the TypeScript hooks; compiled, its `.js` file runs as it is.
+ */
+const ENTRY = ownModule('./exchange-process-main.ts', import.meta.url);
+const HOOKS: readonly string[] = ENTRY.pathname.endsWith('.ts')
+  ? ['--import', new URL('bin/register-ts.mjs', PACKAGE_ROOT).href]
+  : [];
 /** The URL serve prints as its first stdout line. */
 const READY = /^(wss?:\/\/\S+)$/;
 /**
@@ -61,7 +69,8 @@ function portOf(url: string): number {
 }
 
 /**
- * Runs `node bin/shakedown.js serve` with a journal directory and waits for its URL. The first
+ * Runs the exchange as a child process (exchange-process-main.ts, which serves as `shakedown
+ * serve` does) with a journal directory and waits for its URL. The first
  * start uses the given port (0: a free one) and every restart reuses the port it got, so
  * clients can reconnect to the same URL after a crash.
  */
@@ -70,7 +79,7 @@ export async function startReferenceExchangeProcess(
 ): Promise<ReferenceExchangeProcess> {
   let port = options.port ?? 0;
   const args = (): string[] => {
-    const list = [BIN, 'serve', '--host', '127.0.0.1', '--port', String(port)];
+    const list = [...HOOKS, fileURLToPath(ENTRY), 'serve', '--host', '127.0.0.1', '--port', String(port)];
     list.push('--journal', options.journalDir, '--log-level', 'warn');
     for (const bug of options.bugs ?? []) list.push('--bug', bug);
     if (options.configPath !== undefined) list.push('--config', options.configPath);

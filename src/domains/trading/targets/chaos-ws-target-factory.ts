@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { from, map, type Observable, of } from 'rxjs';
-import { startWsChaosProxy, type WsChaosProxy } from '../../../core/chaos-proxy/ws-chaos-proxy.ts';
+import type { WsChaosProxy } from '../../../core/chaos-proxy/ws-chaos-proxy.ts';
 import {
   CONNECTION_EFFECTS,
   type Fault,
@@ -15,12 +15,7 @@ import { FaultLog } from '../../../core/faults/fault-record.ts';
 import type { Reply } from '../../../core/model/client.ts';
 import type { TargetFactory } from '../../../core/model/target.ts';
 import { disownDir, ownDir } from '../../../core/process/owned-resources.ts';
-import type { BugName } from '../../../exchange/index.ts';
-import {
-  type ReferenceExchangeProcess,
-  startExchangeServer,
-  startReferenceExchangeProcess,
-} from '../../../exchange/index.ts';
+import type { BugName, ReferenceExchangeProcess } from '../../../exchange/index.ts';
 import type { ExchangeConfig } from '../protocol/exchange-config.ts';
 import type { ExchangeSnapshot } from '../protocol/exchange-snapshot.ts';
 import type { TradingAction } from '../trading-action.ts';
@@ -72,8 +67,9 @@ const PROCESS_KINDS: readonly FaultKind[] = PROCESS_EFFECTS.map((e) => `process.
 /**
  * The reference exchange over real sockets with faults: every trader dials a chaos proxy on
  * 127.0.0.1 that stands between it and the venue (frame, response and connection faults act
- * on real frames and sockets there); with `process`, the venue runs as `shakedown serve` under
- * a supervisor, so a crash is a SIGKILL and a restart recovers from the journal on disk. The
+ * on real frames and sockets there); with `process`, the venue runs in a child process (that
+ * serves as `shakedown serve` does) under a supervisor, so a crash is a SIGKILL and a restart
+ * recovers from the journal on disk. The
  * admin dials the venue directly: it is the observer, never a victim of link faults.
  */
 export function chaosWsTargetFactory(
@@ -92,6 +88,8 @@ export function chaosWsTargetFactory(
           ? await childVenue(options)
           : await embeddedVenue(options);
     try {
+      // Loaded on first use, as the venue is: a command that never starts them never pays for them.
+      const { startWsChaosProxy } = await import('../../../core/chaos-proxy/ws-chaos-proxy.ts');
       const proxy = await startWsChaosProxy({ upstream: () => venue.url(), hooks: tradingTextFrameHooks });
       return { venue, proxy };
     } catch (error) {
@@ -216,6 +214,7 @@ export function chaosWsTargetFactory(
 }
 
 async function embeddedVenue(options: ChaosWsOptions): Promise<Venue> {
+  const { startExchangeServer } = await import('../../../exchange/index.ts');
   const server = await startExchangeServer({
     port: 0,
     host: '127.0.0.1',
@@ -225,7 +224,7 @@ async function embeddedVenue(options: ChaosWsOptions): Promise<Venue> {
   return { url: () => server.url, stop: () => server.close() };
 }
 
-/** `shakedown serve` in a child process with a journal in a temp directory, removed at the end. */
+/** The reference exchange in a child process, with a journal in a temp directory removed at the end. */
 async function childVenue(options: ChaosWsOptions): Promise<Venue> {
   const dir = mkdtempSync(join(tmpdir(), 'shakedown-venue-'));
   // Removed by stop(); should shakedown have to exit at once, by whichever thread is left.
@@ -238,6 +237,7 @@ async function childVenue(options: ChaosWsOptions): Promise<Venue> {
   writeFileSync(configPath, JSON.stringify(options.config));
   const journalDir = join(dir, 'journal');
   try {
+    const { startReferenceExchangeProcess } = await import('../../../exchange/index.ts');
     const child = await startReferenceExchangeProcess({ bugs: options.bugs, configPath, journalDir });
     return {
       url: () => child.url(),

@@ -1,7 +1,6 @@
 import { lastValueFrom } from 'rxjs';
 import type { Target, TargetFactory } from '../../../core/model/target.ts';
-import type { BugName } from '../../../exchange/index.ts';
-import { type RunningExchange, startExchangeServer } from '../../../exchange/index.ts';
+import type { BugName, RunningExchange } from '../../../exchange/index.ts';
 import { defaultExchangeConfig, type ExchangeConfig } from '../protocol/exchange-config.ts';
 import type { VenueDialer } from './venue-connection.ts';
 import { type WsDialerOptions, wsDialer } from './ws-dialer.ts';
@@ -64,12 +63,15 @@ export function embeddedWsTargetFactory<A, E, R, S>(
   let disposed = false;
 
   const running = (): Promise<RunningExchange> => {
-    server ??= startExchangeServer({
-      port: 0,
-      host: '127.0.0.1',
-      config: options.config ?? defaultExchangeConfig(),
-      bugs: options.bugs,
-    });
+    // The exchange is loaded on first use: a command that never starts it never pays for it.
+    server ??= import('../../../exchange/index.ts').then(({ startExchangeServer }) =>
+      startExchangeServer({
+        port: 0,
+        host: '127.0.0.1',
+        config: options.config ?? defaultExchangeConfig(),
+        bugs: options.bugs,
+      }),
+    );
     return server;
   };
 
