@@ -5,6 +5,7 @@ import { runChaosProxyBenchmark } from './chaos-proxy-roundtrip.ts';
 import { runCliStartupBenchmark } from './cli-startup.ts';
 import { runEngineBenchmark } from './engine-throughput.ts';
 import { runEventsOnlyBenchmark } from './events-only-replay.ts';
+import { runGenerationCostBenchmark } from './generation-cost.ts';
 import { runRecordingMemoryBenchmark } from './recording-memory.ts';
 import { runRecordingOverheadBenchmark } from './recording-overhead.ts';
 import { runServerMemoryBenchmark } from './server-memory.ts';
@@ -20,6 +21,7 @@ const engine = runEngineBenchmark(ms);
 const ws = await runWsBenchmark(ms);
 const chaosProxy = await runChaosProxyBenchmark(ms);
 const campaign = await runCampaignBenchmark(ms);
+const generation = runGenerationCostBenchmark();
 const recording = await runRecordingOverheadBenchmark(ms);
 const wsCampaign = await runWsCampaignBenchmark(ms);
 const replay = await runEventsOnlyBenchmark(ms);
@@ -42,6 +44,7 @@ const rows = [
   ...ws,
   ...chaosProxy,
   ...campaign.rows,
+  ...generation,
   ...recording,
   ...wsCampaign,
   ...replay.rows,

@@ -1,7 +1,7 @@
 import type { Violation } from '../../src/core/model/invariant.ts';
 import { TRADING_CAPABILITIES as CAP } from '../../src/domains/trading/trading-capabilities.ts';
 import type { TradingEvidence } from '../../src/domains/trading/trading-evidence.ts';
-import { bestKey, foldClientBooks, levelsOf, snapshotOrderLevels } from './support/client-books.ts';
+import { bestKey, levelsOf, sharedClientBooks, snapshotOrderLevels } from './support/client-books.ts';
 import type { TradingRecord } from './support/events.ts';
 import { type MarketGrid, marketGrid } from './support/market-grid.ts';
 import { snapshotStreams } from './support/market-record.ts';
@@ -50,12 +50,12 @@ export const bookBestPrice = scopedInvariant(
             tally.checked++;
             const levels = state.levels(symbol, side);
             const published = bestKey(levels.keys(), side);
-            const resting = bestKey(state.orderKeys(symbol, side), side);
-            const id = `${symbol}|${side}`;
+            const resting = state.bestOrderKey(symbol, side);
             if (published === resting) {
-              wrong.delete(id);
+              if (wrong.size > 0) wrong.delete(`${symbol}|${side}`);
               continue;
             }
+            const id = `${symbol}|${side}`;
             if (wrong.has(id)) continue;
             wrong.add(id);
             const orders = resting === undefined ? [] : state.resting(symbol, side, resting);
@@ -111,7 +111,7 @@ export const bookBestPrice = scopedInvariant(
 
     const streams = snapshotStreams(evidence);
     if (orderLevels !== undefined && streams !== undefined) {
-      for (const [client, folds] of foldClientBooks(evidence, grid)) {
+      for (const [client, folds] of sharedClientBooks(evidence)) {
         for (const [symbol, fold] of folds) {
           if (!fold.known || fold.last === undefined || fold.last !== (streams.get(`book:${symbol}`) ?? 0))
             continue;

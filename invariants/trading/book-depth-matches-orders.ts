@@ -3,13 +3,13 @@ import { TRADING_CAPABILITIES as CAP } from '../../src/domains/trading/trading-c
 import type { TradingEvidence } from '../../src/domains/trading/trading-evidence.ts';
 import {
   type FoldedBook,
-  foldClientBooks,
   levelsOf,
   type OrderLevel,
+  sharedClientBooks,
   snapshotOrderLevels,
 } from './support/client-books.ts';
 import { type Expected, levelMismatch } from './support/level-compare.ts';
-import { marketGrid } from './support/market-grid.ts';
+import { type MarketGrid, marketGrid } from './support/market-grid.ts';
 import { snapshotStreams } from './support/market-record.ts';
 import type { BookOrder, BookSide, ReplayHooks, ReplayResult } from './support/market-replay.ts';
 import { show } from './support/numbers.ts';
@@ -20,16 +20,23 @@ import { violation } from './support/violation.ts';
 const NAME = 'book.depth-matches-orders';
 const SIDES: readonly BookSide[] = ['buy', 'sell'];
 
-const expectedOf = (orders: readonly BookOrder[], qtyOf: (units: number) => number): Expected => ({
-  qty: orders.reduce((sum, o) => sum + o.remaining, 0),
-  count: orders.length,
-  names: orders.map((o) => `${o.label} ${show(qtyOf(o.remaining))}`),
-});
+function expectedOf(orders: readonly BookOrder[], grid: MarketGrid, symbol: string): Expected {
+  let qty = 0;
+  for (const o of orders) qty += o.remaining;
+  return {
+    qty,
+    count: orders.length,
+    names: () => orders.map((o) => `${o.label} ${show(grid.qtyOf(symbol, o.remaining))}`),
+  };
+}
+
+const NONE: readonly string[] = [];
+const noNames = (): readonly string[] => NONE;
 
 const fromSnapshot = (level: OrderLevel | undefined): Expected =>
   level === undefined
-    ? { qty: 0, count: 0, names: [] }
-    : { qty: level.qty, count: level.count, names: level.orders };
+    ? { qty: 0, count: 0, names: noNames }
+    : { qty: level.qty, count: level.count, names: () => level.orders };
 
 /**
  * The published book agrees with the orders, level by level: at every price the volume on
@@ -62,28 +69,23 @@ export const bookDepthMatchesOrders = scopedInvariant(
 
     const replay = yield {
       input(step, state) {
-        for (const [symbol, keys] of step.touched) {
+        for (const [symbol, levels] of step.touched) {
           if (!state.knowable(symbol)) {
             unknown.add(symbol);
             continue;
           }
-          for (const sideKey of keys) {
-            const [side, keyText] = sideKey.split('|') as [BookSide, string];
-            const key = Number(keyText);
+          for (let i = 0; i < levels.keys.length; i++) {
+            const side = levels.sides[i];
+            const key = levels.keys[i];
             tally.checked++;
             const level = state.level(symbol, side, key);
             const orders = state.resting(symbol, side, key);
-            const problem = levelMismatch(
-              symbol,
-              grid,
-              level,
-              expectedOf(orders, (u) => grid.qtyOf(symbol, u)),
-            );
-            const id = `${symbol}|${sideKey}`;
+            const problem = levelMismatch(symbol, grid, level, expectedOf(orders, grid, symbol));
             if (problem === undefined) {
-              wrong.delete(id);
+              if (wrong.size > 0) wrong.delete(`${symbol}|${side}|${key}`);
               continue;
             }
+            const id = `${symbol}|${side}|${key}`;
             // One report per episode: a level wrong from one input to the next is one fault.
             if (wrong.has(id)) continue;
             wrong.add(id);
@@ -136,7 +138,7 @@ export const bookDepthMatchesOrders = scopedInvariant(
     // Each client's own fold, where it stands where the final snapshot does.
     const streams = snapshotStreams(evidence);
     if (orderLevels !== undefined && streams !== undefined) {
-      for (const [client, folds] of foldClientBooks(evidence, grid)) {
+      for (const [client, folds] of sharedClientBooks(evidence)) {
         for (const [symbol, fold] of folds) {
           if (!fold.known || fold.last === undefined || fold.last !== (streams.get(`book:${symbol}`) ?? 0))
             continue;

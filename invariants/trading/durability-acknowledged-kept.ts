@@ -111,7 +111,9 @@ export const durabilityAcknowledgedKept: Invariant<TradingEvidence> = {
       if (account === undefined) continue;
       followed.add(account);
       if (is(rec, 'reset')) {
-        resets.set(account, [...(resets.get(account) ?? []), rec]);
+        const list = resets.get(account);
+        if (list === undefined) resets.set(account, [rec]);
+        else list.push(rec);
         continue;
       }
       if (!isOrderEvent(rec)) continue;
@@ -158,13 +160,13 @@ export const durabilityAcknowledgedKept: Invariant<TradingEvidence> = {
       );
     }
 
+    const ackOf = (rec: OrderEventRecord | undefined) =>
+      rec === undefined || typeof rec.txn !== 'number' ? undefined : ackByTxn.get(rec.txn);
     for (const [key, h] of histories) {
-      const label = orderLabel(h.orderId, h.account, h.clientOrderId);
-      const ackOf = (rec: OrderEventRecord | undefined) =>
-        rec === undefined || typeof rec.txn !== 'number' ? undefined : ackByTxn.get(rec.txn);
       const now = open.get(key);
       if (now === undefined) continue;
       tally?.count();
+      const label = orderLabel(h.orderId, h.account, h.clientOrderId);
       // Ended by an acknowledged input, yet open again.
       const endAck = ackOf(h.end);
       if (h.end !== undefined && endAck !== undefined) {

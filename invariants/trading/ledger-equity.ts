@@ -37,25 +37,29 @@ export const ledgerEquity: Invariant<TradingEvidence> = {
     // Balances to check, by txn: what the traders received, or the admin's copy for accounts no trader follows.
     const traders = new Set(traderClients(evidence.events, evidence.projections));
     const traderAccounts = new Set<string>();
-    const events = (evidence.events ?? []).filter(
-      (rec) => typeof rec?.stream === 'string' && rec.event != null,
-    );
+    const events = evidence.events ?? [];
     for (const rec of events) {
+      if (typeof rec?.stream !== 'string' || rec.event == null) continue;
       const account = accountOfStream(rec.stream);
       if (account !== undefined && traders.has(rec.client)) traderAccounts.add(account);
     }
     const balances = new Map<number, RecordOf<'balance'>[]>();
-    const checked = new Set<string>();
+    const checked = new Map<string, Set<number>>();
     for (const rec of events) {
+      if (typeof rec?.stream !== 'string' || rec.event == null) continue;
       if (!is(rec, 'balance') || typeof rec.txn !== 'number') continue;
       const account = accountOfStream(rec.stream);
       if (account === undefined) continue;
       const fromTrader = traders.has(rec.client);
       if (!fromTrader && !(rec.client === ADMIN_CLIENT && !traderAccounts.has(account))) continue;
       // One report per distinct message, even if it reached several clients.
-      const key = `${rec.stream}#${rec.seq}`;
-      if (checked.has(key)) continue;
-      checked.add(key);
+      let seqs = checked.get(rec.stream);
+      if (seqs === undefined) {
+        seqs = new Set();
+        checked.set(rec.stream, seqs);
+      }
+      if (seqs.has(rec.seq)) continue;
+      seqs.add(rec.seq);
       const list = balances.get(rec.txn) ?? [];
       list.push(rec);
       balances.set(rec.txn, list);
@@ -89,11 +93,10 @@ export const ledgerEquity: Invariant<TradingEvidence> = {
       for (const rec of balances.get(group[0].txn as number) ?? []) {
         const account = accountOfStream(rec.stream)!;
         const b = rec.event;
+        const held = positions.get(account);
         let valued = 0;
-        const terms: string[] = [];
-        const involved: (RecordOf<'position'> | RecordOf<'mark_price'> | undefined)[] = [];
         let unknownMark = false;
-        for (const [symbol, { qty, rec: posRec }] of positions.get(account) ?? []) {
+        for (const [symbol, { qty }] of held ?? []) {
           if (qty === 0) continue;
           const mark = markOf(symbol);
           if (mark === undefined) {
@@ -102,13 +105,23 @@ export const ledgerEquity: Invariant<TradingEvidence> = {
           }
           const multiplier = grids.get(symbol)?.contractMultiplier ?? 1;
           valued += qty * mark.price * multiplier;
-          terms.push(`${show(qty)} x ${show(mark.price)}${multiplier === 1 ? '' : ` x ${show(multiplier)}`}`);
-          involved.push(posRec, mark.rec);
         }
         if (unknownMark) continue;
         tally?.count();
         const expected = b.cash + valued;
         if (!sameNumber(b.equity, expected, TOLERANCE)) {
+          // The terms of the sum and the events behind them, written for the report only.
+          const terms: string[] = [];
+          const involved: (RecordOf<'position'> | RecordOf<'mark_price'> | undefined)[] = [];
+          for (const [symbol, { qty, rec: posRec }] of held ?? []) {
+            const mark = qty === 0 ? undefined : markOf(symbol);
+            if (mark === undefined) continue;
+            const multiplier = grids.get(symbol)?.contractMultiplier ?? 1;
+            terms.push(
+              `${show(qty)} x ${show(mark.price)}${multiplier === 1 ? '' : ` x ${show(multiplier)}`}`,
+            );
+            involved.push(posRec, mark.rec);
+          }
           const sum = terms.length === 0 ? '' : ` + ${terms.join(' + ')}`;
           out.push(
             violation(

@@ -11,6 +11,7 @@ import { sharedMarketReplay } from './support/shared-market-replay.ts';
 import {
   compareExact,
   declaredSpellings,
+  exactOf,
   onGrid,
   readSpelled,
   type Spelled,
@@ -36,7 +37,7 @@ function agrees(sent: Sent, reported: unknown): boolean {
   if (typeof reported !== 'number' || !Number.isFinite(reported)) return false;
   if (typeof sent.raw === 'number')
     return Math.abs(sent.raw - reported) <= 1e-9 * Math.max(1, Math.abs(sent.raw));
-  return readSpelled(reported)?.exact === sent.spelled.exact;
+  return exactOf(reported) === sent.spelled.exact;
 }
 
 interface Instrument {
@@ -168,7 +169,7 @@ export const numbersSpellingsAgree = scopedInvariant(
         const sent = limits.get(e.orderId);
         if (sent === undefined) return;
         tally.checked++;
-        const fillAt = readSpelled(e.price)?.exact;
+        const fillAt = exactOf(e.price);
         const c = fillAt === undefined ? Number.NaN : compareExact(fillAt, sent.spelled.exact);
         const maker = e.liquidity === 'maker';
         const bad = maker ? c !== 0 : Number.isNaN(c) || (order.side === 'buy' ? c > 0 : c < 0);
@@ -200,7 +201,8 @@ export const numbersSpellingsAgree = scopedInvariant(
     // One level per value on every book a client folds (reported once per client, side and value).
     const twins = new Set<string>();
     for (const [client, records] of eventsByClient(evidence?.events ?? [])) {
-      const ladders = new Map<string, Map<string, { exact: string; rec: TradingRecord }>>();
+      // Per book stream, per side: the levels the client holds, by the value as sent.
+      const ladders = new Map<string, Map<unknown, Ladder>>();
       for (const rec of records) {
         if (is(rec, 'session_resynced')) {
           ladders.clear();
@@ -208,30 +210,40 @@ export const numbersSpellingsAgree = scopedInvariant(
         }
         if (!rec.stream?.startsWith('book:')) continue;
         if (is(rec, 'reset')) {
-          for (const key of [...ladders.keys()]) if (key.startsWith(`${rec.stream}|`)) ladders.delete(key);
+          ladders.delete(rec.stream);
           continue;
         }
         if (!is(rec, 'book_delta')) continue;
         const e = rec.event;
-        const exact = readSpelled(e.price)?.exact;
+        const exact = exactOf(e.price);
         if (exact === undefined) continue;
-        const ladderKey = `${rec.stream}|${e.side}`;
-        const ladder = ladders.get(ladderKey) ?? new Map<string, { exact: string; rec: TradingRecord }>();
-        ladders.set(ladderKey, ladder);
-        const raw = typeof e.price === 'string' ? JSON.stringify(e.price) : String(e.price);
+        let sides = ladders.get(rec.stream);
+        if (sides === undefined) {
+          sides = new Map();
+          ladders.set(rec.stream, sides);
+        }
+        let ladder = sides.get(e.side);
+        if (ladder === undefined) {
+          ladder = new Ladder();
+          sides.set(e.side, ladder);
+        }
+        // A level is its value as sent: a JSON number and a string are two spellings.
+        const sent = e.price as unknown;
         if (!(Number(e.qty) !== 0)) {
-          ladder.delete(raw);
+          ladder.remove(sent);
           continue;
         }
         tally.checked++;
-        const twin = [...ladder].find(([other, level]) => other !== raw && level.exact === exact);
-        ladder.set(raw, { exact, rec });
-        if (twin === undefined || twins.has(`${client}|${ladderKey}|${exact}`)) continue;
+        const twin = ladder.twinOf(sent, exact);
+        ladder.put(sent, exact, rec);
+        if (twin === undefined) continue;
+        const ladderKey = `${rec.stream}|${e.side}`;
+        if (twins.has(`${client}|${ladderKey}|${exact}`)) continue;
         twins.add(`${client}|${ladderKey}|${exact}`);
         out.push(
           violation(
             NAME,
-            `${client}'s book ${rec.stream.slice(5)} ${e.side} holds two levels at ${exact}: ${twin[0]} and ${raw}`,
+            `${client}'s book ${rec.stream.slice(5)} ${e.side} holds two levels at ${exact}: ${rawOf(twin[0])} and ${rawOf(sent)}`,
             [twin[1].rec, rec],
           ),
         );
@@ -291,6 +303,39 @@ export const numbersSpellingsAgree = scopedInvariant(
     }
   }),
 );
+
+/** A value as sent, as the book-level message writes it: a string quoted, a number as printed. */
+const rawOf = (sent: unknown): string => (typeof sent === 'string' ? JSON.stringify(sent) : String(sent));
+
+/**
+ * One side of one book as a client folds it: its levels by the value as sent, in the order
+ * they appeared, and how many levels hold each exact value (so that a level with a twin, the
+ * same value spelled another way, is found without looking at every level).
+ */
+class Ladder {
+  private readonly levels = new Map<unknown, { exact: string; rec: TradingRecord }>();
+  private readonly spellings = new Map<string, number>();
+
+  /** The first other level (in the order they appeared) at the same exact value, if any. */
+  twinOf(sent: unknown, exact: string): [unknown, { exact: string; rec: TradingRecord }] | undefined {
+    const same = this.spellings.get(exact) ?? 0;
+    if (same === 0 || (same === 1 && this.levels.has(sent))) return undefined;
+    for (const entry of this.levels) if (entry[0] !== sent && entry[1].exact === exact) return entry;
+    return undefined;
+  }
+
+  put(sent: unknown, exact: string, rec: TradingRecord): void {
+    if (!this.levels.has(sent)) this.spellings.set(exact, (this.spellings.get(exact) ?? 0) + 1);
+    this.levels.set(sent, { exact, rec });
+  }
+
+  remove(sent: unknown): void {
+    const level = this.levels.get(sent);
+    if (level === undefined) return;
+    this.levels.delete(sent);
+    this.spellings.set(level.exact, (this.spellings.get(level.exact) ?? 1) - 1);
+  }
+}
 
 function priorityViolation(
   order: BookOrder,

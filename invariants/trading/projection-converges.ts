@@ -37,11 +37,17 @@ function compare(
   view: TradingView,
 ): Finding | undefined {
   const account = view.account ?? view.client;
-  const venueOrders = new Map(venue.orders.map((o) => [o.orderId, o]));
-  const myOrders = new Map(mine.orders.map((o) => [o.orderId, o]));
-  for (const id of new Set([...myOrders.keys(), ...venueOrders.keys()])) {
+  const venueOrders = new Map<string, (typeof venue.orders)[number]>();
+  for (const o of venue.orders) venueOrders.set(o.orderId, o);
+  const myOrders = new Map<string, (typeof mine.orders)[number]>();
+  for (const o of mine.orders) myOrders.set(o.orderId, o);
+  const ids = new Set(myOrders.keys());
+  for (const id of venueOrders.keys()) ids.add(id);
+  for (const id of ids) {
     const a = myOrders.get(id);
     const b = venueOrders.get(id);
+    const d = a === undefined || b === undefined ? undefined : firstDifference(a, b);
+    if (a !== undefined && b !== undefined && d === undefined) continue;
     const cid = (a ?? b)?.clientOrderId ?? '';
     const label = orderLabel(id, account, cid);
     // Requests may name the order by client id only (a rejected replace, say).
@@ -49,7 +55,6 @@ function compare(
       has(rec, 'orderId', id) || (rec.stream === `account:${account}` && has(rec, 'clientOrderId', cid));
     if (b === undefined) return { message: `${label} is open in the view but not at the venue`, related };
     if (a === undefined) return { message: `${label} is open at the venue but not in the view`, related };
-    const d = firstDifference(a, b);
     if (d !== undefined)
       return { message: `${label} ${d.path}: view ${brief(d.left)}, venue ${brief(d.right)}`, related };
   }

@@ -113,7 +113,23 @@ export const retriesExecuteOnce: Invariant<TradingEvidence> = {
   check(evidence: TradingEvidence, tally?: CheckTally): Violation[] {
     const out: Violation[] = [];
     const byClient = eventsByClient(evidence.events);
+    // The retries each client announced, by the step they retried, in the order they came.
+    const retriesOf = new Map<string, Map<unknown, RecordOf<'session_retry'>[]>>();
+    for (const [client, records] of byClient) {
+      for (const rec of records) {
+        if (!is(rec, 'session_retry')) continue;
+        let steps = retriesOf.get(client);
+        if (steps === undefined) {
+          steps = new Map();
+          retriesOf.set(client, steps);
+        }
+        const list = steps.get(rec.event.step);
+        if (list === undefined) steps.set(rec.event.step, [rec]);
+        else list.push(rec);
+      }
+    }
     const ops = requestOps(evidence);
+    if (retriesOf.size === 0) return out;
     const memory = venueMemory(evidence);
     const replyTxn = new Map<number, number>();
     for (const op of ops) {
@@ -128,9 +144,7 @@ export const retriesExecuteOnce: Invariant<TradingEvidence> = {
     };
 
     for (const op of ops) {
-      const retries = (byClient.get(op.client) ?? []).filter(
-        (rec): rec is RecordOf<'session_retry'> => is(rec, 'session_retry') && rec.event.step === op.step,
-      );
+      const retries = retriesOf.get(op.client)?.get(op.step) ?? [];
       if (retries.length === 0) continue;
       tally?.count();
       const stream = `account:${accountOfClient(op.client, evidence.events)}`;

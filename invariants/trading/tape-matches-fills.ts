@@ -59,10 +59,9 @@ export const tapeMatchesFills = scopedInvariant(
     }
     const whole = completeStreams(record);
     const published = snapshotStreams(evidence);
-    const accountStreams = new Set<string>([
-      ...[...(published?.keys() ?? [])].filter((s) => s.startsWith('account:')),
-      ...record.filter((r) => r.stream.startsWith('account:')).map((r) => r.stream),
-    ]);
+    const accountStreams = new Set<string>();
+    for (const s of published?.keys() ?? []) if (s.startsWith('account:')) accountStreams.add(s);
+    for (const r of record) if (r.stream.startsWith('account:')) accountStreams.add(r.stream);
     const accountsWhole = published !== undefined && [...accountStreams].every((s) => whole.has(s));
     if (!accountsWhole)
       tally.skip('prints without fills: not every account stream of the venue is whole in the record');
@@ -76,11 +75,17 @@ export const tapeMatchesFills = scopedInvariant(
       }
       return t;
     };
-    const seen = new Set<string>();
-    for (const rec of record) {
-      const key = `${rec.stream}#${rec.seq}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
+    // Where each (stream, seq) first is in the record: a re-sent event counts once.
+    const position = new Map<string, Map<number, number>>();
+    for (let i = 0; i < record.length; i++) {
+      const rec = record[i];
+      let seqs = position.get(rec.stream);
+      if (seqs === undefined) {
+        seqs = new Map();
+        position.set(rec.stream, seqs);
+      }
+      if (seqs.has(rec.seq)) continue;
+      seqs.set(rec.seq, i);
       if (is(rec, 'trade') && rec.stream.startsWith('market:'))
         tradeOf(String(rec.event.tradeId)).prints.push(rec);
       else if (is(rec, 'fill') && rec.stream.startsWith('account:')) {
@@ -107,10 +112,12 @@ export const tapeMatchesFills = scopedInvariant(
       }
       const print = t.prints[0];
       const p = print.event;
-      const what = `print ${tradeId} (${p.symbol} ${show(p.qty)} @ ${show(p.price)}, taker ${p.takerSide})`;
+      // Written only for a violation.
+      const what = () =>
+        `print ${tradeId} (${p.symbol} ${show(p.qty)} @ ${show(p.price)}, taker ${p.takerSide})`;
       tally.checked++;
       if (t.prints.length > 1) {
-        out.push(violation(NAME, `${what} is on the tape ${t.prints.length} times`, t.prints));
+        out.push(violation(NAME, `${what()} is on the tape ${t.prints.length} times`, t.prints));
         continue;
       }
       if (t.takers.length === 0 || t.makers.length === 0) {
@@ -119,7 +126,7 @@ export const tapeMatchesFills = scopedInvariant(
           fills.length === 0
             ? 'no fill backs it'
             : `only a ${t.takers.length > 0 ? 'taker' : 'maker'} fill backs it (${fills.map((f) => f.stream).join(', ')})`;
-        out.push(violation(NAME, `${what}: ${backing}`, [print, ...fills]));
+        out.push(violation(NAME, `${what()}: ${backing}`, [print, ...fills]));
         continue;
       }
       const problems: string[] = [];
@@ -138,7 +145,7 @@ export const tapeMatchesFills = scopedInvariant(
       if (t.makers[0].event.side === p.takerSide)
         problems.push(`the maker fill is a ${t.makers[0].event.side} too`);
       if (problems.length > 0)
-        out.push(violation(NAME, `${what}: ${problems.join('; ')}`, [print, t.takers[0], t.makers[0]]));
+        out.push(violation(NAME, `${what()}: ${problems.join('; ')}`, [print, t.takers[0], t.makers[0]]));
     }
 
     // The tape's order is the fills' order, symbol by symbol.
@@ -146,13 +153,11 @@ export const tapeMatchesFills = scopedInvariant(
     for (const [tradeId, t] of trades) {
       if (t.prints.length === 0 || t.takers.length === 0) continue;
       const symbol = t.prints[0].event.symbol;
-      printed.set(symbol, [...(printed.get(symbol) ?? []), tradeId]);
+      const ids = printed.get(symbol);
+      if (ids === undefined) printed.set(symbol, [tradeId]);
+      else ids.push(tradeId);
     }
-    const position = new Map<string, number>();
-    record.forEach((rec, i) => {
-      if (!position.has(`${rec.stream}#${rec.seq}`)) position.set(`${rec.stream}#${rec.seq}`, i);
-    });
-    const at = (rec: TradingRecord) => position.get(`${rec.stream}#${rec.seq}`) ?? 0;
+    const at = (rec: TradingRecord) => position.get(rec.stream)?.get(rec.seq) ?? 0;
     for (const [symbol, ids] of printed) {
       const byPrint = [...ids].sort((a, b) => at(trades.get(a)!.prints[0]) - at(trades.get(b)!.prints[0]));
       const byFill = [...ids].sort((a, b) => at(trades.get(a)!.takers[0]) - at(trades.get(b)!.takers[0]));
@@ -171,12 +176,20 @@ export const tapeMatchesFills = scopedInvariant(
     }
 
     // Every trader's copy of the tape is the venue's: one report per trader, its first difference.
-    const venue = new Map<string, RecordOf<'trade'>>();
-    for (const t of trades.values()) for (const p of t.prints) venue.set(`${p.stream}#${p.seq}`, p);
+    const venue = new Map<string, Map<number, RecordOf<'trade'>>>();
+    for (const t of trades.values())
+      for (const p of t.prints) {
+        let seqs = venue.get(p.stream);
+        if (seqs === undefined) {
+          seqs = new Map();
+          venue.set(p.stream, seqs);
+        }
+        seqs.set(p.seq, p);
+      }
     const differs = new Map<string, { first: Violation; more: number }>();
     for (const rec of events) {
       if (source !== 'admin' || rec?.client === 'admin' || !is(rec, 'trade')) continue;
-      const theirs = venue.get(`${rec.stream}#${rec.seq}`);
+      const theirs = venue.get(rec.stream)?.get(rec.seq);
       if (theirs === undefined) continue;
       tally.checked++;
       const a = rec.event;

@@ -1,20 +1,26 @@
-import { ADMIN_CLIENT, is, isSessionStream, type TradingRecord } from './events.ts';
+import { ADMIN_CLIENT, inOrder, is, isSessionStream, type TradingRecord } from './events.ts';
 
 /**
  * The admin is subscribed to every account, market and book stream, so its events are the
  * complete record. Ordered by txn (the engine's total order of inputs), then by arrival, which
  * keeps the engine's order within one input and puts a re-sent event back in its own input.
  */
-export function adminRecord(events: readonly TradingRecord[]): TradingRecord[] {
-  // Eighteen invariants ask for the same record of the same run: build it once per events array.
+export function adminRecord(events: readonly TradingRecord[]): readonly TradingRecord[] {
+  // Eighteen invariants ask for the same record of the same run: build it once per events array
+  // and share it (read it, never change it).
   const cached = events ? adminRecords.get(events) : undefined;
-  if (cached) return cached.slice();
+  if (cached) return cached;
   const built = buildAdminRecord(events);
   if (events) adminRecords.set(events, built);
-  return built.slice();
+  shared.add(built);
+  return built;
 }
 
-const adminRecords = new WeakMap<readonly TradingRecord[], TradingRecord[]>();
+/** Records handed out to be shared (never changed): their inputs can be cut once and shared too. */
+const shared = new WeakSet<readonly TradingRecord[]>();
+const sharedGroups = new WeakMap<readonly TradingRecord[], readonly (readonly TradingRecord[])[]>();
+
+const adminRecords = new WeakMap<readonly TradingRecord[], readonly TradingRecord[]>();
 
 function buildAdminRecord(events: readonly TradingRecord[]): TradingRecord[] {
   const own = (events ?? []).filter(
@@ -26,14 +32,16 @@ function buildAdminRecord(events: readonly TradingRecord[]): TradingRecord[] {
       rec.event !== null &&
       !isSessionStream(rec.stream),
   );
-  own.sort((a, b) => (a.txn as number) - (b.txn as number) || a.gseq - b.gseq);
+  const byInput = (a: TradingRecord, b: TradingRecord) =>
+    (a.txn as number) - (b.txn as number) || a.gseq - b.gseq;
+  if (!inOrder(own, byInput)) own.sort(byInput);
   // Before its first disconnect the admin got every input live, in the engine's order.
   let away = Number.POSITIVE_INFINITY;
   for (const rec of events ?? []) {
     if (rec?.client === ADMIN_CLIENT && is(rec, 'session_disconnected')) away = Math.min(away, rec.gseq);
   }
   if (away === Number.POSITIVE_INFINITY) return own;
-  return groupByTxn(own).flatMap((group) => (group[0].gseq > away ? inTradeOrder(group) : group));
+  return cutByTxn(own).flatMap((group) => (group[0].gseq > away ? inTradeOrder(group) : group));
 }
 
 /**
@@ -76,8 +84,21 @@ function inTradeOrder(group: TradingRecord[]): TradingRecord[] {
   return keyed.sort((a, b) => a.r - b.r || a.i - b.i).map((k) => k.rec);
 }
 
-/** The record cut into inputs: consecutive events of one txn. */
-export function groupByTxn(record: readonly TradingRecord[]): TradingRecord[][] {
+/**
+ * The record cut into inputs: consecutive events of one txn. The admin record (shared, never
+ * changed) is cut once and its inputs shared: read them, never change them.
+ */
+export function groupByTxn(record: readonly TradingRecord[]): readonly (readonly TradingRecord[])[] {
+  if (!shared.has(record)) return cutByTxn(record);
+  let groups = sharedGroups.get(record);
+  if (groups === undefined) {
+    groups = cutByTxn(record);
+    sharedGroups.set(record, groups);
+  }
+  return groups;
+}
+
+function cutByTxn(record: readonly TradingRecord[]): TradingRecord[][] {
   const groups: TradingRecord[][] = [];
   let current: TradingRecord[] = [];
   for (const rec of record) {

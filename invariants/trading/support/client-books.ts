@@ -1,6 +1,7 @@
+import { sharedView } from '../../../src/core/runner/shared-views.ts';
 import type { TradingEvidence } from '../../../src/domains/trading/trading-evidence.ts';
 import { eventsByClient, is, type TradingRecord } from './events.ts';
-import type { MarketGrid } from './market-grid.ts';
+import { type MarketGrid, marketGrid } from './market-grid.ts';
 import type { BookSide } from './market-replay.ts';
 
 /** One level of a book as some client (or snapshot) has it, quantities in grid units. */
@@ -63,7 +64,11 @@ export function applyBookEvent(book: FoldedBook, symbol: string, rec: TradingRec
   const qty = grid.qtyUnits(symbol, e.qty);
   const count = (e as { count?: unknown }).count;
   if (!(qty !== 0)) book[side].delete(key);
-  else book[side].set(key, { price: e.price, qty, ...(typeof count === 'number' ? { count } : {}), rec });
+  else
+    book[side].set(
+      key,
+      typeof count === 'number' ? { price: e.price, qty, count, rec } : { price: e.price, qty, rec },
+    );
 }
 
 /**
@@ -77,6 +82,8 @@ export function foldClientBooks(
   grid: MarketGrid,
 ): Map<string, Map<string, FoldedBook>> {
   const out = new Map<string, Map<string, FoldedBook>>();
+  // The symbol of each book stream, read once: one string per symbol for every lookup.
+  const symbols = new Map<string, string>();
   for (const [client, records] of eventsByClient(evidence?.events ?? [])) {
     const books = new Map<string, FoldedBook>();
     const bookOf = (symbol: string): FoldedBook => {
@@ -104,7 +111,11 @@ export function foldClientBooks(
         continue;
       }
       if (typeof rec.stream !== 'string' || !rec.stream.startsWith('book:')) continue;
-      const symbol = rec.stream.slice(5);
+      let symbol = symbols.get(rec.stream);
+      if (symbol === undefined) {
+        symbol = rec.stream.slice(5);
+        symbols.set(rec.stream, symbol);
+      }
       const book = bookOf(symbol);
       if (book.last === undefined) book.known = rec.seq === 1;
       else if (rec.seq <= book.last) continue;
@@ -116,6 +127,21 @@ export function foldClientBooks(
     out.set(client, books);
   }
   return out;
+}
+
+const CLIENT_BOOKS = Symbol('each client books, folded on the grid of the run config');
+
+/**
+ * foldClientBooks on the grid of the run's own config (marketGrid of `evidence.extra.config`),
+ * folded once for all the invariants that read it while a run is checked (shared-views.ts).
+ * Read it, never change it.
+ */
+export function sharedClientBooks(
+  evidence: TradingEvidence,
+): ReadonlyMap<string, ReadonlyMap<string, FoldedBook>> {
+  return sharedView(evidence, CLIENT_BOOKS, () =>
+    foldClientBooks(evidence, marketGrid(evidence?.extra?.config)),
+  );
 }
 
 /** Resting quantity and order count per level of the final snapshot's open orders. */

@@ -25,10 +25,17 @@ export type OrderEventRecord = RecordOf<
 >;
 
 export function isOrderEvent(rec: TradingRecord): rec is OrderEventRecord {
-  return (
-    ORDER_EVENT_TYPES.has(rec?.event?.type) &&
-    typeof (rec.event as { orderId?: unknown }).orderId === 'string'
-  );
+  // The types of ORDER_EVENT_TYPES, spelled out: this runs on every event of every invariant.
+  switch (rec?.event?.type) {
+    case 'order_accepted':
+    case 'fill':
+    case 'order_cancelled':
+    case 'order_replaced':
+    case 'order_expired':
+      return typeof (rec.event as { orderId?: unknown }).orderId === 'string';
+    default:
+      return false;
+  }
 }
 
 /** `account:maker` -> `maker`; undefined for any other stream. */
@@ -48,15 +55,19 @@ export function isSessionStream(stream: string): boolean {
   return typeof stream === 'string' && stream.startsWith('session:');
 }
 
-/** Events one client received, in arrival (gseq) order. */
-export function eventsByClient(events: readonly TradingRecord[]): Map<string, TradingRecord[]> {
-  // Built once per run's events and shared; callers get their own arrays to do as they like with.
+/**
+ * Events one client received, in arrival (gseq) order. Built once per run's events and shared
+ * by every caller: read it, never change it (copy what you need to change).
+ */
+export function eventsByClient(
+  events: readonly TradingRecord[],
+): ReadonlyMap<string, readonly TradingRecord[]> {
   let byClient = events ? clientRecords.get(events) : undefined;
   if (!byClient) {
     byClient = buildEventsByClient(events);
     if (events) clientRecords.set(events, byClient);
   }
-  return new Map([...byClient].map(([client, list]) => [client, list.slice()]));
+  return byClient;
 }
 
 const clientRecords = new WeakMap<readonly TradingRecord[], Map<string, TradingRecord[]>>();
@@ -66,7 +77,9 @@ function buildEventsByClient(events: readonly TradingRecord[]): Map<string, Trad
   const usable = (events ?? []).filter(
     (rec) => typeof rec?.stream === 'string' && typeof rec.event === 'object' && rec.event !== null,
   );
-  for (const rec of usable.sort((a, b) => a.gseq - b.gseq)) {
+  // Recorded in gseq order already, as a rule: sorted only when they are not.
+  if (!inOrder(usable, (a, b) => a.gseq - b.gseq)) usable.sort((a, b) => a.gseq - b.gseq);
+  for (const rec of usable) {
     let list = out.get(rec.client);
     if (list === undefined) {
       list = [];
@@ -75,6 +88,16 @@ function buildEventsByClient(events: readonly TradingRecord[]): Map<string, Trad
     list.push(rec);
   }
   return out;
+}
+
+/**
+ * Whether sorting `list` with `compare` (a stable sort) would leave it as it is: every
+ * neighbour compares as a number at or below zero. A comparison that is not a number (NaN)
+ * says no, so the list is sorted as before.
+ */
+export function inOrder<T>(list: readonly T[], compare: (a: T, b: T) => number): boolean {
+  for (let i = 1; i < list.length; i++) if (!(compare(list[i - 1], list[i]) <= 0)) return false;
+  return true;
 }
 
 /** Every client that is not the venue's admin: the traders, each logged in as its own account. */

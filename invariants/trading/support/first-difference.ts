@@ -16,6 +16,16 @@ function join(path: string, key: string | number): string {
   return path === '' ? key : `${path}.${key}`;
 }
 
+/** A path as a chain from its last key back to the start, written out only for a difference. */
+interface PathLink {
+  readonly parent: PathLink | string;
+  readonly key: string | number;
+}
+
+function written(path: PathLink | string): string {
+  return typeof path === 'string' ? path : join(written(path.parent), path.key);
+}
+
 /**
  * Depth-first comparison of JSON-like data; numbers are equal within EPSILON. Keys listed in
  * `first` are compared before the others, so the most telling difference is the one reported.
@@ -26,35 +36,46 @@ export function firstDifference(
   options: { ignore?: readonly string[]; first?: readonly string[] } = {},
   path = '',
 ): Difference | undefined {
+  return differenceAt(left, right, options, path);
+}
+
+function differenceAt(
+  left: unknown,
+  right: unknown,
+  options: { ignore?: readonly string[]; first?: readonly string[] } | undefined,
+  path: PathLink | string,
+): Difference | undefined {
   if (typeof left === 'number' && typeof right === 'number') {
-    return sameNumber(left, right) ? undefined : { path, left, right };
+    return sameNumber(left, right) ? undefined : { path: written(path), left, right };
   }
   if (Array.isArray(left) && Array.isArray(right)) {
     const n = Math.min(left.length, right.length);
     for (let i = 0; i < n; i++) {
-      const d = firstDifference(left[i], right[i], {}, join(path, i));
+      const d = differenceAt(left[i], right[i], undefined, { parent: path, key: i });
       if (d !== undefined) return d;
     }
     if (left.length !== right.length) {
-      return { path: join(path, 'length'), left: left.length, right: right.length };
+      return { path: join(written(path), 'length'), left: left.length, right: right.length };
     }
     return undefined;
   }
   if (isRecord(left) && isRecord(right)) {
-    const ignore = new Set(options.ignore ?? []);
-    const keys = new Set<string>([...(options.first ?? []), ...Object.keys(left), ...Object.keys(right)]);
+    const ignore = options?.ignore === undefined ? undefined : new Set(options.ignore);
+    const keys = new Set<string>(options?.first);
+    for (const key of Object.keys(left)) keys.add(key);
+    for (const key of Object.keys(right)) keys.add(key);
     for (const key of keys) {
-      if (ignore.has(key)) continue;
+      if (ignore?.has(key)) continue;
       if (!(key in left) || !(key in right)) {
         if (left[key] === undefined && right[key] === undefined) continue;
-        return { path: join(path, key), left: left[key], right: right[key] };
+        return { path: join(written(path), key), left: left[key], right: right[key] };
       }
-      const d = firstDifference(left[key], right[key], {}, join(path, key));
+      const d = differenceAt(left[key], right[key], undefined, { parent: path, key });
       if (d !== undefined) return d;
     }
     return undefined;
   }
-  return Object.is(left, right) ? undefined : { path, left, right };
+  return Object.is(left, right) ? undefined : { path: written(path), left, right };
 }
 
 /** A short, one-line rendering of a value for a message. */

@@ -40,7 +40,7 @@ interface OpenOrder {
  */
 export function unfundedAcceptances(
   record: readonly TradingRecord[],
-  grids: Map<string, InstrumentGrid>,
+  grids: ReadonlyMap<string, Readonly<InstrumentGrid>>,
 ): UnfundedAcceptance[] {
   const found: UnfundedAcceptance[] = [];
   const owners = orderOwners(record);

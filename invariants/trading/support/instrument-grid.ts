@@ -46,7 +46,48 @@ export function cashDecimalsOf(config: GridConfig | undefined): number {
   return decimals;
 }
 
-export function instrumentGrids(config: GridConfig | undefined): Map<string, InstrumentGrid> {
+/**
+ * The grids of a config's instruments. Several invariants ask for those of the same config in
+ * one run: the last answer is kept while the instruments still read the same (a config edited
+ * since gets new grids). Shared: read them, never change them.
+ */
+export function instrumentGrids(
+  config: GridConfig | undefined,
+): ReadonlyMap<string, Readonly<InstrumentGrid>> {
+  const list = config?.instruments ?? [];
+  if (lastGrids !== undefined && lastGrids.config === config && sameFields(lastGrids.read, list))
+    return lastGrids.grids;
+  const grids = buildGrids(config);
+  lastGrids = { config, read: list.map(fieldsOf), grids };
+  return grids;
+}
+
+type Instrument = NonNullable<GridConfig['instruments']>[number];
+
+/** What the grids read of one instrument. */
+const fieldsOf = (inst: Instrument): unknown[] => [
+  inst?.symbol,
+  inst?.tickSize,
+  inst?.lotSize,
+  inst?.bandPct,
+  inst?.markPrice,
+  inst?.contractMultiplier,
+];
+
+function sameFields(read: readonly unknown[][], list: readonly Instrument[]): boolean {
+  if (read.length !== list.length) return false;
+  for (let i = 0; i < list.length; i++) {
+    const now = fieldsOf(list[i]);
+    for (let k = 0; k < now.length; k++) if (!Object.is(now[k], read[i][k])) return false;
+  }
+  return true;
+}
+
+let lastGrids:
+  | { config: unknown; read: unknown[][]; grids: ReadonlyMap<string, Readonly<InstrumentGrid>> }
+  | undefined;
+
+function buildGrids(config: GridConfig | undefined): Map<string, InstrumentGrid> {
   const cashDecimals = cashDecimalsOf(config);
   const grids = new Map<string, InstrumentGrid>();
   for (const inst of config?.instruments ?? []) {
@@ -85,12 +126,20 @@ export function initialBand(grid: InstrumentGrid): { low: number; high: number }
 }
 
 /** Quantity in lots of the order's instrument; for an unknown symbol, in nano units. */
-export function lotsOf(grids: Map<string, InstrumentGrid>, symbol: string, qty: number): number {
+export function lotsOf(
+  grids: ReadonlyMap<string, Readonly<InstrumentGrid>>,
+  symbol: string,
+  qty: number,
+): number {
   return gridUnits(qty, grids.get(symbol)?.lotSize ?? 1e-9);
 }
 
 /** Lots back to the decimal the venue would print (via atoms, so 3 lots of 0.1 print 0.3). */
-export function qtyOfLots(grids: Map<string, InstrumentGrid>, symbol: string, lots: number): number {
+export function qtyOfLots(
+  grids: ReadonlyMap<string, Readonly<InstrumentGrid>>,
+  symbol: string,
+  lots: number,
+): number {
   const grid = grids.get(symbol);
   if (grid === undefined) return lots * 1e-9;
   return (lots * Math.round(grid.lotSize * grid.qtyScale)) / grid.qtyScale;

@@ -38,15 +38,50 @@ interface InstrumentLike {
 }
 
 export function marketGrid(config: { instruments?: readonly InstrumentLike[] } | undefined): MarketGrid {
+  // Several invariants ask for the grid of the same config in one run: the last one is kept
+  // while the instruments still read the same (a config edited since gets a new grid).
+  const list = Array.isArray(config?.instruments) ? config.instruments : [];
+  if (last !== undefined && last.config === config && sameInstruments(last.read, list)) return last.grid;
+  const grid = buildGrid(list);
+  last = {
+    config,
+    read: list.map((inst) => ({ symbol: inst?.symbol, tickSize: inst?.tickSize, lotSize: inst?.lotSize })),
+    grid,
+  };
+  return grid;
+}
+
+let last: { config: unknown; read: InstrumentLike[]; grid: MarketGrid } | undefined;
+
+function sameInstruments(read: readonly InstrumentLike[], list: readonly InstrumentLike[]): boolean {
+  if (read.length !== list.length) return false;
+  for (let i = 0; i < list.length; i++) {
+    const a = read[i];
+    const b = list[i];
+    if (a.symbol !== b?.symbol || a.tickSize !== b?.tickSize || a.lotSize !== b?.lotSize) return false;
+  }
+  return true;
+}
+
+function buildGrid(instruments: readonly InstrumentLike[]): MarketGrid {
   const scales = new Map<string, Scales>();
-  for (const inst of Array.isArray(config?.instruments) ? config.instruments : []) {
+  for (const inst of instruments) {
     if (typeof inst?.symbol !== 'string') continue;
     scales.set(inst.symbol, {
       price: 10 ** decimalPlaces(inst.tickSize),
       qty: 10 ** decimalPlaces(inst.lotSize),
     });
   }
-  const of = (symbol: string): Scales => scales.get(symbol) ?? FALLBACK;
+  // Asked for the same symbol many times in a row: the last answer is kept.
+  let lastSymbol: string | undefined;
+  let lastScales: Scales = FALLBACK;
+  const of = (symbol: string): Scales => {
+    if (symbol !== lastSymbol || lastSymbol === undefined) {
+      lastScales = scales.get(symbol) ?? FALLBACK;
+      lastSymbol = symbol;
+    }
+    return lastScales;
+  };
   const units = (x: number, scale: number): number =>
     typeof x === 'number' && Number.isFinite(x) ? Math.round(x * scale) : Number.NaN;
   return {

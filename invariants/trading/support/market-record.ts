@@ -12,7 +12,10 @@ export type RecordSource = 'admin' | 'traders' | 'none';
  * it first. Only events with a txn can be ordered against each other; without txns the merged
  * record is empty, and the rules that need it have nothing to check.
  */
-export function marketRecord(evidence: TradingEvidence): { record: TradingRecord[]; source: RecordSource } {
+export function marketRecord(evidence: TradingEvidence): {
+  record: readonly TradingRecord[];
+  source: RecordSource;
+} {
   const events = Array.isArray(evidence?.events) ? evidence.events : [];
   const admin = adminRecord(events);
   if (admin.length > 0) return { record: admin, source: 'admin' };

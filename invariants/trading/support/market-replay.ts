@@ -37,12 +37,27 @@ export interface PublishedLevel {
   rec: TradingRecord;
 }
 
+/**
+ * The levels of one symbol an input changed, each once, in the order they were first touched
+ * (`sides[i]` and `keys[i]` name the i-th). An input touches a few levels: found by looking.
+ */
+export class TouchedLevels {
+  readonly sides: BookSide[] = [];
+  readonly keys: number[] = [];
+
+  add(side: BookSide, key: number): void {
+    for (let i = 0; i < this.keys.length; i++) if (this.keys[i] === key && this.sides[i] === side) return;
+    this.sides.push(side);
+    this.keys.push(key);
+  }
+}
+
 /** One input (txn) of the record, once all its events are applied. */
 export interface InputStep {
   txn: number;
-  group: TradingRecord[];
-  /** Per symbol, the levels the input changed (`side|key`), by order events or book deltas. */
-  touched: Map<string, Set<string>>;
+  group: readonly TradingRecord[];
+  /** Per symbol, the levels the input changed, by order events or book deltas. */
+  touched: Map<string, TouchedLevels>;
 }
 
 type Ladder = Map<number, PublishedLevel>;
@@ -82,7 +97,24 @@ export class MarketState {
 
   /** Open limit orders resting at a level (orders with nothing left excluded). */
   resting(symbol: string, side: BookSide, key: number): BookOrder[] {
-    return [...(this.queuesOf(symbol)[side].get(key) ?? [])].filter((o) => o.remaining > 0);
+    const out: BookOrder[] = [];
+    for (const o of this.queuesOf(symbol)[side].get(key) ?? []) if (o.remaining > 0) out.push(o);
+    return out;
+  }
+
+  /** The best key (highest bid, lowest ask) with an open order on it, as bestKey(orderKeys()) gives it. */
+  bestOrderKey(symbol: string, side: BookSide): number | undefined {
+    let best: number | undefined;
+    for (const [key, set] of this.queuesOf(symbol)[side]) {
+      if (best !== undefined && !(side === 'buy' ? key > best : key < best)) continue;
+      for (const o of set) {
+        if (o.remaining > 0) {
+          best = key;
+          break;
+        }
+      }
+    }
+    return best;
   }
 
   /** Keys with open orders on one side. */
@@ -162,22 +194,22 @@ export interface ReplayHooks {
 }
 
 const touch = (
-  touched: Map<string, Set<string>>,
+  touched: Map<string, TouchedLevels>,
   symbol: string,
   side: BookSide,
   key: number | undefined,
 ) => {
   if (key === undefined || Number.isNaN(key)) return;
-  let set = touched.get(symbol);
-  if (set === undefined) {
-    set = new Set();
-    touched.set(symbol, set);
+  let levels = touched.get(symbol);
+  if (levels === undefined) {
+    levels = new TouchedLevels();
+    touched.set(symbol, levels);
   }
-  set.add(`${side}|${key}`);
+  levels.add(side, key);
 };
 
 /** Every level of a symbol, published or with orders: what a reset makes worth comparing. */
-function touchAll(touched: Map<string, Set<string>>, state: MarketState, symbol: string): void {
+function touchAll(touched: Map<string, TouchedLevels>, state: MarketState, symbol: string): void {
   for (const side of ['buy', 'sell'] as const) {
     for (const key of state.levels(symbol, side).keys()) touch(touched, symbol, side, key);
     for (const key of state.orderKeys(symbol, side)) touch(touched, symbol, side, key);
@@ -213,14 +245,24 @@ export function replayMarket(evidence: TradingEvidence, hooks: ReplayHooks): Rep
   let rank = 0;
   let inputs = 0;
 
+  // The symbol or account of each stream, read once: one string each for every lookup.
+  const names = new Map<string, string | undefined>();
+  const nameOf = (stream: string): string | undefined => {
+    let name = names.get(stream);
+    if (name === undefined && !names.has(stream)) {
+      name = stream.startsWith('book:') ? stream.slice(5) : accountOfStream(stream);
+      names.set(stream, name);
+    }
+    return name;
+  };
   for (const group of groupByTxn(record)) {
-    const touched = new Map<string, Set<string>>();
+    const touched = new Map<string, TouchedLevels>();
     const pending: BookOrder[] = [];
     for (const rec of group) {
       if (!knowledge.take(rec)) continue;
       const e = rec.event;
       if (rec.stream.startsWith('book:')) {
-        const symbol = rec.stream.slice(5);
+        const symbol = nameOf(rec.stream) as string;
         if (e.type === 'reset') {
           touchAll(touched, state, symbol);
           const book = state.bookOf(symbol);
@@ -235,19 +277,19 @@ export function replayMarket(evidence: TradingEvidence, hooks: ReplayHooks): Rep
             const count = (e as { count?: unknown }).count;
             if (!(qty !== 0)) ladder.delete(key);
             else
-              ladder.set(key, {
-                price: e.price,
-                qty,
-                ...(typeof count === 'number' ? { count } : {}),
-                rec,
-              });
+              ladder.set(
+                key,
+                typeof count === 'number'
+                  ? { price: e.price, qty, count, rec }
+                  : { price: e.price, qty, rec },
+              );
             touch(touched, symbol, side, key);
           }
         }
         hooks.event?.(rec, state);
         continue;
       }
-      const account = accountOfStream(rec.stream);
+      const account = nameOf(rec.stream);
       if (account === undefined) {
         hooks.event?.(rec, state);
         continue;

@@ -1,5 +1,5 @@
 import { cashPerPxQtyAt, instrumentCashDecimals } from './contract-value.ts';
-import { exactDecimal, stepDecimals } from './oracle-formulas.ts';
+import { exactDecimal, pow10, stepDecimals } from './oracle-formulas.ts';
 
 /**
  * The venue's declared rules as the oracle reads them from the run's config (evidence.extra,
@@ -101,7 +101,7 @@ export function toAtoms(x: number, decimals: number): number {
   const exact = exactDecimal(x);
   if (exact === undefined || !Number.isInteger(decimals)) return Number.NaN;
   if (exact.places > decimals) return Number.NaN;
-  const atoms = exact.num * 10n ** BigInt(decimals - exact.places);
+  const atoms = exact.num * pow10(decimals - exact.places);
   const n = Number(atoms);
   return Number.isSafeInteger(n) ? n : Number.NaN;
 }

@@ -41,9 +41,32 @@ export function marginOf(exposure: number, mark: number, cashPerPxQty: number, l
   return ceilDivide(exposure * mark * cashPerPxQty, leverage);
 }
 
+/** Powers of ten already worked out, by exponent (a run asks for the same few again and again). */
+const powers: bigint[] = [1n];
+
+/** 10^n as a BigInt, exactly, for a whole n >= 0. */
+export function pow10(n: number): bigint {
+  if (!Number.isSafeInteger(n) || n < 0 || n > 1024) return 10n ** BigInt(n);
+  while (powers.length <= n) powers.push(powers[powers.length - 1] * 10n);
+  return powers[n];
+}
+
 /** A finite decimal as an exact fraction `num / 10^places` (BigInt), from its shortest spelling. */
-export function exactDecimal(x: number): { num: bigint; places: number } | undefined {
+export function exactDecimal(x: number): { readonly num: bigint; readonly places: number } | undefined {
   if (typeof x !== 'number' || !Number.isFinite(x)) return undefined;
+  // A run reads the same few values again and again: a pure function, remembered (and
+  // forgotten past a bound, so that a long campaign does not keep every value it saw).
+  const known = decimals.get(x);
+  if (known !== undefined) return known;
+  const exact = readDecimal(x);
+  if (decimals.size >= 50_000) decimals.clear();
+  decimals.set(x, exact);
+  return exact;
+}
+
+const decimals = new Map<number, { readonly num: bigint; readonly places: number }>();
+
+function readDecimal(x: number): { readonly num: bigint; readonly places: number } {
   const text = String(Math.abs(x));
   const e = text.indexOf('e');
   const mantissa = e === -1 ? text : text.slice(0, e);
@@ -53,7 +76,7 @@ export function exactDecimal(x: number): { num: bigint; places: number } | undef
   exponent -= dot === -1 ? 0 : mantissa.length - dot - 1;
   let num = BigInt(digits) * (x < 0 ? -1n : 1n);
   if (exponent > 0) {
-    num *= 10n ** BigInt(exponent);
+    num *= pow10(exponent);
     exponent = 0;
   }
   return { num, places: -exponent };
@@ -68,7 +91,7 @@ export function bandEdges(mark: number, bandPct: number, tick: number): { low: n
   const pct = exactDecimal(bandPct);
   if (pct === undefined || !Number.isSafeInteger(mark) || !Number.isSafeInteger(tick) || tick <= 0)
     return { low: Number.NaN, high: Number.NaN };
-  const scale = 10n ** BigInt(pct.places);
+  const scale = pow10(pct.places);
   const m = BigInt(mark);
   const t = BigInt(tick);
   // mark x (1 - p) / tick = m (scale - num) / (scale t); ceil and floor on exact integers.

@@ -1,4 +1,5 @@
 import type { Operation } from '../../../src/core/model/evidence.ts';
+import { sharedView, sharingViews } from '../../../src/core/runner/shared-views.ts';
 import type { TradingAction } from '../../../src/domains/trading/trading-action.ts';
 import type { TradingCapability } from '../../../src/domains/trading/trading-capabilities.ts';
 import type { TradingEvidence } from '../../../src/domains/trading/trading-evidence.ts';
@@ -58,7 +59,7 @@ export interface OracleReport {
 }
 
 type Op = Operation<TradingAction, unknown>;
-type Group = TradingRecord[];
+type Group = readonly TradingRecord[];
 /** The reply of a request that was answered (eligible requests only). */
 type Answered = Exclude<NonNullable<Op['reply']>, { status: 'info' }>;
 
@@ -69,6 +70,13 @@ const cache = new WeakMap<object, { parts: unknown[]; config: string; report: Or
  * (rebuilt when any part of the evidence, or the config, is no longer what it was built from).
  */
 export function oracleReport(evidence: TradingEvidence): OracleReport {
+  // While a run's invariants are checked together, the five judges read one report, judged
+  // once for that check (the evidence does not change during it: nothing to compare).
+  if (sharingViews(evidence)) return sharedView(evidence, oracleReport, () => new Judge(evidence).run());
+  return cachedReport(evidence);
+}
+
+function cachedReport(evidence: TradingEvidence): OracleReport {
   const key = evidence?.events as object | undefined;
   const parts = [evidence?.history, evidence?.snapshot, evidence?.extra];
   const config = JSON.stringify(evidence?.extra?.config ?? null);
@@ -135,6 +143,8 @@ class Judge {
   private readonly faultFrom = new Map<string, number>();
   /** Accounts whose stream the admin follows (it shows in its record). */
   private readonly followed = new Set<string>();
+  /** The account streams of the admin's record already read into `followed`. */
+  private readonly followedStreams = new Set<string>();
 
   constructor(private readonly evidence: TradingEvidence) {
     this.rules = venueRules(evidence?.extra?.config as OracleVenueConfig | undefined);
@@ -212,7 +222,13 @@ class Judge {
     }
 
     const record = adminRecord(this.evidence.events ?? []);
-    for (const rec of record) if (rec.stream.startsWith('account:')) this.followed.add(rec.stream.slice(8));
+    for (const rec of record) {
+      const stream = rec.stream;
+      if (stream.startsWith('account:') && !this.followedStreams.has(stream)) {
+        this.followedStreams.add(stream);
+        this.followed.add(stream.slice(8));
+      }
+    }
     const groups = groupByTxn(record);
     const cut = this.knownUntil(groups);
     const state = new VenueState(rules);
@@ -241,16 +257,15 @@ class Judge {
       if (state.broken !== undefined) break;
       pending?.();
       this.checkPositions(group, state);
-      if (needTimeline)
-        timeline.push({
-          txn,
-          open: new Set(
-            state
-              .openOrders()
-              .filter((o) => !o.pending)
-              .flatMap((o) => [`${o.account}|${o.symbol}`, `${o.account}|*`]),
-          ),
-        });
+      if (needTimeline) {
+        const open = new Set<string>();
+        for (const o of state.openOrders()) {
+          if (o.pending) continue;
+          open.add(`${o.account}|${o.symbol}`);
+          open.add(`${o.account}|*`);
+        }
+        timeline.push({ txn, open });
+      }
     }
     const complete = cut.txn === Number.POSITIVE_INFINITY && state.broken === undefined;
     for (const op of eligible) {
@@ -292,7 +307,7 @@ class Judge {
    * (its record is then resumed, not live), after a crash, from a gap in a stream, or past the
    * last event of a stream the final snapshot shows more of.
    */
-  private knownUntil(groups: Group[]): { txn: number; why: string } {
+  private knownUntil(groups: readonly Group[]): { txn: number; why: string } {
     let cut = { txn: Number.POSITIVE_INFINITY, why: '' };
     const at = (txn: number, why: string) => {
       if (txn < cut.txn) cut = { txn, why };
@@ -368,9 +383,10 @@ class Judge {
       return undefined;
     }
     const reply = op.reply as Answered;
-    const own = group.filter((r) => r.stream === `account:${account}`);
-    const rejections = group.filter((r) => is(r, 'order_rejected'));
     if (kind === 'cancel_all') return this.judgeCancelAllInput(op, group, state, account);
+    const stream = `account:${account}`;
+    const own = group.filter((r) => r.stream === stream);
+    const rejections = group.filter((r) => is(r, 'order_rejected'));
 
     // The refusal, as the venue recorded it.
     if (reply.status === 'fail') {
@@ -1123,6 +1139,7 @@ class Judge {
     for (const rec of group) {
       const e = rec.event as unknown as Record<string, unknown>;
       if (e.type === 'mark_price') marked.add(rec.stream.slice(7));
+      if (e.type !== 'fill' && e.type !== 'position') continue;
       if (!rec.stream.startsWith('account:')) continue;
       const key = `${rec.stream.slice(8)}|${String(e.symbol)}`;
       if (e.type === 'fill') {
@@ -1130,9 +1147,16 @@ class Judge {
         if (inst === undefined) continue;
         const qty = toAtoms(e.qty as number, inst.qtyDecimals) * (e.side === 'sell' ? -1 : 1);
         moved.set(key, (moved.get(key) ?? 0) + qty);
-      } else if (e.type === 'position') sent.set(key, [...(sent.get(key) ?? []), rec]);
+      } else {
+        const list = sent.get(key);
+        if (list === undefined) sent.set(key, [rec]);
+        else list.push(rec);
+      }
     }
-    const keys = new Set<string>([...moved.keys(), ...sent.keys()]);
+    // Nothing moved, sent or marked: nothing to say about positions in this input.
+    if (moved.size === 0 && sent.size === 0 && marked.size === 0) return;
+    const keys = new Set<string>(moved.keys());
+    for (const key of sent.keys()) keys.add(key);
     for (const symbol of marked) {
       for (const acct of state.accounts.values())
         if (state.position(acct.id, symbol) !== 0) keys.add(`${acct.id}|${symbol}`);

@@ -298,16 +298,17 @@ export function refusalProblem(
   failed: FailedCheck[],
   precedence: ReadonlyMap<string, readonly string[]>,
 ): string | undefined {
-  const applicable = failed.filter((f) => f.reasons.includes(reason));
-  const all = [...new Set(failed.flatMap((f) => f.reasons))].join(', ');
-  if (applicable.length === 0) return `no rule makes ${reason} apply (what applies: ${all})`;
+  // What applies, written only into a problem found.
+  const all = () => [...new Set(failed.flatMap((f) => f.reasons))].join(', ');
+  if (!failed.some((f) => f.reasons.includes(reason)))
+    return `no rule makes ${reason} apply (what applies: ${all()})`;
   const order = precedence.get(request);
   if (order === undefined || order.length === 0) return undefined;
   // Only a fully declared order ranks the checks; one it does not list leaves any reason fine.
   if (!failed.every((f) => order.includes(f.check))) return undefined;
   const first = [...failed].sort((a, b) => order.indexOf(a.check) - order.indexOf(b.check))[0];
   if (first.reasons.includes(reason)) return undefined;
-  return `the declared check order puts ${first.check} first, so the reason is ${first.reasons.join(' or ')} (what applies: ${all})`;
+  return `the declared check order puts ${first.check} first, so the reason is ${first.reasons.join(' or ')} (what applies: ${all()})`;
 }
 
 // ------------------------------------------------------------------ matching

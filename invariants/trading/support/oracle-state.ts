@@ -107,8 +107,17 @@ export class VenueState {
   band(symbol: string): { low: number; high: number } | undefined {
     const inst = this.rules.instruments.get(symbol);
     if (inst === undefined) return undefined;
-    return bandEdges(this.mark(symbol), inst.bandPct, inst.tick);
+    // The band moves only with the mark: worked out again only when the mark moved.
+    const mark = this.mark(symbol);
+    const known = this.bands.get(symbol);
+    if (known !== undefined && Object.is(known.mark, mark)) return { ...known.band };
+    const band = bandEdges(mark, inst.bandPct, inst.tick);
+    this.bands.set(symbol, { mark, band: { ...band } });
+    return band;
   }
+
+  /** The last band worked out per symbol, with the mark it was worked out from. */
+  private readonly bands = new Map<string, { mark: number; band: { low: number; high: number } }>();
 
   position(account: string, symbol: string): number {
     return this.accounts.get(account)?.positions.get(symbol) ?? 0;
@@ -141,8 +150,14 @@ export class VenueState {
 
   /** Best resting price of one side, if any. */
   best(symbol: string, side: Side): number | undefined {
-    const top = this.resting(symbol, side)[0];
-    return top?.price ?? undefined;
+    // The price of resting(symbol, side)[0], without listing and sorting them all.
+    let best: number | undefined;
+    for (const o of this.open) {
+      if (o.symbol !== symbol || o.side !== side || o.pending || o.price === null) continue;
+      if (o.rank === undefined || !(remaining(o) > 0)) continue;
+      if (best === undefined || (side === 'buy' ? o.price > best : o.price < best)) best = o.price;
+    }
+    return best;
   }
 
   /** Whether a finished order is still remembered (`unclear` near the retention bound). */
@@ -185,7 +200,9 @@ export class VenueState {
   exposure(account: string, symbol: string): { pos: number; buy: number; sell: number } {
     let buy = 0;
     let sell = 0;
-    for (const o of this.openOrders(account, symbol)) {
+    // Whole atoms: the sum does not depend on the order they are added in.
+    for (const o of this.open) {
+      if (o.account !== account || o.symbol !== symbol) continue;
       if (o.side === 'buy') buy += remaining(o);
       else sell += remaining(o);
     }

@@ -1,5 +1,5 @@
 import type { InstrumentRules } from './oracle-config.ts';
-import { exactDecimal } from './oracle-formulas.ts';
+import { exactDecimal, pow10 } from './oracle-formulas.ts';
 
 /**
  * Wire values as docs/exchange.md reads them: JSON numbers or decimal strings (trimmed), turned
@@ -28,7 +28,7 @@ function decimalOfText(text: string): Dec | undefined {
   if (!Number.isSafeInteger(places) || Math.abs(places) > 400) return undefined;
   let num = BigInt(digits === '' ? '0' : digits) * (sign === '-' ? -1n : 1n);
   if (places < 0) {
-    num *= 10n ** BigInt(-places);
+    num *= pow10(-places);
     places = 0;
   }
   return { num, places };
@@ -63,9 +63,10 @@ export function readWire(value: unknown): WireReading[] {
 
 /** Sign of a - b. */
 export function compareDec(a: Dec, b: Dec): number {
+  if (a.places === b.places) return a.num < b.num ? -1 : a.num > b.num ? 1 : 0;
   const places = Math.max(a.places, b.places);
-  const x = a.num * 10n ** BigInt(places - a.places);
-  const y = b.num * 10n ** BigInt(places - b.places);
+  const x = a.num * pow10(places - a.places);
+  const y = b.num * pow10(places - b.places);
   return x < y ? -1 : x > y ? 1 : 0;
 }
 
@@ -78,9 +79,9 @@ export const atomsDec = (atoms: number, decimals: number): Dec => ({ num: BigInt
  */
 export function onGrid(value: Dec, decimals: number, step: number): number | 'off' | 'unclear' {
   let atoms: bigint | undefined;
-  if (value.places <= decimals) atoms = value.num * 10n ** BigInt(decimals - value.places);
+  if (value.places <= decimals) atoms = value.num * pow10(decimals - value.places);
   else {
-    const div = 10n ** BigInt(value.places - decimals);
+    const div = pow10(value.places - decimals);
     if (value.num % div === 0n) atoms = value.num / div;
   }
   if (atoms !== undefined) {

@@ -73,23 +73,48 @@ function replayTogether(
     }
   }
   if (running.length === 0) return outcomes;
-  const each = (call: (hooks: ReplayHooks) => void): void => {
-    for (const part of running) {
-      if (part.error) continue;
-      try {
-        call(part.hooks);
-      } catch (error) {
-        part.error = { error };
+  // Each kind of hook calls only the inspections that have one, in their order; one that
+  // throws is left out from then on.
+  const withEvent = running.filter((part) => part.hooks.event !== undefined);
+  const withBefore = running.filter((part) => part.hooks.beforeOrderEvent !== undefined);
+  const withInput = running.filter((part) => part.hooks.input !== undefined);
+  const hooks: ReplayHooks = {};
+  if (withEvent.length > 0)
+    hooks.event = (rec, state) => {
+      for (const part of withEvent) {
+        if (part.error) continue;
+        try {
+          part.hooks.event?.(rec, state);
+        } catch (error) {
+          part.error = { error };
+        }
       }
-    }
-  };
+    };
+  if (withBefore.length > 0)
+    hooks.beforeOrderEvent = (rec, order, state) => {
+      for (const part of withBefore) {
+        if (part.error) continue;
+        try {
+          part.hooks.beforeOrderEvent?.(rec, order, state);
+        } catch (error) {
+          part.error = { error };
+        }
+      }
+    };
+  if (withInput.length > 0)
+    hooks.input = (step, state) => {
+      for (const part of withInput) {
+        if (part.error) continue;
+        try {
+          part.hooks.input?.(step, state);
+        } catch (error) {
+          part.error = { error };
+        }
+      }
+    };
   let result: ReplayResult;
   try {
-    result = replayMarket(evidence, {
-      event: (rec, state) => each((hooks) => hooks.event?.(rec, state)),
-      beforeOrderEvent: (rec, order, state) => each((hooks) => hooks.beforeOrderEvent?.(rec, order, state)),
-      input: (step, state) => each((hooks) => hooks.input?.(step, state)),
-    });
+    result = replayMarket(evidence, hooks);
   } catch (error) {
     // The replay itself failed: it would have failed for each of them.
     for (const part of running) outcomes.set(part.name, part.error ?? { error });

@@ -26,8 +26,44 @@ export interface Spelled {
 const SHAPE = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/;
 const MAX_EXPONENT = 1000;
 
+/**
+ * Texts already read (a run spells the same few prices and sizes again and again). Reading is
+ * a pure function of the text, so the memo changes no answer; it is emptied when it grows past
+ * MEMO_LIMIT so that a long campaign does not keep every value it ever saw.
+ */
+const exactMemo = new Map<string, string | undefined>();
+const MEMO_LIMIT = 50_000;
+
 /** The exact decimal of a decimal text (no blanks), or undefined when it is not one. */
 export function exactDecimal(text: string): string | undefined {
+  const known = exactMemo.get(text);
+  if (known !== undefined || exactMemo.has(text)) return known;
+  const exact = readExactDecimal(text);
+  if (exactMemo.size >= MEMO_LIMIT) exactMemo.clear();
+  exactMemo.set(text, exact);
+  return exact;
+}
+
+/**
+ * The exact decimal of a wire value, as `readSpelled(raw)?.exact` gives it, without building
+ * the list of spellings: for rules that compare values and not how they were written.
+ */
+export function exactOf(raw: unknown): string | undefined {
+  if (typeof raw === 'number') return Number.isFinite(raw) ? exactOfNumber(raw) : undefined;
+  return typeof raw === 'string' ? exactDecimal(raw.trim()) : undefined;
+}
+
+/**
+ * The exact decimal of a finite number. JavaScript prints a number without an exponent in
+ * the canonical form already (no `+`, no leading or trailing zeros, `-0` printed `0`): only a
+ * printing with an exponent needs reading.
+ */
+function exactOfNumber(x: number): string | undefined {
+  const text = String(x);
+  return text.includes('e') ? exactDecimal(text) : text;
+}
+
+function readExactDecimal(text: string): string | undefined {
   const m = SHAPE.exec(text);
   if (m === null) return undefined;
   const [, sign, int = '', frac = '', exp = '0'] = m;
@@ -55,7 +91,7 @@ export function exactDecimal(text: string): string | undefined {
 export function readSpelled(raw: unknown): Spelled | undefined {
   if (typeof raw === 'number') {
     if (!Number.isFinite(raw)) return undefined;
-    const exact = exactDecimal(String(raw));
+    const exact = exactOfNumber(raw);
     return exact === undefined ? undefined : { exact, uses: new Set() };
   }
   if (typeof raw !== 'string') return undefined;

@@ -557,7 +557,10 @@ function judge(evidence: TradingEvidence): StopReport {
  * disconnect (it then resumes), after a crash, from a gap in an account or market stream, or
  * past the last event of a stream the final snapshot shows more of.
  */
-function knownUntil(evidence: TradingEvidence, groups: TradingRecord[][]): { txn: number; why: string } {
+function knownUntil(
+  evidence: TradingEvidence,
+  groups: readonly (readonly TradingRecord[])[],
+): { txn: number; why: string } {
   let cut = { txn: Number.POSITIVE_INFINITY, why: '' };
   const at = (txn: number, why: string) => {
     if (txn < cut.txn) cut = { txn, why };
