@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { FAULT_KINDS, type FaultKind } from '../../src/core/faults/fault.ts';
 import type { Invariant, Violation } from '../../src/core/model/invariant.ts';
 import type { Property } from '../../src/core/model/property.ts';
+import type { TargetFactory } from '../../src/core/model/target.ts';
 import { runCampaign } from '../../src/core/runner/campaign.ts';
+import { LanePool } from '../../src/core/runner/lane-pool.ts';
 import type { TradingAction } from '../../src/domains/trading/trading-action.ts';
 import { tradingPack } from '../../src/domains/trading/trading-pack.ts';
 import { CLIENT_BUGS } from '../../src/domains/trading/transport/client-bugs.ts';
@@ -17,7 +19,18 @@ import { PLANTED_BUGS } from '../../src/exchange/bugs/planted-bugs.ts';
  * loaded machine the same runs take longer, and the campaign must still get all of them. The
  * time budget is only a backstop far above what the runs take. Nothing is asserted about
  * shrinking (not deterministic over a network): the in-process tests cover that.
+ *
+ * The runs go on lanes, as `shakedown run --target ws --concurrency N` runs them: each lane
+ * its own venue (its own server and chaos proxy, and with process kinds its own `serve` child
+ * process), so a crash or a cut on one lane never reaches another lane's runs. The seeds and
+ * run counts are those of one run at a time, and give the same verdicts: the campaign folds
+ * the lanes' judgements in generation order and stops at the first failing run.
  */
+
+/** Lanes for the clean campaign: DEFAULT_EMBEDDED_CONCURRENCY_WITH_PROCESSES, its 40 runs 5 per lane. */
+const CLEAN_LANES = 8;
+/** Lanes for a bug hunt: the bugs show in the first runs, so more lanes would start venues for nothing. */
+const BUG_LANES = 4;
 
 /**
  * A backstop, not a bound the tests rely on: the run counts decide how much each campaign
@@ -65,34 +78,57 @@ const CASES: { bug: string; invariant: string; faults: FaultKind[] | 'all' }[] =
 ].map((c) => ({ ...c, faults: PROVOKE[c.bug] ?? 'all' }));
 
 /**
- * The invariants, with `name` watched: what it reported on the last run it checked. A failure
- * that does not reproduce when re-executed (a network is not deterministic) still shows which
- * invariant failed the run that found it.
+ * The invariants, with `name` watched: what it reported on each run it checked, by the run's
+ * actions. A failure that does not reproduce when re-executed (a network is not deterministic)
+ * still shows which invariant failed the run that found it.
  */
-function watching(name: string): { invariants: Invariant[]; last: () => Violation[] } {
-  let last: Violation[] = [];
+function watching(name: string): {
+  invariants: Invariant[];
+  reportedOn: (generated: readonly unknown[]) => Violation[];
+} {
+  // Runs on lanes are checked in completion order, not generation order (the last run checked
+  // may be another lane's): what the invariant reported is kept by the run's actions, and
+  // looked up by the failing run's.
+  const reported = new Map<string, Violation[]>();
   const invariants = tradingPack.invariants.map((i) =>
     i.name === name
       ? {
           ...i,
           check: (evidence: Parameters<Invariant['check']>[0]) => {
-            last = i.check(evidence as Parameters<typeof i.check>[0]);
-            return last;
+            const violations = i.check(evidence as Parameters<typeof i.check>[0]);
+            reported.set(JSON.stringify(evidence.actions), violations);
+            return violations;
           },
         }
       : i,
   );
-  return { invariants, last: () => last };
+  return { invariants, reportedOn: (generated) => reported.get(JSON.stringify(generated)) ?? [] };
+}
+
+/** The runs of a campaign on `lanes` lanes, each lane its own embedded venue built as `options` say. */
+function lanesOver(
+  lanes: number,
+  options: Parameters<typeof tradingPack.targetFactory>[1],
+  invariants: readonly Invariant[],
+): LanePool<TradingAction> {
+  return new LanePool<TradingAction>({
+    lanes,
+    laneFactory: async () =>
+      (await tradingPack.targetFactory({ kind: 'embedded-ws' }, options)) as TargetFactory<TradingAction>,
+    clients: tradingPack.clients,
+    projection: tradingPack.projection,
+    invariants,
+    describeAction: tradingPack.describeAction,
+  });
 }
 
 describe.sequential('faults over WebSocket', () => {
   it(
     'the clean venue and client pass chaos-recovery over ws, every supported fault kind firing',
     async () => {
-      const factory = await tradingPack.targetFactory(
-        { kind: 'embedded-ws' },
-        { bugs: [], seed: 20261122, faults: 'all' },
-      );
+      const options = { bugs: [], seed: 20261122, faults: 'all' } as const;
+      const factory = await tradingPack.targetFactory({ kind: 'embedded-ws' }, options);
+      const pool = lanesOver(CLEAN_LANES, options, tradingPack.invariants);
       try {
         // Everything but the clock: a venue in another process has its own.
         expect(factory.faultKinds).toEqual(FAULT_KINDS.filter((k) => k !== 'clock.jump'));
@@ -107,6 +143,7 @@ describe.sequential('faults over WebSocket', () => {
           timeBudgetMs: BACKSTOP_MS,
           shrinkBudgetMs: 5_000,
           now: () => performance.now(),
+          pool,
         });
         const outcome = result.properties[0];
         const failure = outcome.failure?.report.verdict;
@@ -118,7 +155,11 @@ describe.sequential('faults over WebSocket', () => {
           expect(result.faults[kind] ?? 0, kind).toBeGreaterThan(0);
         expect(outcome.unfired).toBeUndefined();
         expect(outcome.passed).toBe(true);
+        // Every run went: none was cut by the backstop.
+        expect(outcome.runs).toBe(40);
+        expect(pool.peakInFlight()).toBe(CLEAN_LANES);
       } finally {
+        await pool.close();
         await factory.dispose?.();
       }
     },
@@ -136,10 +177,9 @@ describe.sequential('faults over WebSocket', () => {
           sometimes: undefined,
         };
         const watched = watching(c.invariant);
-        const factory = await tradingPack.targetFactory(
-          { kind: 'embedded-ws' },
-          { bugs: [c.bug], seed: 1, faults: c.faults },
-        );
+        const options = { bugs: [c.bug], seed: 1, faults: c.faults };
+        const factory = await tradingPack.targetFactory({ kind: 'embedded-ws' }, options);
+        const pool = lanesOver(BUG_LANES, options, watched.invariants);
         try {
           let found: Violation[] | undefined;
           const result = await runCampaign<TradingAction>({
@@ -155,8 +195,9 @@ describe.sequential('faults over WebSocket', () => {
             shrinkBudgetMs: 1_000,
             faults: c.faults,
             now: () => performance.now(),
-            onRun: ({ failed }) => {
-              if (failed && found === undefined) found = watched.last();
+            pool,
+            onRun: ({ failed, generated }) => {
+              if (failed && found === undefined) found = watched.reportedOn(generated);
             },
           });
           const failure = result.properties[0].failure;
@@ -169,6 +210,7 @@ describe.sequential('faults over WebSocket', () => {
           if (verdict.status === 'fail')
             expect(verdict.violations.map((v) => v.invariant)).toContain(c.invariant);
         } finally {
+          await pool.close();
           await factory.dispose?.();
         }
       },

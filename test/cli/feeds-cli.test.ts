@@ -82,6 +82,9 @@ describe('shakedown --domain feeds, end to end', () => {
       '3',
       '--runs',
       '12',
+      // Four runs at once, each lane its own venue: the same verdicts as one at a time.
+      '--concurrency',
+      '4',
       '--json',
     ]);
     expect(run.status, run.stderr + run.stdout.slice(0, 2000)).toBe(0);
@@ -89,9 +92,11 @@ describe('shakedown --domain feeds, end to end', () => {
       verdict: string;
       runs: number;
       faults: Record<string, number>;
+      execution?: { mode: string; lanes: number };
     };
     expect(summary.verdict).toBe('pass');
     expect(summary.runs).toBe(12);
+    expect(summary.execution).toMatchObject({ mode: 'concurrent', lanes: 4 });
     expect(Object.values(summary.faults).reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
   }, 120_000);
 });

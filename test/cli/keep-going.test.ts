@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { CampaignSummary } from '../../src/core/report/campaign-summary.ts';
@@ -23,14 +23,30 @@ const TWO_BUGS = [
   'replays',
 ];
 
+/**
+ * The campaign with `extra`: its printed report on stdout, its JSON summary written beside it
+ * (--summary), so that one run serves the tests on either.
+ */
 function run(extra: string[]) {
   const dir = tempDir();
-  const result = shakedown([...TWO_BUGS, '--time-budget', '10m', '--json', ...extra], {
+  const result = shakedown([...TWO_BUGS, '--time-budget', '10m', '--summary', 'summary.json', ...extra], {
     cwd: dir,
     timeoutMs: 300_000,
   });
-  return { ...result, dir, summary: JSON.parse(result.stdout) as CampaignSummary };
+  const file = join(dir, 'summary.json');
+  if (!existsSync(file)) throw new Error(`no summary written (status ${result.status}): ${result.stderr}`);
+  return { ...result, dir, summary: JSON.parse(readFileSync(file, 'utf8')) as CampaignSummary };
 }
+
+/**
+ * `--keep-going` on one worker, run once for the three tests that read it: the first test's
+ * campaign, the second's one-worker reference, the third's printed report.
+ */
+let keptGoing: ReturnType<typeof run> | undefined;
+const keepGoingOnOneWorker = () => {
+  keptGoing ??= run(['--keep-going', '--workers', '1']);
+  return keptGoing;
+};
 
 const invariantsOf = (summary: CampaignSummary) => summary.failures.map((f) => f.violations[0]?.invariant);
 /** The failures without where they were saved (each campaign has its own folder). */
@@ -38,7 +54,7 @@ const comparable = (summary: CampaignSummary) => summary.failures.map(({ replayF
 
 describe('run --keep-going', () => {
   it('reports each distinct failure of a property once, each with its own replay file; without it, the first only', () => {
-    const going = run(['--keep-going']);
+    const going = keepGoingOnOneWorker();
     expect(going.status).toBe(1);
     const invariants = invariantsOf(going.summary);
     expect(invariants).toContain('orders.quantities');
@@ -60,7 +76,7 @@ describe('run --keep-going', () => {
   }, 600_000);
 
   it('finds the same failures in the same order on two workers as on one, and --max-failures caps them', () => {
-    const one = run(['--keep-going', '--workers', '1']);
+    const one = keepGoingOnOneWorker();
     const two = run(['--keep-going', '--workers', '2']);
     expect(two.status).toBe(1);
     expect(comparable(two.summary)).toEqual(comparable(one.summary));
@@ -73,8 +89,7 @@ describe('run --keep-going', () => {
   }, 600_000);
 
   it('prints each failure and how many runs failed the same way', () => {
-    const dir = tempDir();
-    const result = shakedown([...TWO_BUGS, '--keep-going'], { cwd: dir, timeoutMs: 300_000 });
+    const result = keepGoingOnOneWorker();
     expect(result.status).toBe(1);
     expect(result.stdout).toMatch(/\[orders\.quantities\]/);
     expect(result.stdout).toMatch(/\[trades\.no-self-trade\]/);
