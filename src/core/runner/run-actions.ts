@@ -99,8 +99,11 @@ export function runActions<A extends ActionBase, E, R, S, V>(
       new Observable<void>((subscriber) => {
         const startedAt = scheduler.now();
         const maxSettleMs = options.maxSettleMs ?? 30_000;
-        const healed = (): boolean =>
-          (target.settled?.() ?? true) && [...clients.values()].every((c) => c.settled?.() ?? true);
+        const healed = (): boolean => {
+          if (!(target.settled?.() ?? true)) return false;
+          for (const c of clients.values()) if (!(c.settled?.() ?? true)) return false;
+          return true;
+        };
         const check = (): void => {
           const now = scheduler.now();
           const idle = now - lastEventAt;

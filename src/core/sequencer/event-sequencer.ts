@@ -50,15 +50,29 @@ export class EventSequencer<E = unknown> {
 
   record(client: string, clientEvent: ClientEvent<E>): RecordedEvent<E> {
     if (this.finished) throw new Error('EventSequencer: record() after finish()');
-    const recorded = {
-      gseq: this.nextGseq++,
-      client,
-      stream: clientEvent.stream,
-      seq: clientEvent.seq,
-    } as RecordedEvent<E>;
-    if (clientEvent.txn !== undefined) recorded.txn = clientEvent.txn;
-    recorded.time = clientEvent.time;
-    recorded.event = clientEvent.event;
+    // Whole literals, one per shape, in the order a record's fields are written (with a txn or
+    // without): fields added one by one after a literal go to a separate backing store, an
+    // extra allocation for every event.
+    const txn = clientEvent.txn;
+    const recorded: RecordedEvent<E> =
+      txn === undefined
+        ? {
+            gseq: this.nextGseq++,
+            client,
+            stream: clientEvent.stream,
+            seq: clientEvent.seq,
+            time: clientEvent.time,
+            event: clientEvent.event,
+          }
+        : {
+            gseq: this.nextGseq++,
+            client,
+            stream: clientEvent.stream,
+            seq: clientEvent.seq,
+            txn,
+            time: clientEvent.time,
+            event: clientEvent.event,
+          };
     this.resolveStep(recorded);
     if (this.retain) this.retained.push(recorded);
     if (this.sink !== undefined) {

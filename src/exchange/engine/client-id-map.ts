@@ -8,8 +8,12 @@
  * ids come from the venue's own test clients, not from an adversary hunting for collisions.
  */
 export class ClientIdMap<V> {
-  /** Slot s is table[3s] (hash, 0 when empty), table[3s + 1] (key) and table[3s + 2] (value). */
-  private table: unknown[] = emptyTable(INITIAL_CAPACITY);
+  /**
+   * Slot s is table[3s] (hash, 0 when empty), table[3s + 1] (key) and table[3s + 2] (value).
+   * Until the first entry it is the shared, never written EMPTY_TABLE: an engine has a map per
+   * account, and many accounts of a short run never place an order.
+   */
+  private table: unknown[] = EMPTY_TABLE;
   private mask = INITIAL_CAPACITY - 1;
   private count = 0;
 
@@ -32,7 +36,8 @@ export class ClientIdMap<V> {
       this.table[3 * slot + 2] = value;
       return;
     }
-    if ((this.count + 1) * 2 > this.mask + 1) this.grow();
+    if (this.table === EMPTY_TABLE) this.table = emptyTable(INITIAL_CAPACITY);
+    else if ((this.count + 1) * 2 > this.mask + 1) this.grow();
     this.insert(hash, key, value);
     this.count++;
   }
@@ -60,7 +65,7 @@ export class ClientIdMap<V> {
   }
 
   clear(): void {
-    this.table = emptyTable(INITIAL_CAPACITY);
+    this.table = EMPTY_TABLE;
     this.mask = INITIAL_CAPACITY - 1;
     this.count = 0;
   }
@@ -102,6 +107,9 @@ function emptyTable(capacity: number): unknown[] {
   for (let slot = 0; slot < capacity; slot++) table.push(0, undefined, undefined);
   return table;
 }
+
+/** The table of every map with no entry yet: read (every probe misses), never written. */
+const EMPTY_TABLE: unknown[] = emptyTable(INITIAL_CAPACITY);
 
 /**
  * FNV-1a over the UTF-16 code units, then murmur3's finalizer to spread it to the low bits.

@@ -10,7 +10,12 @@ import {
   toAtoms,
 } from '../../domains/trading/protocol/decimal-codec.ts';
 import { decimalsOf } from '../../domains/trading/protocol/decimals-of.ts';
-import type { ExchangeConfig, NumberSpelling } from '../../domains/trading/protocol/exchange-config.ts';
+import type {
+  AccountConfig,
+  ExchangeConfig,
+  InstrumentConfig,
+  NumberSpelling,
+} from '../../domains/trading/protocol/exchange-config.ts';
 import {
   accountStream,
   type BalanceEvent,
@@ -79,6 +84,149 @@ export interface EngineOptions {
   bugs?: Iterable<BugName>;
 }
 
+/** An instrument's config as the engine reads it: derived once per config (see layoutOf). */
+interface InstrumentShape {
+  index: number;
+  cfg: InstrumentConfig;
+  symbol: string;
+  sandbox: boolean;
+  priceScale: number;
+  qtyScale: number;
+  tick: number;
+  lot: number;
+  minQty: number;
+  maxQty: number;
+  maxPosition: number;
+  cashPerPxQty: number;
+  mark: number;
+  bandLow: number;
+  bandHigh: number;
+  marketStream: string;
+  bookStream: string;
+}
+
+/** An account's config as the engine reads it. */
+interface AccountShape {
+  cfg: AccountConfig;
+  stream: string;
+  cash: number;
+}
+
+/**
+ * Everything an engine derives from its config before the first input: scales, atoms, band
+ * edges, stream names. Pure, so engines built from one config (one per run, one more for each
+ * journal rebuild) share it instead of deriving it again. `source` holds what it was derived
+ * from, field by field: a config edited in place since (tests do) is derived anew.
+ */
+interface EngineLayout {
+  source: readonly unknown[];
+  spellings: ReadonlySet<NumberSpelling> | undefined;
+  cashScale: number;
+  instruments: InstrumentShape[];
+  accounts: AccountShape[];
+  /** One 0 (and one false) per instrument: copied into each account's per-instrument arrays. */
+  zeros: number[];
+  falses: boolean[];
+}
+
+const layouts = new WeakMap<ExchangeConfig, EngineLayout>();
+
+/** The config's fields a layout is derived from, in a fixed order (compared to tell it is still valid). */
+function layoutSource(config: ExchangeConfig): unknown[] {
+  const source: unknown[] = [config.sandboxPrefix, config.numberSpellings, ...(config.numberSpellings ?? [])];
+  source.push(config.instruments.length);
+  for (const cfg of config.instruments) {
+    source.push(
+      cfg,
+      cfg.symbol,
+      cfg.tickSize,
+      cfg.lotSize,
+      cfg.minQty,
+      cfg.maxQty,
+      cfg.maxPosition,
+      cfg.markPrice,
+      cfg.bandPct,
+      cfg.contractMultiplier,
+    );
+  }
+  source.push(config.accounts.length);
+  for (const cfg of config.accounts) source.push(cfg, cfg.id, cfg.cash);
+  return source;
+}
+
+function sameSource(a: readonly unknown[], b: readonly unknown[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return false;
+  return true;
+}
+
+/** The config's layout, derived on first use and whenever the config changed since. */
+function layoutOf(config: ExchangeConfig): EngineLayout {
+  const source = layoutSource(config);
+  const known = layouts.get(config);
+  if (known !== undefined && sameSource(known.source, source)) return known;
+  let cashDecimals = 0;
+  for (const cfg of config.instruments) cashDecimals = Math.max(cashDecimals, cashDecimalsOfInstrument(cfg));
+  const cashScale = pow10(cashDecimals);
+  const instruments = config.instruments.map((cfg, index): InstrumentShape => {
+    const priceScale = pow10(decimalsOf(cfg.tickSize));
+    const qtyScale = pow10(decimalsOf(cfg.lotSize));
+    const tick = toAtoms(cfg.tickSize, priceScale);
+    const mark = toAtoms(cfg.markPrice, priceScale);
+    const band = priceBand(mark, cfg.bandPct, tick);
+    return {
+      index,
+      cfg,
+      symbol: cfg.symbol,
+      sandbox: cfg.symbol.startsWith(config.sandboxPrefix),
+      priceScale,
+      qtyScale,
+      tick,
+      lot: toAtoms(cfg.lotSize, qtyScale),
+      minQty: toAtoms(cfg.minQty, qtyScale),
+      maxQty: toAtoms(cfg.maxQty, qtyScale),
+      maxPosition: toAtoms(cfg.maxPosition, qtyScale),
+      cashPerPxQty: cashPerPxQtyOf(cfg, cashDecimals),
+      mark,
+      bandLow: band.low,
+      bandHigh: band.high,
+      marketStream: marketStream(cfg.symbol),
+      bookStream: bookStream(cfg.symbol),
+    };
+  });
+  const layout: EngineLayout = {
+    source,
+    spellings: config.numberSpellings ? new Set(config.numberSpellings) : undefined,
+    cashScale,
+    instruments,
+    accounts: config.accounts.map((cfg) => ({
+      cfg,
+      stream: accountStream(cfg.id),
+      cash: toAtoms(cfg.cash, cashScale),
+    })),
+    zeros: instruments.map(() => 0),
+    falses: instruments.map(() => false),
+  };
+  layouts.set(config, layout);
+  return layout;
+}
+
+/** The planted bugs as a set and as flags; engines without bugs (nearly all) share one pair. */
+function bugFlagsOf(bugs: Iterable<BugName> | undefined): {
+  set: ReadonlySet<BugName>;
+  flags: Readonly<Record<BugName, boolean>>;
+} {
+  const set = new Set(bugs ?? []);
+  if (set.size === 0) return NO_BUGS;
+  return { set, flags: flagsOf(set) };
+}
+
+function flagsOf(set: ReadonlySet<BugName>): Readonly<Record<BugName, boolean>> {
+  return Object.fromEntries(BUG_NAMES.map((name) => [name, set.has(name)])) as Record<BugName, boolean>;
+}
+
+const NO_BUGS = { set: new Set<BugName>() as ReadonlySet<BugName>, flags: flagsOf(new Set()) };
+
 const MAX_CLIENT_ORDER_ID = 64;
 const MAX_SPARE_ORDERS = 1024;
 
@@ -140,47 +288,35 @@ export class Engine {
 
   constructor(options: EngineOptions) {
     this.config = options.config;
-    this.bugs = new Set(options.bugs ?? []);
-    this.spellings = this.config.numberSpellings ? new Set(this.config.numberSpellings) : undefined;
-    this.bug = Object.fromEntries(BUG_NAMES.map((name) => [name, this.bugs.has(name)])) as Record<
-      BugName,
-      boolean
-    >;
-    let cashDecimals = 0;
-    for (const cfg of this.config.instruments) {
-      cashDecimals = Math.max(cashDecimals, cashDecimalsOfInstrument(cfg));
-    }
-    this.cashScale = pow10(cashDecimals);
-    this.config.instruments.forEach((cfg, index) => {
-      const pd = decimalsOf(cfg.tickSize);
-      const qd = decimalsOf(cfg.lotSize);
-      const priceScale = pow10(pd);
-      const qtyScale = pow10(qd);
-      const tick = toAtoms(cfg.tickSize, priceScale);
-      const mark = toAtoms(cfg.markPrice, priceScale);
-      const band = priceBand(mark, cfg.bandPct, tick);
+    const flags = bugFlagsOf(options.bugs);
+    this.bugs = flags.set;
+    this.bug = flags.flags;
+    const layout = layoutOf(this.config);
+    this.spellings = layout.spellings;
+    this.cashScale = layout.cashScale;
+    for (const shape of layout.instruments) {
       const inst: InstrumentState = {
-        index,
-        cfg,
-        symbol: cfg.symbol,
-        sandbox: cfg.symbol.startsWith(this.config.sandboxPrefix),
-        priceScale,
-        qtyScale,
-        tick,
-        lot: toAtoms(cfg.lotSize, qtyScale),
-        minQty: toAtoms(cfg.minQty, qtyScale),
-        maxQty: toAtoms(cfg.maxQty, qtyScale),
-        maxPosition: toAtoms(cfg.maxPosition, qtyScale),
-        cashPerPxQty: cashPerPxQtyOf(cfg, cashDecimals),
-        mark,
-        previousMark: mark,
-        bandLow: band.low,
-        bandHigh: band.high,
+        index: shape.index,
+        cfg: shape.cfg,
+        symbol: shape.symbol,
+        sandbox: shape.sandbox,
+        priceScale: shape.priceScale,
+        qtyScale: shape.qtyScale,
+        tick: shape.tick,
+        lot: shape.lot,
+        minQty: shape.minQty,
+        maxQty: shape.maxQty,
+        maxPosition: shape.maxPosition,
+        cashPerPxQty: shape.cashPerPxQty,
+        mark: shape.mark,
+        previousMark: shape.mark,
+        bandLow: shape.bandLow,
+        bandHigh: shape.bandHigh,
         halted: false,
         bids: new BookSide(true),
         asks: new BookSide(false),
-        marketStream: marketStream(cfg.symbol),
-        bookStream: bookStream(cfg.symbol),
+        marketStream: shape.marketStream,
+        bookStream: shape.bookStream,
         marketSeq: 0,
         bookSeq: 0,
         touchedLevels: [],
@@ -189,33 +325,34 @@ export class Engine {
         lastTradeId: '',
       };
       this.instruments.push(inst);
-      this.instrumentsBySymbol.set(cfg.symbol, inst);
-    });
-    const n = this.instruments.length;
-    for (const cfg of this.config.accounts) {
+      this.instrumentsBySymbol.set(shape.symbol, inst);
+    }
+    const { zeros, falses } = layout;
+    for (const shape of layout.accounts) {
+      const cfg = shape.cfg;
       const acct: AccountState = {
         id: cfg.id,
         cfg,
         sandbox: cfg.sandbox,
         leverage: cfg.leverage,
         forbidden: new Set(cfg.forbiddenSymbols ?? []),
-        stream: accountStream(cfg.id),
+        stream: shape.stream,
         seq: 0,
-        cash: toAtoms(cfg.cash, this.cashScale),
-        position: new Array(n).fill(0),
-        openCost: new Array(n).fill(0),
-        openBuy: new Array(n).fill(0),
-        openSell: new Array(n).fill(0),
-        requirement: new Array(n).fill(0),
-        positionMargin: new Array(n).fill(0),
+        cash: shape.cash,
+        position: zeros.slice(),
+        openCost: zeros.slice(),
+        openBuy: zeros.slice(),
+        openSell: zeros.slice(),
+        requirement: zeros.slice(),
+        positionMargin: zeros.slice(),
         requirementTotal: 0,
         positionMarginTotal: 0,
         leaked: 0,
         byClientId: new ClientIdMap(),
         openOrders: [],
         touched: false,
-        positionChanged: new Array(n).fill(false),
-        marginStale: new Array(n).fill(false),
+        positionChanged: falses.slice(),
+        marginStale: falses.slice(),
       };
       this.accounts.push(acct);
       this.accountsById.set(cfg.id, acct);

@@ -1,5 +1,9 @@
 import { accountStream } from '../../domains/trading/protocol/exchange-event.ts';
-import type { ExchangeInput } from '../../domains/trading/protocol/exchange-input.ts';
+import type {
+  CancelInput,
+  ExchangeInput,
+  PlaceInput,
+} from '../../domains/trading/protocol/exchange-input.ts';
 import type {
   AdminRequest,
   ClientRequest,
@@ -79,6 +83,28 @@ function defined<T extends object>(value: T): T {
   const copy: Record<string, unknown> = {};
   for (const key in value) if (value[key] !== undefined) copy[key] = value[key];
   return copy as T;
+}
+
+/**
+ * The engine input of a place request: what defined() makes of the full field list (only the
+ * fields sent, in the order the journal writes them: op, account, symbol, side, type, tif,
+ * price, stopPrice, qty, clientOrderId, stp), built field by field instead of copied.
+ */
+function placeInput(request: Extract<TradingRequest, { type: 'place' }>, account: string): PlaceInput {
+  const input: Partial<PlaceInput> = { op: 'place', account };
+  if (request.symbol !== undefined) input.symbol = request.symbol;
+  if (request.side !== undefined) input.side = request.side;
+  if (request.orderType !== undefined) input.type = request.orderType;
+  if (request.tif !== undefined) input.tif = request.tif;
+  const price = amount(request.price);
+  if (price !== undefined) input.price = price as PlaceInput['price'];
+  const stopPrice = amount(request.stopPrice);
+  if (stopPrice !== undefined) input.stopPrice = stopPrice as PlaceInput['stopPrice'];
+  const qty = amount(request.qty);
+  if (qty !== undefined) input.qty = qty as PlaceInput['qty'];
+  if (request.clientOrderId !== undefined) input.clientOrderId = request.clientOrderId;
+  if (request.stp !== undefined) input.stp = request.stp;
+  return input as PlaceInput;
 }
 
 /**
@@ -450,25 +476,14 @@ export class Session {
   private trade(request: TradingRequest, account: string): Answer {
     switch (request.type) {
       case 'place':
-        return this.submit(
-          defined({
-            op: 'place',
-            account,
-            symbol: request.symbol,
-            side: request.side,
-            type: request.orderType,
-            tif: request.tif,
-            price: amount(request.price),
-            stopPrice: amount(request.stopPrice),
-            qty: amount(request.qty),
-            clientOrderId: request.clientOrderId,
-            stp: request.stp,
-          }),
-        );
-      case 'cancel':
-        return this.submit(
-          defined({ op: 'cancel', account, orderId: request.orderId, clientOrderId: request.clientOrderId }),
-        );
+        return this.submit(placeInput(request, account));
+      case 'cancel': {
+        // As defined() would copy it, built in place: the most frequent request after place.
+        const input: Partial<CancelInput> = { op: 'cancel', account };
+        if (request.orderId !== undefined) input.orderId = request.orderId;
+        if (request.clientOrderId !== undefined) input.clientOrderId = request.clientOrderId;
+        return this.submit(input as CancelInput);
+      }
       case 'replace':
         return this.submit(
           defined({

@@ -1,4 +1,4 @@
-import { Observable, type SchedulerLike, Subject, type Subscription } from 'rxjs';
+import { Observable, type SchedulerLike, type Subscription } from 'rxjs';
 import type { Fault } from '../../../core/faults/fault.ts';
 import { FaultLog } from '../../../core/faults/fault-record.ts';
 import { LinkChaos } from '../../../core/faults/link-chaos.ts';
@@ -8,6 +8,7 @@ import { ExchangeHost, MemoryJournal } from '../../../exchange/index.ts';
 import type { ExchangeConfig } from '../protocol/exchange-config.ts';
 import type { ClientRequest, ServerMessage } from '../protocol/protocol-messages.ts';
 import type { CrashRecord, TradingExtra } from '../trading-evidence.ts';
+import { Fanout } from '../transport/fanout.ts';
 import { tradingObjectFrameHooks } from '../transport/trading-frame-hooks.ts';
 import type { VenueConnection, VenueDialer } from '../transport/venue-connection.ts';
 import { BAD_FRAME_FROM_TARGET } from '../transport/ws-dialer.ts';
@@ -26,7 +27,8 @@ export interface InprocVenueOptions {
 interface Link {
   client: string;
   session: Session;
-  messages: Subject<ServerMessage>;
+  /** What the client's end hears: a Fanout, not a Subject (no allocation per message). */
+  messages: Fanout<ServerMessage>;
   open: boolean;
   /** Messages for the client that cross the link together, one scheduled delivery per instant. */
   outbox: (ServerMessage | string)[];
@@ -180,14 +182,14 @@ export class InprocVenue {
   }
 
   private connect(client: string, line: ClientLine): VenueConnection {
-    const messages = new Subject<ServerMessage>();
+    const messages = new Fanout<ServerMessage>();
     const link: Link = { client, messages, open: true, outbox: [], session: undefined as unknown as Session };
     link.session = this.host.connect((message) => {
       if (link.open) line.chaos.pass('from_target', message);
     });
     line.link = link;
     return {
-      messages$: messages.asObservable(),
+      messages$: messages.observable,
       send: (request) => {
         if (link.open) line.chaos.pass('to_target', request);
       },
@@ -215,8 +217,10 @@ export class InprocVenue {
         const batch = link.outbox;
         link.outbox = [];
         if (!link.open) return;
-        for (const message of batch)
+        for (let i = 0; i < batch.length; i++) {
+          const message = batch[i];
           link.messages.next(typeof message === 'string' ? readFrame(message) : message);
+        }
       }, this.options.latencyMs);
     }
     link.outbox.push(frame);

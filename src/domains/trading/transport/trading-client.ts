@@ -5,7 +5,6 @@ import {
   Observable,
   of,
   type SchedulerLike,
-  Subject,
   type Subscription,
   take,
   tap,
@@ -18,6 +17,7 @@ import type { TradingAction } from '../trading-action.ts';
 import { type SessionEvent, sessionStream, type TradingClientEvent } from '../trading-client-event.ts';
 import { type BackoffPolicy, backoffDelay, DEFAULT_BACKOFF } from './backoff.ts';
 import type { ClientBug } from './client-bugs.ts';
+import { Fanout } from './fanout.ts';
 import { tradingRequest } from './trading-request.ts';
 import type { VenueConnection, VenueDialer } from './venue-connection.ts';
 import { BAD_FRAME_FROM_TARGET } from './ws-dialer.ts';
@@ -70,8 +70,8 @@ type Pending = { settle: (reply: Reply) => void; cancelTimeout: () => void };
  */
 export class TradingClient implements Client<TradingAction, TradingClientEvent, unknown> {
   readonly name: string;
-  private readonly eventsSubject = new Subject<ClientEvent<TradingClientEvent>>();
-  readonly events$: Observable<ClientEvent<TradingClientEvent>> = this.eventsSubject.asObservable();
+  private readonly eventsOut = new Fanout<ClientEvent<TradingClientEvent>>();
+  readonly events$: Observable<ClientEvent<TradingClientEvent>> = this.eventsOut.observable;
   private connection: VenueConnection | undefined;
   private subscription: Subscription | undefined;
   private readonly pending = new Map<string, Pending>();
@@ -97,7 +97,8 @@ export class TradingClient implements Client<TradingAction, TradingClientEvent, 
   /** Dials of the current run of short-lived connections; reset once a connection stays up. */
   private streak = 0;
   private upSince = Number.NEGATIVE_INFINITY;
-  private readonly random: () => number;
+  /** The backoff jitter's generator, made on its first use: most runs never back off. */
+  private randomSource: (() => number) | undefined;
   private readonly bugs: ReadonlySet<ClientBug>;
   private readonly timers = new Set<Subscription>();
   /** Requests between attempts (waiting out a backoff or a reconnect). */
@@ -110,7 +111,6 @@ export class TradingClient implements Client<TradingAction, TradingClientEvent, 
     private readonly options: TradingClientOptions,
   ) {
     this.name = options.name;
-    this.random = seedrandom(`backoff:${options.name}`);
     this.bugs = new Set(options.bugs ?? []);
   }
 
@@ -271,7 +271,7 @@ export class TradingClient implements Client<TradingAction, TradingClientEvent, 
     connection?.close();
     this.failPending('connection closed');
     this.settleWaiting(false);
-    this.eventsSubject.complete();
+    this.eventsOut.complete();
   }
 
   /**
@@ -735,20 +735,7 @@ export class TradingClient implements Client<TradingAction, TradingClientEvent, 
       const pending = this.pending.get(id);
       if (pending === undefined) return;
       this.pending.delete(id);
-      const txn = message.txn === undefined ? {} : { txn: message.txn };
-      pending.settle(
-        message.ok
-          ? { status: 'ok', result: message.result, ...txn }
-          : {
-              status: 'fail',
-              code: message.error.code,
-              message: message.error.message,
-              ...txn,
-              ...(message.error.retryAfterMs === undefined
-                ? {}
-                : { retryAfterMs: message.error.retryAfterMs }),
-            },
-      );
+      pending.settle(replyOf(message));
       return;
     }
     if (message.type === 'event') {
@@ -781,7 +768,7 @@ export class TradingClient implements Client<TradingAction, TradingClientEvent, 
     const last = this.lastSeq.get(event.stream);
     if (last !== undefined && event.seq <= last) return;
     this.lastSeq.set(event.stream, event.seq);
-    this.eventsSubject.next(event);
+    this.eventsOut.next(event);
     if (last !== undefined && event.seq > last + 1 && !this.bugs.has('reconnect_without_catch_up')) {
       this.gapped.add(event.stream);
       this.emitSession({ type: 'session_gap', stream: event.stream, expected: last + 1, got: event.seq });
@@ -817,7 +804,7 @@ export class TradingClient implements Client<TradingAction, TradingClientEvent, 
   }
 
   private emitSession(event: SessionEvent): void {
-    this.eventsSubject.next({
+    this.eventsOut.next({
       stream: sessionStream(this.name),
       seq: ++this.sessionSeq,
       time: this.scheduler.now(),
@@ -834,9 +821,37 @@ export class TradingClient implements Client<TradingAction, TradingClientEvent, 
     }
   }
 
+  /** The backoff jitter: seeded by the client's name, so a run backs off the same every time. */
+  private readonly random = (): number => {
+    this.randomSource ??= seedrandom(`backoff:${this.options.name}`);
+    return this.randomSource();
+  };
+
   private nextId(): string {
     return `c${++this.internalId}`;
   }
+}
+
+/**
+ * A response as the Reply it settles, its fields in the order they were always written (status,
+ * result or code and message, txn, retryAfterMs), as literals: no spread of temporary objects.
+ */
+function replyOf(message: Extract<ServerMessage, { type: 'response' }>): Reply {
+  const txn = message.txn;
+  if (message.ok) {
+    return txn === undefined
+      ? { status: 'ok', result: message.result }
+      : { status: 'ok', result: message.result, txn };
+  }
+  const { code, message: text, retryAfterMs } = message.error;
+  if (retryAfterMs === undefined) {
+    return txn === undefined
+      ? { status: 'fail', code, message: text }
+      : { status: 'fail', code, message: text, txn };
+  }
+  return txn === undefined
+    ? { status: 'fail', code, message: text, retryAfterMs }
+    : { status: 'fail', code, message: text, txn, retryAfterMs };
 }
 
 /** The cancel of something already done. */
