@@ -810,7 +810,7 @@ async function runWithTarget(domain: LoadedDomain, flags: RunFlags, plan: RunPla
             ...(faults === undefined ? {} : { faults }),
             requireFaults,
             transport,
-            ...(recorder ? { sink: numberedAcrossRuns((event) => recorder?.write(event)) } : {}),
+            ...(recorder ? { sink: numberedAcrossRuns((event, gseq) => recorder?.write(event, gseq)) } : {}),
             ...(pool ? { pool } : lanes ? { pool: lanes } : {}),
             // The domain's own figures (latency per upstream, continuity...), one measure per run.
             ...(report ? { measure: (evidence: unknown) => report.measure(evidence) } : {}),

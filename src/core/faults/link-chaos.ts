@@ -120,13 +120,17 @@ export class LinkChaos<F> {
     return (
       this.responses.length > 0 ||
       this.replaceAnswer.size > 0 ||
-      Object.values(this.lanes).some((l) => l.armed.length > 0 || l.queue.length > 0 || l.held.length > 0)
+      this.lanes.to_target.armed.length > 0 ||
+      this.lanes.from_target.armed.length > 0 ||
+      this.inFlight
     );
   }
 
   /** Frames delayed or held back that have not crossed yet. */
   get inFlight(): boolean {
-    return Object.values(this.lanes).some((l) => l.queue.length > 0 || l.held.length > 0);
+    // Read on every quiet check of every link: the two lanes by name, with nothing allocated.
+    const { to_target: to, from_target: from } = this.lanes;
+    return to.queue.length > 0 || to.held.length > 0 || from.queue.length > 0 || from.held.length > 0;
   }
 
   /** The connection died: frames queued or held die with it; armed faults wait for the next one. */

@@ -3,7 +3,6 @@ import { open } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { RecordedEvent } from '../model/evidence.ts';
-import { orderRecordedEvent } from '../replay/replay-file.ts';
 import { parseRecordedEvent } from '../replay/validate-replay-file.ts';
 import { ShakedownError } from '../shakedown-error.ts';
 
@@ -44,10 +43,13 @@ export class NdjsonEventSink {
     return this.bufferedChars;
   }
 
-  /** An arrow so it can be passed as it is: `new EventSequencer({ sink: file.write })`. */
-  readonly write = (event: RecordedEvent): void => {
+  /**
+   * An arrow so it can be passed as it is: `new EventSequencer({ sink: file.write })`. `gseq`,
+   * when given, is written in place of the event's own (a campaign-long renumbering).
+   */
+  readonly write = (event: RecordedEvent, gseq: number = event.gseq): void => {
     if (this.fd === undefined) throw new Error(`NdjsonEventSink: ${this.path} is closed`);
-    const line = `${JSON.stringify(orderRecordedEvent(event))}\n`;
+    const line = `${recordedEventLine(event, gseq)}\n`;
     this.parts.push(line);
     this.bufferedChars += line.length;
     this.written++;
@@ -72,6 +74,29 @@ export class NdjsonEventSink {
       this.fd = undefined;
     }
   }
+}
+
+/**
+ * The JSON of `orderRecordedEvent({ ...event, gseq })` (replay/replay-file.ts), built field by field: the same text
+ * (keys in the documented order, undefined fields left out) without the two copies of the event.
+ */
+export function recordedEventLine(event: RecordedEvent, gseq: number): string {
+  let line = field('', 'gseq', gseq);
+  line = field(line, 'client', event.client);
+  line = field(line, 'stream', event.stream);
+  line = field(line, 'seq', event.seq);
+  line = field(line, 'txn', event.txn);
+  line = field(line, 'time', event.time);
+  line = field(line, 'step', event.step);
+  line = field(line, 'event', event.event);
+  return `{${line}}`;
+}
+
+/** `line` with `"key":value` appended, as JSON.stringify writes a property (none when it would skip it). */
+function field(line: string, key: string, value: unknown): string {
+  const text = JSON.stringify(value);
+  if (text === undefined) return line;
+  return line === '' ? `"${key}":${text}` : `${line},"${key}":${text}`;
 }
 
 /**
