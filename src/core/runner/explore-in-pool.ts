@@ -46,6 +46,25 @@ export function blockSize(start: number): number {
   return Math.min(MAX_BLOCK, Math.max(MIN_BLOCK, Math.ceil(start / 256)));
 }
 
+/**
+ * Runs in the block that starts at run `start` of `runs`, on a pool of `workers`: blockSize,
+ * cut smaller towards the end so that the runs left are spread over at least two blocks per
+ * worker. Whoever is free takes the next block, so the workers run out of work together
+ * instead of one finishing a whole block while the others wait for it (the property's last
+ * run is folded only then, and the next property starts only then). The cut stops at
+ * TAIL_SKIP_RATIO times fewer runs than blockSize (single runs below 2,048): a tiny block far
+ * into the stream would spend more on skipping to its start than it saves.
+ */
+export function dealtBlockSize(start: number, runs: number, workers: number): number {
+  const left = runs - start;
+  const spread = Math.ceil(left / (2 * Math.max(1, workers)));
+  const floor = Math.ceil(start / (256 * TAIL_SKIP_RATIO));
+  return Math.max(1, Math.min(left, blockSize(start), Math.max(spread, floor)));
+}
+
+/** How much smaller than blockSize a block at the end of a property may get (dealtBlockSize). */
+export const TAIL_SKIP_RATIO = 8;
+
 export interface Explored {
   /** The first run, in generation order, that failed; absent when none did. */
   failureIndex?: number;
@@ -60,8 +79,9 @@ export interface Explored {
  * order up to the first failure. Runs judged after it are dropped, as a sequential campaign
  * would never have started them.
  *
- * Runs are dealt lazily: a worker holds at most two blocks (or a few runs) at a time, so
- * memory does not follow the run count. Once the time share is spent no run is dealt, and the
+ * Runs are dealt lazily, to whichever worker holds the fewest: a worker holds at most two
+ * blocks (or a few runs) at a time, so memory does not follow the run count, and the blocks
+ * get smaller at the end of the property so the workers finish together (dealtBlockSize). Once the time share is spent no run is dealt, and the
  * pool is cut: each worker finishes the run it is on and skips what it holds, so the property
  * ends within its share plus one run. Shrinking is the caller's: it needs the failure's place
  * in the stream, not the workers.
@@ -113,7 +133,7 @@ export async function exploreInPool<A extends ActionBase>(
       // waits while the worker already holds two.
       for (let block = 0, start = 0; start < hooks.runs; block++) {
         if (cutWhenDone()) break;
-        const count = Math.min(blockSize(start), hooks.runs - start);
+        const count = dealtBlockSize(start, hooks.runs, pool.size);
         const runs: number[] = [];
         for (let runIndex = start; runIndex < start + count; runIndex++)
           if (hooks.owned(runIndex)) runs.push(runIndex);

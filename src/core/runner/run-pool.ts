@@ -61,9 +61,10 @@ export function isSkipped(settled: RunSettled): settled is SkippedRun {
 }
 
 /**
- * Runs exploring sequences in parallel, on targets of their own. A run goes to worker
- * `runIndex mod size` (a deterministic partition); judgements come back in completion order
- * and the campaign folds them in generation order, so the merged result is the sequential one.
+ * Runs exploring sequences in parallel, on targets of their own. A run (or a block of runs)
+ * goes to whichever worker has room for it: a run's judgement depends on the run alone, never
+ * on which worker judged it. Judgements come back in completion order and the campaign folds
+ * them in generation order, so the merged result is the sequential one.
  */
 export interface RunPool<A> {
   readonly size: number;
@@ -72,7 +73,7 @@ export interface RunPool<A> {
    * settled exactly once: judged, or skipped after a cut.
    */
   startProperty(job: PropertyJob, onJudgement: (settled: RunSettled) => void): Promise<void>;
-  /** Sends one run to its worker; resolves once that worker has room for another. */
+  /** Sends one run to a worker with room for it; resolves once a worker has room for another. */
   submit(runIndex: number, actions: readonly A[]): Promise<void>;
   /**
    * Whether its workers can generate this property's runs (it is the pack's own, unchanged):
@@ -80,10 +81,10 @@ export interface RunPool<A> {
    */
   generates(property: string): boolean;
   /**
-   * Sends block number `block` (runs `start` to `start + count - 1` in generation order) to
-   * worker `block mod size`; it generates them (fast-check's path to `start`, so each is the
-   * value a sequential campaign generates) and judges those listed in `runs`. Resolves once
-   * that worker has room for another block.
+   * Sends block number `block` (runs `start` to `start + count - 1` in generation order) to a
+   * worker with room for it (the one holding the fewest); it generates them (fast-check's path
+   * to `start`, so each is the value a sequential campaign generates) and judges those listed in
+   * `runs`. Resolves once a worker has room for another block.
    */
   submitBlock(block: number, start: number, count: number, runs: readonly number[]): Promise<void>;
   /**

@@ -4,6 +4,7 @@ import { HANG_INVARIANT } from '../runner/run-hang.ts';
 import type { RunJudgement } from '../runner/run-judgement.ts';
 import type { PropertyJob, RunPool, RunSettled, WorkerCrash } from '../runner/run-pool.ts';
 import { EXIT, type ExitCode, ShakedownError } from '../shakedown-error.ts';
+import { InThreadWorker } from './in-thread-worker.ts';
 import { spawnTsWorker } from './spawn-ts-worker.ts';
 import type { FromWorker, PackReference, ToWorker, WorkerError, WorkerInit } from './worker-protocol.ts';
 
@@ -18,6 +19,14 @@ export interface WorkerPoolOptions {
   maxCrashes?: number;
   /** How a worker is started; the default loads campaign-worker.ts through tsx. */
   spawn?: (init: WorkerInit) => Worker;
+  /**
+   * The last slot runs on the campaign's own thread (InThreadWorker) instead of a worker thread
+   * of its own: one thread fewer to start and to warm up, and runs are judged from the first
+   * moment, while the workers start. Only for targets whose runs cannot hang the thread (it
+   * cannot be killed at the run timeout): the in-process venue on virtual time. Default: on
+   * for an `inproc` target started by the pool itself (no `spawn`), off otherwise.
+   */
+  inThread?: boolean;
   /** Properties the workers generate themselves: the pack's own, by name, used unchanged. */
   generates?: readonly string[];
   /**
@@ -69,9 +78,9 @@ export class WorkerPool<A> implements RunPool<A> {
   readonly size: number;
   private readonly slots: Slot[] = [];
   private readonly options: Required<
-    Omit<WorkerPoolOptions, 'spawn' | 'generates' | 'runTimeoutMs' | 'setTimer'>
+    Omit<WorkerPoolOptions, 'spawn' | 'generates' | 'runTimeoutMs' | 'setTimer' | 'inThread'>
   > &
-    Pick<WorkerPoolOptions, 'spawn' | 'generates' | 'runTimeoutMs' | 'setTimer'>;
+    Pick<WorkerPoolOptions, 'spawn' | 'generates' | 'runTimeoutMs' | 'setTimer' | 'inThread'>;
   private readonly crashList: WorkerCrash[] = [];
   private job: PropertyJob | undefined;
   /** Numbers the properties started: a cut names the one it ends. */
@@ -90,14 +99,22 @@ export class WorkerPool<A> implements RunPool<A> {
     this.options = { depth: 8, maxCrashes: 3, ...options };
   }
 
-  /** Starts every worker and waits until each has built its target factory. */
+  /**
+   * Starts every worker and waits until each has built its target factory. With `inThread`,
+   * waits only for the slot on this thread: the runs dealt to the worker threads wait in their
+   * ports while they start, and one that cannot start fails the pool (its error is thrown by the
+   * next submit, submitBlock or drain).
+   */
   static async start<A>(options: WorkerPoolOptions): Promise<WorkerPool<A>> {
     if (!Number.isInteger(options.size) || options.size < 1)
       throw new ShakedownError('SHK_USAGE', `--workers: expected a whole number >= 1, got ${options.size}`);
     const pool = new WorkerPool<A>(options);
     const ready = Array.from({ length: options.size }, (_, index) => pool.spawnSlot(index));
+    const awaited = pool.inThread() ? ready.slice(-1) : ready;
+    for (const starting of ready.slice(0, ready.length - awaited.length))
+      starting.catch((error: Error) => pool.fail(error));
     try {
-      await Promise.all(ready);
+      await Promise.all(awaited);
     } catch (error) {
       await pool.close();
       throw error;
@@ -119,7 +136,8 @@ export class WorkerPool<A> implements RunPool<A> {
 
   /**
    * The most runs the pool ever held sent and not settled, all workers together: bounded by
-   * size x depth (runs sent one by one) or size x 2 blocks, whatever the run count.
+   * size x depth (runs sent one by one) or size x 2 blocks, whatever the run count (a run or
+   * a block is sent only while some worker has room for it).
    */
   peakInFlight(): number {
     return this.peak;
@@ -133,12 +151,15 @@ export class WorkerPool<A> implements RunPool<A> {
 
   async submit(runIndex: number, actions: readonly A[]): Promise<void> {
     this.throwIfFailed();
-    const slot = this.slots[runIndex % this.size];
+    // Whoever holds the fewest runs takes the next one: a worker slowed down (its thread
+    // descheduled, a long collection) does not hold up the others. Which worker judges a run
+    // does not change its judgement, and the campaign folds them in generation order.
+    const slot = this.leastBusy((s) => [s.inflight.length]);
     slot.inflight.push({ runIndex, actions });
     this.notePeak();
     this.post(slot, { type: 'run', runIndex, actions: actions as unknown[] });
     this.watch(slot);
-    while (!this.failure && (this.slots[runIndex % this.size] as Slot).inflight.length >= this.options.depth)
+    while (!this.failure && this.slots.every((s) => s.inflight.length >= this.options.depth))
       await this.changed();
     this.throwIfFailed();
   }
@@ -147,19 +168,23 @@ export class WorkerPool<A> implements RunPool<A> {
     return this.options.generates?.includes(property) === true;
   }
 
-  async submitBlock(block: number, start: number, count: number, runs: readonly number[]): Promise<void> {
+  async submitBlock(_block: number, start: number, count: number, runs: readonly number[]): Promise<void> {
     this.throwIfFailed();
     if (runs.length === 0) return;
-    const slot = this.slots[block % this.size];
+    // The block goes to whoever holds the fewest blocks (then the fewest runs): a free worker
+    // takes the next block, so the workers end a property together and a slow one is not
+    // waited for. (Each block is generated from its own place in the seed's stream, so who
+    // judges it changes nothing; the block number orders nothing here.)
+    const slot = this.leastBusy((s) => [s.blocks, s.inflight.length]);
     for (const [i, runIndex] of runs.entries())
       slot.inflight.push({ runIndex, block: { start, count, last: i === runs.length - 1 } });
     slot.blocks++;
     this.notePeak();
     this.post(slot, { type: 'block', start, count, runs: [...runs] });
     this.watch(slot);
-    // One block running and one waiting behind it: the worker never idles between blocks. (The
-    // slot is read again each time: a worker replaced after a crash or a hang is a new slot.)
-    while (!this.failure && (this.slots[block % this.size] as Slot).blocks >= 2) await this.changed();
+    // One block running and one waiting behind it, in every worker: none idles between blocks.
+    // (The slots are read again each time: a worker replaced after a crash or a hang is a new slot.)
+    while (!this.failure && this.slots.every((s) => s.blocks >= 2)) await this.changed();
     this.throwIfFailed();
   }
 
@@ -204,7 +229,12 @@ export class WorkerPool<A> implements RunPool<A> {
       worker: index,
       incarnation,
     };
-    const worker = this.options.spawn ? this.options.spawn(init) : spawnTsWorker(WORKER_ENTRY, init);
+    const here = this.inThread() && index === this.size - 1;
+    const worker = here
+      ? new InThreadWorker(init).asWorker()
+      : this.options.spawn
+        ? this.options.spawn(init)
+        : spawnTsWorker(WORKER_ENTRY, init);
     const slot: Slot = {
       index,
       incarnation,
@@ -321,6 +351,26 @@ export class WorkerPool<A> implements RunPool<A> {
     });
     this.replace(slot);
     this.wake();
+  }
+
+  /** Whether the last slot runs on this thread (WorkerPoolOptions.inThread). */
+  private inThread(): boolean {
+    return this.options.inThread ?? (this.options.spec.kind === 'inproc' && this.options.spawn === undefined);
+  }
+
+  /** The slot whose `load` is least (compared key by key), the lowest index among equals. */
+  private leastBusy(load: (slot: Slot) => readonly number[]): Slot {
+    let best = this.slots[0] as Slot;
+    let least = load(best);
+    for (const slot of this.slots) {
+      const keys = load(slot);
+      const i = keys.findIndex((key, k) => key !== least[k]);
+      if (i >= 0 && (keys[i] as number) < (least[i] as number)) {
+        best = slot;
+        least = keys;
+      }
+    }
+    return best;
   }
 
   private notePeak(): void {

@@ -15,7 +15,7 @@ export interface WorkerInit {
   spec: TargetSpec;
   /** The pack's TargetOptions plus anything it reads beyond them (a config), as plain data. */
   targetOptions: Record<string, unknown>;
-  /** Its slot in the pool (runs with runIndex mod size == worker go to it). */
+  /** Its slot in the pool (0 to size - 1; the pool deals each run or block to a slot with room). */
   worker: number;
   /** How many times this slot's worker was replaced after a crash. */
   incarnation: number;

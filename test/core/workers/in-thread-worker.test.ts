@@ -1,0 +1,113 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Property } from '../../../src/core/model/property.ts';
+import { DEFAULT_SETTINGS, runCampaign } from '../../../src/core/runner/campaign.ts';
+import type { PropertyJob } from '../../../src/core/runner/run-pool.ts';
+import { isShakedownError } from '../../../src/core/shakedown-error.ts';
+import { InThreadWorker } from '../../../src/core/workers/in-thread-worker.ts';
+import { WorkerPool } from '../../../src/core/workers/worker-pool.ts';
+import type { FromWorker } from '../../../src/core/workers/worker-protocol.ts';
+import type { TradingAction } from '../../../src/domains/trading/trading-action.ts';
+import { tradingPack } from '../../../src/domains/trading/trading-pack.ts';
+
+const TRADING = {
+  module: new URL('../../../src/domains/trading/trading-pack.ts', import.meta.url).href,
+  exportName: 'tradingPack',
+};
+const venue = tradingPack.properties.find((p) => p.name === 'trading-venue') as Property<TradingAction>;
+const job: PropertyJob = {
+  property: venue.name,
+  invariants: venue.invariants,
+  settings: DEFAULT_SETTINGS,
+  checkEveryStep: false,
+  checkDeterminism: false,
+  exercised: false,
+  record: false,
+  generation: { seed: 4, maxActions: DEFAULT_SETTINGS.maxActions, faults: [] },
+};
+const init = {
+  pack: TRADING,
+  spec: { kind: 'inproc' as const },
+  targetOptions: { bugs: [], seed: 4, faults: [] },
+};
+
+const pools: WorkerPool<TradingAction>[] = [];
+afterEach(async () => {
+  await Promise.all(pools.splice(0).map((pool) => pool.close()));
+});
+
+/** Every message the slot sends, until `until` says enough (bounded: 2,000 turns of the loop). */
+async function messagesOf(worker: InThreadWorker, until: (seen: FromWorker[]) => boolean) {
+  const seen: FromWorker[] = [];
+  worker.on('message', (message: FromWorker) => seen.push(message));
+  for (let turn = 0; turn < 2_000 && !until(seen); turn++) await new Promise((r) => setImmediate(r));
+  return seen;
+}
+
+describe('a pool slot on the campaign thread', () => {
+  it('answers as a worker thread does: ready, then one judgement per run of a block, in order', async () => {
+    const worker = new InThreadWorker({ ...init, worker: 0, incarnation: 0 });
+    worker.postMessage({ type: 'property', job, serial: 1 });
+    worker.postMessage({ type: 'block', start: 0, count: 5, runs: [0, 1, 2, 3, 4] });
+    const seen = await messagesOf(worker, (s) => s.length >= 6);
+    expect(seen.map((m) => (m.type === 'judged' ? m.judgement.runIndex : m.type))).toEqual([
+      'ready',
+      0,
+      1,
+      2,
+      3,
+      4,
+    ]);
+    await worker.terminate();
+  }, 60_000);
+
+  it('after terminate it answers nothing more and reports its exit', async () => {
+    const worker = new InThreadWorker({ ...init, worker: 0, incarnation: 0 });
+    const exits: number[] = [];
+    worker.on('exit', (code: number) => exits.push(code));
+    await messagesOf(worker, (s) => s.some((m) => m.type === 'ready'));
+    worker.postMessage({ type: 'property', job, serial: 1 });
+    await worker.terminate();
+    worker.postMessage({ type: 'block', start: 0, count: 3, runs: [0, 1, 2] });
+    const after = await messagesOf(worker, () => false);
+    expect(after).toEqual([]);
+    expect(exits).toEqual([1]);
+  }, 60_000);
+
+  it('a pool of one slot on this thread gives the sequential result; a pack it cannot load is refused at start', async () => {
+    const factory = await tradingPack.targetFactory({ kind: 'inproc' }, { bugs: [], seed: 4, faults: [] });
+    const options = {
+      properties: [venue],
+      invariants: tradingPack.invariants,
+      projection: tradingPack.projection,
+      clients: tradingPack.clients,
+      factory,
+      seed: 4,
+      runs: 20,
+      timeBudgetMs: 300_000,
+      now: () => performance.now(),
+    };
+    const sequential = await runCampaign<TradingAction>(options);
+    const pool = await WorkerPool.start<TradingAction>({
+      size: 1,
+      ...init,
+      generates: [venue.name],
+      inThread: true,
+    });
+    pools.push(pool);
+    const here = await runCampaign<TradingAction>({ ...options, pool });
+    await factory.dispose?.();
+    expect(here.runs).toBe(20);
+    expect(here.actions).toBe(sequential.actions);
+    expect(here.properties.map((p) => ({ ...p, durationMs: 0 }))).toEqual(
+      sequential.properties.map((p) => ({ ...p, durationMs: 0 })),
+    );
+
+    const refused = await WorkerPool.start<TradingAction>({
+      size: 1,
+      ...init,
+      pack: { module: TRADING.module, exportName: 'nope' },
+      inThread: true,
+    }).catch((error: unknown) => error);
+    expect(isShakedownError(refused) && refused.message).toMatch(/no domain pack named nope/);
+  }, 120_000);
+});
