@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, it } from 'vitest';
 import { ghostFills, rateLimits } from '../../../../properties/bots/index.ts';
 import { retriesAfter429, runProcessCampaign, TEST_TIMEOUT_MS } from './support/process-campaign.ts';
 
@@ -10,10 +10,16 @@ import { retriesAfter429, runProcessCampaign, TEST_TIMEOUT_MS } from './support/
  */
 const COMMAND = 'node examples/grid-bot/main.js';
 
-describe.sequential('the grid bot as a process, with a planted bug', () => {
+/**
+ * Both campaigns run at once (each run has its own venue, proxy, relay, state directory and
+ * process, so neither sees the other's). Their runs go one at a time, not on lanes: each seed
+ * finds its bug at its first run, so a lane pool would only start runs the campaign then drops,
+ * and the shrinking and the replay after it are one at a time anyway.
+ */
+describe.concurrent('the grid bot as a process, with a planted bug', () => {
   it(
     'catches the ghost fill of no_boot_reconciliation with bots.reconciliation',
-    async () => {
+    async ({ expect }) => {
       const { result, tally } = await runProcessCampaign({
         command: COMMAND,
         property: ghostFills,
@@ -34,7 +40,7 @@ describe.sequential('the grid bot as a process, with a planted bug', () => {
 
   it(
     'catches retry_at_once_after_429 with bots.backoff-after-429',
-    async () => {
+    async ({ expect }) => {
       const { result, tally } = await runProcessCampaign({
         command: COMMAND,
         property: rateLimits,

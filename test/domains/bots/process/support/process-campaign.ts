@@ -5,6 +5,7 @@ import type { RunEvidence } from '../../../../../src/core/model/evidence.ts';
 import type { Invariant, Violation } from '../../../../../src/core/model/invariant.ts';
 import type { Property } from '../../../../../src/core/model/property.ts';
 import { type CampaignResult, runCampaign } from '../../../../../src/core/runner/campaign.ts';
+import { LanePool } from '../../../../../src/core/runner/lane-pool.ts';
 import { BOTS_CLIENTS, type BotAction } from '../../../../../src/domains/bots/bot-action.ts';
 import { botsProjection } from '../../../../../src/domains/bots/bots-projection.ts';
 import { processSubjectFactory } from '../../../../../src/domains/bots/process/process-subject-factory.ts';
@@ -26,9 +27,17 @@ export interface ProcessTally {
   kills: number;
   /** Each run's problems on the control channel, flattened. */
   problems: SubjectProcessRecord['problems'];
-  /** The violations of the first failing run, as the invariants reported them. */
+  /**
+   * The violations of the first failing run judged, as the invariants reported them. On lanes
+   * the runs are judged as they complete, so this is the first failure to complete, which may
+   * be a later run of the generation order than the campaign's `failure` (it fails all the same).
+   */
   firstFailure: Violation[] | undefined;
-  /** Every run's evidence, in the order judged (shrink runs included). */
+  /**
+   * Every run's evidence (shrink runs included), in the order the runs were judged: generation
+   * order one run at a time, completion order on lanes (runs after the first failure included,
+   * which the campaign drops). Sum or flatten it; do not read an order into it.
+   */
   evidence: BotsEvidence[];
 }
 
@@ -43,15 +52,23 @@ export interface ProcessCampaign {
   invariants?: readonly string[];
   /** Shrink candidates (a count): few, each is a real run of the process. */
   shrinkAttempts?: number;
+  /**
+   * Runs of the exploring phase at once, each on a lane of its own (LanePool); 1 (the default)
+   * runs them one at a time. Every run has its own venue, proxy, relay, state directory and
+   * process whichever lane it is on (createProcessSubjectTarget), and the pool folds the runs in
+   * generation order, so a seed finds what it finds one at a time. Shrinking stays sequential.
+   */
+  lanes?: number;
 }
 
 /**
  * A campaign of `property` against a subject run as a process, every run on the real clock,
  * with the bots invariants; what each run did to the process is tallied from its evidence.
+ * `peak` is the most runs that were in flight at once (1 without lanes).
  */
 export async function runProcessCampaign(
   c: ProcessCampaign,
-): Promise<{ result: CampaignResult<BotAction>; tally: ProcessTally }> {
+): Promise<{ result: CampaignResult<BotAction>; tally: ProcessTally; peak: number }> {
   const tally: ProcessTally = {
     runs: 0,
     starts: 0,
@@ -90,25 +107,42 @@ export async function runProcessCampaign(
     invariants: [...chosen, recorder.name],
     sometimes: undefined,
   };
-  const factory = processSubjectFactory(
-    { kind: 'command', command: c.command },
-    { bugs: c.bugs ?? [], seed: c.seed, faults: c.faults ?? [] },
-    { cwd: REPO, env: { ...process.env, GRID_BOT_BUGS: '' } },
-  );
-  const result = await runCampaign<BotAction>({
-    properties: [property],
-    invariants: [...(watched as Invariant[]), recorder],
-    projection: botsProjection as never,
-    clients: BOTS_CLIENTS,
-    factory: factory as never,
-    seed: c.seed,
-    runs: c.runs,
-    timeBudgetMs: BACKSTOP_MS,
-    shrinkAttempts: c.shrinkAttempts ?? 3,
-    ...(c.faults === undefined ? {} : { faults: c.faults }),
-    now: () => performance.now(),
-  });
-  return { result, tally };
+  const options = { bugs: c.bugs ?? [], seed: c.seed, faults: c.faults ?? [] };
+  const tuning = { cwd: REPO, env: { ...process.env, GRID_BOT_BUGS: '' } };
+  const spec = { kind: 'command', command: c.command } as const;
+  const invariants = [...(watched as Invariant[]), recorder];
+  // Each lane builds a factory of its own; each of its runs then starts a venue, a proxy and a
+  // relay of its own on 127.0.0.1 port 0 and a fresh state directory, so no two runs share any.
+  const lanes = c.lanes ?? 1;
+  const pool =
+    lanes > 1
+      ? new LanePool<BotAction>({
+          lanes,
+          laneFactory: () => processSubjectFactory(spec, options, tuning) as never,
+          clients: BOTS_CLIENTS,
+          projection: botsProjection as never,
+          invariants,
+        })
+      : undefined;
+  try {
+    const result = await runCampaign<BotAction>({
+      properties: [property],
+      invariants,
+      projection: botsProjection as never,
+      clients: BOTS_CLIENTS,
+      factory: processSubjectFactory(spec, options, tuning) as never,
+      seed: c.seed,
+      runs: c.runs,
+      timeBudgetMs: BACKSTOP_MS,
+      shrinkAttempts: c.shrinkAttempts ?? 3,
+      ...(c.faults === undefined ? {} : { faults: c.faults }),
+      now: () => performance.now(),
+      ...(pool === undefined ? {} : { pool }),
+    });
+    return { result, tally, peak: pool?.peakInFlight() ?? 1 };
+  } finally {
+    await pool?.close();
+  }
 }
 
 /** A retry of a request the venue answered 429, sent before its retry-after had passed. */
