@@ -7,6 +7,7 @@ import type { DomainMeasures } from '../report/domain-measures.ts';
 import { isShakedownError } from '../shakedown-error.ts';
 import type { ExecuteOptions } from './execute-run.ts';
 import { judgeRun } from './judge-run.ts';
+import { PoolSignal } from './pool-signal.ts';
 import { judgementOf, type RunJudgement } from './run-judgement.ts';
 import type { PropertyJob, RunPool, RunSettled, WorkerCrash } from './run-pool.ts';
 import type { RunWatchdog } from './run-watchdog.ts';
@@ -63,8 +64,7 @@ export class LanePool<A extends ActionBase> implements RunPool<A> {
   private inFlight = 0;
   private isCut = false;
   private closed = false;
-  private failure: Error | undefined;
-  private waiters: (() => void)[] = [];
+  private readonly signal = new PoolSignal();
   /** The most runs ever in flight at once (a test reads it: the lanes were used). */
   private peak = 0;
 
@@ -85,14 +85,14 @@ export class LanePool<A extends ActionBase> implements RunPool<A> {
   }
 
   async submit(runIndex: number, actions: readonly A[]): Promise<void> {
-    this.throwIfFailed();
+    this.signal.throwIfFailed();
     if (this.closed) throw new Error('the lane pool is closed');
     if (this.isCut) {
       this.onSettled({ runIndex, skipped: true });
       return;
     }
-    while (!this.failure && this.free.length === 0) await this.changed();
-    this.throwIfFailed();
+    while (!this.signal.failure && this.free.length === 0) await this.signal.changed();
+    this.signal.throwIfFailed();
     // The lowest free lane: which lane runs which run does not change what it says.
     this.free.sort((a, b) => a.index - b.index);
     const lane = this.free.shift() as Lane<A>;
@@ -101,7 +101,7 @@ export class LanePool<A extends ActionBase> implements RunPool<A> {
     void this.runOn(lane, runIndex, actions).finally(() => {
       this.inFlight--;
       this.free.push(lane);
-      this.wake();
+      this.signal.wake();
     });
   }
 
@@ -118,8 +118,8 @@ export class LanePool<A extends ActionBase> implements RunPool<A> {
   }
 
   async drain(): Promise<void> {
-    while (!this.failure && this.inFlight > 0) await this.changed();
-    this.throwIfFailed();
+    while (!this.signal.failure && this.inFlight > 0) await this.signal.changed();
+    this.signal.throwIfFailed();
   }
 
   crashes(): readonly WorkerCrash[] {
@@ -135,7 +135,7 @@ export class LanePool<A extends ActionBase> implements RunPool<A> {
   async close(options: { wait?: boolean } = {}): Promise<void> {
     this.closed = true;
     if (options.wait !== false) {
-      while (this.inFlight > 0) await this.changed();
+      while (this.inFlight > 0) await this.signal.changed();
     }
     const built = this.lanes.flatMap((lane) => (lane.factory ? [lane.factory] : []));
     await Promise.all(
@@ -173,7 +173,7 @@ export class LanePool<A extends ActionBase> implements RunPool<A> {
     } catch (error) {
       // A target that cannot be used, or a measure that threw: the campaign cannot go on.
       if (isShakedownError(error) || !(error instanceof Error)) {
-        this.fail(error instanceof Error ? error : new Error(String(error)));
+        this.signal.fail(error instanceof Error ? error : new Error(String(error)));
         return;
       }
       // A run that threw is a failing run, as fast-check takes it on the campaign's thread; the
@@ -208,24 +208,5 @@ export class LanePool<A extends ActionBase> implements RunPool<A> {
       ...(watchdog ? { watchdog } : {}),
       ...(describeAction ? { describeAction: describeAction as (action: never) => string } : {}),
     };
-  }
-
-  private fail(error: Error): void {
-    this.failure ??= error;
-    this.wake();
-  }
-
-  private throwIfFailed(): void {
-    if (this.failure) throw this.failure;
-  }
-
-  private changed(): Promise<void> {
-    return new Promise((resolve) => this.waiters.push(resolve));
-  }
-
-  private wake(): void {
-    const waiting = this.waiters;
-    this.waiters = [];
-    for (const resolve of waiting) resolve();
   }
 }

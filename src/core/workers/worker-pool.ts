@@ -1,5 +1,6 @@
 import type { Worker } from 'node:worker_threads';
 import type { TargetSpec } from '../model/domain-pack.ts';
+import { PoolSignal } from '../runner/pool-signal.ts';
 import { HANG_INVARIANT } from '../runner/run-hang.ts';
 import type { RunJudgement } from '../runner/run-judgement.ts';
 import type { PropertyJob, RunPool, RunSettled, WorkerCrash } from '../runner/run-pool.ts';
@@ -90,8 +91,7 @@ export class WorkerPool<A> implements RunPool<A> {
   /** The most runs ever sent and not settled, over all workers together. */
   private peak = 0;
   private onJudgement: (settled: RunSettled) => void = () => {};
-  private failure: Error | undefined;
-  private waiters: (() => void)[] = [];
+  private readonly signal = new PoolSignal();
   private closing = false;
 
   private constructor(options: WorkerPoolOptions) {
@@ -112,7 +112,7 @@ export class WorkerPool<A> implements RunPool<A> {
     const ready = Array.from({ length: options.size }, (_, index) => pool.spawnSlot(index));
     const awaited = pool.inThread() ? ready.slice(-1) : ready;
     for (const starting of ready.slice(0, ready.length - awaited.length))
-      starting.catch((error: Error) => pool.fail(error));
+      starting.catch((error: Error) => pool.signal.fail(error));
     try {
       await Promise.all(awaited);
     } catch (error) {
@@ -150,7 +150,7 @@ export class WorkerPool<A> implements RunPool<A> {
   }
 
   async submit(runIndex: number, actions: readonly A[]): Promise<void> {
-    this.throwIfFailed();
+    this.signal.throwIfFailed();
     // Whoever holds the fewest runs takes the next one: a worker slowed down (its thread
     // descheduled, a long collection) does not hold up the others. Which worker judges a run
     // does not change its judgement, and the campaign folds them in generation order.
@@ -159,9 +159,9 @@ export class WorkerPool<A> implements RunPool<A> {
     this.notePeak();
     this.post(slot, { type: 'run', runIndex, actions: actions as unknown[] });
     this.watch(slot);
-    while (!this.failure && this.slots.every((s) => s.inflight.length >= this.options.depth))
-      await this.changed();
-    this.throwIfFailed();
+    while (!this.signal.failure && this.slots.every((s) => s.inflight.length >= this.options.depth))
+      await this.signal.changed();
+    this.signal.throwIfFailed();
   }
 
   generates(property: string): boolean {
@@ -169,7 +169,7 @@ export class WorkerPool<A> implements RunPool<A> {
   }
 
   async submitBlock(_block: number, start: number, count: number, runs: readonly number[]): Promise<void> {
-    this.throwIfFailed();
+    this.signal.throwIfFailed();
     if (runs.length === 0) return;
     // The block goes to whoever holds the fewest blocks (then the fewest runs): a free worker
     // takes the next block, so the workers end a property together and a slow one is not
@@ -184,13 +184,14 @@ export class WorkerPool<A> implements RunPool<A> {
     this.watch(slot);
     // One block running and one waiting behind it, in every worker: none idles between blocks.
     // (The slots are read again each time: a worker replaced after a crash or a hang is a new slot.)
-    while (!this.failure && this.slots.every((s) => s.blocks >= 2)) await this.changed();
-    this.throwIfFailed();
+    while (!this.signal.failure && this.slots.every((s) => s.blocks >= 2)) await this.signal.changed();
+    this.signal.throwIfFailed();
   }
 
   async drain(): Promise<void> {
-    while (!this.failure && this.slots.some((slot) => slot.inflight.length > 0)) await this.changed();
-    this.throwIfFailed();
+    while (!this.signal.failure && this.slots.some((slot) => slot.inflight.length > 0))
+      await this.signal.changed();
+    this.signal.throwIfFailed();
   }
 
   /** Asks every worker to release its targets and stop; terminates any that does not. */
@@ -216,7 +217,7 @@ export class WorkerPool<A> implements RunPool<A> {
         await slot.worker.terminate();
       }),
     );
-    this.wake();
+    this.signal.wake();
   }
 
   /** Starts (or restarts) the worker of one slot; resolves once it is ready. */
@@ -269,7 +270,7 @@ export class WorkerPool<A> implements RunPool<A> {
           if (!ready) {
             gone = true;
             reject(workerError(message.error));
-          } else this.fail(workerError(message.error));
+          } else this.signal.fail(workerError(message.error));
         }
       });
       worker.on('error', (error) => lost(error.message));
@@ -283,7 +284,7 @@ export class WorkerPool<A> implements RunPool<A> {
   private judged(slot: Slot, judgement: RunJudgement): void {
     const head = slot.inflight[0];
     if (head?.runIndex !== judgement.runIndex) {
-      this.fail(
+      this.signal.fail(
         new Error(`worker ${slot.index} answered run ${judgement.runIndex}, expected ${head?.runIndex}`),
       );
       return;
@@ -292,7 +293,7 @@ export class WorkerPool<A> implements RunPool<A> {
     if (head.block?.last) slot.blocks--;
     this.watch(slot);
     this.onJudgement(judgement);
-    this.wake();
+    this.signal.wake();
   }
 
   /** Runs a worker dropped after a cut: settled, with nothing to fold. */
@@ -300,7 +301,9 @@ export class WorkerPool<A> implements RunPool<A> {
     for (const runIndex of runs) {
       const head = slot.inflight[0];
       if (head?.runIndex !== runIndex) {
-        this.fail(new Error(`worker ${slot.index} skipped run ${runIndex}, expected ${head?.runIndex}`));
+        this.signal.fail(
+          new Error(`worker ${slot.index} skipped run ${runIndex}, expected ${head?.runIndex}`),
+        );
         return;
       }
       slot.inflight.shift();
@@ -308,7 +311,7 @@ export class WorkerPool<A> implements RunPool<A> {
       this.onJudgement({ runIndex, skipped: true });
     }
     this.watch(slot);
-    this.wake();
+    this.signal.wake();
   }
 
   /**
@@ -350,7 +353,7 @@ export class WorkerPool<A> implements RunPool<A> {
       exercised: [],
     });
     this.replace(slot);
-    this.wake();
+    this.signal.wake();
   }
 
   /** Whether the last slot runs on this thread (WorkerPoolOptions.inThread). */
@@ -400,7 +403,7 @@ export class WorkerPool<A> implements RunPool<A> {
         exercised: [],
       });
     if (slot.crashes >= this.options.maxCrashes) {
-      this.fail(
+      this.signal.fail(
         new ShakedownError(
           'SHK_WORKER_CRASHED',
           `worker ${slot.index} crashed ${slot.crashes} times (last: ${reason}); rerun with --workers 1 to see the error in the campaign's own thread`,
@@ -410,7 +413,7 @@ export class WorkerPool<A> implements RunPool<A> {
       return;
     }
     this.replace(slot);
-    this.wake();
+    this.signal.wake();
   }
 
   /**
@@ -420,7 +423,7 @@ export class WorkerPool<A> implements RunPool<A> {
   private replace(slot: Slot): void {
     slot.watched?.disarm();
     const queued = [...slot.inflight];
-    this.spawnSlot(slot.index, slot).catch((error: Error) => this.fail(error));
+    this.spawnSlot(slot.index, slot).catch((error: Error) => this.signal.fail(error));
     const fresh = this.slots[slot.index];
     if (this.job) this.post(fresh, { type: 'property', job: this.job, serial: this.serial });
     for (const message of resend(queued)) this.post(fresh, message);
@@ -429,25 +432,6 @@ export class WorkerPool<A> implements RunPool<A> {
 
   private post(slot: Slot, message: ToWorker): void {
     slot.worker.postMessage(message);
-  }
-
-  private fail(error: Error): void {
-    this.failure ??= error;
-    this.wake();
-  }
-
-  private throwIfFailed(): void {
-    if (this.failure) throw this.failure;
-  }
-
-  private changed(): Promise<void> {
-    return new Promise((resolve) => this.waiters.push(resolve));
-  }
-
-  private wake(): void {
-    const waiting = this.waiters;
-    this.waiters = [];
-    for (const resolve of waiting) resolve();
   }
 }
 
