@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
+import { exitWithParent } from '../../core/process/exit-with-parent.ts';
 import { EXIT, ShakedownError } from '../../core/shakedown-error.ts';
 import type { LoadedDomain } from '../../domains/registry.ts';
-import { exitWithParent } from '../exit-with-parent.ts';
 import { createLogger, type LogFormat } from '../logger.ts';
 import { addDomainOption } from '../options/domain-option.ts';
 import { examplesAndExitCodes } from '../options/help-text.ts';

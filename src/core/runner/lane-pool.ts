@@ -8,7 +8,7 @@ import { isShakedownError } from '../shakedown-error.ts';
 import type { ExecuteOptions } from './execute-run.ts';
 import { judgeRun } from './judge-run.ts';
 import { PoolSignal } from './pool-signal.ts';
-import { judgementOf, type RunJudgement } from './run-judgement.ts';
+import { judgementOf, type RunJudgement, thrownRunJudgement } from './run-judgement.ts';
 import type { PropertyJob, RunPool, RunSettled, WorkerCrash } from './run-pool.ts';
 import type { RunWatchdog } from './run-watchdog.ts';
 
@@ -176,16 +176,8 @@ export class LanePool<A extends ActionBase> implements RunPool<A> {
         this.signal.fail(error instanceof Error ? error : new Error(String(error)));
         return;
       }
-      // A run that threw is a failing run, as fast-check takes it on the campaign's thread; the
-      // campaign's shrinking meets the same error again.
-      judgement = {
-        runIndex,
-        actions: actions.length,
-        status: 'fail',
-        faults: {},
-        operations: [],
-        exercised: [],
-      };
+      // A run that threw is a failing run, as on the campaign's thread.
+      judgement = thrownRunJudgement(runIndex, actions.length);
     }
     onSettled(judgement);
   }

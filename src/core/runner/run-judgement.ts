@@ -51,6 +51,16 @@ export interface RunJudgement {
   measures?: DomainMeasures;
 }
 
+/**
+ * The judgement of a run whose execution threw (not a ShakedownError, which ends the campaign):
+ * a failing run, as fast-check takes a throwing predicate on the campaign's thread; the
+ * campaign's shrinking meets the same error again. Used by every pool, so a run that throws
+ * counts alike on whichever thread or lane ran it.
+ */
+export function thrownRunJudgement(runIndex: number, actions: number): RunJudgement {
+  return { runIndex, actions, status: 'fail', faults: {}, operations: [], exercised: [] };
+}
+
 export interface JudgementOptions<A> {
   exercised?: (evidence: RunEvidence<A>) => Iterable<string>;
   /** Keep only what crosses a thread: the operation fields the latency tally reads. */

@@ -5,7 +5,7 @@ import type { TargetFactory } from '../model/target.ts';
 import type { ExecuteOptions } from '../runner/execute-run.ts';
 import { GenerationStop } from '../runner/generation-stop.ts';
 import { judgeRun } from '../runner/judge-run.ts';
-import { judgementOf } from '../runner/run-judgement.ts';
+import { judgementOf, thrownRunJudgement } from '../runner/run-judgement.ts';
 import type { PropertyJob } from '../runner/run-pool.ts';
 import { isShakedownError } from '../shakedown-error.ts';
 import {
@@ -129,12 +129,7 @@ export async function openWorkerSession(
       post({
         type: 'judged',
         judgement: {
-          runIndex,
-          actions: actions.length,
-          status: 'fail',
-          faults: {},
-          operations: [],
-          exercised: [],
+          ...thrownRunJudgement(runIndex, actions.length),
           ...(sendActions ? { generated: actions } : {}),
         },
       });

@@ -13,7 +13,6 @@ import { decimalsOf } from '../../domains/trading/protocol/decimals-of.ts';
 import type {
   AccountConfig,
   ExchangeConfig,
-  InstrumentConfig,
   NumberSpelling,
 } from '../../domains/trading/protocol/exchange-config.ts';
 import {
@@ -84,26 +83,30 @@ export interface EngineOptions {
   bugs?: Iterable<BugName>;
 }
 
-/** An instrument's config as the engine reads it: derived once per config (see layoutOf). */
-interface InstrumentShape {
-  index: number;
-  cfg: InstrumentConfig;
-  symbol: string;
-  sandbox: boolean;
-  priceScale: number;
-  qtyScale: number;
-  tick: number;
-  lot: number;
-  minQty: number;
-  maxQty: number;
-  maxPosition: number;
-  cashPerPxQty: number;
-  mark: number;
-  bandLow: number;
-  bandHigh: number;
-  marketStream: string;
-  bookStream: string;
-}
+/**
+ * An instrument's config as the engine reads it: derived once per config (see layoutOf). The
+ * fields of its runtime record that never change after the config is read.
+ */
+type InstrumentShape = Pick<
+  InstrumentState,
+  | 'index'
+  | 'cfg'
+  | 'symbol'
+  | 'sandbox'
+  | 'priceScale'
+  | 'qtyScale'
+  | 'tick'
+  | 'lot'
+  | 'minQty'
+  | 'maxQty'
+  | 'maxPosition'
+  | 'cashPerPxQty'
+  | 'mark'
+  | 'bandLow'
+  | 'bandHigh'
+  | 'marketStream'
+  | 'bookStream'
+>;
 
 /** An account's config as the engine reads it. */
 interface AccountShape {

@@ -9,16 +9,13 @@
  *
  * Like `serve`: the URL is the only line on stdout; an error is one line on stderr naming its
  * code (and EADDRINUSE, which the supervisor retries) with a non-zero exit; SIGINT and SIGTERM
- * close it cleanly; and it exits when its parent is gone (PARENT_PIPE_ENV: its stdin closes).
+ * close it cleanly; and it exits when its parent is gone (its stdin closes: core/process/exit-with-parent.ts).
  */
-import { PARENT_PIPE_ENV } from '../../core/process/process-supervisor.ts';
+import { exitWithParent } from '../../core/process/exit-with-parent.ts';
 import { isShakedownError } from '../../core/shakedown-error.ts';
 import { loadExchangeConfig } from '../../domains/trading/protocol/load-config.ts';
 import { type BugName, isBugName } from '../bugs/planted-bugs.ts';
 import { startExchangeServer } from './exchange-server.ts';
-
-/** How long a child whose parent is gone may take to close before it just exits. */
-const ORPHAN_GRACE_MS = 5_000;
 
 interface Args {
   host: string;
@@ -48,24 +45,6 @@ function parseArgs(argv: readonly string[]): Args {
   return args;
 }
 
-/** Calls `onGone` once when the parent that holds this process's stdin open is gone. */
-function whenParentGone(onGone: () => void): void {
-  if (process.env[PARENT_PIPE_ENV] !== '1') return;
-  let called = false;
-  const gone = (): void => {
-    if (called) return;
-    called = true;
-    setTimeout(() => process.exit(0), ORPHAN_GRACE_MS).unref();
-    onGone();
-  };
-  process.stdin.on('end', gone);
-  process.stdin.on('close', gone);
-  process.stdin.on('error', gone);
-  process.stdin.on('data', () => {});
-  process.stdin.resume();
-  (process.stdin as { unref?: () => void }).unref?.();
-}
-
 try {
   const args = parseArgs(process.argv.slice(2));
   const running = await startExchangeServer({
@@ -84,7 +63,7 @@ try {
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
-  whenParentGone(stop);
+  exitWithParent(stop);
 } catch (error) {
   const code = isShakedownError(error) ? error.code : ((error as { code?: string }).code ?? 'SHK_USAGE');
   const message = error instanceof Error ? error.message : String(error);

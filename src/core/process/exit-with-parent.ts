@@ -1,4 +1,4 @@
-import { PARENT_PIPE_ENV } from '../core/process/process-supervisor.ts';
+import { PARENT_PIPE_ENV } from './process-supervisor.ts';
 
 /** How long a child whose parent is gone may take to stop cleanly before it just exits. */
 const ORPHAN_GRACE_MS = 5_000;
