@@ -54,6 +54,7 @@ import {
   type ConcurrencyPlan,
   DEFAULT_EMBEDDED_CONCURRENCY,
   DEFAULT_EMBEDDED_CONCURRENCY_WITH_PROCESSES,
+  executionOf,
   parseConcurrency,
   resolveConcurrency,
 } from '../options/concurrency.ts';
@@ -863,7 +864,7 @@ async function runWithTarget(domain: LoadedDomain, flags: RunFlags, plan: RunPla
       target: flags.target,
       transport,
       ...(plan.concurrency.execution && fixedScenarios.length === 0
-        ? { execution: plan.concurrency.execution }
+        ? { execution: executionOf(plan.concurrency.execution, factory) }
         : {}),
       clock: spec.kind === 'inproc' || factory.virtual === true ? 'virtual' : 'wall',
       bugs: flags.bug,

@@ -28,6 +28,19 @@ export interface ConcurrencyPlan {
 }
 
 /**
+ * The execution the summary states, once the target factory is built: runs one at a time are
+ * kept apart however the factory says (a fresh system per run, or one system reset before each).
+ */
+export function executionOf(
+  execution: ExecutionSummary,
+  factory: { readonly isolation?: 'venue-per-run' | 'reset-per-run' },
+): ExecutionSummary {
+  return execution.mode === 'sequential'
+    ? { ...execution, isolation: factory.isolation ?? 'reset-per-run' }
+    : execution;
+}
+
+/**
  * Decides `--concurrency` against the target. Runs go on at once only where each can have a
  * namespace of its own: the embedded venue (`--target ws`: a venue per lane, its own server,
  * proxy and process for process faults) or a venue at a URL with `--lane-url` (the user declares

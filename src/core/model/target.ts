@@ -67,6 +67,13 @@ export interface TargetFactory<A, E = unknown, R = unknown, S = unknown> {
    * worker thread builds a factory of its own from the module (`--workers N`).
    */
   readonly shared?: boolean;
+  /**
+   * How its runs, one at a time, are kept from seeing each other's state: `venue-per-run`, each
+   * `create()` starts a fresh system; `reset-per-run`, one system reset before each run. The
+   * summary's `execution` says which (absent: `reset-per-run`, the safe reading for a venue
+   * shakedown did not start).
+   */
+  readonly isolation?: 'venue-per-run' | 'reset-per-run';
   /** Called once after the campaign; a factory that started a server stops it here. */
   dispose?(): Promise<void>;
 }

@@ -164,10 +164,11 @@ export interface ExecutionSummary {
   lanes: number;
   /**
    * What isolates the runs: `venue-per-lane` (each lane its own embedded venue, server, proxy
-   * and process), `declared-namespaces` (venues the user declared isolated, one per lane), or
-   * `reset-per-run` (one venue, reset through the admin before each run).
+   * and process), `declared-namespaces` (venues the user declared isolated, one per lane),
+   * `venue-per-run` (one at a time, a fresh embedded system for each run) or `reset-per-run`
+   * (one venue, reset through the admin before each run).
    */
-  isolation: 'venue-per-lane' | 'declared-namespaces' | 'reset-per-run';
+  isolation: 'venue-per-lane' | 'declared-namespaces' | 'venue-per-run' | 'reset-per-run';
 }
 
 /** The execution as a person reads it: `concurrent, 8 lanes, a venue per lane`. */
@@ -177,7 +178,9 @@ export function describeExecution(execution: ExecutionSummary): string {
       ? 'isolated by a venue per lane'
       : execution.isolation === 'declared-namespaces'
         ? 'isolated by the declared namespaces (one venue URL per lane)'
-        : 'venue reset per run';
+        : execution.isolation === 'venue-per-run'
+          ? 'a fresh venue per run'
+          : 'venue reset per run';
   return execution.mode === 'concurrent'
     ? `concurrent, ${execution.lanes} lanes, ${isolation}`
     : `sequential, ${isolation}`;

@@ -62,6 +62,7 @@ export function wsFeedsTargetFactory(
     : [];
   return {
     name: options.chaos ? 'ws+chaos' : 'embedded-ws',
+    isolation: 'venue-per-run',
     faultKinds,
     capabilities: ALL_FEEDS_CAPABILITIES,
     async create(run) {
