@@ -1,3 +1,4 @@
+import { pathToFileURL } from 'node:url';
 import seedrandom from 'seedrandom';
 import {
   defaultExchangeConfig,
@@ -121,3 +122,163 @@ export function runEngineBenchmark(durationMs = 3000): { rows: BenchRow[]; resti
     ],
   };
 }
+
+/** The requests of one short in-process run: what each session sends, in order. */
+type RunScript = { session: number; request: Record<string, unknown> }[];
+
+const TRADERS = ['maker', 'taker', 'bystander'];
+
+/**
+ * Short runs as an in-process campaign drives the embedded venue: a fresh host per run, three
+ * traders and the admin log in and subscribe, then about 60 requests (places on both sides of
+ * the mark, a quarter of their prices and sizes spelled as strings, cancels and replaces of
+ * earlier orders, pings, status queries, a mark move), and a snapshot at the end. Generated up
+ * front from a seed, so the timed loop measures only the exchange: parsing, the session, the
+ * engine, the journal, the replay buffers and delivery to the sessions.
+ */
+export function generateRunScripts(count: number, seed: string): RunScript[] {
+  const rng = seedrandom(seed);
+  const pick = <T>(list: readonly T[]): T => list[Math.floor(rng() * list.length)];
+  const scripts: RunScript[] = [];
+  for (let run = 0; run < count; run++) {
+    const script: RunScript = [];
+    let id = 0;
+    const send = (session: number, request: Record<string, unknown>) =>
+      script.push({ session, request: { id: `r${id++}`, ...request } });
+    TRADERS.forEach((account, session) => {
+      send(session, { type: 'login', key: `${account}-key` });
+      send(session, { type: 'subscribe', streams: ['market:SANDBOX.BTC-USD', 'book:SANDBOX.BTC-USD'] });
+    });
+    send(3, { type: 'login', key: 'admin-key' });
+    let placed = 0;
+    for (let n = 0; n < 60; n++) {
+      const session = Math.floor(rng() * 3);
+      const r = rng();
+      if (r < 0.6) {
+        const isBuy = rng() < 0.5;
+        const price =
+          20000 + (isBuy ? -1 : 1) * Math.floor(rng() * 20) * 0.5 + (rng() < 0.2 ? (isBuy ? 5 : -5) : 0);
+        const qty = (1 + Math.floor(rng() * 20)) / 1000;
+        const spelled = rng() < 0.25;
+        placed++;
+        send(session, {
+          type: 'place',
+          symbol: 'SANDBOX.BTC-USD',
+          side: isBuy ? 'buy' : 'sell',
+          orderType: rng() < 0.9 ? 'limit' : 'market',
+          price: spelled ? price.toFixed(1) : price,
+          qty: spelled ? qty.toFixed(3) : qty,
+          clientOrderId: `c${run}-${n}`,
+          ...(rng() < 0.2 ? { tif: pick(['ioc', 'fok', 'post_only']) } : {}),
+        });
+      } else if (r < 0.75) {
+        send(session, { type: 'cancel', orderId: `O${1 + Math.floor(rng() * Math.max(1, placed))}` });
+      } else if (r < 0.87) {
+        send(session, {
+          type: 'replace',
+          orderId: `O${1 + Math.floor(rng() * Math.max(1, placed))}`,
+          price: 20000 + (Math.floor(rng() * 20) - 10) * 0.5,
+        });
+      } else if (r < 0.93) {
+        send(session, { type: 'ping' });
+      } else if (r < 0.97) {
+        send(session, { type: 'status', clientOrderId: `c${run}-${Math.floor(rng() * (n + 1))}` });
+      } else {
+        send(3, {
+          type: 'set_mark',
+          symbol: 'SANDBOX.BTC-USD',
+          price: 20000 + (Math.floor(rng() * 5) - 2) * 100,
+        });
+      }
+    }
+    send(3, { type: 'snapshot' });
+    scripts.push(script);
+  }
+  return scripts;
+}
+
+/** The exchange's public entry as the request-path benchmark needs it (this checkout's or BASE's). */
+interface ExchangeModule {
+  ExchangeHost: typeof import('../src/exchange/gateway/exchange-host.ts').ExchangeHost;
+  MemoryJournal: typeof import('../src/exchange/journal/memory-journal.ts').MemoryJournal;
+}
+
+/**
+ * Plays the scripts through ExchangeHost sessions as the in-process venue does (requests as
+ * objects, a journal in memory, one virtual millisecond per request); the number of requests.
+ */
+export function playRunScripts(exchange: ExchangeModule, scripts: readonly RunScript[]): number {
+  const config = defaultExchangeConfig();
+  let requests = 0;
+  for (const script of scripts) {
+    let now = 0;
+    const host = new exchange.ExchangeHost({
+      config,
+      clock: () => now,
+      journal: new exchange.MemoryJournal(),
+    });
+    const sessions = [0, 1, 2, 3].map(() => host.connect(() => {}));
+    for (const { session, request } of script) {
+      now++;
+      sessions[session].receiveObject(request);
+    }
+    for (const session of sessions) session.close();
+    host.close();
+    requests += script.length;
+  }
+  return requests;
+}
+
+const cpuMs = (): number => {
+  const used = process.cpuUsage();
+  return (used.user + used.system) / 1000;
+};
+
+/**
+ * `node --import ./bin/register-ts.mjs benchmarks/engine-throughput.ts`: the engine row (its
+ * realistic mix) and the in-process request path's requests per second of CPU time. With
+ * BASE=<another checkout with node_modules>, the request path of that checkout and of this one
+ * instead, alternating in one process (ROUNDS rounds, default 30): the median ratio of the rounds.
+ */
+async function main(): Promise<void> {
+  const scripts = generateRunScripts(200, 'request-path');
+  const here = (await import('../src/exchange/index.ts')) as unknown as ExchangeModule;
+  if (process.env.BASE === undefined) {
+    const { rows, resting } = runEngineBenchmark(Number(process.env.BENCH_MS ?? 3000));
+    for (const row of rows)
+      process.stdout.write(`${row.name}: ${Math.round(row.value)} ops/s (${resting} resting orders)\n`);
+    for (let i = 0; i < 5; i++) playRunScripts(here, scripts);
+    const start = cpuMs();
+    let requests = 0;
+    while (cpuMs() - start < Number(process.env.BENCH_MS ?? 3000)) requests += playRunScripts(here, scripts);
+    process.stdout.write(
+      `in-process request path: ${Math.round((requests / (cpuMs() - start)) * 1000)} requests/s of CPU time\n`,
+    );
+    return;
+  }
+  const root = new URL(`file://${process.env.BASE.replace(/\/?$/, '/')}`);
+  const base = (await import(new URL('src/exchange/index.ts', root).href)) as ExchangeModule;
+  const sides = { base, here };
+  for (let i = 0; i < 5; i++) for (const side of Object.values(sides)) playRunScripts(side, scripts);
+  const ratios: number[] = [];
+  const totals = { base: 0, here: 0 };
+  const rounds = Number(process.env.ROUNDS ?? 30);
+  for (let round = 0; round < rounds; round++) {
+    const order = round % 2 === 0 ? (['base', 'here'] as const) : (['here', 'base'] as const);
+    const ms = { base: 0, here: 0 };
+    for (const name of order) {
+      const start = cpuMs();
+      playRunScripts(sides[name], scripts);
+      ms[name] = cpuMs() - start;
+      totals[name] += ms[name];
+    }
+    ratios.push(ms.base / ms.here);
+  }
+  ratios.sort((a, b) => a - b);
+  const at = (q: number): string => ratios[Math.floor(q * (ratios.length - 1))].toFixed(3);
+  process.stdout.write(
+    `in-process request path: base ${(totals.base / rounds).toFixed(1)} ms, this checkout ${(totals.here / rounds).toFixed(1)} ms of CPU per pass; speed-up median ${at(0.5)} (quartiles ${at(0.25)} to ${at(0.75)}), ${rounds} rounds\n`,
+  );
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) await main();
