@@ -70,18 +70,20 @@ export interface CampaignOptions<A extends ActionBase> {
    * Wall-clock budget for the whole campaign, shrinking included. Interleaved (see `order`),
    * every property takes its turns until its runs are done or the whole budget is spent;
    * sequential, each property gets a share of what is left when it starts, in proportion to
-   * its planned work. Once it is spent no run starts; the runs in flight finish and a failure
-   * is still shrunk.
+   * its planned work. Once it is spent no run starts (on a pool, with `setTimer`, the workers
+   * are cut at that moment); the runs in flight finish and a failure is still shrunk.
    */
   timeBudgetMs: number;
   /**
-   * How the properties share this thread (property-turns.ts): 'interleaved' (the default),
-   * run by run in turns, so every property starts exploring at once and a bug only the last
-   * property finds is found early; or 'sequential', property after property. Each property's
-   * runs, failures, shrunk counterexamples and tallies are the same either way: only the order
+   * How the properties share this thread or the pool (property-turns.ts): 'interleaved' (the
+   * default), in turns, so every property starts exploring at once and a bug only the last
+   * property finds is found early; or 'sequential', property after property. On this thread a
+   * turn is one run; on a `pool` it is a window of runs over every slot (poolTurnRuns: one per
+   * slot at first, doubling up to 32 per slot), and a turn ends once its runs are all folded,
+   * so only one property's runs are ever in flight. Each property's runs, failures, shrunk
+   * counterexamples and tallies are the same in either order, on a pool or not: only the order
    * in which runs of different properties execute (and the events reach `sink`, and `onRun`
-   * is called) differs. With a `pool` the properties always go one after the other (its
-   * workers explore one property at a time), whatever this says.
+   * is called) differs, and that order is a function of the runs alone.
    */
   order?: PropertyOrder;
   /**
@@ -149,8 +151,9 @@ export interface CampaignOptions<A extends ActionBase> {
    */
   selection?: InvariantSelection;
   /**
-   * Worker threads to explore in (src/core/workers): runs are judged in parallel, folded in
-   * generation order and shrunk here, so the result is the one a sequential campaign gives.
+   * Worker threads (src/core/workers) or lanes (lane-pool.ts) to explore in: runs are judged
+   * in parallel, folded in generation order and shrunk here, so the result is the one a
+   * campaign on this thread gives. The properties take turns on it too (`order`).
    */
   pool?: RunPool<A>;
   /**
@@ -278,9 +281,9 @@ interface PropertyEnd<A> {
  * A seeded campaign: for each property, fast-check generates action sequences, each runs on
  * a fresh target and the property's invariants are checked after it. A failing sequence is
  * shrunk (within its own count of attempts) and run once more to record its evidence. The runs
- * stop at the run count or the time budget, whichever comes first. Without a pool the
- * properties take turns run by run (`order`), each with its own seed and fast-check stream,
- * so every property's outcome is the one it gets alone.
+ * stop at the run count or the time budget, whichever comes first. The properties take turns
+ * (`order`: run by run on this thread, a window of runs at a time on a pool), each with its own
+ * seed and fast-check stream, so every property's outcome is the one it gets alone.
  */
 export async function runCampaign<A extends ActionBase>(
   options: CampaignOptions<A>,
@@ -305,8 +308,8 @@ export async function runCampaign<A extends ActionBase>(
   let measures: DomainMeasures = {};
   // Sharded, a kind may fire on another machine: `sometimes` is decided when shards merge.
   const sharded = options.shard !== undefined && options.shard.count > 1;
-  // A pool's workers explore one property at a time: then the properties go one after the other.
-  const order: PropertyOrder = options.pool ? 'sequential' : (options.order ?? 'interleaved');
+  // On a pool too: there a turn is a window of runs dealt over every slot (explore-in-pool.ts).
+  const order: PropertyOrder = options.order ?? 'interleaved';
   const interleaved = order === 'interleaved';
   const turns = new PropertyTurns(options.properties.length, order);
   // A property's error that ends the campaign (a run that could not be run, a measure that
@@ -594,14 +597,18 @@ export async function runCampaign<A extends ActionBase>(
         failures,
         runs: runCount,
         owned,
-        startsNoMore,
+        // Another property's error ends the campaign: taking turns, this one deals no more either.
+        startsNoMore: () => halted !== undefined || startsNoMore(),
         whenSpent: (cut) => {
           const { stop } = options;
           let cancel: (() => void) | undefined;
           // A timer may fire a little before `now` says the share is spent: it is armed again
           // (and a share longer than a timer takes, 2^31 - 1 ms, is waited for in turns).
           const arm = (): void => {
-            const left = Math.min(2 ** 31 - 1, Math.max(1, share - (options.now() - propertyStarted)));
+            // Interleaved the budget is the campaign's, sequential the property's share.
+            const spent = interleaved ? options.now() - started : options.now() - propertyStarted;
+            const budget = interleaved ? options.timeBudgetMs : share;
+            const left = Math.min(2 ** 31 - 1, Math.max(1, budget - spent));
             cancel = setTimer?.(left, () => (startsNoMore() ? cut() : arm()));
           };
           if (setTimer) arm();
@@ -613,6 +620,18 @@ export async function runCampaign<A extends ActionBase>(
         },
         nextIndex: () => generatedRuns++,
         fold,
+        // Interleaved, its turn ends after each window of runs, once they are all folded.
+        ...(interleaved
+          ? {
+              turns: {
+                handOn: async () => {
+                  handOn();
+                  await takeTurn(true);
+                },
+                alone: () => turns.alone(index),
+              },
+            }
+          : {}),
       });
       stoppedEarly = inPool.interrupted;
     }

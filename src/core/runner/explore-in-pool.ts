@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import type { ActionBase } from '../model/action.ts';
 import { DistinctFailures } from './distinct-failures.ts';
 import { GenerationStop } from './generation-stop.ts';
+import { poolTurnRuns } from './property-turns.ts';
 import { isFailing } from './run-hang.ts';
 import type { RunJudgement } from './run-judgement.ts';
 import { isSkipped, type PropertyJob, type RunPool, type RunSettled } from './run-pool.ts';
@@ -28,6 +29,27 @@ export interface ExploreHooks<A> {
    * (--keep-going: the max distinct failures). Absent: the first failure ends it.
    */
   failures?: DistinctFailures;
+  /**
+   * The properties take turns on the pool (PropertyOrder 'interleaved'): this property deals
+   * poolTurnRuns(turn, pool size) runs, waits until they are all settled and folded, and, when
+   * it explores on, hands the turn on and waits for it to come back. Absent, it deals all its
+   * runs in one go.
+   */
+  turns?: PoolTurns;
+}
+
+/** How a property exploring on a pool gives the pool to the other properties between its turns. */
+export interface PoolTurns {
+  /**
+   * Hands the turn to the next property and resolves once this one holds it again (the other
+   * properties' runs of the meantime are all settled by then: each drains its own turn).
+   */
+  handOn(): Promise<void>;
+  /**
+   * No other property explores any more (they are done, or there were none): the turn would
+   * come straight back, so the property deals the rest of its runs in one go.
+   */
+  alone(): boolean;
 }
 
 /** Runs in the smallest block: a short campaign deals its runs evenly. */
@@ -81,10 +103,18 @@ export interface Explored {
  *
  * Runs are dealt lazily, to whichever worker holds the fewest: a worker holds at most two
  * blocks (or a few runs) at a time, so memory does not follow the run count, and the blocks
- * get smaller at the end of the property so the workers finish together (dealtBlockSize). Once the time share is spent no run is dealt, and the
- * pool is cut: each worker finishes the run it is on and skips what it holds, so the property
- * ends within its share plus one run. Shrinking is the caller's: it needs the failure's place
- * in the stream, not the workers.
+ * get smaller at the end of the property (or of its turn) so the workers finish together
+ * (dealtBlockSize). Once the time share is spent no run is dealt, and the pool is cut: each
+ * worker finishes the run it is on and skips what it holds, so the property ends within its
+ * share plus one run. Shrinking is the caller's: it needs the failure's place in the stream,
+ * not the workers.
+ *
+ * Taking turns (`hooks.turns`), the property holds the pool for a window of runs at a time
+ * (poolTurnRuns), ends each turn once every run of it is folded, and hands the pool on unless
+ * it is done (its failures are in, its share is spent, or its runs are all dealt); left alone
+ * (the other properties done), it deals the rest in one go. The windows depend on the turn
+ * count and the pool's size alone, and the same runs are folded in the same order, so what the
+ * property finds is what it finds in one go.
  */
 export async function exploreInPool<A extends ActionBase>(
   pool: RunPool<A>,
@@ -121,11 +151,43 @@ export async function exploreInPool<A extends ActionBase>(
     // Each run that ends is a moment to look at the clock: the budget ends what is queued.
     cutWhenDone();
   };
-  await pool.startProperty(hooks.job, onSettled);
-  // A timer at the end of the share (or a stop) cuts the workers on time, mid-run.
-  const disarm = hooks.whenSpent?.(() => {
-    cutWhenDone();
-  });
+  // The pool is this property's from here to the end of its turn (or of its runs).
+  let disarm: (() => void) | undefined;
+  const holdPool = async (): Promise<void> => {
+    await pool.startProperty(hooks.job, onSettled);
+    // A timer at the end of the share (or a stop) cuts the workers on time, mid-run.
+    disarm = hooks.whenSpent?.(() => {
+      cutWhenDone();
+    });
+  };
+  const releasePool = (): void => {
+    disarm?.();
+    disarm = undefined;
+  };
+  const { turns } = hooks;
+  let turn = 0;
+  // Taking turns: the first run index past this turn's window (none once the property is alone).
+  const windowOf = (turn: number): number =>
+    turns && !turns.alone() ? poolTurnRuns(turn, pool.size) : Number.POSITIVE_INFINITY;
+  let turnEnd = windowOf(0);
+  // The turn is over. Alone, the property deals on; otherwise, once the turn's runs are all
+  // folded and unless the property is done, the next property's turn comes, then this one's
+  // again. False: the property explores no more.
+  const nextTurn = async (): Promise<boolean> => {
+    turn++;
+    if (turns?.alone()) {
+      turnEnd = Number.POSITIVE_INFINITY;
+      return !cutWhenDone();
+    }
+    await pool.drain();
+    releasePool();
+    if (cutWhenDone() || !turns) return false;
+    await turns.handOn();
+    turnEnd += windowOf(turn);
+    await holdPool();
+    return !cutWhenDone();
+  };
+  await holdPool();
   try {
     if (hooks.job.generation) {
       // The workers generate: this thread only deals out blocks of run indices, in order,
@@ -133,7 +195,8 @@ export async function exploreInPool<A extends ActionBase>(
       // waits while the worker already holds two.
       for (let block = 0, start = 0; start < hooks.runs; block++) {
         if (cutWhenDone()) break;
-        const count = dealtBlockSize(start, hooks.runs, pool.size);
+        if (start >= turnEnd && !(await nextTurn())) break;
+        const count = dealtBlockSize(start, Math.min(hooks.runs, turnEnd), pool.size);
         const runs: number[] = [];
         for (let runIndex = start; runIndex < start + count; runIndex++)
           if (hooks.owned(runIndex)) runs.push(runIndex);
@@ -154,6 +217,11 @@ export async function exploreInPool<A extends ActionBase>(
         if (failures.full) stop.request();
         if (stop.isRequested) return stop.answer();
         const runIndex = hooks.nextIndex();
+        // Past this turn's window: the run waits for the property's next turn.
+        if (runIndex >= turnEnd && !(await nextTurn())) {
+          stop.request();
+          return stop.answer();
+        }
         if (!hooks.owned(runIndex)) return true;
         if (cutWhenDone()) {
           stop.request();
@@ -172,7 +240,7 @@ export async function exploreInPool<A extends ActionBase>(
       interrupted: result.interrupted,
     };
   } finally {
-    disarm?.();
+    releasePool();
   }
 }
 

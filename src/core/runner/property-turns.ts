@@ -1,15 +1,35 @@
 import { EXIT, ShakedownError } from '../shakedown-error.ts';
 
 /**
- * How the properties of a campaign share the one thread that runs them:
- * - 'interleaved': run by run, round robin (run 0 of each property, then run 1 of each, ...),
- *   so every property starts exploring at once and a bug only the last property finds is found
- *   after a few rounds, not after every earlier property's runs;
+ * How the properties of a campaign share the thread (or the pool) that runs them:
+ * - 'interleaved': in turns, round robin. On one thread a turn is one run (run 0 of each
+ *   property, then run 1 of each, ...); on a pool it is a window of runs dealt to every slot
+ *   at once (poolTurnRuns). Every property starts exploring at once, so a bug only the last
+ *   property finds is found after a few rounds, not after every earlier property's runs;
  * - 'sequential': property after property, each to the end of its runs.
- * Either way only one run executes at a time, and each property keeps its own seed and
- * fast-check stream: only the order in which runs of different properties execute differs.
+ * Either way only one property's runs execute at a time, and each property keeps its own seed
+ * and fast-check stream: only the order in which runs of different properties execute differs.
  */
 export type PropertyOrder = 'sequential' | 'interleaved';
+
+/** Runs per slot in a property's first turn on a pool: every slot gets one. */
+export const FIRST_POOL_TURN_RUNS = 1;
+/** Runs per slot in a property's longest turn on a pool (turns double up to it). */
+export const MAX_POOL_TURN_RUNS = 32;
+
+/**
+ * The runs (consecutive run indices, owned by this shard or not) that turn `turn` (0 for a
+ * property's first) of a property may deal on a pool of `slots`: one per slot at first, then
+ * twice as many each turn, up to MAX_POOL_TURN_RUNS per slot (from its sixth turn on). A
+ * pool's turn ends when its runs are all settled, so each turn costs one wait for the slowest
+ * slot: the first rounds are short, so every property's first runs come early, and the later
+ * ones long, so those waits stay few over a property's whole run count. The sizes depend on
+ * the turn and the pool's size alone: every campaign takes the same turns.
+ */
+export function poolTurnRuns(turn: number, slots: number): number {
+  const perSlot = Math.min(MAX_POOL_TURN_RUNS, FIRST_POOL_TURN_RUNS * 2 ** Math.min(turn, 30));
+  return Math.max(1, slots) * perSlot;
+}
 
 /**
  * The turn token of one campaign's properties: a property runs (or shrinks) only while it holds
@@ -36,6 +56,11 @@ export class PropertyTurns {
   /** The property holding the token (undefined once every property has retired). */
   get current(): number | undefined {
     return this.holder;
+  }
+
+  /** Whether `index` is the only property still exploring: its turns would come straight back. */
+  alone(index: number): boolean {
+    return this.active[index] === true && this.active.every((active, i) => i === index || !active);
   }
 
   /** Resolves when `index` holds the token (at once if it already does). */

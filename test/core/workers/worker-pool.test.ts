@@ -90,9 +90,9 @@ function comparable(result: CampaignResult<TradingAction>) {
 }
 
 /**
- * The folded runs of each property, in order, property after property: a campaign on one thread
- * may interleave its properties run by run (property-turns.ts), a pool runs them one after
- * another; within a property the order is generation order either way.
+ * The folded runs of each property, in order, property after property: the properties take
+ * turns (property-turns.ts), run by run on one thread and a window of runs at a time on a pool;
+ * within a property the order is generation order either way.
  */
 function byProperty(folded: readonly string[]): string[] {
   const names = [...new Set(folded.map((line) => line.split('#')[0]))];
