@@ -1,9 +1,9 @@
 import type { CheckTally, Invariant, Violation } from '../../src/core/model/invariant.ts';
 import { TRADING_CAPABILITIES as CAP } from '../../src/domains/trading/trading-capabilities.ts';
 import type { TradingEvidence } from '../../src/domains/trading/trading-evidence.ts';
-import { adminRecord, groupByTxn } from './support/admin-record.ts';
-import { is, symbolOfStream, type TradingRecord } from './support/events.ts';
+import { is, type TradingRecord } from './support/events.ts';
 import { show } from './support/numbers.ts';
+import { runIndex } from './support/run-index.ts';
 import { violation } from './support/violation.ts';
 
 const NAME = 'book.not-crossed';
@@ -40,11 +40,11 @@ export const bookNotCrossed: Invariant<TradingEvidence> = {
     const out: Violation[] = [];
     const books = new Map<string, L2>();
     const crossed = new Set<string>();
-    for (const group of groupByTxn(adminRecord(evidence.events))) {
+    // The admin's inputs cut to their book events (the run index): nothing else moves a level.
+    for (const group of runIndex(evidence).adminBookInputs) {
       const touched = new Set<string>();
       for (const rec of group) {
-        const symbol = symbolOfStream(rec.stream);
-        if (symbol === undefined || !rec.stream.startsWith('book:')) continue;
+        const symbol = rec.stream.slice(5);
         let book = books.get(symbol);
         if (book === undefined) {
           book = { bids: new Map(), asks: new Map() };

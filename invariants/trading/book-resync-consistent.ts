@@ -7,6 +7,7 @@ import { type MarketGrid, marketGrid } from './support/market-grid.ts';
 import { marketRecord, snapshotStreams } from './support/market-record.ts';
 import type { BookSide } from './support/market-replay.ts';
 import { show } from './support/numbers.ts';
+import { eventsOfType, runIndex } from './support/run-index.ts';
 import { type Inspection, ScopeTally, scopedInvariant } from './support/scope.ts';
 import { violation } from './support/violation.ts';
 
@@ -60,8 +61,8 @@ export const bookResyncConsistent = scopedInvariant(
     const tally = new ScopeTally();
     const grid = marketGrid(evidence?.extra?.config);
     const claims: Claim[] = [];
-    for (const rec of Array.isArray(evidence?.events) ? evidence.events : []) {
-      if (!is(rec, 'session_resynced')) continue;
+    const index = runIndex(evidence);
+    for (const rec of eventsOfType(index, 'session_resynced')) {
       const seqs = rec.event.seqs ?? {};
       for (const book of Array.isArray(rec.event.snapshot?.books) ? rec.event.snapshot.books : []) {
         const seq = seqs[`book:${book?.symbol}`];
@@ -107,7 +108,11 @@ export const bookResyncConsistent = scopedInvariant(
     }
     for (const [symbol, list] of bySymbol) {
       list.sort((a, b) => a.seq - b.seq);
-      const events = record.filter((rec) => rec.stream === `book:${symbol}`);
+      // The admin's record is indexed by stream already; the traders' merged one is read whole.
+      const events =
+        source === 'admin'
+          ? (index.adminByStream.get(`book:${symbol}`) ?? [])
+          : record.filter((rec) => rec.stream === `book:${symbol}`);
       // Known from the start when the record has seq 1, or the venue never published on it.
       const fold: FoldedBook = {
         buy: new Map(),

@@ -92,9 +92,9 @@ export const durabilityAcknowledgedKept: Invariant<TradingEvidence> = {
     for (const [client, events] of eventsByClient(evidence.events)) {
       if (client === ADMIN_CLIENT) continue;
       for (const rec of events) {
+        if (!isOrderEvent(rec) || !endsOrder(rec)) continue;
         const account = accountOfStream(rec.stream);
-        if (account !== undefined && isOrderEvent(rec) && endsOrder(rec))
-          ended.add(keyOf(account, rec.event.orderId, rec.event.clientOrderId));
+        if (account !== undefined) ended.add(keyOf(account, rec.event.orderId, rec.event.clientOrderId));
       }
     }
     for (const op of ops) {

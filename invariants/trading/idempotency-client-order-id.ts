@@ -1,9 +1,10 @@
 import type { CheckTally, Invariant, Violation } from '../../src/core/model/invariant.ts';
 import type { TradingEvidence } from '../../src/domains/trading/trading-evidence.ts';
 import { adminRecord, orderOwners } from './support/admin-record.ts';
-import { accountOfStream, is, isOrderEvent, type TradingRecord } from './support/events.ts';
+import { is, isOrderEvent, type TradingRecord } from './support/events.ts';
 import { instrumentGrids, lotsOf, qtyOfLots } from './support/instrument-grid.ts';
 import { show } from './support/numbers.ts';
+import { runIndex } from './support/run-index.ts';
 import { violation } from './support/violation.ts';
 
 const NAME = 'idempotency.client-order-id';
@@ -40,9 +41,8 @@ export const idempotencyClientOrderId: Invariant<TradingEvidence> = {
     const groups: { account: string; cid: string; uses: Use[] }[] = [];
     let finished = 0;
 
-    for (const rec of record) {
-      const account = accountOfStream(rec.stream);
-      if (account === undefined) continue;
+    // The admin's order events and resets with their accounts (the run index).
+    for (const { rec, account } of runIndex(evidence).adminAccountEvents) {
       if (is(rec, 'reset')) {
         ids.delete(account);
         continue;

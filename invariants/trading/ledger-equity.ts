@@ -12,6 +12,7 @@ import {
 } from './support/events.ts';
 import { instrumentGrids } from './support/instrument-grid.ts';
 import { sameNumber, show } from './support/numbers.ts';
+import { eventsOfType, runIndex } from './support/run-index.ts';
 import { violation } from './support/violation.ts';
 
 const NAME = 'ledger.equity';
@@ -37,17 +38,19 @@ export const ledgerEquity: Invariant<TradingEvidence> = {
     // Balances to check, by txn: what the traders received, or the admin's copy for accounts no trader follows.
     const traders = new Set(traderClients(evidence.events, evidence.projections));
     const traderAccounts = new Set<string>();
-    const events = evidence.events ?? [];
-    for (const rec of events) {
-      if (typeof rec?.stream !== 'string' || rec.event == null) continue;
-      const account = accountOfStream(rec.stream);
-      if (account !== undefined && traders.has(rec.client)) traderAccounts.add(account);
+    // From the run index: the streams each client got events on, and the balance events.
+    const index = runIndex(evidence);
+    for (const [client, streams] of index.clientStreams) {
+      if (!traders.has(client as string)) continue;
+      for (const stream of streams) {
+        const account = accountOfStream(stream);
+        if (account !== undefined) traderAccounts.add(account);
+      }
     }
     const balances = new Map<number, RecordOf<'balance'>[]>();
     const checked = new Map<string, Set<number>>();
-    for (const rec of events) {
-      if (typeof rec?.stream !== 'string' || rec.event == null) continue;
-      if (!is(rec, 'balance') || typeof rec.txn !== 'number') continue;
+    for (const rec of eventsOfType(index, 'balance')) {
+      if (typeof rec.stream !== 'string' || typeof rec.txn !== 'number') continue;
       const account = accountOfStream(rec.stream);
       if (account === undefined) continue;
       const fromTrader = traders.has(rec.client);

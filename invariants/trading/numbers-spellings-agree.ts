@@ -1,11 +1,12 @@
 import type { Violation } from '../../src/core/model/invariant.ts';
 import type { TradingAction } from '../../src/domains/trading/trading-action.ts';
 import type { TradingEvidence } from '../../src/domains/trading/trading-evidence.ts';
-import { eventsByClient, is, type TradingRecord } from './support/events.ts';
+import { is, type TradingRecord } from './support/events.ts';
 import { orderOfReply, requestOps, type TradingOperation } from './support/history.ts';
 import { marketRecord } from './support/market-record.ts';
 import type { BookOrder, ReplayHooks, ReplayResult } from './support/market-replay.ts';
 import { show } from './support/numbers.ts';
+import { adminOfType, eventsOfType, runIndex } from './support/run-index.ts';
 import { type Inspection, ScopeTally, scopedInvariant } from './support/scope.ts';
 import { sharedMarketReplay } from './support/shared-market-replay.ts';
 import {
@@ -75,16 +76,20 @@ export const numbersSpellingsAgree = scopedInvariant(
     const ops = requestOps(evidence);
     const placeAt = new Map<number, Extract<TradingAction, { kind: 'place' }>>();
     for (const op of ops) if (op.action?.kind === 'place') placeAt.set(op.step, op.action);
-    const { record } = marketRecord(evidence);
+    const index = runIndex(evidence);
+    const { record, source } = marketRecord(evidence);
     const accepted = new Map<string, TradingRecord>();
     const replaced = new Map<string, TradingRecord>();
-    for (const rec of record) {
+    // The admin's record is indexed by type already; the traders' merged one is read whole.
+    const acceptances = source === 'admin' ? adminOfType(index, 'order_accepted') : record;
+    const replaces = source === 'admin' ? adminOfType(index, 'order_replaced') : record;
+    for (const rec of acceptances)
       if (is(rec, 'order_accepted') && !accepted.has(rec.event.orderId)) accepted.set(rec.event.orderId, rec);
+    for (const rec of replaces)
       if (is(rec, 'order_replaced')) replaced.set(`${rec.event.orderId}@${rec.txn}`, rec);
-    }
     let strings = 0;
     const sentOf = (raw: unknown, step: number): Sent | undefined => {
-      const spelled = readSpelled(raw);
+      const spelled = spelledOf(raw);
       if (spelled === undefined) return undefined;
       if (typeof raw === 'string') strings++;
       return { raw, spelled, step };
@@ -144,9 +149,9 @@ export const numbersSpellingsAgree = scopedInvariant(
     // input the engine removed them before matching on, whatever order their streams were
     // recorded in, so they no longer stood ahead of the order the taker then filled.
     const stpCancelled = new Set<string>();
-    for (const rec of Array.isArray(evidence?.events) ? evidence.events : []) {
-      const e = rec?.event as { type?: unknown; reason?: unknown; orderId?: unknown } | undefined;
-      if (e?.type === 'order_cancelled' && e.reason === 'self_trade' && typeof rec.txn === 'number')
+    for (const rec of eventsOfType(index, 'order_cancelled')) {
+      const e = rec.event as { reason?: unknown; orderId?: unknown };
+      if (e.reason === 'self_trade' && typeof rec.txn === 'number')
         stpCancelled.add(`${String(e.orderId)}@${rec.txn}`);
     }
     yield {
@@ -200,7 +205,8 @@ export const numbersSpellingsAgree = scopedInvariant(
 
     // One level per value on every book a client folds (reported once per client, side and value).
     const twins = new Set<string>();
-    for (const [client, records] of eventsByClient(evidence?.events ?? [])) {
+    // Each client's resyncs and book events only (the run index): nothing else moves a level.
+    for (const [client, records] of index.clientBookEvents) {
       // Per book stream, per side: the levels the client holds, by the value as sent.
       const ladders = new Map<string, Map<unknown, Ladder>>();
       for (const rec of records) {
@@ -303,6 +309,24 @@ export const numbersSpellingsAgree = scopedInvariant(
     }
   }),
 );
+
+/**
+ * readSpelled, remembered per wire value (a run sends the same few prices and sizes again and
+ * again; a campaign, the same across runs). A pure function of the value, so the memo changes
+ * no answer; what it hands out is only read here. Emptied past SPELLED_LIMIT values.
+ */
+function spelledOf(raw: unknown): Spelled | undefined {
+  if (typeof raw !== 'number' && typeof raw !== 'string') return readSpelled(raw);
+  const known = spelledMemo.get(raw);
+  if (known !== undefined || spelledMemo.has(raw)) return known;
+  const spelled = readSpelled(raw);
+  if (spelledMemo.size >= SPELLED_LIMIT) spelledMemo.clear();
+  spelledMemo.set(raw, spelled);
+  return spelled;
+}
+
+const spelledMemo = new Map<number | string, Spelled | undefined>();
+const SPELLED_LIMIT = 50_000;
 
 /** A value as sent, as the book-level message writes it: a string quoted, a number as printed. */
 const rawOf = (sent: unknown): string => (typeof sent === 'string' ? JSON.stringify(sent) : String(sent));

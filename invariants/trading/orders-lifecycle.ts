@@ -1,8 +1,9 @@
 import type { CheckTally, Invariant, Violation } from '../../src/core/model/invariant.ts';
 import type { TradingEvidence } from '../../src/domains/trading/trading-evidence.ts';
 import { adminRecord, orderOwners } from './support/admin-record.ts';
-import { accountOfStream, is, isOrderEvent, type TradingRecord } from './support/events.ts';
+import { is, isOrderEvent, type TradingRecord } from './support/events.ts';
 import { orderLabel } from './support/order-label.ts';
+import { runIndex } from './support/run-index.ts';
 import { violation } from './support/violation.ts';
 
 const NAME = 'orders.lifecycle';
@@ -57,9 +58,8 @@ export const ordersLifecycle: Invariant<TradingEvidence> = {
     const openByAccount = new Map<string, Set<string>>();
     const reported = new Set<string>();
 
-    for (const rec of record) {
-      const account = accountOfStream(rec.stream);
-      if (account === undefined) continue;
+    // The admin's order events and resets with their accounts (the run index).
+    for (const { rec, account } of runIndex(evidence).adminAccountEvents) {
       if (is(rec, 'reset')) {
         // A reset drops every open order of the account without an event of its own.
         for (const orderId of openByAccount.get(account) ?? []) {

@@ -1,15 +1,11 @@
 import type { CheckTally, Invariant, Violation } from '../../src/core/model/invariant.ts';
 import type { TradingEvidence } from '../../src/domains/trading/trading-evidence.ts';
 import { adminRecord, orderOwners } from './support/admin-record.ts';
-import {
-  accountOfStream,
-  isOrderEvent,
-  type OrderEventRecord,
-  type TradingRecord,
-} from './support/events.ts';
+import { isOrderEvent, type OrderEventRecord, type TradingRecord } from './support/events.ts';
 import { instrumentGrids, lotsOf, qtyOfLots } from './support/instrument-grid.ts';
 import { show } from './support/numbers.ts';
 import { orderLabel } from './support/order-label.ts';
+import { runIndex } from './support/run-index.ts';
 import { violation } from './support/violation.ts';
 
 const NAME = 'orders.quantities';
@@ -54,12 +50,12 @@ export const ordersQuantities: Invariant<TradingEvidence> = {
       );
     };
 
-    for (const rec of record) {
+    // The admin's order events with their accounts (the run index): nothing else changes a quantity.
+    for (const { rec, account } of runIndex(evidence).adminAccountEvents) {
       if (!isOrderEvent(rec)) continue;
       const e = rec.event;
-      const account = accountOfStream(rec.stream);
       // Events on another account's stream are an isolation problem, not a quantity one.
-      if (account === undefined || owners.get(e.orderId) !== account || reported.has(e.orderId)) continue;
+      if (owners.get(e.orderId) !== account || reported.has(e.orderId)) continue;
       if (e.type === 'order_accepted') {
         if (orders.has(e.orderId)) continue;
         const order: OrderQty = {

@@ -1,8 +1,7 @@
 import type { CheckTally, Invariant, Violation } from '../../src/core/model/invariant.ts';
 import type { TradingEvidence } from '../../src/domains/trading/trading-evidence.ts';
-import { adminRecord } from './support/admin-record.ts';
-import type { TradingRecord } from './support/events.ts';
 import { isFaultStep } from './support/history.ts';
+import { runIndex } from './support/run-index.ts';
 import { violation } from './support/violation.ts';
 
 const NAME = 'requests.one-response';
@@ -29,27 +28,24 @@ export const requestsOneResponse: Invariant<TradingEvidence> = {
   counts: 'requests',
   check(evidence: TradingEvidence, tally?: CheckTally): Violation[] {
     const out: Violation[] = [];
-    const byTxn = new Map<number, TradingRecord[]>();
-    const followed = new Set<string>();
-    for (const rec of adminRecord(evidence.events)) {
-      followed.add(rec.stream);
-      const list = byTxn.get(rec.txn as number) ?? [];
-      list.push(rec);
-      byTxn.set(rec.txn as number, list);
-    }
+    // The admin's record by txn and by stream (the run index).
+    const index = runIndex(evidence);
+    const byTxn = index.adminByTxn;
+    const followed = index.adminByStream;
     const seen = new Map<number, number>();
     for (const op of evidence.history ?? []) {
-      const what = `step ${op.step} (${op.action?.kind ?? '?'} by ${op.client})`;
+      // Written only for a violation.
+      const what = () => `step ${op.step} (${op.action?.kind ?? '?'} by ${op.client})`;
       seen.set(op.step, (seen.get(op.step) ?? 0) + 1);
       if (seen.get(op.step) === 2) {
-        out.push(violation(NAME, `${what} has more than one operation in the history`, [], [op.step]));
+        out.push(violation(NAME, `${what()} has more than one operation in the history`, [], [op.step]));
       }
       // A fault step is chaos handed to the target, not a request to the venue.
       if (isFaultStep(op.action)) continue;
       tally?.count();
       if (op.reply === undefined || op.completedAt === undefined) {
         const state = op.reply === undefined ? 'no reply' : 'a reply but no completion time';
-        out.push(violation(NAME, `${what} never completed: ${state}`, [], [op.step]));
+        out.push(violation(NAME, `${what()} never completed: ${state}`, [], [op.step]));
         continue;
       }
       const reply = op.reply;
@@ -62,7 +58,7 @@ export const requestsOneResponse: Invariant<TradingEvidence> = {
         out.push(
           violation(
             NAME,
-            `${what}: ${reply.status} reply names txn ${reply.txn}, which has no events on the admin's record`,
+            `${what()}: ${reply.status} reply names txn ${reply.txn}, which has no events on the admin's record`,
             [],
             [op.step],
           ),
@@ -72,7 +68,7 @@ export const requestsOneResponse: Invariant<TradingEvidence> = {
         out.push(
           violation(
             NAME,
-            `${what}: reply names txn ${reply.txn}, whose events are on ${streams}, none on ${stream}`,
+            `${what()}: reply names txn ${reply.txn}, whose events are on ${streams}, none on ${stream}`,
             events.slice(0, 3),
             [op.step],
           ),

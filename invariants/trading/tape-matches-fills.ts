@@ -5,6 +5,7 @@ import { is, type RecordOf, type TradingRecord } from './support/events.ts';
 import { marketGrid } from './support/market-grid.ts';
 import { marketRecord, snapshotStreams } from './support/market-record.ts';
 import { show } from './support/numbers.ts';
+import { eventsOfType, runIndex } from './support/run-index.ts';
 import { type Inspection, ScopeTally, scopedInvariant } from './support/scope.ts';
 import { violation } from './support/violation.ts';
 
@@ -46,8 +47,9 @@ export const tapeMatchesFills = scopedInvariant(
   (evidence: TradingEvidence): Inspection => {
     const out: Violation[] = [];
     const tally = new ScopeTally();
-    const events = Array.isArray(evidence?.events) ? evidence.events : [];
-    if (!events.some((rec) => is(rec, 'trade'))) {
+    const index = runIndex(evidence);
+    const prints = eventsOfType(index, 'trade');
+    if (prints.length === 0) {
       tally.skip('the venue published no trade tape in this run');
       return { violations: out, scope: tally.result() };
     }
@@ -187,8 +189,8 @@ export const tapeMatchesFills = scopedInvariant(
         seqs.set(p.seq, p);
       }
     const differs = new Map<string, { first: Violation; more: number }>();
-    for (const rec of events) {
-      if (source !== 'admin' || rec?.client === 'admin' || !is(rec, 'trade')) continue;
+    for (const rec of prints) {
+      if (source !== 'admin' || rec.client === 'admin') continue;
       const theirs = venue.get(rec.stream)?.get(rec.seq);
       if (theirs === undefined) continue;
       tally.checked++;

@@ -1,13 +1,27 @@
 import type { CheckTally, Invariant, Violation } from '../../src/core/model/invariant.ts';
 import { TRADING_CAPABILITIES as CAP } from '../../src/domains/trading/trading-capabilities.ts';
 import type { TradingEvidence } from '../../src/domains/trading/trading-evidence.ts';
-import { adminRecord } from './support/admin-record.ts';
-import { is, symbolOfStream, type TradingRecord } from './support/events.ts';
-import { initialBand, instrumentGrids } from './support/instrument-grid.ts';
+import { is, type TradingRecord } from './support/events.ts';
+import { type InstrumentGrid, initialBand, instrumentGrids } from './support/instrument-grid.ts';
 import { EPSILON, show } from './support/numbers.ts';
+import { runIndex } from './support/run-index.ts';
 import { violation } from './support/violation.ts';
 
 const NAME = 'trades.within-band';
+
+/**
+ * The configured start band of an instrument, worked out once per grid: instrumentGrids hands
+ * out the same (never changed) grids while the config reads the same, run after run.
+ */
+const starts = new WeakMap<Readonly<InstrumentGrid>, Band>();
+function startOf(grid: Readonly<InstrumentGrid>): Band {
+  let band = starts.get(grid);
+  if (band === undefined) {
+    band = { ...initialBand(grid), mark: grid.markPrice };
+    starts.set(grid, band);
+  }
+  return band;
+}
 
 interface Band {
   low: number;
@@ -32,12 +46,12 @@ export const tradesWithinBand: Invariant<TradingEvidence> = {
     const grids = instrumentGrids(evidence.extra?.config);
     const start = (symbol: string): Band | undefined => {
       const grid = grids.get(symbol);
-      return grid === undefined ? undefined : { ...initialBand(grid), mark: grid.markPrice };
+      return grid === undefined ? undefined : startOf(grid);
     };
     const bands = new Map<string, Band | undefined>();
-    for (const rec of adminRecord(evidence.events)) {
-      if (!rec.stream.startsWith('market:')) continue;
-      const symbol = symbolOfStream(rec.stream)!;
+    // The admin's market events only (the run index): nothing else moves a band or trades.
+    for (const rec of runIndex(evidence).adminMarket) {
+      const symbol = rec.stream.slice(7);
       if (is(rec, 'reset')) {
         bands.set(symbol, start(symbol));
       } else if (is(rec, 'mark_price')) {

@@ -112,8 +112,24 @@ function cutByTxn(record: readonly TradingRecord[]): TradingRecord[][] {
   return groups;
 }
 
-/** Which account owns each order: the account stream its first order_accepted came on. */
-export function orderOwners(record: readonly TradingRecord[]): Map<string, string> {
+/**
+ * Which account owns each order: the account stream its first order_accepted came on. Seven
+ * invariants ask it of the same shared admin record: built once per record handed out by
+ * adminRecord (read it, never change it), for any other record on every call.
+ */
+export function orderOwners(record: readonly TradingRecord[]): ReadonlyMap<string, string> {
+  if (!shared.has(record)) return buildOrderOwners(record);
+  let owners = sharedOwners.get(record);
+  if (owners === undefined) {
+    owners = buildOrderOwners(record);
+    sharedOwners.set(record, owners);
+  }
+  return owners;
+}
+
+const sharedOwners = new WeakMap<readonly TradingRecord[], ReadonlyMap<string, string>>();
+
+function buildOrderOwners(record: readonly TradingRecord[]): Map<string, string> {
   const owners = new Map<string, string>();
   for (const rec of record) {
     const e = rec.event;

@@ -1,8 +1,9 @@
 import { sharedView } from '../../../src/core/runner/shared-views.ts';
 import type { TradingEvidence } from '../../../src/domains/trading/trading-evidence.ts';
-import { eventsByClient, is, type TradingRecord } from './events.ts';
+import { is, type TradingRecord } from './events.ts';
 import { type MarketGrid, marketGrid } from './market-grid.ts';
 import type { BookSide } from './market-replay.ts';
+import { runIndex } from './run-index.ts';
 
 /** One level of a book as some client (or snapshot) has it, quantities in grid units. */
 export interface FoldedLevel {
@@ -84,7 +85,8 @@ export function foldClientBooks(
   const out = new Map<string, Map<string, FoldedBook>>();
   // The symbol of each book stream, read once: one string per symbol for every lookup.
   const symbols = new Map<string, string>();
-  for (const [client, records] of eventsByClient(evidence?.events ?? [])) {
+  // Each client's resyncs and book events only (the run index): nothing else folds a book.
+  for (const [client, records] of runIndex(evidence).clientBookEvents) {
     const books = new Map<string, FoldedBook>();
     const bookOf = (symbol: string): FoldedBook => {
       let book = books.get(symbol);
@@ -110,7 +112,6 @@ export function foldClientBooks(
         }
         continue;
       }
-      if (typeof rec.stream !== 'string' || !rec.stream.startsWith('book:')) continue;
       let symbol = symbols.get(rec.stream);
       if (symbol === undefined) {
         symbol = rec.stream.slice(5);

@@ -40,8 +40,20 @@ export function isOrderEvent(rec: TradingRecord): rec is OrderEventRecord {
 
 /** `account:maker` -> `maker`; undefined for any other stream. */
 export function accountOfStream(stream: string): string | undefined {
-  return typeof stream === 'string' && stream.startsWith('account:') ? stream.slice(8) : undefined;
+  if (typeof stream !== 'string' || !stream.startsWith('account:')) return undefined;
+  // Asked for every event by several invariants, of a run's few streams: each name cut once.
+  let account = accountNames.get(stream);
+  if (account === undefined) {
+    if (accountNames.size >= NAME_LIMIT) accountNames.clear();
+    account = stream.slice(8);
+    accountNames.set(stream, account);
+  }
+  return account;
 }
+
+/** Account names by stream (a pure function of the text; emptied past NAME_LIMIT names). */
+const accountNames = new Map<string, string>();
+const NAME_LIMIT = 10_000;
 
 /** `market:X` or `book:X` -> `X`; undefined for any other stream. */
 export function symbolOfStream(stream: string): string | undefined {

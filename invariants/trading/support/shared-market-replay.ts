@@ -81,7 +81,8 @@ function replayTogether(
   const hooks: ReplayHooks = {};
   if (withEvent.length > 0)
     hooks.event = (rec, state) => {
-      for (const part of withEvent) {
+      for (let i = 0; i < withEvent.length; i++) {
+        const part = withEvent[i];
         if (part.error) continue;
         try {
           part.hooks.event?.(rec, state);
@@ -92,7 +93,8 @@ function replayTogether(
     };
   if (withBefore.length > 0)
     hooks.beforeOrderEvent = (rec, order, state) => {
-      for (const part of withBefore) {
+      for (let i = 0; i < withBefore.length; i++) {
+        const part = withBefore[i];
         if (part.error) continue;
         try {
           part.hooks.beforeOrderEvent?.(rec, order, state);
@@ -103,7 +105,8 @@ function replayTogether(
     };
   if (withInput.length > 0)
     hooks.input = (step, state) => {
-      for (const part of withInput) {
+      for (let i = 0; i < withInput.length; i++) {
+        const part = withInput[i];
         if (part.error) continue;
         try {
           part.hooks.input?.(step, state);

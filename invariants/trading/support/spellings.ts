@@ -136,6 +136,8 @@ export const signOf = (exact: string): number => (exact === '0' ? 0 : exact.star
 
 /** Compares two exact decimals as numbers: negative, 0 or positive. */
 export function compareExact(a: string, b: string): number {
+  // Canonical decimals: the same text is the same number (the common case, a fill at its limit).
+  if (a === b) return 0;
   const sa = signOf(a);
   const sb = signOf(b);
   if (sa !== sb) return sa - sb;
