@@ -5,30 +5,37 @@ import { createInterface } from 'node:readline';
 import type { RecordedEvent } from '../model/evidence.ts';
 import { parseRecordedEvent } from '../replay/validate-replay-file.ts';
 import { ShakedownError } from '../shakedown-error.ts';
+import { RecordedEventLines } from './recorded-event-lines.ts';
 
-const DEFAULT_CHUNK_BYTES = 64 * 1024;
+const DEFAULT_CHUNK_CHARS = 64 * 1024;
+const utf8 = new TextEncoder();
 
 export interface NdjsonEventSinkOptions {
-  /** Buffered text is written once it reaches this many characters (default 64 KiB). */
+  /** Buffered text is written once it reaches this many characters (default 64 Ki). */
   chunkChars?: number;
 }
 
 /**
  * Writes recorded events to a file, one JSON object per line, in the order given (gseq order
- * when fed by an EventSequencer). Lines are buffered and written in chunks: one system call
- * per event would dominate a long campaign. Creates or truncates the file; `close()` flushes.
+ * when fed by an EventSequencer); the lines are those of RecordedEventLines. Lines are
+ * appended to one pending string (a rope: no copy per line) and written in chunks, each
+ * encoded once into a buffer allocated once: one system call per event would dominate a long
+ * campaign. Creates or truncates the file; `close()` flushes.
  */
 export class NdjsonEventSink {
   readonly path: string;
   private readonly chunkChars: number;
   private fd: number | undefined;
-  private parts: string[] = [];
-  private bufferedChars = 0;
+  private readonly lines = new RecordedEventLines();
+  private pending = '';
+  /** Where a chunk is encoded: UTF-8 takes at most 3 bytes per UTF-16 code unit; grown for an outsized line. */
+  private bytes: Uint8Array;
   private written = 0;
 
   constructor(path: string, options: NdjsonEventSinkOptions = {}) {
     this.path = path;
-    this.chunkChars = options.chunkChars ?? DEFAULT_CHUNK_BYTES;
+    this.chunkChars = options.chunkChars ?? DEFAULT_CHUNK_CHARS;
+    this.bytes = new Uint8Array((this.chunkChars + 4096) * 3);
     mkdirSync(dirname(path), { recursive: true });
     this.fd = openSync(path, 'w');
   }
@@ -40,7 +47,7 @@ export class NdjsonEventSink {
 
   /** Characters waiting in memory for the next chunk write. */
   get buffered(): number {
-    return this.bufferedChars;
+    return this.pending.length;
   }
 
   /**
@@ -49,20 +56,20 @@ export class NdjsonEventSink {
    */
   readonly write = (event: RecordedEvent, gseq: number = event.gseq): void => {
     if (this.fd === undefined) throw new Error(`NdjsonEventSink: ${this.path} is closed`);
-    const line = `${recordedEventLine(event, gseq)}\n`;
-    this.parts.push(line);
-    this.bufferedChars += line.length;
+    this.pending += `${this.lines.line(event, gseq)}\n`;
     this.written++;
-    if (this.bufferedChars >= this.chunkChars) this.flush();
+    if (this.pending.length >= this.chunkChars) this.flush();
   };
 
   flush(): void {
-    if (this.fd === undefined || this.parts.length === 0) return;
-    const bytes = Buffer.from(this.parts.join(''), 'utf8');
-    this.parts = [];
-    this.bufferedChars = 0;
+    if (this.fd === undefined || this.pending === '') return;
+    const text = this.pending;
+    this.pending = '';
+    if (text.length * 3 > this.bytes.length) this.bytes = new Uint8Array(text.length * 3);
+    // Every line is whole JSON (lone surrogates escaped), so the encoding is exact.
+    const size = utf8.encodeInto(text, this.bytes).written;
     let done = 0;
-    while (done < bytes.length) done += writeSync(this.fd, bytes, done, bytes.length - done);
+    while (done < size) done += writeSync(this.fd, this.bytes, done, size - done);
   }
 
   close(): void {
@@ -74,29 +81,6 @@ export class NdjsonEventSink {
       this.fd = undefined;
     }
   }
-}
-
-/**
- * The JSON of `orderRecordedEvent({ ...event, gseq })` (replay/replay-file.ts), built field by field: the same text
- * (keys in the documented order, undefined fields left out) without the two copies of the event.
- */
-export function recordedEventLine(event: RecordedEvent, gseq: number): string {
-  let line = field('', 'gseq', gseq);
-  line = field(line, 'client', event.client);
-  line = field(line, 'stream', event.stream);
-  line = field(line, 'seq', event.seq);
-  line = field(line, 'txn', event.txn);
-  line = field(line, 'time', event.time);
-  line = field(line, 'step', event.step);
-  line = field(line, 'event', event.event);
-  return `{${line}}`;
-}
-
-/** `line` with `"key":value` appended, as JSON.stringify writes a property (none when it would skip it). */
-function field(line: string, key: string, value: unknown): string {
-  const text = JSON.stringify(value);
-  if (text === undefined) return line;
-  return line === '' ? `"${key}":${text}` : `${line},"${key}":${text}`;
 }
 
 /**

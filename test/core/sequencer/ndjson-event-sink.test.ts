@@ -1,8 +1,10 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RecordedEvent } from '../../../src/core/model/evidence.ts';
+import { orderRecordedEvent } from '../../../src/core/replay/replay-file.ts';
 import { EventSequencer } from '../../../src/core/sequencer/event-sequencer.ts';
 import { NdjsonEventSink, readNdjsonEvents } from '../../../src/core/sequencer/ndjson-event-sink.ts';
 import { isShakedownError, type ShakedownError } from '../../../src/core/shakedown-error.ts';
@@ -92,6 +94,45 @@ describe('NdjsonEventSink / readNdjsonEvents', () => {
       }
     }
     expect(count).toBe(total);
+  });
+
+  it('writes exactly the documented lines, whatever the chunk size, multi-byte text and outsized lines included', () => {
+    const text = fc.string({ unit: fc.constantFrom('a', '"', '\n', '\u0000', '€', '😀', '\ud800', 'ß') });
+    const event = fc.record({
+      client: text,
+      stream: text,
+      seq: fc.nat(),
+      txn: fc.option(fc.nat(), { nil: undefined }),
+      time: fc.double(),
+      step: fc.option(fc.nat(), { nil: undefined }),
+      event: fc.oneof(
+        fc.jsonValue(),
+        fc.record({ note: fc.string({ unit: 'binary', minLength: 7000, maxLength: 8000 }) }),
+      ),
+    });
+    let file = 0;
+    fc.assert(
+      fc.property(
+        fc.array(event, { maxLength: 30 }),
+        fc.integer({ min: 1, max: 2048 }),
+        (fields, chunkChars) => {
+          const path = join(dir, `chunks-${file++}.ndjson`);
+          const sink = new NdjsonEventSink(path, { chunkChars });
+          let expected = '';
+          fields.forEach((f, i) => {
+            const recorded = { gseq: i + 1, ...f } as RecordedEvent;
+            sink.write(recorded, i + 101);
+            expected += `${JSON.stringify(orderRecordedEvent({ ...recorded, gseq: i + 101 }))}\n`;
+            expect(sink.buffered).toBeLessThan(chunkChars);
+          });
+          sink.close();
+          expect(readFileSync(path, 'utf8')).toBe(expected);
+          expect(readFileSync(path).equals(Buffer.from(expected, 'utf8'))).toBe(true);
+          rmSync(path);
+        },
+      ),
+      { numRuns: 40 },
+    );
   });
 
   it('names the bad line', async () => {
