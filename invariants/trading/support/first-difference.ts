@@ -60,6 +60,7 @@ function differenceAt(
     return undefined;
   }
   if (isRecord(left) && isRecord(right)) {
+    if (options === undefined) return recordDifference(left, right, path);
     const ignore = options?.ignore === undefined ? undefined : new Set(options.ignore);
     const keys = new Set<string>(options?.first);
     for (const key of Object.keys(left)) keys.add(key);
@@ -76,6 +77,44 @@ function differenceAt(
     return undefined;
   }
   return Object.is(left, right) ? undefined : { path: written(path), left, right };
+}
+
+const enumerableOwn = Object.prototype.propertyIsEnumerable;
+
+/**
+ * Two records compared key by key, with no keys put first or left out (every level below the
+ * top): the left's keys, then the right's that the left lacks, as the ordered key set of
+ * differenceAt would list them, without building that set.
+ */
+function recordDifference(
+  left: Record<string, unknown>,
+  right: Record<string, unknown>,
+  path: PathLink | string,
+): Difference | undefined {
+  for (const key of Object.keys(left)) {
+    const d = keyDifference(left, right, key, path);
+    if (d !== undefined) return d;
+  }
+  for (const key of Object.keys(right)) {
+    // Already compared: one of the left's own enumerable keys (what Object.keys lists).
+    if (enumerableOwn.call(left, key)) continue;
+    const d = keyDifference(left, right, key, path);
+    if (d !== undefined) return d;
+  }
+  return undefined;
+}
+
+function keyDifference(
+  left: Record<string, unknown>,
+  right: Record<string, unknown>,
+  key: string,
+  path: PathLink | string,
+): Difference | undefined {
+  if (!(key in left) || !(key in right)) {
+    if (left[key] === undefined && right[key] === undefined) return undefined;
+    return { path: join(written(path), key), left: left[key], right: right[key] };
+  }
+  return differenceAt(left[key], right[key], undefined, { parent: path, key });
 }
 
 /** A short, one-line rendering of a value for a message. */

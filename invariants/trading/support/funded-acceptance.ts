@@ -29,6 +29,8 @@ interface OpenOrder {
   symbol: string;
   buy: boolean;
   remaining: number;
+  /** The exposure of its account and symbol (an entry made once, then only changed in place). */
+  exposure: Exposure;
 }
 
 /**
@@ -56,19 +58,22 @@ export function unfundedAcceptances(
     return e;
   };
   const adjust = (order: OpenOrder, remaining: number): void => {
-    const e = exposureOf(order.account, order.symbol);
+    const e = order.exposure;
     if (order.buy) e.openBuy += remaining - order.remaining;
     else e.openSell += remaining - order.remaining;
     order.remaining = remaining;
   };
 
   for (const group of groupByTxn(record)) {
-    const grew = new Map<
-      string,
-      { accepted: TradingRecord; event: EventOf<'order_accepted'>; before: number; after: number }
-    >();
-    const traded = new Set<string>();
-    const lastBalance = new Map<string, RecordOf<'balance'>>();
+    // Made on first use: most inputs grow no worst case.
+    let grew:
+      | Map<
+          string,
+          { accepted: TradingRecord; event: EventOf<'order_accepted'>; before: number; after: number }
+        >
+      | undefined;
+    let traded: Set<string> | undefined;
+    let lastBalance: Map<string, RecordOf<'balance'>> | undefined;
     for (const rec of group) {
       const account = accountOfStream(rec.stream);
       if (account === undefined) continue;
@@ -79,6 +84,7 @@ export function unfundedAcceptances(
       } else if (is(rec, 'position')) {
         exposureOf(account, rec.event.symbol).position = lotsOf(grids, rec.event.symbol, rec.event.qty);
       } else if (is(rec, 'balance')) {
+        lastBalance ??= new Map();
         lastBalance.set(account, rec);
       } else if (isOrderEvent(rec) && owners.get(rec.event.orderId) === account) {
         const e = rec.event;
@@ -86,16 +92,26 @@ export function unfundedAcceptances(
           if (orders.has(e.orderId)) continue;
           const x = exposureOf(account, e.symbol);
           const before = worstCase(x.position, x.openBuy, x.openSell);
-          const order: OpenOrder = { account, symbol: e.symbol, buy: e.side === 'buy', remaining: 0 };
+          const order: OpenOrder = {
+            account,
+            symbol: e.symbol,
+            buy: e.side === 'buy',
+            remaining: 0,
+            exposure: x,
+          };
           orders.set(e.orderId, order);
           adjust(order, lotsOf(grids, e.symbol, e.qty));
           const after = worstCase(x.position, x.openBuy, x.openSell);
-          if (after > before) grew.set(account, { accepted: rec, event: e, before, after });
+          if (after > before) {
+            grew ??= new Map();
+            grew.set(account, { accepted: rec, event: e, before, after });
+          }
           continue;
         }
         const order = orders.get(e.orderId);
         if (order === undefined) continue;
         if (e.type === 'fill') {
+          traded ??= new Set();
           traded.add(account);
           adjust(order, order.remaining - lotsOf(grids, order.symbol, e.qty));
         } else if (e.type === 'order_replaced') {
@@ -106,9 +122,10 @@ export function unfundedAcceptances(
         }
       }
     }
+    if (grew === undefined) continue;
     for (const [account, { accepted, event: e, before, after }] of grew) {
-      const balance = lastBalance.get(account);
-      if (traded.has(account) || balance === undefined || !(balance.event.available < -1e-9)) continue;
+      const balance = lastBalance?.get(account);
+      if (traded?.has(account) || balance === undefined || !(balance.event.available < -1e-9)) continue;
       const worst = `${show(qtyOfLots(grids, e.symbol, before))} -> ${show(qtyOfLots(grids, e.symbol, after))}`;
       found.push({
         message: `${orderLabel(e.orderId, account, e.clientOrderId)} was accepted although it raised the worst-case position (${worst}) and left available ${show(balance.event.available)} < 0`,

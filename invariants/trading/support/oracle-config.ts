@@ -90,12 +90,16 @@ export interface VenueRules {
   precedence: ReadonlyMap<string, readonly string[]>;
 }
 
+/** 10 ** n for n = 0..22 (every one exact), worked out once. */
+const POWERS_OF_TEN = Array.from({ length: 23 }, (_, n) => 10 ** n);
+
 /** x in atoms of 10^-decimals, exactly, or NaN when x is not on that grid. */
 export function toAtoms(x: number, decimals: number): number {
   if (typeof x !== 'number' || !Number.isFinite(x)) return Number.NaN;
   // Fast path: when the whole number of atoms divides back to exactly this double (and stays
   // far below 2^53), x is that decimal's nearest double, so its shortest spelling is it.
-  const scale = 10 ** decimals;
+  const scale =
+    decimals >= 0 && decimals <= 22 && Number.isInteger(decimals) ? POWERS_OF_TEN[decimals] : 10 ** decimals;
   const whole = Math.round(x * scale);
   if (Math.abs(whole) < 2 ** 50 && whole / scale === x) return whole;
   const exact = exactDecimal(x);

@@ -25,12 +25,12 @@ export function worstCase(position: number, openBuy: number, openSell: number): 
   return Math.max(Math.abs(position + openBuy), Math.abs(position - openSell));
 }
 
-/** ceil(a / b) for integers a >= 0 and b >= 1, exact (BigInt) whatever the size of a. */
+/** ceil(a / b) for integers a >= 0 and b >= 1, exact whatever the size of a. */
 export function ceilDivide(a: number, b: number): number {
-  if (!Number.isSafeInteger(a) || !Number.isSafeInteger(b) || a < 0 || b < 1) return Math.ceil(a / b);
-  const big = BigInt(a);
-  const div = BigInt(b);
-  return Number((big + div - 1n) / div);
+  // For safe integers the double quotient is exact: when a / b is not a whole number it lies at
+  // least 1/b from one, farther than the quotient's rounding error (under a x 2^-53 / b), so
+  // Math.ceil lands where exact integer division does (and no BigInt is needed).
+  return Math.ceil(a / b);
 }
 
 /**
@@ -91,6 +91,8 @@ export function bandEdges(mark: number, bandPct: number, tick: number): { low: n
   const pct = exactDecimal(bandPct);
   if (pct === undefined || !Number.isSafeInteger(mark) || !Number.isSafeInteger(tick) || tick <= 0)
     return { low: Number.NaN, high: Number.NaN };
+  const fast = bandEdgesOnDoubles(mark, pct, tick);
+  if (fast !== undefined) return fast;
   const scale = pow10(pct.places);
   const m = BigInt(mark);
   const t = BigInt(tick);
@@ -103,4 +105,30 @@ export function bandEdges(mark: number, bandPct: number, tick: number): { low: n
   const low = ceil(lowNum) * t;
   const high = floor(highNum) * t;
   return { low: Number(low < t ? t : low), high: Number(high) };
+}
+
+/**
+ * bandEdges in doubles, when every integer on the way is safe (below 2^53): then each product is
+ * exact and each quotient's ceil or floor is the exact one (see ceilDivide). Undefined when some
+ * number would not be safe (bandEdges then works in BigInt).
+ */
+function bandEdgesOnDoubles(
+  mark: number,
+  pct: { readonly num: bigint; readonly places: number },
+  tick: number,
+): { low: number; high: number } | undefined {
+  if (pct.places > 15) return undefined;
+  const scale = 10 ** pct.places;
+  const num = Number(pct.num);
+  if (!Number.isSafeInteger(num)) return undefined;
+  const lowNum = mark * (scale - num);
+  const highNum = mark * (scale + num);
+  const den = scale * tick;
+  if (!Number.isSafeInteger(lowNum) || !Number.isSafeInteger(highNum) || !Number.isSafeInteger(den))
+    return undefined;
+  const low = Math.ceil(lowNum / den) * tick;
+  const high = Math.floor(highNum / den) * tick;
+  if (!Number.isSafeInteger(low) || !Number.isSafeInteger(high)) return undefined;
+  // + 0: a zero edge is +0, as the BigInt way gives it.
+  return { low: low < tick ? tick : low, high: high + 0 };
 }

@@ -92,6 +92,12 @@ function cachedReport(evidence: TradingEvidence): OracleReport {
 
 const kindOf = (op: Op): string => (op.action as { kind?: string } | null)?.kind ?? '?';
 
+const CANCEL_REASON_SET: ReadonlySet<string> = new Set<string>(CANCEL_REASONS);
+const EXPIRE_REASON_SET: ReadonlySet<string> = new Set<string>(EXPIRE_REASONS);
+
+/** The requests the oracle judges. */
+const REQUEST_KINDS = new Set(['place', 'cancel', 'replace', 'cancel_all', 'set_mark']);
+
 function what(op: Op): string {
   const a = op.action as unknown as Record<string, unknown>;
   const parts: string[] = [`step ${op.step}`, `${kindOf(op)} by ${op.client}`];
@@ -145,6 +151,8 @@ class Judge {
   private readonly followed = new Set<string>();
   /** The account streams of the admin's record already read into `followed`. */
   private readonly followedStreams = new Set<string>();
+  /** Client -> the account it acts for. */
+  private readonly accounts = new Map<string, string>();
 
   constructor(private readonly evidence: TradingEvidence) {
     this.rules = venueRules(evidence?.extra?.config as OracleVenueConfig | undefined);
@@ -163,8 +171,18 @@ class Judge {
     }
   }
 
+  /** The account a client acts for (accountOfClient), looked up once per client. */
+  private accountOf(client: string): string {
+    let account = this.accounts.get(client);
+    if (account === undefined) {
+      account = accountOfClient(client, this.evidence.events ?? []);
+      this.accounts.set(client, account);
+    }
+    return account;
+  }
+
   private count(invariant: string): void {
-    this.checked.set(invariant, (this.checked.get(invariant) ?? 0) + 1);
+    this.checked.set(invariant, (this.checked.get(invariant) as number) + 1);
   }
 
   private skip(reason: string): void {
@@ -187,9 +205,7 @@ class Judge {
 
   run(): OracleReport {
     for (const name of ORACLE_JUDGES) this.checked.set(name, 0);
-    const requests = this.ops.filter((op) =>
-      ['place', 'cancel', 'replace', 'cancel_all', 'set_mark'].includes(kindOf(op)),
-    );
+    const requests = this.ops.filter((op) => REQUEST_KINDS.has(kindOf(op)));
     const done = (): OracleReport => ({
       findings: this.findings,
       checked: this.checked,
@@ -222,13 +238,6 @@ class Judge {
     }
 
     const record = adminRecord(this.evidence.events ?? []);
-    for (const rec of record) {
-      const stream = rec.stream;
-      if (stream.startsWith('account:') && !this.followedStreams.has(stream)) {
-        this.followedStreams.add(stream);
-        this.followed.add(stream.slice(8));
-      }
-    }
     const groups = groupByTxn(record);
     const cut = this.knownUntil(groups);
     const state = new VenueState(rules);
@@ -236,9 +245,24 @@ class Judge {
     const judgedTxns = new Set<number>();
     /** Open orders (account|symbol keys) after each input, for cancel-all answered without an input. */
     const timeline: { txn: number; open: Set<string> }[] = [{ txn: 0, open: new Set() }];
-    const needTimeline = [...eligible].some(
-      (op) => kindOf(op) === 'cancel_all' && op.reply?.status === 'ok' && !(op.reply.txn ?? 0),
-    );
+    let needTimeline = false;
+    for (const op of eligible)
+      if (kindOf(op) === 'cancel_all' && op.reply?.status === 'ok' && !(op.reply.txn ?? 0)) {
+        needTimeline = true;
+        break;
+      }
+    const openKeys = needTimeline ? this.openKeysAsked(eligible, rules) : () => new Set<string>();
+    // The stp of an order accepted in the input being applied, when the request is known.
+    let current: Group = [];
+    const stpOf = (orderId: string): string | undefined => {
+      const accepted = current.find((r) => is(r, 'order_accepted') && r.event.orderId === orderId);
+      if (accepted === undefined) return undefined;
+      return (
+        stpByCid.get(
+          `${accepted.stream.slice(8)}|${String((accepted.event as { clientOrderId?: unknown }).clientOrderId)}`,
+        ) ?? undefined
+      );
+    };
     for (const group of groups) {
       const txn = group[0].txn as number;
       if (txn >= cut.txn || state.broken !== undefined) break;
@@ -246,26 +270,12 @@ class Judge {
       const pending = op !== undefined ? this.judgeInput(op, group, state) : undefined;
       if (op !== undefined) judgedTxns.add(txn);
       this.checkFills(group, state);
-      const stpOf = (orderId: string): string | undefined => {
-        const accepted = group.find((r) => is(r, 'order_accepted') && r.event.orderId === orderId);
-        if (accepted === undefined) return undefined;
-        return stpByCid.get(
-          `${accepted.stream.slice(8)}|${String((accepted.event as { clientOrderId?: unknown }).clientOrderId)}`,
-        );
-      };
+      current = group;
       state.apply(group, txn, stpOf);
       if (state.broken !== undefined) break;
       pending?.();
       this.checkPositions(group, state);
-      if (needTimeline) {
-        const open = new Set<string>();
-        for (const o of state.openOrders()) {
-          if (o.pending) continue;
-          open.add(`${o.account}|${o.symbol}`);
-          open.add(`${o.account}|*`);
-        }
-        timeline.push({ txn, open });
-      }
+      if (needTimeline) timeline.push({ txn, open: openKeys(state) });
     }
     const complete = cut.txn === Number.POSITIVE_INFINITY && state.broken === undefined;
     for (const op of eligible) {
@@ -286,6 +296,55 @@ class Judge {
     return done();
   }
 
+  /**
+   * The timeline's view of a state: its open orders (stops waiting left out) as `account|symbol`
+   * and `account|*` keys. Only the keys a cancel-all of the run can ask about are kept (the
+   * answers to those are the same); when a `|` inside an account or a symbol could make two
+   * keys one, every key is kept.
+   */
+  private openKeysAsked(eligible: ReadonlySet<Op>, rules: VenueRules): (state: VenueState) => Set<string> {
+    const asked = new Map<string, Map<string, string>>();
+    let plain = true;
+    for (const op of eligible) {
+      if (kindOf(op) !== 'cancel_all') continue;
+      const account = this.accountOf(op.client);
+      const symbol = (op.action as { symbol?: unknown }).symbol;
+      const part = typeof symbol === 'string' ? symbol : '*';
+      if (account.includes('|') || part.includes('|')) plain = false;
+      let parts = asked.get(account);
+      if (parts === undefined) {
+        parts = new Map();
+        asked.set(account, parts);
+      }
+      parts.set(part, `${account}|${part}`);
+    }
+    for (const id of rules.accounts.keys()) if (id.includes('|')) plain = false;
+    for (const symbol of rules.instruments.keys()) if (symbol.includes('|')) plain = false;
+    if (!plain)
+      return (state) => {
+        const open = new Set<string>();
+        for (const o of state.openOrders()) {
+          if (o.pending) continue;
+          open.add(`${o.account}|${o.symbol}`);
+          open.add(`${o.account}|*`);
+        }
+        return open;
+      };
+    return (state) => {
+      const open = new Set<string>();
+      for (const o of state.openOrders()) {
+        if (o.pending) continue;
+        const parts = asked.get(o.account);
+        if (parts === undefined) continue;
+        const bySymbol = parts.get(o.symbol);
+        if (bySymbol !== undefined) open.add(bySymbol);
+        const all = parts.get('*');
+        if (all !== undefined) open.add(all);
+      }
+      return open;
+    };
+  }
+
   /** Why a request cannot be judged at all, whatever the state. */
   private ineligible(op: Op): string | undefined {
     const reply = op.reply;
@@ -296,7 +355,7 @@ class Judge {
       return 'requests while a process or clock fault may act';
     if ((this.faultFrom.get(op.client) ?? Number.POSITIVE_INFINITY) <= completed)
       return "requests while a fault on the client's link may act";
-    const account = accountOfClient(op.client, this.evidence.events ?? []);
+    const account = this.accountOf(op.client);
     if (op.client !== ADMIN_CLIENT && !this.rules?.accounts.has(account))
       return 'requests of a client whose account the config does not declare';
     return undefined;
@@ -321,18 +380,25 @@ class Judge {
       return { txn: 1, why: 'the final snapshot lists no streams' };
     const last = new Map<string, { seq: number; txn: number }>();
     let started = true;
+    const adminDropped = away !== Number.POSITIVE_INFINITY;
     for (const group of groups) {
       const txn = group[0].txn as number;
-      if (group.some((r) => r.gseq > away)) at(txn, "the admin's connection dropped");
-      const reset = group.some((r) => is(r, 'reset'));
+      if (adminDropped && group.some((r) => r.gseq > away)) at(txn, "the admin's connection dropped");
+      let reset = false;
       for (const rec of group) {
+        if (is(rec, 'reset')) reset = true;
         if (!rec.stream.startsWith('account:') && !rec.stream.startsWith('market:')) continue;
         const prev = last.get(rec.stream);
         if (prev === undefined) {
           if (rec.seq !== 1 && !is(rec, 'reset')) started = false;
-        } else if (rec.seq !== prev.seq + 1)
+          last.set(rec.stream, { seq: rec.seq, txn });
+          continue;
+        }
+        if (rec.seq !== prev.seq + 1)
           at(prev.txn + 1, `${rec.stream} skips from seq ${prev.seq} to ${rec.seq}`);
-        last.set(rec.stream, { seq: rec.seq, txn });
+        // Kept in place: nothing else holds the entry.
+        prev.seq = rec.seq;
+        prev.txn = txn;
       }
       if (!started && !reset) at(txn, 'streams did not start from seq 1 or a reset');
       if (reset) started = true;
@@ -349,21 +415,22 @@ class Judge {
     return cut;
   }
 
-  /** The stp of each (account, client order id) placed, when every place of it asked for the same. */
-  private stpByClientOrderId(): Map<string, string> {
+  /**
+   * The stp of each (account, client order id) placed: null when its places did not all ask for
+   * the same one (read null as not known).
+   */
+  private stpByClientOrderId(): Map<string, string | null> {
     const seen = new Map<string, string | null>();
     for (const op of this.ops) {
       if (kindOf(op) !== 'place') continue;
       const a = op.action as { clientOrderId?: unknown; stp?: unknown };
-      const account = accountOfClient(op.client, this.evidence.events ?? []);
+      const account = this.accountOf(op.client);
       const key = `${account}|${String(a.clientOrderId)}`;
       const stp = typeof a.stp === 'string' ? a.stp : this.rules?.defaultStp;
       const prev = seen.get(key);
       seen.set(key, stp === undefined || (prev !== undefined && prev !== stp) ? null : stp);
     }
-    const out = new Map<string, string>();
-    for (const [key, stp] of seen) if (stp !== null) out.set(key, stp);
-    return out;
+    return seen;
   }
 
   // ---------------------------------------------------------------- requests with an input
@@ -375,7 +442,7 @@ class Judge {
   private judgeInput(op: Op, group: Group, state: VenueState): (() => void) | undefined {
     const kind = kindOf(op);
     const rules = state.rules;
-    const account = accountOfClient(op.client, this.evidence.events ?? []);
+    const account = this.accountOf(op.client);
     if (kind === 'set_mark') return this.judgeMarkInput(op, group, state);
     const acct = rules.accounts.get(account);
     if (acct === undefined) {
@@ -385,12 +452,11 @@ class Judge {
     const reply = op.reply as Answered;
     if (kind === 'cancel_all') return this.judgeCancelAllInput(op, group, state, account);
     const stream = `account:${account}`;
-    const own = group.filter((r) => r.stream === stream);
     const rejections = group.filter((r) => is(r, 'order_rejected'));
 
     // The refusal, as the venue recorded it.
     if (reply.status === 'fail') {
-      const rejection = rejections.find((r) => r.stream === `account:${account}`);
+      const rejection = rejections.find((r) => r.stream === stream);
       const problems: string[] = [];
       if (rejection === undefined) problems.push(`no order_rejected on account:${account}`);
       else {
@@ -421,7 +487,7 @@ class Judge {
       return undefined;
     }
 
-    if (kind === 'place') return this.judgePlaceInput(op, group, state, acct.id, own);
+    if (kind === 'place') return this.judgePlaceInput(op, group, state, acct.id, stream);
     return this.judgeOrderRequest(op, group, state, acct.id);
   }
 
@@ -467,7 +533,8 @@ class Judge {
     group: Group,
     state: VenueState,
     account: string,
-    own: Group,
+    /** The account's stream. */
+    stream: string,
   ): (() => void) | undefined {
     const action = op.action as Extract<TradingAction, { kind: 'place' }>;
     const verdict = judgePlace(state, state.rules.accounts.get(account)!, action);
@@ -497,7 +564,7 @@ class Judge {
       this.judgeRefusal(op, 'place', reply.code, verdict.failed, group.slice(0, 3));
       return undefined;
     }
-    const accepted = own.find((r) => is(r, 'order_accepted'));
+    const accepted = group.find((r) => r.stream === stream && is(r, 'order_accepted'));
     if (!this.judgeAcceptance(op, verdict.failed, accepted ? [accepted] : group.slice(0, 2)))
       return undefined;
     const order = verdict.order!;
@@ -676,6 +743,20 @@ class Judge {
       this.find(EVENTS_CONTENT, `${what(op)}: the reply's result says ${wrong.join(', ')}`, [], [op.step]);
   }
 
+  /** The first operation of a step (the request a cancel or replace names), indexed once. */
+  private opAtStep(step: unknown): Op | undefined {
+    if (this.byStep === undefined) {
+      this.byStep = new Map();
+      for (const op of this.ops) if (!this.byStep.has(op.step)) this.byStep.set(op.step, op);
+    }
+    // As find with ===: NaN names no step (a Map would find a NaN key).
+    return Number.isNaN(step) ? undefined : this.byStep.get(step);
+  }
+
+  private byStep: Map<unknown, Op> | undefined;
+  /** A state at the configured start, for requests answered without an input. */
+  private start: VenueState | undefined;
+
   /** The ways the request of a cancel or replace may have named its order (see trading-request.ts). */
   private refReadings(op: Op): OrderRef[] {
     const target = (
@@ -684,7 +765,7 @@ class Judge {
     if (typeof target?.clientOrderId !== 'string') return [{ none: true }];
     const byCid: OrderRef = { clientOrderId: target.clientOrderId };
     if (target.byOrderId !== true) return [byCid];
-    const placed = this.ops.find((o) => o.step === target.step);
+    const placed = this.opAtStep(target.step);
     const orderId = placed ? orderResult(placed)?.orderId : undefined;
     if (placed?.completedAt === undefined || typeof orderId !== 'string') return [byCid];
     // The client names the order by id once the place's answer has reached it.
@@ -955,7 +1036,9 @@ class Judge {
     const kind = kindOf(op);
     const rules = this.rules as VenueRules;
     const reply = op.reply as Answered;
-    const state = new VenueState(rules);
+    // The configured start (only its instruments are read: nothing here changes it).
+    this.start ??= new VenueState(rules);
+    const state = this.start;
     if (kind === 'set_mark') {
       const action = op.action as Extract<TradingAction, { kind: 'set_mark' }>;
       const verdict = judgeSetMark(state, action.symbol, action.price);
@@ -1016,7 +1099,7 @@ class Judge {
       }
       // It took effect after every input its client had seen before sending it. If the account
       // had open orders in every state from there on, nothing to cancel is impossible.
-      const account = accountOfClient(op.client, this.evidence.events ?? []);
+      const account = this.accountOf(op.client);
       let seen = 0;
       for (const rec of eventsByClient(this.evidence.events ?? []).get(op.client) ?? []) {
         if (rec.time < op.invokedAt && typeof rec.txn === 'number') seen = Math.max(seen, rec.txn);
@@ -1038,11 +1121,20 @@ class Judge {
 
   // ---------------------------------------------------------------- every input
 
-  /** Cancel and expiry reasons are non-empty and from the documented sets, on every event. */
+  /**
+   * Cancel and expiry reasons are non-empty and from the documented sets, on every event (and
+   * the accounts the admin follows, in the same pass).
+   */
   private checkReasonNames(): void {
-    const cancel = new Set<string>(CANCEL_REASONS);
-    const expire = new Set<string>(EXPIRE_REASONS);
+    const cancel = CANCEL_REASON_SET;
+    const expire = EXPIRE_REASON_SET;
     for (const rec of adminRecord(this.evidence.events ?? [])) {
+      // The accounts the admin follows, read on the way (checkPositions needs them).
+      const stream = rec.stream;
+      if (stream.startsWith('account:') && !this.followedStreams.has(stream)) {
+        this.followedStreams.add(stream);
+        this.followed.add(stream.slice(8));
+      }
       const e = rec.event as unknown as Record<string, unknown>;
       if (e.type === 'order_cancelled' && !cancel.has(e.reason as string)) {
         this.count(EVENTS_CONTENT);
@@ -1084,6 +1176,8 @@ class Judge {
 
   /** Each fill says the order's filled and remaining quantity right after it. */
   private checkFills(group: Group, state: VenueState): void {
+    // Only fills are checked: an input without any has nothing to say.
+    if (!group.some((r) => is(r, 'fill'))) return;
     // Quantities as the input leaves them before its fills: accepted here, or replaced here.
     const totals = new Map<string, { symbol: string; qty: number; filled: number }>();
     for (const rec of group) {
@@ -1131,7 +1225,14 @@ class Judge {
    * account holds moves (set_mark), and say the new position and mark.
    */
   private checkPositions(group: Group, state: VenueState): void {
-    if (group.some((r) => is(r, 'reset'))) return;
+    // Only fills, position events and marks say anything about positions (and not after a reset).
+    let relevant = false;
+    for (const rec of group) {
+      const type = rec.event.type;
+      if (type === 'reset') return;
+      if (type === 'fill' || type === 'position' || type === 'mark_price') relevant = true;
+    }
+    if (!relevant) return;
     // Per account|symbol: the net the fills moved it by, and the position events sent.
     const moved = new Map<string, number>();
     const sent = new Map<string, TradingRecord[]>();

@@ -21,6 +21,8 @@ export interface Verdict {
 }
 
 const MAX_CLIENT_ORDER_ID = 64;
+const KNOWN_TIFS: ReadonlySet<string> = new Set(['gtc', 'ioc', 'fok', 'post_only']);
+const KNOWN_STP_MODES: ReadonlySet<string> = new Set(['cancel_newest', 'cancel_oldest', 'cancel_both']);
 
 function amount(failed: FailedCheck[], check: string, result: AmountCheck): string | undefined {
   if (result.reasons.size > 0) failed.push({ check, reasons: [...result.reasons] });
@@ -86,10 +88,8 @@ export function judgePlace(state: VenueState, account: AccountRules, req: PlaceR
   const type = req.orderType === 'limit' || req.orderType === 'market' ? req.orderType : undefined;
   const tif = req.tif === undefined ? (type === 'market' ? 'ioc' : 'gtc') : req.tif;
   const stp = req.stp === undefined ? rules.defaultStp : req.stp;
-  const tifOk = typeof tif === 'string' && ['gtc', 'ioc', 'fok', 'post_only'].includes(tif);
-  const stpOk =
-    req.stp === undefined ||
-    (typeof stp === 'string' && ['cancel_newest', 'cancel_oldest', 'cancel_both'].includes(stp));
+  const tifOk = typeof tif === 'string' && KNOWN_TIFS.has(tif);
+  const stpOk = req.stp === undefined || (typeof stp === 'string' && KNOWN_STP_MODES.has(stp));
   if (
     side === undefined ||
     type === undefined ||

@@ -62,6 +62,13 @@ const RETENTION_MARGIN = 16;
 
 export const remaining = (o: ModelOrder): number => o.qty - o.filled;
 
+/** Bids best first (highest price), then by time in the queue. */
+const bestBid = (a: ModelOrder, b: ModelOrder): number =>
+  (b.price as number) - (a.price as number) || (a.rank as number) - (b.rank as number);
+/** Asks best first (lowest price), then by time in the queue. */
+const bestAsk = (a: ModelOrder, b: ModelOrder): number =>
+  (a.price as number) - (b.price as number) || (a.rank as number) - (b.rank as number);
+
 /**
  * The venue's state, followed input by input through its own record (the admin's events): the
  * events are facts, and the oracle's rules are applied to what they say. `broken` is set (and
@@ -69,8 +76,13 @@ export const remaining = (o: ModelOrder): number => o.qty - o.filled;
  */
 export class VenueState {
   readonly orders = new Map<string, ModelOrder>();
-  /** The open ones among them. */
+  /**
+   * The open ones among them, in creation order: an order joins when accepted (its `created`
+   * is the next number) and leaves when finished, never to come back.
+   */
   private readonly open = new Set<ModelOrder>();
+  /** The open stop orders still waiting for their trigger (the `pending` ones among `open`). */
+  private readonly waiting = new Set<ModelOrder>();
   readonly accounts = new Map<string, ModelAccount>();
   readonly marks = new Map<string, number>();
   readonly halted = new Set<string>();
@@ -87,6 +99,7 @@ export class VenueState {
     for (const o of this.orders.values()) o.open = false;
     this.orders.clear();
     this.open.clear();
+    this.waiting.clear();
     this.finished = [];
     this.halted.clear();
     for (const inst of this.rules.instruments.values()) this.marks.set(inst.symbol, inst.configuredMark);
@@ -110,9 +123,10 @@ export class VenueState {
     // The band moves only with the mark: worked out again only when the mark moved.
     const mark = this.mark(symbol);
     const known = this.bands.get(symbol);
-    if (known !== undefined && Object.is(known.mark, mark)) return { ...known.band };
+    // Shared with the callers, which only read it.
+    if (known !== undefined && Object.is(known.mark, mark)) return known.band;
     const band = bandEdges(mark, inst.bandPct, inst.tick);
-    this.bands.set(symbol, { mark, band: { ...band } });
+    this.bands.set(symbol, { mark, band });
     return band;
   }
 
@@ -125,27 +139,26 @@ export class VenueState {
 
   /** Open orders, in creation order, of one account (and symbol) or of all. */
   openOrders(account?: string, symbol?: string): ModelOrder[] {
+    // `open` iterates in creation order already: no sort.
     const out: ModelOrder[] = [];
     for (const o of this.open) {
       if (account !== undefined && o.account !== account) continue;
       if (symbol !== undefined && o.symbol !== symbol) continue;
       out.push(o);
     }
-    return out.sort((a, b) => a.created - b.created);
+    return out;
   }
 
   /** Resting orders of one side of a book: best price first, then by time in the queue. */
   resting(symbol: string, side: Side): ModelOrder[] {
-    return this.openOrders(undefined, symbol)
-      .filter(
-        (o) => o.side === side && !o.pending && o.price !== null && o.rank !== undefined && remaining(o) > 0,
-      )
-      .sort(
-        (a, b) =>
-          (side === 'buy'
-            ? (b.price as number) - (a.price as number)
-            : (a.price as number) - (b.price as number)) || (a.rank as number) - (b.rank as number),
-      );
+    const out: ModelOrder[] = [];
+    for (const o of this.open) {
+      if (o.symbol !== symbol || o.side !== side || o.pending || o.price === null) continue;
+      if (o.rank !== undefined && remaining(o) > 0) out.push(o);
+    }
+    // A stable sort of the creation order, as before: equal keys keep it.
+    if (out.length < 2) return out;
+    return out.sort(side === 'buy' ? bestBid : bestAsk);
   }
 
   /** Best resting price of one side, if any. */
@@ -188,8 +201,7 @@ export class VenueState {
 
   /** Whether stop orders wait off the book (of one account, and one symbol when given). */
   hasPending(account?: string, symbol?: string): boolean {
-    for (const o of this.open) {
-      if (!o.pending) continue;
+    for (const o of this.waiting) {
       if ((account === undefined || o.account === account) && (symbol === undefined || o.symbol === symbol))
         return true;
     }
@@ -207,6 +219,22 @@ export class VenueState {
       else sell += remaining(o);
     }
     return { pos: this.position(account, symbol), buy, sell };
+  }
+
+  /** Open quantity per side of one account, per symbol it has open orders on. */
+  private openBySymbol(account: string): Map<string, { buy: number; sell: number }> {
+    const out = new Map<string, { buy: number; sell: number }>();
+    for (const o of this.open) {
+      if (o.account !== account) continue;
+      let sums = out.get(o.symbol);
+      if (sums === undefined) {
+        sums = { buy: 0, sell: 0 };
+        out.set(o.symbol, sums);
+      }
+      if (o.side === 'buy') sums.buy += remaining(o);
+      else sums.sell += remaining(o);
+    }
+    return out;
   }
 
   equity(account: string): number {
@@ -244,9 +272,18 @@ export class VenueState {
     const after = worstCase(x.pos, x.buy + (side === 'buy' ? qty : 0), x.sell + (side === 'sell' ? qty : 0));
     if (after <= before) return { grows: false, maxPosition: false, funds: false };
     let requirement = 0;
+    // Every symbol's open quantity of the account in one pass (each sum adds the same orders in
+    // the same order as exposure() does).
+    const open = this.rules.instruments.size > 1 ? this.openBySymbol(account) : undefined;
     for (const other of this.rules.instruments.values()) {
-      const y = this.exposure(account, other.symbol);
-      const worst = other.symbol === symbol ? after : worstCase(y.pos, y.buy, y.sell);
+      const worst =
+        other.symbol === symbol
+          ? after
+          : worstCase(
+              this.position(account, other.symbol),
+              open?.get(other.symbol)?.buy ?? 0,
+              open?.get(other.symbol)?.sell ?? 0,
+            );
       if (worst === 0) continue;
       requirement += marginOf(worst, this.mark(other.symbol), other.cashPerPxQty, acctRules.leverage);
     }
@@ -260,6 +297,7 @@ export class VenueState {
   private finish(order: ModelOrder, status: ModelOrder['status']): void {
     order.open = false;
     this.open.delete(order);
+    this.waiting.delete(order);
     order.status = status;
     order.rank = undefined;
     order.finishedAt = this.finished.length;
@@ -308,11 +346,12 @@ export class VenueState {
     }
     // One order joins a queue per input, but an input that triggered stops may rest several:
     // their order in the queue is left unsettled (the oracle does not model stops).
+    if (queued.length === 0) return;
     const joining = queued.filter((o) => o.open && !o.pending && o.price !== null && o.rank === undefined);
-    joining.forEach((order, i) => {
-      order.rank = txn + i / (joining.length + 1);
-      order.rankUnsure = joining.length > 1;
-    });
+    for (let i = 0; i < joining.length; i++) {
+      joining[i].rank = txn + i / (joining.length + 1);
+      joining[i].rankUnsure = joining.length > 1;
+    }
   }
 
   private applyMarket(symbol: string, e: Record<string, unknown> & { type: string }): string | undefined {
@@ -370,6 +409,7 @@ export class VenueState {
       };
       this.orders.set(id, order);
       this.open.add(order);
+      if (order.pending) this.waiting.add(order);
       account.cids.set(order.clientOrderId, order);
       if (!order.pending) queued.push(order);
       return undefined;
@@ -385,6 +425,7 @@ export class VenueState {
           e.price === null || e.price === undefined ? null : toAtoms(e.price as number, inst.priceDecimals);
         if (price !== null && !Number.isSafeInteger(price)) return `${id} triggered at a price off the grid`;
         order.pending = false;
+        this.waiting.delete(order);
         order.orderType = String(e.orderType);
         order.tif = String(e.tif);
         order.price = price;

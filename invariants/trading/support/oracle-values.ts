@@ -38,6 +38,11 @@ const sameDec = (a: Dec, b: Dec): boolean => compareDec(a, b) === 0;
 
 /** Every reading the documented rules allow for a value as sent. */
 export function readWire(value: unknown): WireReading[] {
+  return [...readings(value)];
+}
+
+/** readWire, with the readings of a string shared (read them, never change them). */
+function readings(value: unknown): readonly WireReading[] {
   if (value === undefined || value === null) return ['missing'];
   if (typeof value === 'number') {
     if (Number.isFinite(value)) return [exactDecimal(value) as Dec];
@@ -45,6 +50,25 @@ export function readWire(value: unknown): WireReading[] {
     return ['not_finite', 'missing'];
   }
   if (typeof value !== 'string') return ['not_a_number'];
+  return stringReadings(value);
+}
+
+/**
+ * The readings of a string: a pure function of it, and a run sends the same few spellings again
+ * and again, so each is read once (and forgotten past a bound). Shared: never change them.
+ */
+function stringReadings(value: string): readonly WireReading[] {
+  const known = readStrings.get(value);
+  if (known !== undefined) return known;
+  const read = readString(value);
+  if (readStrings.size >= 50_000) readStrings.clear();
+  readStrings.set(value, read);
+  return read;
+}
+
+const readStrings = new Map<string, readonly WireReading[]>();
+
+function readString(value: string): WireReading[] {
   const text = value.trim();
   if (DECIMAL.test(text)) {
     const n = Number(text);
@@ -98,7 +122,8 @@ export function onGrid(value: Dec, decimals: number, step: number): number | 'of
 
 /** What one check found: the reasons that apply, whether it could not be settled, the valid value. */
 export interface AmountCheck {
-  reasons: Set<string>;
+  /** Read only (the same empty set may be shared). */
+  reasons: ReadonlySet<string>;
   unclear: boolean;
   /** The value in atoms, when every reading is valid and they agree. */
   atoms?: number;
@@ -123,10 +148,58 @@ function combine(results: { reasons: string[]; unclear: boolean; atoms?: number 
   return out;
 }
 
+/**
+ * A value sent whose only reading is a whole number of atoms at `decimals` with no more places
+ * than `decimals` and a safe number of atoms: those atoms, exactly, as onGrid finds them, without
+ * BigInt (what clients send, as a rule). Undefined for anything else (more than one reading, not
+ * a number, more places, unsafe): the general way (readings, onGrid, compareDec) settles those.
+ * On such a reading every rule below compares whole atoms, so doubles give the exact answers.
+ */
+function wholeAtoms(value: unknown, decimals: number): number | undefined {
+  let reading: WireReading;
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) return undefined;
+    reading = exactDecimal(value) as Dec;
+  } else if (typeof value === 'string') {
+    const read = stringReadings(value);
+    if (read.length !== 1) return undefined;
+    reading = read[0];
+    if (typeof reading !== 'object') return undefined;
+  } else return undefined;
+  const shift = decimals - reading.places;
+  if (shift < 0 || shift > 22) return undefined;
+  // num and 10^shift are exact doubles; their product is exact whenever it is safe (a product
+  // of 2^53 or more rounds to a double of 2^53 or more, which is not safe).
+  const atoms = Number(reading.num) * 10 ** shift;
+  return Number.isSafeInteger(atoms) ? atoms + 0 : undefined;
+}
+
+const NO_REASONS: ReadonlySet<string> = new Set();
+
+/** What combine makes of one reading: its reasons, and its atoms when it has none. */
+function oneReading(reasons: string[], atoms: number | undefined): AmountCheck {
+  if (reasons.length > 0) return { reasons: new Set(reasons), unclear: false };
+  return atoms === undefined
+    ? { reasons: NO_REASONS, unclear: false }
+    : { reasons: NO_REASONS, unclear: false, atoms };
+}
+
 /** The quantity rules (docs/exchange.md, "Quantity"); without an instrument only those that need none. */
 export function qtyCheck(value: unknown, inst: InstrumentRules | undefined): AmountCheck {
+  // A value on the grid's decimals (what clients send, as a rule): the same rules in doubles.
+  const n = inst !== undefined ? wholeAtoms(value, inst.qtyDecimals) : undefined;
+  if (n !== undefined && inst !== undefined) {
+    if (n === 0) return oneReading(['qty_zero'], undefined);
+    const reasons: string[] = [];
+    if (n < 0) reasons.push('qty_negative');
+    if (n > inst.maxQty) reasons.push('qty_above_max');
+    const grid = n % inst.lot === 0 ? n : 'off';
+    if (grid === 'off') reasons.push('qty_not_lot_multiple');
+    if (n > 0 && n < inst.minQty) reasons.push('qty_below_min');
+    return oneReading(reasons, reasons.length === 0 ? n : undefined);
+  }
   return combine(
-    readWire(value).map((reading) => {
+    readings(value).map((reading) => {
       if (reading === 'missing' || reading === 'not_a_number')
         return { reasons: ['qty_not_a_number'], unclear: false };
       if (reading === 'not_finite') return { reasons: ['qty_not_finite'], unclear: false };
@@ -156,8 +229,20 @@ export function priceCheck(
   inst: InstrumentRules | undefined,
   band: { low: number; high: number } | undefined,
 ): AmountCheck {
+  const n =
+    inst !== undefined && band !== undefined && Number.isInteger(band.low) && Number.isInteger(band.high)
+      ? wholeAtoms(value, inst.priceDecimals)
+      : undefined;
+  if (n !== undefined && inst !== undefined && band !== undefined) {
+    if (n <= 0) return oneReading(['price_not_positive'], undefined);
+    const reasons: string[] = [];
+    const grid = n % inst.tick === 0 ? n : 'off';
+    if (grid === 'off') reasons.push('price_off_tick');
+    if (n < band.low || n > band.high) reasons.push('price_out_of_band');
+    return oneReading(reasons, reasons.length === 0 ? n : undefined);
+  }
   return combine(
-    readWire(value).map((reading) => {
+    readings(value).map((reading) => {
       if (reading === 'missing') return { reasons: ['price_required'], unclear: false };
       if (reading === 'not_a_number') return { reasons: ['price_not_a_number'], unclear: false };
       if (reading === 'not_finite') return { reasons: ['price_not_finite'], unclear: false };
@@ -180,8 +265,16 @@ export function priceCheck(
 
 /** The set_mark rules: a positive tick multiple not above ten times the configured mark. */
 export function markCheck(value: unknown, inst: InstrumentRules): AmountCheck {
+  const n = wholeAtoms(value, inst.priceDecimals);
+  if (n !== undefined && Number.isInteger(inst.configuredMark * 10)) {
+    if (n <= 0) return oneReading(['price_not_positive'], undefined);
+    const reasons: string[] = [];
+    if (n > inst.configuredMark * 10) reasons.push('price_out_of_band');
+    if (n % inst.tick !== 0) reasons.push('price_off_tick');
+    return oneReading(reasons, reasons.length === 0 ? n : undefined);
+  }
   return combine(
-    readWire(value).map((reading) => {
+    readings(value).map((reading) => {
       if (reading === 'missing' || reading === 'not_a_number')
         return { reasons: ['price_not_a_number'], unclear: false };
       if (reading === 'not_finite') return { reasons: ['price_not_finite'], unclear: false };
