@@ -12,7 +12,7 @@ import {
 import { isFaultAction } from '../faults/fault.ts';
 import { injectFault } from '../faults/inject-fault.ts';
 import type { ActionBase } from '../model/action.ts';
-import type { Client, Reply } from '../model/client.ts';
+import type { Client, ClientEvent, Reply } from '../model/client.ts';
 import type { Operation, RecordedEvent, RunEvidence } from '../model/evidence.ts';
 import type { Projection } from '../model/projection.ts';
 import type { Target } from '../model/target.ts';
@@ -39,6 +39,9 @@ export interface RunOptions<E> {
  * or a lost connection completes it as indeterminate), and once every operation is complete
  * and the clients have been quiet for `quietMs`, the target's own state is read. On a virtual
  * scheduler the caller flushes the scheduler and the whole run happens in virtual time.
+ * A client that offers the direct forms (Client.sendTo, Client.listen: an in-process client)
+ * gets its requests and hands over its events with plain callbacks, at the same moments, with
+ * no Observable per request nor Subscriber per event; the evidence is the same either way.
  */
 export function runActions<A extends ActionBase, E, R, S, V>(
   target: Target<A, E, R, S>,
@@ -51,6 +54,10 @@ export function runActions<A extends ActionBase, E, R, S, V>(
     const clients = new Map<string, Client<A, E, R>>();
     const history: Operation<A, R>[] = [];
     const subscriptions: Subscription[] = [];
+    /** The one send and the one quiet check that can be scheduled and not yet run. */
+    const later: { next?: Subscription; check?: Subscription } = {};
+    /** Stops the event listeners of the clients that have them (Client.listen). */
+    const listening: (() => void)[] = [];
     let lastEventAt = scheduler.now();
 
     const openAll = concat(...options.clients.map((name) => target.open(name))).pipe(toArray());
@@ -87,10 +94,12 @@ export function runActions<A extends ActionBase, E, R, S, V>(
               ),
             );
           } else if (!client) complete(op, { status: 'info', reason: `no client named ${action.client}` });
+          else if (client.sendTo !== undefined) client.sendTo(action, step, (reply) => complete(op, reply));
           else subscriptions.push(client.send(action, step).subscribe((reply) => complete(op, reply)));
-          if (sent < actions.length) subscriptions.push(scheduler.schedule(sendNext, actions[sent].gapMs));
+          // Only the next send can still be pending: the ones that ran need no unsubscribing.
+          if (sent < actions.length) later.next = scheduler.schedule(sendNext, actions[sent].gapMs);
         };
-        subscriptions.push(scheduler.schedule(sendNext, actions[0].gapMs));
+        later.next = scheduler.schedule(sendNext, actions[0].gapMs);
       });
 
     // Quiet: no event for quietMs, every client settled and the target healed. Bounded: after
@@ -112,9 +121,9 @@ export function runActions<A extends ActionBase, E, R, S, V>(
             subscriber.complete();
             return;
           }
-          subscriptions.push(scheduler.schedule(check, Math.max(1, options.quietMs - idle)));
+          later.check = scheduler.schedule(check, Math.max(1, options.quietMs - idle));
         };
-        subscriptions.push(scheduler.schedule(check, options.quietMs));
+        later.check = scheduler.schedule(check, options.quietMs);
       });
 
     // Every client confirms it has seen everything, then the run waits for quiet again.
@@ -127,12 +136,13 @@ export function runActions<A extends ActionBase, E, R, S, V>(
       map((opened) => {
         opened.forEach((client, i) => {
           clients.set(options.clients[i], client);
-          subscriptions.push(
-            client.events$.subscribe((event) => {
-              lastEventAt = scheduler.now();
-              sequencer.record(options.clients[i], event);
-            }),
-          );
+          const name = options.clients[i];
+          const onEvent = (event: ClientEvent<E>): void => {
+            lastEventAt = scheduler.now();
+            sequencer.record(name, event);
+          };
+          if (client.listen !== undefined) listening.push(client.listen(onEvent));
+          else subscriptions.push(client.events$.subscribe(onEvent));
         });
       }),
       (opened$) =>
@@ -147,6 +157,9 @@ export function runActions<A extends ActionBase, E, R, S, V>(
               }).subscribe({
                 next: ({ snapshot, extra }) => {
                   for (const s of subscriptions) s.unsubscribe();
+                  later.next?.unsubscribe();
+                  later.check?.unsubscribe();
+                  for (const stop of listening) stop();
                   const events = sequencer.finish();
                   subscriber.next({
                     actions: [...actions],

@@ -1,8 +1,31 @@
-import { VirtualAction, VirtualTimeScheduler } from 'rxjs';
+import { Subscription, VirtualAction, VirtualTimeScheduler } from 'rxjs';
 
 interface Queued {
   delay: number;
   index: number;
+}
+
+/** The fields of an AsyncAction that its unsubscribe clears (rxjs types them protected). */
+interface ActionFields {
+  scheduler: VirtualTimeScheduler | null;
+  work: unknown;
+  state: unknown;
+  pending: boolean;
+  id: unknown;
+  delay: number | null;
+}
+
+/** Where `self` goes in a queue sorted by time, then scheduling index (the first place not before it). */
+function placeOf(actions: readonly Queued[], self: Queued): number {
+  let lo = 0;
+  let hi = actions.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    const other = actions[mid];
+    if (other.delay < self.delay || (other.delay === self.delay && other.index < self.index)) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /**
@@ -16,16 +39,33 @@ class SortedVirtualAction<T> extends VirtualAction<T> {
     const self = this as unknown as Queued;
     self.delay = scheduler.frame + delay;
     const actions = scheduler.actions as unknown as Queued[];
-    let lo = 0;
-    let hi = actions.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      const other = actions[mid];
-      if (other.delay < self.delay || (other.delay === self.delay && other.index < self.index)) lo = mid + 1;
-      else hi = mid;
-    }
-    actions.splice(lo, 0, self);
+    actions.splice(placeOf(actions, self), 0, self);
     return 1;
+  }
+
+  /**
+   * AsyncAction's unsubscribe, with the action found in the queue by its place rather than by
+   * a scan of the whole queue (a request's timeout is cancelled this way once it is answered).
+   */
+  override unsubscribe(): void {
+    if (this.closed) return;
+    const fields = this as unknown as ActionFields;
+    const scheduler = fields.scheduler;
+    if (scheduler !== null && fields.pending) {
+      const actions = scheduler.actions as unknown as Queued[];
+      const self = this as unknown as Queued;
+      let at = placeOf(actions, self);
+      if (actions[at] !== self) at = actions.indexOf(self);
+      if (at >= 0) actions.splice(at, 1);
+    }
+    fields.work = null;
+    fields.state = null;
+    fields.scheduler = null;
+    fields.pending = false;
+    // VirtualAction's recycleAsyncId gives undefined: what AsyncAction.unsubscribe leaves.
+    if (fields.id != null) fields.id = undefined;
+    fields.delay = null;
+    Subscription.prototype.unsubscribe.call(this);
   }
 }
 

@@ -65,15 +65,51 @@ export function inprocTargetFactory(
         extra: () => {
           // Evidence is read before the final snapshot request is handled: catch the journal up.
           venue.exchange.flushJournal();
-          return {
-            journalSnapshot: rebuildFromJournal(runConfig, bugs, venue.journal.entries()),
-            ...venue.extra(),
-          };
+          const entries = venue.journal.entries();
+          return withLazy(
+            {},
+            'journalSnapshot',
+            () => rebuildFromJournal(runConfig, bugs, entries),
+            venue.extra(),
+          );
         },
         stop: () => venue.stop(),
       });
     },
   };
+}
+
+/**
+ * `into` with `key` worked out on first read (then kept), followed by the fields of `rest`:
+ * the state rebuilt from the journal is a replay of the whole run through a fresh engine, and
+ * only the properties that check durability read it. The entries it replays are copied when the
+ * evidence is taken, so a late read sees what an early one would have. Written to, it holds
+ * what was written (tests edit evidence).
+ */
+function withLazy<T extends object>(
+  into: T,
+  key: string,
+  work: () => unknown,
+  rest: Record<string, unknown>,
+): T & Record<string, unknown> {
+  let done = false;
+  let value: unknown;
+  Object.defineProperty(into, key, {
+    enumerable: true,
+    configurable: true,
+    get: () => {
+      if (!done) {
+        value = work();
+        done = true;
+      }
+      return value;
+    },
+    set: (written: unknown) => {
+      value = written;
+      done = true;
+    },
+  });
+  return Object.assign(into, rest) as T & Record<string, unknown>;
 }
 
 /** What a restart would see: a fresh engine fed the journaled inputs at their recorded times. */

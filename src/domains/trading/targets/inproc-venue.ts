@@ -190,6 +190,7 @@ export class InprocVenue {
     line.link = link;
     return {
       messages$: messages.observable,
+      listen: (onMessage, onClose) => messages.listen(onMessage, onClose),
       send: (request) => {
         if (link.open) line.chaos.pass('to_target', request);
       },
@@ -201,13 +202,8 @@ export class InprocVenue {
   private toVenue(link: Link, frame: ClientRequest | string): void {
     this.options.scheduler.schedule(() => {
       if (!link.open) return;
-      const handle = (): void => {
-        if (!link.open) return;
-        if (typeof frame === 'string') link.session.receive(frame);
-        else link.session.receiveObject(frame);
-      };
-      if (this.paused) this.paused.push(handle);
-      else handle();
+      if (this.paused) this.paused.push(() => handOver(link, frame));
+      else handOver(link, frame);
     }, this.options.latencyMs);
   }
 
@@ -320,6 +316,13 @@ export class InprocVenue {
     );
     return ok(`paused for ${downMs} ms`);
   }
+}
+
+/** A frame the venue takes in, unless its connection died while it waited. */
+function handOver(link: Link, frame: ClientRequest | string): void {
+  if (!link.open) return;
+  if (typeof frame === 'string') link.session.receive(frame);
+  else link.session.receiveObject(frame);
 }
 
 function ok(what: string): Reply {

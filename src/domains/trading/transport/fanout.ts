@@ -1,4 +1,10 @@
-import { Observable, type Subscriber } from 'rxjs';
+import { Observable } from 'rxjs';
+
+/** What a Fanout hands values to: an rxjs Subscriber, or a listener added with `listen`. */
+interface FanoutListener<T> {
+  next(value: T): void;
+  complete(): void;
+}
 
 /**
  * Multicasts values as a Subject does (a subscriber gets what is emitted after it subscribed,
@@ -6,22 +12,49 @@ import { Observable, type Subscriber } from 'rxjs';
  * that subscribes after the end is completed at once), without the Subject's cost per value:
  * the ES5 build of rxjs that Node loads allocates a closure and an iterator for every
  * Subject.next. A client hands out every event through one, and an in-process link every message.
+ * `listen` adds a listener with no Subscriber around it (the in-process run's direct path);
+ * it shares the subscribers' list, so it keeps the same order and the same rules.
  */
 export class Fanout<T> {
   /** Replaced, never changed in place, so a value is handed out over a stable list. */
-  private listeners: readonly Subscriber<T>[] = [];
+  private listeners: readonly FanoutListener<T>[] = [];
   private stopped = false;
 
-  readonly observable: Observable<T> = new Observable<T>((subscriber) => {
-    if (this.stopped) {
-      subscriber.complete();
-      return;
-    }
-    this.listeners = [...this.listeners, subscriber];
+  readonly observable: Observable<T> = new Observable<T>((subscriber) => this.add(subscriber));
+
+  /**
+   * Hands every later value to `next`, and the end to `complete`; returns what stops it. A
+   * listener stopped while a value is handed out does not get that value (as an unsubscribed
+   * Subscriber does not); after the end, `complete` is called at once.
+   */
+  listen(next: (value: T) => void, complete?: () => void): () => void {
+    let listening = true;
+    const stopListening = this.add({
+      next: (value) => {
+        if (listening) next(value);
+      },
+      complete: () => {
+        if (!listening) return;
+        listening = false;
+        complete?.();
+      },
+    });
     return () => {
-      this.listeners = this.listeners.filter((listener) => listener !== subscriber);
+      listening = false;
+      stopListening();
     };
-  });
+  }
+
+  private add(listener: FanoutListener<T>): () => void {
+    if (this.stopped) {
+      listener.complete();
+      return NOTHING_TO_STOP;
+    }
+    this.listeners = [...this.listeners, listener];
+    return () => {
+      this.listeners = this.listeners.filter((other) => other !== listener);
+    };
+  }
 
   next(value: T): void {
     if (this.stopped) return;
@@ -37,3 +70,6 @@ export class Fanout<T> {
     for (const listener of listeners) listener.complete();
   }
 }
+
+/** The stop of a listener that was never added. */
+const NOTHING_TO_STOP = (): void => {};

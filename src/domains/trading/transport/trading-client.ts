@@ -55,6 +55,32 @@ export interface TradingClientOptions {
 type Pending = { settle: (reply: Reply) => void; cancelTimeout: () => void };
 
 /**
+ * A request on the wire: `then` gets its one reply (the answer, or `info` at its timeout or
+ * when the connection goes); one object per request rather than a closure per way it can end.
+ */
+class PendingRequest implements Pending {
+  answered = false;
+  timer: Subscription | undefined;
+
+  constructor(private readonly then: (reply: Reply) => void) {}
+
+  answer(reply: Reply): void {
+    if (this.answered) return;
+    this.answered = true;
+    this.then(reply);
+  }
+
+  settle(reply: Reply): void {
+    this.timer?.unsubscribe();
+    this.answer(reply);
+  }
+
+  cancelTimeout(): void {
+    this.timer?.unsubscribe();
+  }
+}
+
+/**
  * The reference trading client, written once against a VenueConnection so that it runs
  * unchanged in-process and over WebSocket. It behaves as a careful real client should, and the
  * invariants check that it does:
@@ -73,7 +99,8 @@ export class TradingClient implements Client<TradingAction, TradingClientEvent, 
   private readonly eventsOut = new Fanout<ClientEvent<TradingClientEvent>>();
   readonly events$: Observable<ClientEvent<TradingClientEvent>> = this.eventsOut.observable;
   private connection: VenueConnection | undefined;
-  private subscription: Subscription | undefined;
+  /** Stops hearing the current connection's messages. */
+  private stopMessages: (() => void) | undefined;
   private readonly pending = new Map<string, Pending>();
   private readonly lastSeq = new Map<string, number>();
   /** Streams known to have lost events since the last resync: the view is stale until one. */
@@ -97,8 +124,9 @@ export class TradingClient implements Client<TradingAction, TradingClientEvent, 
   /** Dials of the current run of short-lived connections; reset once a connection stays up. */
   private streak = 0;
   private upSince = Number.NEGATIVE_INFINITY;
-  /** The backoff jitter's generator, made on its first use: most runs never back off. */
-  private randomSource: (() => number) | undefined;
+  /** The backoff jitter's sequence, found on its first use (most runs never back off), and how far this client drew. */
+  private backoffDraws: BackoffDraws | undefined;
+  private backoffDrawn = 0;
   private readonly bugs: ReadonlySet<ClientBug>;
   private readonly timers = new Set<Subscription>();
   /** Requests between attempts (waiting out a backoff or a reconnect). */
@@ -148,13 +176,27 @@ export class TradingClient implements Client<TradingAction, TradingClientEvent, 
   }
 
   send(action: TradingAction, step: number): Observable<Reply> {
+    return new Observable<Reply>((subscriber) =>
+      this.sendTo(action, step, (reply) => {
+        subscriber.next(reply);
+        subscriber.complete();
+      }),
+    );
+  }
+
+  /** send() without the Observable: the same work, the reply handed to `onReply` (Client.sendTo). */
+  sendTo(action: TradingAction, step: number, onReply: (reply: Reply) => void): () => void {
     if (action.kind === 'fault') {
-      return of({ status: 'fail', code: 'SHK_FAULT_UNSUPPORTED', message: 'faults go to the target' });
+      onReply({ status: 'fail', code: 'SHK_FAULT_UNSUPPORTED', message: 'faults go to the target' });
+      return NOTHING_TO_CANCEL;
     }
-    if (action.kind === 'reconnect') return this.reconnect(action.mode);
+    if (action.kind === 'reconnect') {
+      const sub = this.reconnect(action.mode).subscribe(onReply);
+      return () => sub.unsubscribe();
+    }
     if (action.kind === 'configure') {
       // Not a request: the target built this run's venue from it, or could not (configure-action.ts).
-      return of<Reply>(
+      onReply(
         this.options.venueConfigured
           ? { status: 'ok', result: { kind: 'configure' } }
           : {
@@ -164,6 +206,7 @@ export class TradingClient implements Client<TradingAction, TradingClientEvent, 
                 "this target's venue is built once from the campaign's config; a run's configure action cannot change it",
             },
       );
+      return NOTHING_TO_CANCEL;
     }
     const onOk =
       action.kind === 'place'
@@ -172,7 +215,7 @@ export class TradingClient implements Client<TradingAction, TradingClientEvent, 
             if (orderId !== undefined) this.options.orderIds.set(step, orderId);
           }
         : undefined;
-    return this.withRetries(
+    return this.attempts(
       step,
       action,
       (attempt) => {
@@ -185,7 +228,13 @@ export class TradingClient implements Client<TradingAction, TradingClientEvent, 
         return retried;
       },
       onOk,
+      onReply,
     );
+  }
+
+  /** Every event from now on, with no Subscriber around the listener (Client.listen). */
+  listen(onEvent: (event: ClientEvent<TradingClientEvent>) => void): () => void {
+    return this.eventsOut.listen(onEvent);
   }
 
   /** An admin request that is not a trading action (snapshot, reset), retried like any other. */
@@ -265,7 +314,7 @@ export class TradingClient implements Client<TradingAction, TradingClientEvent, 
     this.heartbeat?.unsubscribe();
     for (const timer of this.timers) timer.unsubscribe();
     this.timers.clear();
-    this.subscription?.unsubscribe();
+    this.stopMessages?.();
     const connection = this.connection;
     this.connection = undefined;
     connection?.close();
@@ -284,86 +333,106 @@ export class TradingClient implements Client<TradingAction, TradingClientEvent, 
     step: number | undefined,
     action: TradingAction | undefined,
     requestFor: (attempt: number) => ClientRequest,
-    onOk?: (reply: Extract<Reply, { status: 'ok' }>) => void,
   ): Observable<Reply> {
-    const maxAttempts = this.options.maxAttempts ?? 4;
-    // One Observable per request at the edge (Client.send's contract); inside, the attempts
-    // are plain callbacks: a request's reply passes through no further Observable layers.
-    return new Observable<Reply>((subscriber) => {
-      let inner: (() => void) | undefined;
-      let timer: Subscription | undefined;
-      let indeterminate = false;
-      const finish = (reply: Reply): void => {
-        if (reply.status === 'ok') onOk?.(reply);
+    return new Observable<Reply>((subscriber) =>
+      this.attempts(step, action, requestFor, undefined, (reply) => {
         subscriber.next(reply);
         subscriber.complete();
-      };
-      let waiting = false;
-      const setWaiting = (value: boolean): void => {
-        if (waiting !== value) this.retrying += value ? 1 : -1;
-        waiting = value;
-      };
-      const attempt = (n: number): void => {
-        setWaiting(false);
-        const request = requestFor(n);
-        inner = this.sendWhenReady(request, (reply) => {
-          if (reply.status === 'ok') return finish(reply);
-          const retry = this.retryReason(reply);
-          // Anything but a 429 may have taken effect. A replace has no idempotency key, so
-          // sending it again could apply it twice: it is retried only when refused for sure.
-          if (retry !== undefined && retry !== 'rate_limited') indeterminate = true;
-          const safe = retry === 'rate_limited' || action?.kind !== 'replace';
-          if (retry !== undefined && safe && n < maxAttempts && !this.closed) {
-            const retryAfterMs = reply.status === 'fail' ? reply.retryAfterMs : undefined;
-            const backoff = backoffDelay(n, this.options.backoff ?? DEFAULT_BACKOFF, this.random);
-            const afterMs = this.bugs.has('ignore_retry_after') ? 0 : Math.max(backoff, retryAfterMs ?? 0);
-            if (step !== undefined) {
-              this.emitSession({
-                type: 'session_retry',
-                step,
-                attempt: n + 1,
-                reason: retry,
-                afterMs,
-                ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
-                ...(request.type === 'place' ? { clientOrderId: request.clientOrderId } : {}),
-              });
-            }
-            setWaiting(true);
-            timer = this.scheduler.schedule(() => attempt(n + 1), afterMs);
-            return;
+      }),
+    );
+  }
+
+  /**
+   * withRetries' work in callbacks: `onReply` gets the one reply, and the result cancels what
+   * is still under way. Once the reply is handed over, what is left is cleaned up, as the
+   * Observable's teardown did when it completed.
+   */
+  private attempts(
+    step: number | undefined,
+    action: TradingAction | undefined,
+    requestFor: (attempt: number) => ClientRequest,
+    onOk: ((reply: Extract<Reply, { status: 'ok' }>) => void) | undefined,
+    onReply: (reply: Reply) => void,
+  ): () => void {
+    const maxAttempts = this.options.maxAttempts ?? 4;
+    let inner: (() => void) | undefined;
+    let timer: Subscription | undefined;
+    let indeterminate = false;
+    let done = false;
+    const finish = (reply: Reply): void => {
+      if (done) return;
+      done = true;
+      if (reply.status === 'ok') onOk?.(reply);
+      onReply(reply);
+      cancel();
+    };
+    let waiting = false;
+    const setWaiting = (value: boolean): void => {
+      if (waiting !== value) this.retrying += value ? 1 : -1;
+      waiting = value;
+    };
+    const attempt = (n: number): void => {
+      setWaiting(false);
+      const request = requestFor(n);
+      inner = this.sendWhenReady(request, (reply) => {
+        if (reply.status === 'ok') return finish(reply);
+        const retry = this.retryReason(reply);
+        // Anything but a 429 may have taken effect. A replace has no idempotency key, so
+        // sending it again could apply it twice: it is retried only when refused for sure.
+        if (retry !== undefined && retry !== 'rate_limited') indeterminate = true;
+        const safe = retry === 'rate_limited' || action?.kind !== 'replace';
+        if (retry !== undefined && safe && n < maxAttempts && !this.closed) {
+          const retryAfterMs = reply.status === 'fail' ? reply.retryAfterMs : undefined;
+          const backoff = backoffDelay(n, this.options.backoff ?? DEFAULT_BACKOFF, this.random);
+          const afterMs = this.bugs.has('ignore_retry_after') ? 0 : Math.max(backoff, retryAfterMs ?? 0);
+          if (step !== undefined) {
+            this.emitSession({
+              type: 'session_retry',
+              step,
+              attempt: n + 1,
+              reason: retry,
+              afterMs,
+              ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+              ...(request.type === 'place' ? { clientOrderId: request.clientOrderId } : {}),
+            });
           }
-          if (reply.status === 'info' || !indeterminate) return finish(reply);
-          if (n === 1)
-            return finish({ status: 'info', reason: `${replyText(reply)}; it may have taken effect` });
-          if (
-            reply.status === 'fail' &&
-            reply.code === 'duplicate_client_order_id' &&
-            action?.kind === 'place'
-          ) {
-            inner = this.sendWhenReady(
-              { id: this.nextId(), type: 'status', clientOrderId: action.clientOrderId },
-              (status) =>
-                finish(
-                  status.status === 'ok'
-                    ? status
-                    : { status: 'info', reason: `earlier attempt may have executed: ${replyText(reply)}` },
-                ),
-            );
-            return;
-          }
-          finish({
-            status: 'info',
-            reason: `earlier attempt may have executed; the retry got ${replyText(reply)}`,
-          });
+          setWaiting(true);
+          timer = this.scheduler.schedule(() => attempt(n + 1), afterMs);
+          return;
+        }
+        if (reply.status === 'info' || !indeterminate) return finish(reply);
+        if (n === 1)
+          return finish({ status: 'info', reason: `${replyText(reply)}; it may have taken effect` });
+        if (
+          reply.status === 'fail' &&
+          reply.code === 'duplicate_client_order_id' &&
+          action?.kind === 'place'
+        ) {
+          inner = this.sendWhenReady(
+            { id: this.nextId(), type: 'status', clientOrderId: action.clientOrderId },
+            (status) =>
+              finish(
+                status.status === 'ok'
+                  ? status
+                  : { status: 'info', reason: `earlier attempt may have executed: ${replyText(reply)}` },
+              ),
+          );
+          return;
+        }
+        finish({
+          status: 'info',
+          reason: `earlier attempt may have executed; the retry got ${replyText(reply)}`,
         });
-      };
-      attempt(1);
-      return () => {
-        setWaiting(false);
-        inner?.();
-        timer?.unsubscribe();
-      };
-    });
+      });
+    };
+    const cancel = (): void => {
+      done = true;
+      setWaiting(false);
+      inner?.();
+      timer?.unsubscribe();
+    };
+    attempt(1);
+    return cancel;
   }
 
   private retryReason(reply: Reply): 'rate_limited' | 'unavailable' | 'no_reply' | undefined {
@@ -449,31 +518,20 @@ export class TradingClient implements Client<TradingAction, TradingClientEvent, 
       then({ status: 'info', reason: 'not connected' });
       return NOTHING_TO_CANCEL;
     }
-    let answered = false;
-    const answer = (reply: Reply): void => {
-      if (answered) return;
-      answered = true;
-      then(reply);
-    };
+    const entry = new PendingRequest(then);
     const sentAt = this.scheduler.now();
-    const timer = this.scheduler.schedule(() => {
+    entry.timer = this.scheduler.schedule(() => {
       this.pending.delete(id);
-      answer({ status: 'info', reason: `no reply within ${timeoutMs} ms` });
+      entry.answer({ status: 'info', reason: `no reply within ${timeoutMs} ms` });
       // Not a byte since the request went out: the link is dead even if nobody closed it.
       if (this.connection === connection && this.lastHeardAt < sentAt) {
         this.connectionLost(connection, `nothing heard for ${timeoutMs} ms (half-open link)`);
       }
     }, timeoutMs);
-    this.pending.set(id, {
-      settle: (reply) => {
-        timer.unsubscribe();
-        answer(reply);
-      },
-      cancelTimeout: () => timer.unsubscribe(),
-    });
+    this.pending.set(id, entry);
     connection.send(request);
     return () => {
-      answered = true;
+      entry.answered = true;
       const left = this.pending.get(id);
       if (left === undefined) return;
       left.cancelTimeout();
@@ -487,10 +545,14 @@ export class TradingClient implements Client<TradingAction, TradingClientEvent, 
       map((connection) => {
         this.connection = connection;
         this.lastHeardAt = this.scheduler.now();
-        this.subscription = connection.messages$.subscribe({
-          next: (message) => this.onMessage(message),
-          complete: () => this.connectionLost(connection, 'closed by the venue'),
-        });
+        const onMessage = (message: ServerMessage): void => this.onMessage(message);
+        const onClose = (): void => this.connectionLost(connection, 'closed by the venue');
+        const listen = connection.listen;
+        if (listen !== undefined) this.stopMessages = listen(onMessage, onClose);
+        else {
+          const subscription = connection.messages$.subscribe({ next: onMessage, complete: onClose });
+          this.stopMessages = () => subscription.unsubscribe();
+        }
         this.startHeartbeat(connection);
       }),
     );
@@ -520,7 +582,7 @@ export class TradingClient implements Client<TradingAction, TradingClientEvent, 
   /** A connection the client did not choose to close is gone: say so and come back. */
   private connectionLost(connection: VenueConnection, reason: string): void {
     if (this.connection !== connection) return;
-    this.subscription?.unsubscribe();
+    this.stopMessages?.();
     this.connection = undefined;
     connection.close();
     this.catchUpToken++;
@@ -575,7 +637,7 @@ export class TradingClient implements Client<TradingAction, TradingClientEvent, 
   /** Closes a half-built connection without treating it as a new outage. */
   private dropQuietly(): void {
     const connection = this.connection;
-    this.subscription?.unsubscribe();
+    this.stopMessages?.();
     this.connection = undefined;
     connection?.close();
     this.holding = undefined;
@@ -594,7 +656,7 @@ export class TradingClient implements Client<TradingAction, TradingClientEvent, 
         this.reconnecting = true;
         sub = defer(() => {
           const connection = this.connection;
-          this.subscription?.unsubscribe();
+          this.stopMessages?.();
           this.connection = undefined;
           connection?.close();
           this.catchUpToken++;
@@ -821,14 +883,54 @@ export class TradingClient implements Client<TradingAction, TradingClientEvent, 
     }
   }
 
-  /** The backoff jitter: seeded by the client's name, so a run backs off the same every time. */
+  /**
+   * The backoff jitter: seeded by the client's name, so a run backs off the same every time.
+   * Every client of that name draws the same sequence, so it is drawn once per process and
+   * shared (BackoffDraws) rather than seeded again for every run.
+   */
   private readonly random = (): number => {
-    this.randomSource ??= seedrandom(`backoff:${this.options.name}`);
-    return this.randomSource();
+    this.backoffDraws ??= BackoffDraws.of(`backoff:${this.options.name}`);
+    return this.backoffDraws.at(this.backoffDrawn++);
   };
 
   private nextId(): string {
     return `c${++this.internalId}`;
+  }
+}
+
+/**
+ * The values of `seedrandom(seed)`, drawn once per process and read by index: a seeded
+ * generator is a fixed sequence, and seeding one (ARC4's key schedule) costs more than the
+ * few draws a run makes. Shared up to MAX_SHARED values; past them a reader draws on its own.
+ */
+class BackoffDraws {
+  private static readonly bySeed = new Map<string, BackoffDraws>();
+  private static readonly MAX_SHARED = 4096;
+  private readonly values: number[] = [];
+  private readonly source: () => number;
+
+  private constructor(private readonly seed: string) {
+    this.source = seedrandom(seed);
+  }
+
+  static of(seed: string): BackoffDraws {
+    let draws = BackoffDraws.bySeed.get(seed);
+    if (draws === undefined) {
+      draws = new BackoffDraws(seed);
+      BackoffDraws.bySeed.set(seed, draws);
+    }
+    return draws;
+  }
+
+  /** The `index`th value (from 0) of the seeded sequence. */
+  at(index: number): number {
+    const values = this.values;
+    while (values.length <= index && values.length < BackoffDraws.MAX_SHARED) values.push(this.source());
+    if (index < values.length) return values[index];
+    // Far past what runs draw: a generator of its own, moved to the index (never seen in practice).
+    const own = seedrandom(this.seed);
+    for (let i = 0; i < index; i++) own();
+    return own();
   }
 }
 

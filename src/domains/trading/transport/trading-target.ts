@@ -50,19 +50,7 @@ export function makeTradingTarget(
 ): TradingTarget {
   const config = options.config ?? defaultExchangeConfig();
   const scheduler = options.scheduler ?? asyncScheduler;
-  const symbols =
-    options.symbols ??
-    config.instruments.map((i) => i.symbol).filter((s) => s.startsWith(config.sandboxPrefix));
-  const publicStreams = symbols.flatMap((s) => [`market:${s}`, `book:${s}`]);
-  // The admin's record is the venue's whole history: a reset or a halt of every instrument
-  // reaches the live instruments and accounts too, so it follows them all.
-  const adminStreams = [
-    ...config.accounts.map((a) => `account:${a.id}`),
-    ...(options.symbols ?? config.instruments.map((i) => i.symbol)).flatMap((s) => [
-      `market:${s}`,
-      `book:${s}`,
-    ]),
-  ];
+  const { publicStreams, adminStreams } = streamsOf(config, options.symbols);
   const orderIds = new Map<number, string>();
   const clients: TradingClient[] = [];
   let admin: TradingClient | undefined;
@@ -121,7 +109,13 @@ export function makeTradingTarget(
         }),
       );
     },
-    extraEvidence: () => of({ config, virtualTime: options.virtual ?? false, ...(options.extra?.() ?? {}) }),
+    extraEvidence: () => {
+      const evidence: Record<string, unknown> = { config, virtualTime: options.virtual ?? false };
+      // Field by field as a spread would, but a field worked out on first read stays so.
+      const extra = options.extra?.();
+      if (extra !== undefined) Object.defineProperties(evidence, Object.getOwnPropertyDescriptors(extra));
+      return of(evidence);
+    },
     settled: () => options.settled?.() ?? true,
     inject: (fault, client, step) => {
       if (!options.inject) {
@@ -140,6 +134,33 @@ export function makeTradingTarget(
       return of(undefined);
     },
   };
+}
+
+interface Streams {
+  /** What a trader follows besides its own account: the public streams of the symbols. */
+  publicStreams: readonly string[];
+  /** What the admin follows: every account and every instrument. */
+  adminStreams: readonly string[];
+}
+
+/** Worked out once per config (a campaign makes a target per run from the same config). */
+const streamsByConfig = new WeakMap<ExchangeConfig, Streams>();
+
+function streamsOf(config: ExchangeConfig, symbols: readonly string[] | undefined): Streams {
+  const known = symbols === undefined ? streamsByConfig.get(config) : undefined;
+  if (known !== undefined) return known;
+  const traded =
+    symbols ?? config.instruments.map((i) => i.symbol).filter((s) => s.startsWith(config.sandboxPrefix));
+  const publicStreams = traded.flatMap((s) => [`market:${s}`, `book:${s}`]);
+  // The admin's record is the venue's whole history: a reset or a halt of every instrument
+  // reaches the live instruments and accounts too, so it follows them all.
+  const adminStreams = [
+    ...config.accounts.map((a) => `account:${a.id}`),
+    ...(symbols ?? config.instruments.map((i) => i.symbol)).flatMap((s) => [`market:${s}`, `book:${s}`]),
+  ];
+  const streams = { publicStreams, adminStreams };
+  if (symbols === undefined) streamsByConfig.set(config, streams);
+  return streams;
 }
 
 function describe(reply: Reply): string {

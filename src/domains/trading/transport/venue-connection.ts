@@ -12,6 +12,12 @@ export interface VenueConnection {
   send(request: ClientRequest): void;
   /** Closes this side; messages$ completes. */
   close(): void;
+  /**
+   * Hands the messages to plain callbacks, with no Subscriber around them (the in-process link);
+   * behaves as subscribing to messages$ does and returns the unsubscribe. Optional: the trading
+   * client uses it when it is there.
+   */
+  listen?(onMessage: (message: ServerMessage) => void, onClose: () => void): () => void;
 }
 
 /**
