@@ -97,15 +97,37 @@ async function bareScaling(loop: BareLoop, ms: number): Promise<number> {
 
 const LAUNCHER = fileURLToPath(new URL('../bin/shakedown.js', import.meta.url));
 /**
- * Loaded first in each timed command: at exit it writes the process's CPU time (every thread:
- * the campaign's, the workers', the compiler's and the collector's) on stderr.
+ * Loaded first in each timed command, and in each worker thread started from a file (the worker
+ * bundle; a worker started from the sources is an eval'd bootstrap, which preloads nothing): at
+ * exit, the main thread writes the process's CPU time (every thread: the campaign's, the
+ * workers', V8's compiler and collector threads) and its own, each worker its own, read from
+ * /proc/thread-self (Linux; -1 elsewhere), on stderr.
  */
-const CPU_REPORTER = `data:text/javascript,process.on('exit',()=>process.stderr.write('\\nshakedown-bench-cpu '+JSON.stringify(process.cpuUsage())+'\\n'))`;
+const CPU_REPORTER = `data:text/javascript,${encodeURIComponent(`
+import { readFileSync, writeSync } from 'node:fs';
+import { isMainThread } from 'node:worker_threads';
+const own = () => {
+  try {
+    const stat = readFileSync('/proc/thread-self/stat', 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return -1;
+  }
+};
+process.on('exit', () => {
+  const line = isMainThread ? { ...process.cpuUsage(), thread: own() } : { worker: own() };
+  writeSync(2, '\\nshakedown-bench-cpu ' + JSON.stringify(line) + '\\n');
+});`)}`;
 
 /** One `shakedown run` as a user types it, in a process of its own: wall ms, CPU ms, and its summary. */
 interface CliCampaign {
   ms: number;
   cpuMs: number;
+  /** CPU ms of the campaign's own thread, of the worker threads that reported, and how many did. */
+  mainMs: number;
+  workersMs: number;
+  workersReported: number;
   actions: number;
   /** The summary without what differs between equal campaigns (durations, the pool, replay paths). */
   counts: string;
@@ -143,8 +165,17 @@ function cliCampaign(args: readonly string[], workers: number): Promise<CliCampa
     child.on('close', (code) => {
       const ms = performance.now() - started;
       rmSync(out, { recursive: true, force: true });
-      const cpu = /shakedown-bench-cpu (\{.*\})/.exec(stderr);
-      if (code !== 0 || !cpu) {
+      const lines = [...stderr.matchAll(/shakedown-bench-cpu (\{.*\})/g)].map(
+        (match) =>
+          JSON.parse(match[1] as string) as {
+            user?: number;
+            system?: number;
+            thread?: number;
+            worker?: number;
+          },
+      );
+      const main = lines.find((line) => line.user !== undefined);
+      if (code !== 0 || !main) {
         reject(
           new Error(
             `benchmark: shakedown run ${args.join(' ')} --workers ${workers} exited ${code}: ${stderr.slice(-500)}`,
@@ -152,7 +183,7 @@ function cliCampaign(args: readonly string[], workers: number): Promise<CliCampa
         );
         return;
       }
-      const usage = JSON.parse(cpu[1] as string) as { user: number; system: number };
+      const reported = lines.filter((line) => line.worker !== undefined);
       const summary = JSON.parse(stdout) as {
         actions: number;
         durationMs?: number;
@@ -166,15 +197,38 @@ function cliCampaign(args: readonly string[], workers: number): Promise<CliCampa
         properties: summary.properties.map(({ durationMs: _p, ...property }) => property),
         failures: summary.failures.map(({ replayFile: _f, ...failure }) => failure),
       });
-      resolve({ ms, cpuMs: (usage.user + usage.system) / 1000, actions: summary.actions, counts });
+      resolve({
+        ms,
+        cpuMs: ((main.user ?? 0) + (main.system ?? 0)) / 1000,
+        mainMs: main.thread ?? -1,
+        workersMs: reported.reduce((sum, line) => sum + (line.worker ?? 0), 0),
+        workersReported: reported.length,
+        actions: summary.actions,
+        counts,
+      });
     });
   });
+}
+
+/**
+ * Builds the worker bundle first when the checkout's is stale, as the first pool after an edit
+ * does in the background: the timed campaigns start their workers from it, as a user's second
+ * run does (SHAKEDOWN_WORKER_BUNDLE=0 times the start from the sources).
+ */
+async function freshWorkerBundle(): Promise<void> {
+  if (process.env.SHAKEDOWN_WORKER_BUNDLE === '0') return;
+  const bundler = await import(new URL('../bin/cli-bundle.mjs', import.meta.url).href);
+  if (!bundler.freshWorkerBundle(undefined, false)) await bundler.buildWorkerBundle();
 }
 
 /** Totals of a series of campaigns run the same way. */
 interface Tally {
   ms: number;
   cpuMs: number;
+  mainMs: number;
+  workersMs: number;
+  /** Every campaign's main thread and workers reported their own CPU (Linux, bundled workers). */
+  split: boolean;
   actions: number;
   ratios: number[];
 }
@@ -186,12 +240,25 @@ interface Tally {
  * summaries differ in anything but durations (counts, verdicts, failures must be the same).
  */
 async function cliScaling(args: readonly string[], rounds: number) {
-  const one: Tally = { ms: 0, cpuMs: 0, actions: 0, ratios: [] };
-  const two: Tally = { ms: 0, cpuMs: 0, actions: 0, ratios: [] };
+  const emptyTally = (): Tally => ({
+    ms: 0,
+    cpuMs: 0,
+    mainMs: 0,
+    workersMs: 0,
+    split: true,
+    actions: 0,
+    ratios: [],
+  });
+  const one = emptyTally();
+  const two = emptyTally();
   for (let round = 0; round < rounds; round++) {
     const order = round % 2 === 0 ? [1, 2] : [2, 1];
     const results = new Map<number, CliCampaign>();
-    for (const workers of order) results.set(workers, await cliCampaign(args, workers));
+    for (const workers of order) {
+      // Others' edits to the checkout make the bundle stale at any time: fresh before each start.
+      await freshWorkerBundle();
+      results.set(workers, await cliCampaign(args, workers));
+    }
     const a = results.get(1) as CliCampaign;
     const b = results.get(2) as CliCampaign;
     if (a.counts !== b.counts)
@@ -204,6 +271,10 @@ async function cliScaling(args: readonly string[], rounds: number) {
     ] as const) {
       tally.ms += result.ms;
       tally.cpuMs += result.cpuMs;
+      tally.mainMs += result.mainMs;
+      tally.workersMs += result.workersMs;
+      // --workers 2 on an in-process target: one worker thread, the other slot on the main thread.
+      tally.split &&= result.mainMs >= 0 && result.workersReported === (tally === one ? 0 : 1);
       tally.actions += result.actions;
     }
     two.ratios.push(a.ms / b.ms);
@@ -222,6 +293,25 @@ function cliRow(
   const oneRate = (one.actions / one.ms) * 1000;
   const twoRate = (two.actions / two.ms) * 1000;
   const perK = (tally: Tally) => ((tally.cpuMs / tally.actions) * 1000).toFixed(0);
+  // Where the CPU went: the JavaScript threads, and the rest (V8's optimizing compiler and
+  // collector threads: each thread that runs runs compiles the hot code again).
+  const split = (tally: Tally) => {
+    const per = (ms: number) => ((ms / tally.actions) * 1000).toFixed(0);
+    const rest = tally.cpuMs - tally.mainMs - tally.workersMs;
+    return `main thread ${per(tally.mainMs)}, worker threads ${per(tally.workersMs)}, V8's background threads (compiler, GC) ${per(rest)}`;
+  };
+  // Same-run ceilings on 2 otherwise idle cores (a loaded machine can beat them: there --workers 1
+  // waits for a core too): --workers 1 takes at least its main thread's CPU time, and --workers 2
+  // at least half the CPU it uses. With no cost of its own (the CPU of --workers 1),
+  // and with the CPU it did use.
+  const bounds =
+    one.split && one.mainMs > 0
+      ? `; on 2 otherwise idle cores --workers 2 can be at most ${((2 * one.mainMs) / one.cpuMs).toFixed(2)}x (--workers 1 keeps ${(one.cpuMs / one.mainMs).toFixed(2)} cores busy per second of its main thread), ${((2 * one.mainMs) / (two.cpuMs * (one.actions / two.actions))).toFixed(2)}x with the CPU it used`
+      : '';
+  const splits =
+    one.split && two.split
+      ? `; per 1,000 actions on 1 worker: ${split(one)}; on 2: ${split(two)}${bounds}`
+      : `; no per-thread split (a worker started from the sources, the bundle stale, or not Linux)${bounds}`;
   return {
     name: `campaign actions/s on --workers 2, ${what} (cold processes)`,
     value: twoRate,
@@ -229,7 +319,7 @@ function cliRow(
     ceilingName: '2 x the --workers 1 rate, same command lines',
     ceiling: 2 * oneRate,
     target: '>= 1.6x --workers 1 (80% of this ceiling)',
-    note: `shakedown run ${args.join(' ')}: ${rounds} round(s) each way, alternating; --workers 1 ${Math.round(oneRate)} actions/s, --workers 2 ${Math.round(twoRate)} actions/s: ${(twoRate / oneRate).toFixed(2)}x (per round ${two.ratios.map((r) => r.toFixed(2)).join(', ')}); CPU time of the whole process (all threads) per 1,000 actions: ${perK(one)} ms on 1 worker, ${perK(two)} ms on 2 (${(two.cpuMs / two.actions / (one.cpuMs / one.actions)).toFixed(2)}x); summaries identical`,
+    note: `shakedown run ${args.join(' ')}: ${rounds} round(s) each way, alternating; --workers 1 ${Math.round(oneRate)} actions/s, --workers 2 ${Math.round(twoRate)} actions/s: ${(twoRate / oneRate).toFixed(2)}x (per round ${two.ratios.map((r) => r.toFixed(2)).join(', ')}); CPU time of the whole process (all threads) per 1,000 actions: ${perK(one)} ms on 1 worker, ${perK(two)} ms on 2 (${(two.cpuMs / two.actions / (one.cpuMs / one.actions)).toFixed(2)}x)${splits}; summaries identical`,
   };
 }
 

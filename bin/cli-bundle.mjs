@@ -10,6 +10,10 @@
 // current.json): an edit, a deleted file or a new import (its importer changed) rebuilds it at
 // the next start. A file modified while a build reads it leaves that build unpublished (used
 // once, by the start that made it), so a stale bundle is never kept.
+//
+// The same machinery bundles a worker pool's thread with the trading pack (freshWorkerBundle):
+// a worker started from it loads one plain file per chunk instead of some 300 modules through
+// the hooks (src/core/workers/worker-bundle.ts).
 import { createHash, randomBytes } from 'node:crypto';
 import {
   existsSync,
@@ -42,15 +46,45 @@ const UNPUBLISHED_MS = 5 * 60 * 1000;
 const RACY_MS = 1000;
 
 /**
- * Where a checkout's CLI entry and its bundles are. The folder is named after the checkout too:
- * node_modules may be a link shared by several (a staging copy, a worktree), whose sources differ.
+ * What each bundle is built from: its entry points (output name to source, from the checkout's
+ * root) and the one whose file the bundle is named by. `cli`: the CLI, whose entry keeps the
+ * bundle's own `import.meta.url`. `worker`: a pool's worker thread (src/core/workers/
+ * campaign-worker.ts) with the trading pack, code split so the pack and the worker share one
+ * copy of the core (the other packs load users' modules, which need the hooks).
  */
-function placesOf(root) {
+const KINDS = {
+  cli: { entries: { main: 'src/cli/main.ts' }, main: 'main', bundleMeta: 'main' },
+  worker: {
+    entries: {
+      worker: 'src/core/workers/campaign-worker.ts',
+      'trading-pack': 'src/domains/trading/trading-pack.ts',
+    },
+    main: 'worker',
+    bundleMeta: undefined,
+  },
+};
+
+/**
+ * Where a checkout's bundle of one kind (KINDS) and its entries are. The folder is named after
+ * the checkout too: node_modules may be a link shared by several (a staging copy, a worktree),
+ * whose sources differ.
+ */
+function placesOf(root, kind = 'cli') {
+  const { entries, main, bundleMeta } = KINDS[kind];
   const cache = join(
     root,
-    `node_modules/.cache/shakedown/cli-${createHash('sha1').update(root).digest('hex').slice(0, 12)}`,
+    `node_modules/.cache/shakedown/${kind}-${createHash('sha1').update(root).digest('hex').slice(0, 12)}`,
   );
-  return { root, entry: join(root, 'src/cli/main.ts'), cache, current: join(cache, 'current.json') };
+  const sources = Object.fromEntries(Object.entries(entries).map(([name, path]) => [name, join(root, path)]));
+  return {
+    root,
+    entries: sources,
+    entry: sources[main],
+    main,
+    bundleMeta: bundleMeta && sources[bundleMeta],
+    cache,
+    current: join(cache, 'current.json'),
+  };
 }
 
 /** Size and modification time of a file; undefined when it is gone. */
@@ -90,7 +124,7 @@ function freshEntry(places) {
       restamped = true;
     }
   }
-  const entry = join(places.cache, current.dir, 'main.mjs');
+  const entry = join(places.cache, current.dir, `${places.main}.mjs`);
   if (!existsSync(entry)) return undefined;
   if (restamped) publish(places, current);
   return entry;
@@ -99,14 +133,14 @@ function freshEntry(places) {
 /**
  * Every own module keeps its own `import.meta.url` (and `filename`, `dirname`): the workers'
  * entries, the packs' references for worker threads and PACKAGE_ROOT are found from it. All but
- * the entry, whose URL is the bundle's and carries the launcher's `?commands=lazy`.
+ * `entry` (the CLI's), whose URL is the bundle's and carries the launcher's `?commands=lazy`.
  */
 function ownImportMetaUrl(entry) {
   return {
     name: 'own-import-meta-url',
     setup(build) {
       build.onLoad({ filter: /\.ts$/ }, async ({ path }) => {
-        if (path === entry || path.includes('/node_modules/')) return undefined;
+        if ((entry !== undefined && path === entry) || path.includes('/node_modules/')) return undefined;
         const source = readFileSync(path, 'utf8');
         if (!source.includes('import.meta')) return undefined;
         const { transform } = await import('esbuild');
@@ -157,7 +191,7 @@ async function buildEntry(places) {
   const started = Date.now();
   const result = await build({
     absWorkingDir: places.root,
-    entryPoints: { main: places.entry },
+    entryPoints: places.entries,
     bundle: true,
     splitting: true,
     format: 'esm',
@@ -168,7 +202,7 @@ async function buildEntry(places) {
     metafile: true,
     logLevel: 'silent',
     tsconfigRaw: TSCONFIG,
-    plugins: [packagesOutsideButRxjs(places.root), ownImportMetaUrl(places.entry)],
+    plugins: [packagesOutsideButRxjs(places.root), ownImportMetaUrl(places.bundleMeta)],
   });
   const read = Object.keys(result.metafile.inputs);
   // A package bundled in (rxjs, tslib) is stamped by its manifest: its version changes, not its files.
@@ -192,7 +226,7 @@ async function buildEntry(places) {
   else inputs.push([SELF, ...self, hashOf(SELF)]);
   if (!racy) publishBuild(places, dir, inputs);
   removeOldBuilds(places, dir);
-  return join(outdir, 'main.mjs');
+  return join(outdir, `${places.main}.mjs`);
 }
 
 /** current.json as written, if it can be read. */
@@ -254,4 +288,49 @@ export async function bundledCli(root = ROOT) {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * A pool worker's bundle (KINDS.worker) in a checkout, when one is fresh: the worker's entry and
+ * each bundled pack, by the source URL a pack reference names, as file URLs. Undefined when none
+ * is fresh (then a build is started, unless `build` is false, for the next pool: this one starts
+ * from the sources and is not kept waiting), or there is nothing to bundle (the installed package).
+ */
+export function freshWorkerBundle(root = ROOT, build = true) {
+  const places = placesOf(root, 'worker');
+  if (!Object.values(places.entries).every((path) => existsSync(path))) return undefined;
+  let entry;
+  try {
+    entry = freshEntry(places);
+  } catch {
+    return undefined;
+  }
+  if (!entry) {
+    if (build) buildWorkerBundle(root).catch(() => undefined);
+    return undefined;
+  }
+  const dir = dirname(entry);
+  return {
+    entry: pathToFileURL(entry).href,
+    packs: Object.fromEntries(
+      Object.entries(places.entries)
+        .filter(([name]) => name !== places.main)
+        .map(([name, path]) => [pathToFileURL(path).href, pathToFileURL(join(dir, `${name}.mjs`)).href]),
+    ),
+  };
+}
+
+/** The pool-worker bundle being built by this process, if one is. */
+let building;
+
+/** Builds a checkout's pool-worker bundle (at most one build at a time per process). */
+export function buildWorkerBundle(root = ROOT) {
+  building ??= (async () => {
+    const places = placesOf(root, 'worker');
+    mkdirSync(places.cache, { recursive: true });
+    return pathToFileURL(await buildEntry(places));
+  })().finally(() => {
+    building = undefined;
+  });
+  return building;
 }
