@@ -46,6 +46,16 @@ function feedsRun(extra: readonly string[]) {
 }
 
 /**
+ * The campaign on one thread, run once for the file: both tests below read its outputs (the
+ * same seed and runs give the same files), and it is run by whichever test comes first.
+ */
+let oneThread: ReturnType<typeof feedsRun> | undefined;
+const onOneThread = (): ReturnType<typeof feedsRun> => {
+  oneThread ??= feedsRun(['--workers', '1']);
+  return oneThread;
+};
+
+/**
  * The feeds pack's report hook wired through the runner: each judged run measured once (on
  * whichever thread ran it), the measures merged into the campaign's, and its sections in the
  * printed summary, the JSON summary, the HTML report and JUnit; the same seed gives the same
@@ -53,7 +63,7 @@ function feedsRun(extra: readonly string[]) {
  */
 describe('the feeds report sections, end to end', () => {
   it('run --domain feeds shows them in the printed summary, the summary, the report and JUnit, the same on 1 and 2 workers', () => {
-    const one = feedsRun(['--workers', '1']);
+    const one = onOneThread();
     expect(one.run.status, one.run.stderr + one.run.stdout).toBe(0);
     expect(one.run.stdout).toContain('Latency per upstream');
     expect(one.run.stdout).toContain('Subscription continuity');
@@ -82,7 +92,7 @@ describe('the feeds report sections, end to end', () => {
   });
 
   it('merge makes the sections again from the shards’ measures: the unsharded figures', () => {
-    const whole = feedsRun(['--workers', '1']);
+    const whole = onOneThread();
     expect(whole.run.status, whole.run.stderr).toBe(0);
     const shards = [1, 2].map((i) => feedsRun(['--workers', '1', '--shard', `${i}/2`]));
     for (const shard of shards) {

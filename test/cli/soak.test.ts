@@ -2,7 +2,8 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readReplayFile } from '../../src/core/replay/write-replay-file.ts';
-import { shakedown, tempDirs } from '../support/cli.ts';
+import { tempDirs } from '../support/cli.ts';
+import { shakedownAsync as shakedown } from './async-cli.ts';
 
 const tempDir = tempDirs('shakedown-soak-');
 
@@ -44,10 +45,11 @@ const PROGRESS =
  */
 const RSS_GROWTH_BOUND_MB = 112;
 
-describe('shakedown soak', () => {
-  it('soaks for 60 s on the in-process exchange with progress lines and RSS flat after the warm-up', () => {
+// Concurrent: each test waits on its own child process, and the soak's RSS is its own process's.
+describe.concurrent('shakedown soak', () => {
+  it('soaks for 60 s on the in-process exchange with progress lines and RSS flat after the warm-up', async () => {
     const out = tempDir();
-    const soak = shakedown(
+    const soak = await shakedown(
       ['soak', '--duration', '60s', '--seed', '11', '--progress-every', '5s', '--out', out, '--json'],
       { timeoutMs: 170_000 },
     );
@@ -68,9 +70,9 @@ describe('shakedown soak', () => {
     expect(readdirSync(out)).toEqual([]);
   }, 180_000);
 
-  it('ends at a planted bug: shrunk, saved as a replay file, exit 1', () => {
+  it('ends at a planted bug: shrunk, saved as a replay file, exit 1', async () => {
     const out = tempDir();
-    const soak = shakedown(
+    const soak = await shakedown(
       ['soak', '--duration', '5m', '--bug', 'overfill', '--property', 'trading-venue', '--seed', '1'],
       { cwd: out, timeoutMs: 170_000 },
     );
@@ -86,18 +88,17 @@ describe('shakedown soak', () => {
     expect(soak.stdout).toMatch(/^failed: /m);
   }, 180_000);
 
-  it('refuses a bad or missing --duration with one line and exit 2', () => {
+  it('refuses a bad or missing --duration with one line and exit 2', async () => {
     for (const args of [['--duration', 'soon'], ['--duration', '0s'], []]) {
-      const soak = shakedown(['soak', ...args]);
+      const soak = await shakedown(['soak', ...args]);
       expect(soak.status, args.join(' ')).toBe(2);
       const lines = soak.stderr.trim().split('\n');
       expect(lines, soak.stderr).toHaveLength(1);
       expect(lines[0]).toMatch(/--duration/);
+      expect(lines[0]).toContain('SHK_USAGE');
       expect(soak.stderr).not.toMatch(/^\s+at /m);
     }
-    const bad = shakedown(['soak', '--duration', 'soon']);
-    expect(bad.stderr).toContain('SHK_USAGE');
-    const faults = shakedown(['soak', '--duration', '1s', '--faults', 'all', 'frame.drop']);
+    const faults = await shakedown(['soak', '--duration', '1s', '--faults', 'all', 'frame.drop']);
     expect(faults.status).toBe(2);
     expect(faults.stderr).toContain('SHK_USAGE');
   });

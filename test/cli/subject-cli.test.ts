@@ -9,11 +9,14 @@ const cli = (args: readonly string[], env: Record<string, string> = {}, cwd?: st
 const BOT = './examples/grid-bot/bot.ts';
 
 describe('shakedown run --subject, end to end (in process)', () => {
-  it('passes the clean grid bot: --seed 1 --runs 200, every property', () => {
+  // The README runs the same campaign with --runs 200 (test/readme/readme.test.ts: exit 0); a
+  // campaign of the bot waits on its timers, so here a few runs of every property are enough to
+  // show the runs counted and nothing saved.
+  it('passes the clean grid bot: --seed 1 --runs 30, every property', () => {
     const out = tempDir();
-    const run = cli(['run', '--subject', BOT, '--seed', '1', '--runs', '200', '--out', out]);
+    const run = cli(['run', '--subject', BOT, '--seed', '1', '--runs', '30', '--out', out]);
     expect(run.status, run.stderr + run.stdout).toBe(0);
-    expect(run.stdout).toContain('passed: 1200 runs');
+    expect(run.stdout).toContain('passed: 180 runs');
     expect(readdirSync(out)).toEqual([]);
   });
 

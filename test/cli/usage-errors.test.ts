@@ -2,10 +2,12 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fsErrorAsShakedownError, isFsError } from '../../src/cli/fs-errors.ts';
 import { formatDuration, parseDuration } from '../../src/cli/options/parse-options.ts';
-import { type CliResult, shakedown, tempDirs } from '../support/cli.ts';
+import { type CliResult, tempDirs } from '../support/cli.ts';
+import { shakedownAsync } from './async-cli.ts';
 
 const tempDir = tempDirs('shakedown-usage-');
-const cli = (...args: string[]) => shakedown(args, { timeoutMs: 60_000 });
+/** Each command is a short child process of its own: the file's tests run theirs at once. */
+const cli = (...args: string[]) => shakedownAsync(args, { timeoutMs: 120_000 });
 
 /** A usage error: exit 2, exactly one line on stderr with the code, no stack, nothing on stdout. */
 function expectUsage(result: CliResult, code = 'SHK_USAGE'): string {
@@ -24,75 +26,82 @@ function expectNothingStarted(result: CliResult): void {
   expect(result.stderr).not.toContain('campaign starts');
 }
 
-describe("commander's own errors", () => {
-  it('an unknown option, an unknown command, a missing value and extra arguments are one SHK_USAGE line, exit 2', () => {
-    const unknownOption = expectUsage(cli('run', '--bogus'));
+describe.concurrent("commander's own errors", () => {
+  it('an unknown option, an unknown command, a missing value and extra arguments are one SHK_USAGE line, exit 2', async () => {
+    const [bogus, rnu, noValue, extra, many] = await Promise.all([
+      cli('run', '--bogus'),
+      cli('rnu'),
+      cli('run', '--runs'),
+      cli('run', 'extra'),
+      cli('run', '--runs', 'many'),
+    ]);
+    const unknownOption = expectUsage(bogus);
     expect(unknownOption).toContain("unknown option '--bogus'");
     // Commander's own `error: ...` text is not printed besides ours.
     expect(unknownOption).not.toContain('error:');
 
-    const unknownCommand = expectUsage(cli('rnu'));
+    const unknownCommand = expectUsage(rnu);
     expect(unknownCommand).toContain("unknown command 'rnu'");
     expect(unknownCommand).toContain('(did you mean run?)');
 
-    expect(expectUsage(cli('run', '--runs'))).toContain("option '--runs <n>' argument missing");
-    expect(expectUsage(cli('run', 'extra'))).toContain('too many arguments');
+    expect(expectUsage(noValue)).toContain("option '--runs <n>' argument missing");
+    expect(expectUsage(extra)).toContain('too many arguments');
     // A flag's value that its parser refuses: the parser's own one line.
-    expect(expectUsage(cli('run', '--runs', 'many'))).toContain('--runs: expected an integer');
+    expect(expectUsage(many)).toContain('--runs: expected an integer');
   });
 
-  it('soak --duration is required: a usage error naming it, before anything runs', () => {
-    const soak = cli('soak', '--seed', '1');
+  it('soak --duration is required: a usage error naming it, before anything runs', async () => {
+    const soak = await cli('soak', '--seed', '1');
     expect(expectUsage(soak)).toContain("required option '--duration <duration>' not specified");
     expectNothingStarted(soak);
   });
 
-  it('no command at all prints the help on stderr and exits 2 with one SHK_USAGE line', () => {
-    const bare = cli();
+  it('no command at all prints the help on stderr and exits 2 with one SHK_USAGE line', async () => {
+    const bare = await cli();
     expect(bare.status).toBe(2);
     expect(bare.stderr).toContain('Commands:');
     expect(bare.stderr.trimEnd().split('\n').at(-1)).toMatch(/^shakedown: SHK_USAGE: no command given/);
   });
 
-  it('--help and --version are not errors', () => {
-    const help = cli('run', '--help');
+  it('--help and --version are not errors', async () => {
+    const help = await cli('run', '--help');
     expect(help.status).toBe(0);
     expect(help.stderr).toBe('');
-    expect(cli('--version').status).toBe(0);
+    expect((await cli('--version')).status).toBe(0);
   });
 });
 
-describe('--target forms', () => {
-  it('a URL scheme other than ws/wss is a usage error naming the supported forms, not a missing file', () => {
-    const ftp = cli('run', '--target', 'ftp://x', '--runs', '1');
+describe.concurrent('--target forms', () => {
+  it('a URL scheme other than ws/wss is a usage error naming the supported forms, not a missing file', async () => {
+    const ftp = await cli('run', '--target', 'ftp://x', '--runs', '1');
     const line = expectUsage(ftp);
     expect(line).toContain('--target ftp://x');
     expect(line).toContain('the ftp:// scheme is not supported');
     expect(line).toContain('inproc | ws | ws://host:port | wss://host:port | ./adapter.ts');
     expect(line).not.toContain('SHK_ADAPTER_NOT_FOUND');
     expectNothingStarted(ftp);
-    const http = expectUsage(cli('run', '--target', 'http://127.0.0.1:9000'));
+    const http = expectUsage(await cli('run', '--target', 'http://127.0.0.1:9000'));
     expect(http).toContain('the http:// scheme is not supported');
   });
 
-  it('a path that does not exist is a usage error naming the forms, in run and diff', () => {
+  it('a path that does not exist is a usage error naming the forms, in run and diff', async () => {
     const dir = tempDir();
     const missing = join(dir, 'no-such-adapter.ts');
-    const run = cli('run', '--target', missing);
+    const run = await cli('run', '--target', missing);
     const line = expectUsage(run);
     expect(line).toContain(`no adapter module at ${missing}`);
     expect(line).toContain('supported: inproc | ws');
     expectNothingStarted(run);
 
-    const diff = expectUsage(cli('diff', '--target', 'inproc', '--against', 'ftp://x'));
+    const diff = expectUsage(await cli('diff', '--target', 'inproc', '--against', 'ftp://x'));
     expect(diff).toContain('--against ftp://x');
   });
 });
 
-describe('--check-determinism', () => {
-  it('over ws or a ws:// venue is refused before the target is started', () => {
+describe.concurrent('--check-determinism', () => {
+  it('over ws or a ws:// venue is refused before the target is started', async () => {
     for (const target of ['ws', 'ws://127.0.0.1:1']) {
-      const result = cli('run', '--check-determinism', '--target', target, '--runs', '1');
+      const result = await cli('run', '--check-determinism', '--target', target, '--runs', '1');
       const line = expectUsage(result);
       expect(line).toContain('--check-determinism: determinism is checked in-process only');
       // ws://127.0.0.1:1 is unreachable: exit 3 would mean the target was tried first.
@@ -102,22 +111,28 @@ describe('--check-determinism', () => {
   });
 });
 
-describe('coverage --missing', () => {
-  it('without a summary file is a usage error, not the whole surface', () => {
-    const line = expectUsage(cli('coverage', '--missing'));
+describe.concurrent('coverage --missing', () => {
+  it('without a summary file is a usage error, not the whole surface', async () => {
+    const line = expectUsage(await cli('coverage', '--missing'));
     expect(line).toContain('--missing needs a summary file');
-    expect(expectUsage(cli('coverage', '--missing', '--json'))).toContain('--missing needs a summary file');
+    expect(expectUsage(await cli('coverage', '--missing', '--json'))).toContain(
+      '--missing needs a summary file',
+    );
     // Without --missing, no summary is the declared surface (exit 0).
-    const surface = cli('coverage');
+    const surface = await cli('coverage');
     expect(surface.status, surface.stderr).toBe(0);
     expect(surface.stdout).toMatch(/^declared surface: \d+ items/);
   });
 });
 
-describe('durations in --help', () => {
-  it('print as durations (60s), never as milliseconds (60000), in every command', () => {
+describe.concurrent('durations in --help', () => {
+  it('print as durations (60s), never as milliseconds (60000), in every command', async () => {
     const helps = Object.fromEntries(
-      ['run', 'soak', 'diff', 'replay', 'serve'].map((command) => [command, cli(command, '--help').stdout]),
+      await Promise.all(
+        ['run', 'soak', 'diff', 'replay', 'serve'].map(
+          async (command) => [command, (await cli(command, '--help')).stdout] as const,
+        ),
+      ),
     );
     for (const [command, text] of Object.entries(helps)) {
       expect(text, command).toContain('Usage: shakedown');
@@ -138,7 +153,7 @@ describe('durations in --help', () => {
     expect(defaultOf(helps.diff, '--time-budget')).toBe('60s');
   });
 
-  it('formatDuration writes what parseDuration reads back', () => {
+  it('formatDuration writes what parseDuration reads back', async () => {
     for (const ms of [0, 500, 1000, 20_000, 60_000, 90_000, 120_000, 600_000, 3_600_000, 7_200_000, 1500])
       expect(parseDuration('--x', true)(formatDuration(ms)), String(ms)).toBe(ms);
     expect(formatDuration(60_000)).toBe('60s');
@@ -147,8 +162,8 @@ describe('durations in --help', () => {
   });
 });
 
-describe('file errors are SHK_IO naming the path', () => {
-  it('maps a Node errno error with a path, and leaves other errors alone', () => {
+describe.concurrent('file errors are SHK_IO naming the path', () => {
+  it('maps a Node errno error with a path, and leaves other errors alone', async () => {
     const error = Object.assign(new Error("ENOTDIR: not a directory, mkdir '/tmp/a-file/x'"), {
       code: 'ENOTDIR',
       errno: -20,

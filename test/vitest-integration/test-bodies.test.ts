@@ -14,7 +14,8 @@ import { tempDirs } from '../support/cli.ts';
 /**
  * `shakedown/vitest` from its sources, in this process: the bodies its tests run (a campaign, a
  * replay), the seed, the timeouts, and that registering imports nothing heavy. The package as a
- * user installs it, under a Vitest of its own, is packed-vitest.test.ts. No timing is asserted.
+ * user installs it, under a Vitest of its own, is in test/package/pack-and-install.test.ts. No
+ * timing is asserted.
  */
 const tempDir = tempDirs('shakedown-vitest-bodies-');
 const SRC = join(import.meta.dirname, '../../src');
