@@ -313,7 +313,8 @@ export const numbersSpellingsAgree = scopedInvariant(
 /**
  * readSpelled, remembered per wire value (a run sends the same few prices and sizes again and
  * again; a campaign, the same across runs). A pure function of the value, so the memo changes
- * no answer; what it hands out is only read here. Emptied past SPELLED_LIMIT values.
+ * no answer; what it hands out is only read here. Emptied past SPELLED_LIMIT values (a few
+ * thousand cover a campaign's; more would only grow the heap).
  */
 function spelledOf(raw: unknown): Spelled | undefined {
   if (typeof raw !== 'number' && typeof raw !== 'string') return readSpelled(raw);
@@ -326,7 +327,7 @@ function spelledOf(raw: unknown): Spelled | undefined {
 }
 
 const spelledMemo = new Map<number | string, Spelled | undefined>();
-const SPELLED_LIMIT = 50_000;
+const SPELLED_LIMIT = 4096;
 
 /** A value as sent, as the book-level message writes it: a string quoted, a number as printed. */
 const rawOf = (sent: unknown): string => (typeof sent === 'string' ? JSON.stringify(sent) : String(sent));

@@ -61,12 +61,14 @@ function stringReadings(value: string): readonly WireReading[] {
   const known = readStrings.get(value);
   if (known !== undefined) return known;
   const read = readString(value);
-  if (readStrings.size >= 50_000) readStrings.clear();
+  if (readStrings.size >= READ_STRINGS_LIMIT) readStrings.clear();
   readStrings.set(value, read);
   return read;
 }
 
 const readStrings = new Map<string, readonly WireReading[]>();
+/** Spellings kept at most: a few thousand cover a campaign's; more would only grow the heap. */
+const READ_STRINGS_LIMIT = 4096;
 
 function readString(value: string): WireReading[] {
   const text = value.trim();
