@@ -1,6 +1,7 @@
 import type { Violation } from '../../src/core/model/invariant.ts';
 import type { TradingAction } from '../../src/domains/trading/trading-action.ts';
 import type { TradingEvidence } from '../../src/domains/trading/trading-evidence.ts';
+import { boundedMemo } from './support/bounded-memo.ts';
 import { is, type TradingRecord } from './support/events.ts';
 import { orderOfReply, requestOps, type TradingOperation } from './support/history.ts';
 import { marketRecord } from './support/market-record.ts';
@@ -310,24 +311,12 @@ export const numbersSpellingsAgree = scopedInvariant(
   }),
 );
 
-/**
- * readSpelled, remembered per wire value (a run sends the same few prices and sizes again and
- * again; a campaign, the same across runs). A pure function of the value, so the memo changes
- * no answer; what it hands out is only read here. Emptied past SPELLED_LIMIT values (a few
- * thousand cover a campaign's; more would only grow the heap).
- */
+/** readSpelled, remembered per wire value (boundedMemo) when it is a number or a string. */
 function spelledOf(raw: unknown): Spelled | undefined {
-  if (typeof raw !== 'number' && typeof raw !== 'string') return readSpelled(raw);
-  const known = spelledMemo.get(raw);
-  if (known !== undefined || spelledMemo.has(raw)) return known;
-  const spelled = readSpelled(raw);
-  if (spelledMemo.size >= SPELLED_LIMIT) spelledMemo.clear();
-  spelledMemo.set(raw, spelled);
-  return spelled;
+  return typeof raw === 'number' || typeof raw === 'string' ? spelledMemo(raw) : readSpelled(raw);
 }
 
-const spelledMemo = new Map<number | string, Spelled | undefined>();
-const SPELLED_LIMIT = 4096;
+const spelledMemo = boundedMemo((raw: number | string) => readSpelled(raw));
 
 /** A value as sent, as the book-level message writes it: a string quoted, a number as printed. */
 const rawOf = (sent: unknown): string => (typeof sent === 'string' ? JSON.stringify(sent) : String(sent));

@@ -1,3 +1,4 @@
+import { boundedMemo } from './bounded-memo.ts';
 import type { InstrumentRules } from './oracle-config.ts';
 import { exactDecimal, pow10 } from './oracle-formulas.ts';
 
@@ -53,22 +54,8 @@ function readings(value: unknown): readonly WireReading[] {
   return stringReadings(value);
 }
 
-/**
- * The readings of a string: a pure function of it, and a run sends the same few spellings again
- * and again, so each is read once (and forgotten past a bound). Shared: never change them.
- */
-function stringReadings(value: string): readonly WireReading[] {
-  const known = readStrings.get(value);
-  if (known !== undefined) return known;
-  const read = readString(value);
-  if (readStrings.size >= READ_STRINGS_LIMIT) readStrings.clear();
-  readStrings.set(value, read);
-  return read;
-}
-
-const readStrings = new Map<string, readonly WireReading[]>();
-/** Spellings kept at most: a few thousand cover a campaign's; more would only grow the heap. */
-const READ_STRINGS_LIMIT = 4096;
+/** The readings of a string, remembered per string (boundedMemo). Shared: never change them. */
+const stringReadings: (value: string) => readonly WireReading[] = boundedMemo(readString);
 
 function readString(value: string): WireReading[] {
   const text = value.trim();

@@ -1,3 +1,4 @@
+import { boundedMemo } from './bounded-memo.ts';
 import { decimalPlaces } from './market-grid.ts';
 
 /**
@@ -27,22 +28,10 @@ const SHAPE = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/;
 const MAX_EXPONENT = 1000;
 
 /**
- * Texts already read (a run spells the same few prices and sizes again and again). Reading is
- * a pure function of the text, so the memo changes no answer; it is emptied when it grows past
- * MEMO_LIMIT so that a long campaign does not keep every value it ever saw.
+ * The exact decimal of a decimal text (no blanks), or undefined when it is not one; remembered
+ * per text (boundedMemo).
  */
-const exactMemo = new Map<string, string | undefined>();
-const MEMO_LIMIT = 50_000;
-
-/** The exact decimal of a decimal text (no blanks), or undefined when it is not one. */
-export function exactDecimal(text: string): string | undefined {
-  const known = exactMemo.get(text);
-  if (known !== undefined || exactMemo.has(text)) return known;
-  const exact = readExactDecimal(text);
-  if (exactMemo.size >= MEMO_LIMIT) exactMemo.clear();
-  exactMemo.set(text, exact);
-  return exact;
-}
+export const exactDecimal: (text: string) => string | undefined = boundedMemo(readExactDecimal);
 
 /**
  * The exact decimal of a wire value, as `readSpelled(raw)?.exact` gives it, without building
