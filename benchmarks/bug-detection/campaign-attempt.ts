@@ -1,5 +1,6 @@
 import type { Property } from '../../src/core/model/property.ts';
 import { type PropertyOrder, runCampaign } from '../../src/core/runner/campaign.ts';
+import { WorkerPool } from '../../src/core/workers/worker-pool.ts';
 import type { TradingAction } from '../../src/domains/trading/trading-action.ts';
 import { tradingPack } from '../../src/domains/trading/trading-pack.ts';
 import type { Attempt } from './attempt.ts';
@@ -20,7 +21,9 @@ export function roundSeed(seed: number, round: number): number {
  * rest of its --runs, and that generation eats the budget of the properties after it.
  * Time and runs to the first failure are read from onRun; shrinking and the stopped tail
  * after it are not counted. `order`: how the properties take the thread (runCampaign's
- * default, interleaved, unless given).
+ * default, interleaved, unless given). `workers`: each attempt on a fresh worker pool of that
+ * many slots (as `shakedown run --workers N`: the workers generate, the last slot is this
+ * thread), its start counted in the attempt's time as a user's command counts it.
  */
 export async function campaignAttempt(
   properties: readonly Property<TradingAction>[],
@@ -28,13 +31,29 @@ export async function campaignAttempt(
   seed: number,
   settings: BenchSettings,
   order?: PropertyOrder,
+  workers?: number,
 ): Promise<Attempt> {
-  const factory = await tradingPack.targetFactory(
-    { kind: 'inproc' },
-    { bugs: bug === undefined ? [] : [bug], seed, faults: 'all' },
-  );
+  const targetOptions = { bugs: bug === undefined ? [] : [bug], seed, faults: 'all' as const };
+  const factory = await tradingPack.targetFactory({ kind: 'inproc' }, targetOptions);
   const started = performance.now();
   const cpuStarted = process.cpuUsage();
+  const pool =
+    workers === undefined
+      ? undefined
+      : await WorkerPool.start<TradingAction>({
+          size: workers,
+          pack: {
+            module: new URL('../../src/domains/trading/trading-pack.ts', import.meta.url).href,
+            exportName: 'tradingPack',
+          },
+          spec: { kind: 'inproc' },
+          targetOptions,
+          generates: properties.map((p) => p.name),
+        });
+  const setTimer = (ms: number, fn: () => void): (() => void) => {
+    const timer = setTimeout(fn, ms);
+    return () => clearTimeout(timer);
+  };
   let runs = 0;
   let first: { runs: number; ms: number; cpuMs: number; property: string; runIndex: number } | undefined;
   try {
@@ -54,6 +73,7 @@ export async function campaignAttempt(
         shrinkBudgetMs: settings.shrinkMs,
         now: clock.now,
         ...(order ? { order } : {}),
+        ...(pool ? { pool, setTimer } : {}),
         onRun: (progress) => {
           runs++;
           if (progress.failed && first === undefined) {
@@ -93,6 +113,7 @@ export async function campaignAttempt(
     }
     return { found: false, totalRuns: runs, wallMs: performance.now() - started };
   } finally {
+    await pool?.close();
     await factory.dispose?.();
   }
 }

@@ -1,13 +1,8 @@
-import type { Property } from '../../src/core/model/property.ts';
-import { type PropertyOrder, runCampaign } from '../../src/core/runner/campaign.ts';
-import { WorkerPool } from '../../src/core/workers/worker-pool.ts';
-import type { TradingAction } from '../../src/domains/trading/trading-action.ts';
 import { tradingPack } from '../../src/domains/trading/trading-pack.ts';
 import type { Attempt } from './attempt.ts';
-import { campaignAttempt, roundSeed } from './campaign-attempt.ts';
-import { type BenchSettings, readSettings } from './settings.ts';
+import { campaignAttempt } from './campaign-attempt.ts';
+import { readSettings } from './settings.ts';
 import { median, worst } from './stats.ts';
-import { StopClock } from './stop-clock.ts';
 
 /**
  * Time to find a bug with the properties taking turns (interleaved, runCampaign's default)
@@ -42,95 +37,6 @@ const workers = workersAt < 0 ? undefined : Number(process.argv[workersAt + 1]);
 if (workers !== undefined && !(Number.isInteger(workers) && workers >= 1))
   throw new Error(`--workers: expected a whole number >= 1, got ${process.argv[workersAt + 1]}`);
 
-/**
- * campaignAttempt on a fresh worker pool of `size` slots: campaigns with fresh seeds until one
- * fails or the budget is spent, time and runs to the end of the first failing run (folded),
- * the pool's start included.
- */
-async function poolAttempt(
-  size: number,
-  chosen: readonly Property<TradingAction>[],
-  bug: string,
-  seed: number,
-  bench: BenchSettings,
-  order: PropertyOrder,
-): Promise<Attempt> {
-  const started = performance.now();
-  const cpuStarted = process.cpuUsage();
-  const targetOptions = { bugs: [bug], seed, faults: 'all' };
-  const pool = await WorkerPool.start<TradingAction>({
-    size,
-    pack: {
-      module: new URL('../../src/domains/trading/trading-pack.ts', import.meta.url).href,
-      exportName: 'tradingPack',
-    },
-    spec: { kind: 'inproc' },
-    targetOptions,
-    generates: chosen.map((p) => p.name),
-  });
-  const factory = await tradingPack.targetFactory({ kind: 'inproc' }, targetOptions as never);
-  const setTimer = (ms: number, fn: () => void): (() => void) => {
-    const timer = setTimeout(fn, ms);
-    return () => clearTimeout(timer);
-  };
-  let runs = 0;
-  let first: { runs: number; ms: number; cpuMs: number; property: string; runIndex: number } | undefined;
-  try {
-    for (let round = 0; round < bench.maxRounds; round++) {
-      const left = bench.budgetMs - (performance.now() - started);
-      if (left <= 0) break;
-      const clock = new StopClock();
-      await runCampaign<TradingAction>({
-        properties: chosen,
-        invariants: tradingPack.invariants,
-        projection: tradingPack.projection,
-        clients: tradingPack.clients,
-        factory,
-        seed: roundSeed(seed, round),
-        runs: bench.runs,
-        timeBudgetMs: left,
-        shrinkBudgetMs: bench.shrinkMs,
-        now: clock.now,
-        setTimer,
-        pool,
-        order,
-        onRun: (progress) => {
-          runs++;
-          if (progress.failed && first === undefined) {
-            const cpu = process.cpuUsage(cpuStarted);
-            first = {
-              runs,
-              ms: performance.now() - started,
-              cpuMs: (cpu.user + cpu.system) / 1000,
-              property: progress.property,
-              runIndex: progress.runIndex,
-            };
-          }
-        },
-        onProperty: () => {
-          if (first !== undefined) clock.stop();
-        },
-      });
-      if (first === undefined) continue;
-      return {
-        found: true,
-        runs: first.runs,
-        ms: first.ms,
-        cpuMs: first.cpuMs,
-        by: first.property,
-        round,
-        runIndex: first.runIndex,
-        totalRuns: runs,
-        wallMs: performance.now() - started,
-      };
-    }
-    return { found: false, totalRuns: runs, wallMs: performance.now() - started };
-  } finally {
-    await pool.close();
-    await factory.dispose?.();
-  }
-}
-
 const figure = (attempts: readonly Attempt[], pick: (a: Attempt) => number | undefined): number[] =>
   attempts.map((a) => (a.found ? (pick(a) ?? Number.POSITIVE_INFINITY) : Number.POSITIVE_INFINITY));
 const show = (value: number, digits: number): string =>
@@ -144,10 +50,7 @@ for (const bug of settings.bugs) {
   for (let seed = 1; seed <= settings.seeds; seed++) {
     const orders = seed % 2 === 1 ? ORDERS : [...ORDERS].reverse();
     for (const order of orders) {
-      const attempt =
-        workers === undefined
-          ? await campaignAttempt(properties, bug, seed, settings, order)
-          : await poolAttempt(workers, properties, bug, seed, settings, order);
+      const attempt = await campaignAttempt(properties, bug, seed, settings, order, workers);
       attempts[order].push(attempt);
       log(
         `${bug} seed ${seed} ${order}: ${attempt.found ? `run ${attempt.runs}, ${((attempt.ms ?? 0) / 1000).toFixed(2)} s wall, ${((attempt.cpuMs ?? 0) / 1000).toFixed(2)} s CPU, by ${attempt.by}` : 'missed'}`,
