@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Property } from '../../../src/core/model/property.ts';
 import type { TargetFactory } from '../../../src/core/model/target.ts';
@@ -6,7 +5,6 @@ import {
   type CampaignOptions,
   type CampaignResult,
   type PropertyOrder,
-  type PropertyOutcome,
   runCampaign,
 } from '../../../src/core/runner/campaign.ts';
 import { LanePool } from '../../../src/core/runner/lane-pool.ts';
@@ -17,6 +15,7 @@ import type { Shard } from '../../../src/core/shard/shard.ts';
 import { WorkerPool } from '../../../src/core/workers/worker-pool.ts';
 import type { TradingAction } from '../../../src/domains/trading/trading-action.ts';
 import { tradingPack } from '../../../src/domains/trading/trading-pack.ts';
+import { decidedCampaign } from '../../support/campaign-decided.ts';
 
 /**
  * Properties take turns on a pool too (CampaignOptions.order, explore-in-pool.ts): a turn is a
@@ -123,42 +122,6 @@ async function campaign(
   } finally {
     await factory.dispose?.();
   }
-}
-
-const digest = (value: unknown): string => createHash('sha256').update(JSON.stringify(value)).digest('hex');
-
-/** Everything a property's outcome decided, without wall-clock figures. */
-function decided(outcome: PropertyOutcome<TradingAction>): unknown {
-  const { durationMs: _, failure, failures, ...rest } = outcome;
-  return JSON.parse(
-    JSON.stringify({
-      ...rest,
-      failures: (failures ?? (failure ? [failure] : [])).map((f) => ({
-        path: f.path,
-        runIndex: f.runIndex,
-        shrinks: f.shrinks,
-        signature: f.signature,
-        duplicates: f.duplicates,
-        actions: f.report.actions,
-        verdict: f.report.verdict,
-        events: digest(f.report.evidence.events),
-      })),
-    }),
-  );
-}
-
-/** The campaign as a whole, without wall-clock figures or the pool's own report. */
-function decidedCampaign(result: CampaignResult<TradingAction>): unknown {
-  return {
-    runs: result.runs,
-    actions: result.actions,
-    interrupted: result.interrupted,
-    faults: result.faults,
-    unfired: result.unfired,
-    exercised: result.exercised,
-    latency: result.latency,
-    properties: result.properties.map(decided),
-  };
 }
 
 /** The runs of each property, in order, property after property. */

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { Property } from '../../../src/core/model/property.ts';
 import type { TargetFactory } from '../../../src/core/model/target.ts';
@@ -6,13 +5,13 @@ import {
   type CampaignOptions,
   type CampaignResult,
   type PropertyOrder,
-  type PropertyOutcome,
   runCampaign,
 } from '../../../src/core/runner/campaign.ts';
 import type { Shard } from '../../../src/core/shard/shard.ts';
 import { inprocTargetFactory } from '../../../src/domains/trading/targets/inproc-target-factory.ts';
 import type { TradingAction } from '../../../src/domains/trading/trading-action.ts';
 import { tradingPack } from '../../../src/domains/trading/trading-pack.ts';
+import { decidedCampaign } from '../../support/campaign-decided.ts';
 
 /**
  * Properties take turns run by run on one thread (CampaignOptions.order, property-turns.ts):
@@ -78,42 +77,6 @@ async function campaign(
     ...extra,
   });
   return { result, runs, log };
-}
-
-const digest = (value: unknown): string => createHash('sha256').update(JSON.stringify(value)).digest('hex');
-
-/** Everything a property's outcome decided, without wall-clock figures. */
-function decided(outcome: PropertyOutcome<TradingAction>): unknown {
-  const { durationMs: _, failure, failures, ...rest } = outcome;
-  return JSON.parse(
-    JSON.stringify({
-      ...rest,
-      failures: (failures ?? (failure ? [failure] : [])).map((f) => ({
-        path: f.path,
-        runIndex: f.runIndex,
-        shrinks: f.shrinks,
-        signature: f.signature,
-        duplicates: f.duplicates,
-        actions: f.report.actions,
-        verdict: f.report.verdict,
-        events: digest(f.report.evidence.events),
-      })),
-    }),
-  );
-}
-
-/** The campaign as a whole, without wall-clock figures. */
-function decidedCampaign(result: CampaignResult<TradingAction>): unknown {
-  return {
-    runs: result.runs,
-    actions: result.actions,
-    interrupted: result.interrupted,
-    faults: result.faults,
-    unfired: result.unfired,
-    exercised: result.exercised,
-    latency: result.latency,
-    properties: result.properties.map(decided),
-  };
 }
 
 /** Runs both orders and checks they decided the same; returns both for further checks. */
