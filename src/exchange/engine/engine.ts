@@ -47,7 +47,6 @@ import type {
   InstrumentSnapshot,
   OrderSnapshot,
 } from '../../domains/trading/protocol/exchange-snapshot.ts';
-import type { EventMessage } from '../../domains/trading/protocol/protocol-messages.ts';
 import type { RejectReason } from '../../domains/trading/protocol/reject-reason.ts';
 import { BUG_NAMES, type BugName } from '../bugs/planted-bugs.ts';
 import { buildAccountSnapshot, buildBookSnapshot, buildOrderSnapshot } from './build-snapshot.ts';
@@ -82,13 +81,6 @@ export interface EngineRetained {
 export interface EngineOptions {
   config: ExchangeConfig;
   bugs?: Iterable<BugName>;
-  /**
-   * Builds each event's envelope as the wire's EventMessage (`type: 'event'`, then the envelope's
-   * fields in their order), so that a host sends it as it is instead of copying every event once
-   * more. The host sets it; engines whose outputs are read as plain envelopes (journal rebuilds,
-   * tests) do not.
-   */
-  wireEvents?: boolean;
 }
 
 /**
@@ -123,13 +115,6 @@ interface AccountShape {
   cash: number;
 }
 
-/** Whose sequence a stream name counts: an account's, or an instrument's market or book stream. */
-interface StreamOwner {
-  kind: 'account' | 'market' | 'book';
-  /** Index into the engine's accounts or instruments. */
-  index: number;
-}
-
 /**
  * Everything an engine derives from its config before the first input: scales, atoms, band
  * edges, stream names. Pure, so engines built from one config (one per run, one more for each
@@ -145,11 +130,6 @@ interface EngineLayout {
   /** One 0 (and one false) per instrument: copied into each account's per-instrument arrays. */
   zeros: number[];
   falses: boolean[];
-  /**
-   * Every stream name of the config and whose sequence it counts, as lastSeq's parse finds it (the
-   * last account or instrument of a name, as accountsById and instrumentsBySymbol keep it).
-   */
-  streams: Map<string, StreamOwner>;
 }
 
 const layouts = new WeakMap<ExchangeConfig, EngineLayout>();
@@ -177,42 +157,17 @@ function layoutSource(config: ExchangeConfig): unknown[] {
   return source;
 }
 
-/**
- * Whether `source` is what layoutSource(config) would give now, walked field by field in its
- * order without building the list (every engine asks, and nearly always it is).
- */
-function sameSource(source: readonly unknown[], config: ExchangeConfig): boolean {
-  let at = 0;
-  const next = (value: unknown): boolean => Object.is(source[at++], value);
-  const spellings = config.numberSpellings;
-  if (!next(config.sandboxPrefix) || !next(spellings)) return false;
-  for (const spelling of spellings ?? []) if (!next(spelling)) return false;
-  if (!next(config.instruments.length)) return false;
-  for (const cfg of config.instruments) {
-    if (
-      !next(cfg) ||
-      !next(cfg.symbol) ||
-      !next(cfg.tickSize) ||
-      !next(cfg.lotSize) ||
-      !next(cfg.minQty) ||
-      !next(cfg.maxQty) ||
-      !next(cfg.maxPosition) ||
-      !next(cfg.markPrice) ||
-      !next(cfg.bandPct) ||
-      !next(cfg.contractMultiplier)
-    )
-      return false;
-  }
-  if (!next(config.accounts.length)) return false;
-  for (const cfg of config.accounts) if (!next(cfg) || !next(cfg.id) || !next(cfg.cash)) return false;
-  return at === source.length;
+function sameSource(a: readonly unknown[], b: readonly unknown[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return false;
+  return true;
 }
 
 /** The config's layout, derived on first use and whenever the config changed since. */
 function layoutOf(config: ExchangeConfig): EngineLayout {
-  const known = layouts.get(config);
-  if (known !== undefined && sameSource(known.source, config)) return known;
   const source = layoutSource(config);
+  const known = layouts.get(config);
+  if (known !== undefined && sameSource(known.source, source)) return known;
   let cashDecimals = 0;
   for (const cfg of config.instruments) cashDecimals = Math.max(cashDecimals, cashDecimalsOfInstrument(cfg));
   const cashScale = pow10(cashDecimals);
@@ -242,27 +197,18 @@ function layoutOf(config: ExchangeConfig): EngineLayout {
       bookStream: bookStream(cfg.symbol),
     };
   });
-  const accounts = config.accounts.map((cfg) => ({
-    cfg,
-    stream: accountStream(cfg.id),
-    cash: toAtoms(cfg.cash, cashScale),
-  }));
-  const streams = new Map<string, StreamOwner>();
-  for (let index = 0; index < accounts.length; index++)
-    streams.set(accounts[index].stream, { kind: 'account', index });
-  for (let index = 0; index < instruments.length; index++) {
-    streams.set(instruments[index].marketStream, { kind: 'market', index });
-    streams.set(instruments[index].bookStream, { kind: 'book', index });
-  }
   const layout: EngineLayout = {
     source,
     spellings: config.numberSpellings ? new Set(config.numberSpellings) : undefined,
     cashScale,
     instruments,
-    accounts,
+    accounts: config.accounts.map((cfg) => ({
+      cfg,
+      stream: accountStream(cfg.id),
+      cash: toAtoms(cfg.cash, cashScale),
+    })),
     zeros: instruments.map(() => 0),
     falses: instruments.map(() => false),
-    streams,
   };
   layouts.set(config, layout);
   return layout;
@@ -336,10 +282,6 @@ export class Engine {
   private touchedInstruments: InstrumentState[] = [];
   /** The string spellings of prices and quantities taken (config.numberSpellings); all when undefined. */
   private readonly spellings: ReadonlySet<NumberSpelling> | undefined;
-  /** Stream names and whose sequence each counts (the layout's, shared). */
-  private readonly streams: ReadonlyMap<string, StreamOwner>;
-  /** Whether envelopes are built as EventMessages (EngineOptions.wireEvents). */
-  private readonly wire: boolean;
   /** Price atoms of the latest trade: the aggregated_tape_print bug prints at it. */
   private lastTradePrice = 0;
   /** Levels whose delta the book_delta_wrong_side bug files on the other side (levelKey). */
@@ -355,8 +297,6 @@ export class Engine {
     const layout = layoutOf(this.config);
     this.spellings = layout.spellings;
     this.cashScale = layout.cashScale;
-    this.streams = layout.streams;
-    this.wire = options.wireEvents === true;
     for (const shape of layout.instruments) {
       const inst: InstrumentState = {
         index: shape.index,
@@ -498,14 +438,6 @@ export class Engine {
   }
 
   lastSeq(stream: string): number {
-    const owner = this.streams.get(stream);
-    if (owner !== undefined) {
-      if (owner.kind === 'account') return this.accounts[owner.index].seq;
-      const inst = this.instruments[owner.index];
-      return owner.kind === 'market' ? inst.marketSeq : inst.bookSeq;
-    }
-    // Not a stream of the config: read as before the table, which finds nothing for such names
-    // save the odd spelling without a colon ('accounts' reads account 'accounts').
     const colon = stream.indexOf(':');
     const kind = stream.slice(0, colon);
     const name = stream.slice(colon + 1);
@@ -524,12 +456,9 @@ export class Engine {
       if (inst.marketSeq > 0) streams[inst.marketStream] = inst.marketSeq;
       if (inst.bookSeq > 0) streams[inst.bookStream] = inst.bookSeq;
     }
-    // By order number, which each order's id spells ('O' and the number): sorted before the
-    // snapshots are built, rather than by reading the number back out of each id.
-    const open: OrderState[] = [];
-    for (const acct of this.accounts) for (const o of acct.openOrders) open.push(o);
-    open.sort(byNumber);
-    const orders: OrderSnapshot[] = open.map(buildOrderSnapshot);
+    const orders: OrderSnapshot[] = [];
+    for (const acct of this.accounts) for (const o of acct.openOrders) orders.push(buildOrderSnapshot(o));
+    orders.sort((a, b) => Number(a.orderId.slice(1)) - Number(b.orderId.slice(1)));
     return {
       txn: this.txnCounter,
       time: this.time,
@@ -1584,27 +1513,27 @@ export class Engine {
   }
 
   private emitAccount(acct: AccountState, event: ExchangeEvent): void {
-    this.emit(acct.stream, ++acct.seq, event);
+    this.out.push({ stream: acct.stream, seq: ++acct.seq, txn: this.txnCounter + 1, time: this.time, event });
   }
 
   private emitMarket(inst: InstrumentState, event: ExchangeEvent): void {
-    this.emit(inst.marketStream, ++inst.marketSeq, event);
+    this.out.push({
+      stream: inst.marketStream,
+      seq: ++inst.marketSeq,
+      txn: this.txnCounter + 1,
+      time: this.time,
+      event,
+    });
   }
 
   private emitBook(inst: InstrumentState, event: ExchangeEvent): void {
-    this.emit(inst.bookStream, ++inst.bookSeq, event);
-  }
-
-  /** One event of the input being applied, in its envelope (the wire's message with wireEvents). */
-  private emit(stream: string, seq: number, event: ExchangeEvent): void {
-    const txn = this.txnCounter + 1;
-    const time = this.time;
-    if (this.wire) {
-      const message: EventMessage = { type: 'event', stream, seq, txn, time, event };
-      this.out.push(message);
-    } else {
-      this.out.push({ stream, seq, txn, time, event });
-    }
+    this.out.push({
+      stream: inst.bookStream,
+      seq: ++inst.bookSeq,
+      txn: this.txnCounter + 1,
+      time: this.time,
+      event,
+    });
   }
 }
 
@@ -1660,10 +1589,6 @@ function orderNumber(id: string): number {
     num = num * 10 + digit;
   }
   return num;
-}
-
-function byNumber(a: OrderState, b: OrderState): number {
-  return a.num - b.num;
 }
 
 function isOpen(status: OrderStatus): boolean {

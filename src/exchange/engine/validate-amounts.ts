@@ -1,9 +1,4 @@
-import {
-  atomsDecimal,
-  type NumericRead,
-  readNumeric,
-  toAtoms,
-} from '../../domains/trading/protocol/decimal-codec.ts';
+import { atomsDecimal, readNumeric, toAtoms } from '../../domains/trading/protocol/decimal-codec.ts';
 import type { NumberSpelling } from '../../domains/trading/protocol/exchange-config.ts';
 import type { RejectReason } from '../../domains/trading/protocol/reject-reason.ts';
 import type { InstrumentState } from './engine-state.ts';
@@ -11,28 +6,36 @@ import type { InstrumentState } from './engine-state.ts';
 /** Exact atoms, or the reason the value is unacceptable (a string: no allocation on the hot path). */
 export type AtomsOrReject = number | RejectReason;
 
-/**
- * The reject for a wire value readNumeric found no finite number in. (A JSON number is read in
- * place by the checks below: no reading to allocate.)
- */
-function notNumeric(
-  read: Exclude<NumericRead, { kind: 'number' }>,
+/** A finite number read off the wire; `exact` is the decimal a string spelled (see readNumeric). */
+interface WireNumber {
+  x: number;
+  exact?: string;
+}
+
+/** A finite number from a JSON number or decimal string, or the reject for what it is instead. */
+function numberOf(
+  value: unknown,
   missing: RejectReason,
   notNumber: RejectReason,
   notFinite: RejectReason,
-): RejectReason {
+  spellings: ReadonlySet<NumberSpelling> | undefined,
+): WireNumber | RejectReason {
+  if (typeof value === 'number') return Number.isFinite(value) ? { x: value } : notFinite;
+  const read = readNumeric(value, spellings);
+  if (read.kind === 'number')
+    return read.exact === undefined ? { x: read.value } : { x: read.value, exact: read.exact };
   if (read.kind === 'missing') return missing;
   return read.kind === 'not_finite' ? notFinite : notNumber;
 }
 
 /**
  * Atoms of a value on a grid, or NaN when it is off it. A string is held to the exact decimal it
- * spells (`exact`), so that no spelling is rounded onto the grid ("20000.5000000000000001" is off
- * a 0.5 tick although the nearest double is on it); a JSON number may carry binary error (toAtoms).
+ * spells, so that no spelling is rounded onto the grid ("20000.5000000000000001" is off a 0.5
+ * tick although the nearest double is on it); a JSON number may carry binary error (toAtoms).
  */
-function gridAtoms(x: number, exact: string | undefined, scale: number): number {
-  const atoms = toAtoms(x, scale);
-  return exact === undefined || exact === atomsDecimal(atoms, scale) ? atoms : Number.NaN;
+function gridAtoms(n: WireNumber, scale: number): number {
+  const atoms = toAtoms(n.x, scale);
+  return n.exact === undefined || n.exact === atomsDecimal(atoms, scale) ? atoms : Number.NaN;
 }
 
 /**
@@ -46,23 +49,14 @@ export function validateQty(
   inst: InstrumentState,
   spellings?: ReadonlySet<NumberSpelling>,
 ): AtomsOrReject {
-  let x: number;
-  let exact: string | undefined;
-  if (typeof value === 'number') {
-    if (!Number.isFinite(value)) return 'qty_not_finite';
-    x = value;
-  } else {
-    const read = readNumeric(value, spellings);
-    if (read.kind !== 'number')
-      return notNumeric(read, 'qty_not_a_number', 'qty_not_a_number', 'qty_not_finite');
-    x = read.value;
-    exact = read.exact;
-  }
+  const n = numberOf(value, 'qty_not_a_number', 'qty_not_a_number', 'qty_not_finite', spellings);
+  if (typeof n === 'string') return n;
+  const x = n.x;
   // By the exact decimal when there is one: "1e-400" is not zero, though its double is.
-  if (exact !== undefined ? exact === '0' : x === 0) return 'qty_zero';
-  if (exact !== undefined ? exact.startsWith('-') : x < 0) return 'qty_negative';
+  if (n.exact !== undefined ? n.exact === '0' : x === 0) return 'qty_zero';
+  if (n.exact !== undefined ? n.exact.startsWith('-') : x < 0) return 'qty_negative';
   if (x > inst.cfg.maxQty * 2) return 'qty_above_max';
-  const atoms = gridAtoms(x, exact, inst.qtyScale);
+  const atoms = gridAtoms(n, inst.qtyScale);
   if (Number.isNaN(atoms) || atoms % inst.lot !== 0) {
     return x > inst.cfg.maxQty ? 'qty_above_max' : 'qty_not_lot_multiple';
   }
@@ -81,21 +75,13 @@ export function validatePrice(
   inst: InstrumentState,
   spellings?: ReadonlySet<NumberSpelling>,
 ): AtomsOrReject {
-  let x: number;
-  let exact: string | undefined;
-  if (typeof value === 'number') {
-    if (!Number.isFinite(value)) return 'price_not_finite';
-    x = value;
-  } else {
-    const read = readNumeric(value, spellings);
-    if (read.kind !== 'number')
-      return notNumeric(read, 'price_required', 'price_not_a_number', 'price_not_finite');
-    x = read.value;
-    exact = read.exact;
-  }
-  if (exact !== undefined ? exact === '0' || exact.startsWith('-') : x <= 0) return 'price_not_positive';
+  const n = numberOf(value, 'price_required', 'price_not_a_number', 'price_not_finite', spellings);
+  if (typeof n === 'string') return n;
+  const x = n.x;
+  if (n.exact !== undefined ? n.exact === '0' || n.exact.startsWith('-') : x <= 0)
+    return 'price_not_positive';
   if (x > (inst.bandHigh / inst.priceScale) * 2) return 'price_out_of_band';
-  const atoms = gridAtoms(x, exact, inst.priceScale);
+  const atoms = gridAtoms(n, inst.priceScale);
   if (Number.isNaN(atoms) || atoms % inst.tick !== 0) return 'price_off_tick';
   if (atoms < inst.bandLow || atoms > inst.bandHigh) return 'price_out_of_band';
   return atoms;

@@ -9,7 +9,7 @@ import type { ExchangeSnapshot } from '../../domains/trading/protocol/exchange-s
 import type { EventMessage, ServerMessage } from '../../domains/trading/protocol/protocol-messages.ts';
 import type { BugName } from '../bugs/planted-bugs.ts';
 import { Engine } from '../engine/engine.ts';
-import type { EngineOutput, EngineResponse } from '../engine/exchange-output.ts';
+import type { EngineResponse } from '../engine/exchange-output.ts';
 import type { JournalEntry, JournalSink } from '../journal/journal-entry.ts';
 import { ReplayBuffer, type ReplayResult } from './replay-buffer.ts';
 import { Session, type SessionErrorHandler } from './session.ts';
@@ -58,20 +58,6 @@ export type SubmitOutcome =
 const EMPTY_BUFFER = new ReplayBuffer(0);
 
 /**
- * What the host keeps for one stream, found with one lookup per event: its replay buffer (made at
- * its first event), its subscribers (made at the first subscription), the events the host
- * injected on it, and for an account stream its last fill.
- */
-interface StreamSlot {
-  buffer: ReplayBuffer | undefined;
-  subscribers: Set<Session> | undefined;
-  injected: number;
-  lastFill: EventMessage | undefined;
-  /** Whether it is an account stream (`account:...`), the only kind whose last fill is kept. */
-  readonly account: boolean;
-}
-
-/**
  * Owns one engine and everything around it that is not a socket: the journal, the replay
  * buffers, and the sessions with their subscriptions. Deterministic given the clock.
  *
@@ -88,11 +74,11 @@ export class ExchangeHost {
   private readonly journal: JournalSink | undefined;
   private readonly bufferSize: number;
   private readonly bufferBytes: number;
-  /** Per stream: replay buffer, subscribers, injected count, last fill. */
-  private readonly streams = new Map<string, StreamSlot>();
+  private readonly buffers = new Map<string, ReplayBuffer>();
+  private readonly subscribers = new Map<string, Set<Session>>();
   private readonly sessions = new Set<Session>();
-  /** Whether the host ever injected an event (then wire seqs may differ from the engine's). */
-  private injectedAny = false;
+  private readonly injected = new Map<string, number>();
+  private readonly lastFills = new Map<string, EventMessage>();
   /** Planted bug `ack_before_journal`: inputs applied and acknowledged but not yet journaled. */
   private readonly unjournaled: { time: number; input: ExchangeInput }[] = [];
   private readonly ackBeforeJournal: boolean;
@@ -107,13 +93,13 @@ export class ExchangeHost {
     this.journal = options.journal;
     this.bufferSize = options.resumeBuffer ?? options.config.resumeBuffer ?? DEFAULT_RESUME_BUFFER;
     this.bufferBytes = options.config.resumeBufferBytes ?? DEFAULT_RESUME_BUFFER_BYTES;
-    this.core = new Engine({ config: options.config, bugs: options.bugs, wireEvents: true });
+    this.core = new Engine({ config: options.config, bugs: options.bugs });
     this.ackBeforeJournal = this.core.hasBug('ack_before_journal');
     for (const entry of options.recover ?? []) {
       const out = this.core.apply(entry.input, entry.time);
       this.lastTime = Math.max(this.lastTime, entry.time);
       // Recovered events are buffered (so clients can resume across a restart) but not sent.
-      for (const envelope of out.events) this.emit(envelope, false);
+      for (const envelope of out.events) this.record(this.toWire(envelope));
     }
   }
 
@@ -141,7 +127,7 @@ export class ExchangeHost {
   /** Called by a session when it closes. */
   disconnect(session: Session): void {
     this.sessions.delete(session);
-    for (const slot of this.streams.values()) slot.subscribers?.delete(session);
+    for (const set of this.subscribers.values()) set.delete(session);
   }
 
   get sessionCount(): number {
@@ -152,25 +138,19 @@ export class ExchangeHost {
   retained(): HostRetained {
     let replayEvents = 0;
     let replayBytes = 0;
-    let replayStreams = 0;
-    let subscriptions = 0;
-    let lastFills = 0;
-    for (const slot of this.streams.values()) {
-      if (slot.buffer !== undefined) {
-        replayStreams++;
-        replayEvents += slot.buffer.size;
-        replayBytes += slot.buffer.bytes;
-      }
-      subscriptions += slot.subscribers?.size ?? 0;
-      if (slot.lastFill !== undefined) lastFills++;
+    for (const buffer of this.buffers.values()) {
+      replayEvents += buffer.size;
+      replayBytes += buffer.bytes;
     }
+    let subscriptions = 0;
+    for (const set of this.subscribers.values()) subscriptions += set.size;
     return {
       replayEvents,
       replayBytes,
-      replayStreams,
+      replayStreams: this.buffers.size,
       sessions: this.sessions.size,
       subscriptions,
-      lastFills,
+      lastFills: this.lastFills.size,
     };
   }
 
@@ -179,18 +159,7 @@ export class ExchangeHost {
    * events, and only then may the caller answer. So nothing is seen before it is journaled.
    */
   submit(input: ExchangeInput): SubmitOutcome {
-    const output = this.applyInput(input);
-    return typeof output === 'string'
-      ? { kind: 'unavailable', message: output }
-      : { kind: 'applied', response: output.response, txn: output.txn };
-  }
-
-  /**
-   * submit for a session, which reads the engine's output as it is: that output once its events
-   * are sent, or why the input was not taken (the `unavailable` message).
-   */
-  applyInput(input: ExchangeInput): EngineOutput | string {
-    if (this.stopped !== undefined) return this.stopped;
+    if (this.stopped !== undefined) return { kind: 'unavailable', message: this.stopped };
     const time = this.now();
     const out = this.core.apply(input, time);
     const skipJournal = input.op === 'cancel_all' && this.core.hasBug('journal_skips_cancel_all');
@@ -200,35 +169,37 @@ export class ExchangeHost {
         // anyway) until a batch is full, so a SIGKILL in between loses acknowledged inputs.
         this.unjournaled.push({ time, input });
         if (this.unjournaled.length >= ACK_BEFORE_JOURNAL_BATCH && !this.writeJournal()) {
-          return this.stopped ?? 'journal write failed';
+          return { kind: 'unavailable', message: this.stopped ?? 'journal write failed' };
         }
       } else if (!this.append(time, input)) {
-        return this.stopped ?? 'journal write failed';
+        return { kind: 'unavailable', message: this.stopped ?? 'journal write failed' };
       }
     }
-    for (const envelope of out.events) this.emit(envelope, true);
-    return out;
+    for (const envelope of out.events) this.publish(this.toWire(envelope));
+    return { kind: 'applied', response: out.response, txn: out.txn };
   }
 
   subscribe(session: Session, stream: string): void {
-    const slot = this.slot(stream);
-    slot.subscribers ??= new Set();
-    slot.subscribers.add(session);
+    let set = this.subscribers.get(stream);
+    if (set === undefined) {
+      set = new Set();
+      this.subscribers.set(stream, set);
+    }
+    set.add(session);
   }
 
   unsubscribe(session: Session, stream: string): void {
-    this.streams.get(stream)?.subscribers?.delete(session);
+    this.subscribers.get(stream)?.delete(session);
   }
 
   /** The last seq sent on a stream (0 if none). */
   lastSeq(stream: string): number {
-    const seq = this.core.lastSeq(stream);
-    return this.injectedAny ? seq + (this.streams.get(stream)?.injected ?? 0) : seq;
+    return this.core.lastSeq(stream) + (this.injected.get(stream) ?? 0);
   }
 
   /** The buffered events after `lastSeen`, or why they cannot be had. */
   replay(stream: string, lastSeen: number): ReplayResult {
-    return (this.streams.get(stream)?.buffer ?? EMPTY_BUFFER).after(lastSeen, this.lastSeq(stream));
+    return (this.buffers.get(stream) ?? EMPTY_BUFFER).after(lastSeen, this.lastSeq(stream));
   }
 
   /**
@@ -236,13 +207,11 @@ export class ExchangeHost {
    * seq, to every subscriber. Returns whether there was a fill to repeat.
    */
   repeatLastFill(stream: string): boolean {
-    const slot = this.streams.get(stream);
-    const fill = slot?.lastFill;
-    if (slot === undefined || fill === undefined) return false;
+    const fill = this.lastFills.get(stream);
+    if (fill === undefined) return false;
     const seq = this.lastSeq(stream) + 1;
-    slot.injected++;
-    this.injectedAny = true;
-    this.publish({ ...fill, seq }, slot);
+    this.injected.set(stream, (this.injected.get(stream) ?? 0) + 1);
+    this.publish({ ...fill, seq });
     return true;
   }
 
@@ -263,7 +232,7 @@ export class ExchangeHost {
     const snapshot = this.core.snapshot();
     const streams: Record<string, number> = {};
     for (const [stream, seq] of Object.entries(snapshot.streams)) {
-      streams[stream] = seq + (this.streams.get(stream)?.injected ?? 0);
+      streams[stream] = seq + (this.injected.get(stream) ?? 0);
     }
     return { ...snapshot, streams };
   }
@@ -307,29 +276,8 @@ export class ExchangeHost {
     }
   }
 
-  /** The stream's slot, made on first use. */
-  private slot(stream: string): StreamSlot {
-    let slot = this.streams.get(stream);
-    if (slot === undefined) {
-      slot = {
-        buffer: undefined,
-        subscribers: undefined,
-        injected: 0,
-        lastFill: undefined,
-        account: stream.startsWith('account:'),
-      };
-      this.streams.set(stream, slot);
-    }
-    return slot;
-  }
-
-  /**
-   * An engine event as sent: the engine built it as the wire's message (wireEvents), which goes
-   * out as it is unless the host injected events on its stream (then a copy, its seq shifted).
-   */
-  private toWire(envelope: EventEnvelope, slot: StreamSlot): EventMessage {
-    const shift = slot.injected;
-    if (shift === 0) return envelope as EventMessage;
+  private toWire(envelope: EventEnvelope): EventMessage {
+    const shift = this.injected.get(envelope.stream) ?? 0;
     return {
       type: 'event',
       stream: envelope.stream,
@@ -340,23 +288,21 @@ export class ExchangeHost {
     };
   }
 
-  /** An engine event: kept for resume and, unless recovering, sent to the stream's subscribers. */
-  private emit(envelope: EventEnvelope, send: boolean): void {
-    const slot = this.slot(envelope.stream);
-    const message = this.toWire(envelope, slot);
-    if (send) this.publish(message, slot);
-    else this.record(message, slot);
+  private record(message: EventMessage): void {
+    let buffer = this.buffers.get(message.stream);
+    if (buffer === undefined) {
+      buffer = new ReplayBuffer(this.bufferSize, this.bufferBytes);
+      this.buffers.set(message.stream, buffer);
+    }
+    buffer.push(message);
+    if (message.event.type === 'fill' && message.stream.startsWith('account:')) {
+      this.lastFills.set(message.stream, message);
+    }
   }
 
-  private record(message: EventMessage, slot: StreamSlot): void {
-    slot.buffer ??= new ReplayBuffer(this.bufferSize, this.bufferBytes);
-    slot.buffer.push(message);
-    if (slot.account && message.event.type === 'fill') slot.lastFill = message;
-  }
-
-  private publish(message: EventMessage, slot: StreamSlot): void {
-    this.record(message, slot);
-    const set = slot.subscribers;
+  private publish(message: EventMessage): void {
+    this.record(message);
+    const set = this.subscribers.get(message.stream);
     if (set === undefined) return;
     for (const session of set) session.send(message);
   }

@@ -85,7 +85,9 @@ function describeMismatch(check: FieldKind, value: unknown): string | undefined 
         ? undefined
         : check.values.map((v) => `"${v}"`).join(' or ');
     case 'strings':
-      return isStrings(value) ? undefined : 'an array of strings';
+      return Array.isArray(value) && value.every((s) => typeof s === 'string')
+        ? undefined
+        : 'an array of strings';
     case 'seqs':
       return isPlainObject(value) &&
         Object.values(value).every((n) => typeof n === 'number' && Number.isSafeInteger(n) && n >= 0)
@@ -94,13 +96,6 @@ function describeMismatch(check: FieldKind, value: unknown): string | undefined 
     case 'any':
       return undefined;
   }
-}
-
-/** An array of strings only (a loop: it checks every subscribe and resync). */
-function isStrings(value: unknown): boolean {
-  if (!Array.isArray(value)) return false;
-  for (let i = 0; i < value.length; i++) if (typeof value[i] !== 'string') return false;
-  return true;
 }
 
 const knownTypes = new Set<string>(REQUEST_TYPES);
@@ -149,9 +144,6 @@ export function checkRequest(value: unknown): ParsedFrame {
   } else if (type === 'cancel') {
     const cancel = wellFormedCancel(value, id);
     if (cancel !== undefined) return { ok: true, request: cancel };
-  } else if (type === 'replace') {
-    const replace = wellFormedReplace(value, id);
-    if (replace !== undefined) return { ok: true, request: replace };
   }
   return checkFields(value, id, type as RequestType);
 }
@@ -202,19 +194,6 @@ function wellFormedPlace(value: Record<string, unknown>, id: RequestId): ClientR
   if (qty !== undefined) request.qty = qty;
   request.clientOrderId = clientOrderId;
   if (stp !== undefined) request.stp = stp;
-  return request as unknown as ClientRequest;
-}
-
-/** The same for a replace: an order reference (optional strings), then price and qty as sent. */
-function wellFormedReplace(value: Record<string, unknown>, id: RequestId): ClientRequest | undefined {
-  const { orderId, clientOrderId, price, qty } = value;
-  if (orderId !== undefined && typeof orderId !== 'string') return undefined;
-  if (clientOrderId !== undefined && typeof clientOrderId !== 'string') return undefined;
-  const request: Record<string, unknown> = { id, type: 'replace' };
-  if (orderId !== undefined) request.orderId = orderId;
-  if (clientOrderId !== undefined) request.clientOrderId = clientOrderId;
-  if (price !== undefined) request.price = price;
-  if (qty !== undefined) request.qty = qty;
   return request as unknown as ClientRequest;
 }
 

@@ -2,9 +2,6 @@ import type { RateLimitConfig } from '../../domains/trading/protocol/exchange-co
 
 export type TakeResult = { ok: true } | { ok: false; retryAfterMs: number };
 
-/** The answer to every request let through: one object, as nothing reads more than `ok` of it. */
-const ALLOWED: TakeResult = Object.freeze({ ok: true });
-
 /**
  * A token bucket for one connection. It holds up to `burst` tokens (at least one), refills at
  * `perSecond` tokens a second and each request takes one. Time is passed in, so it is pure
@@ -26,7 +23,7 @@ export class RateLimiter {
   }
 
   take(nowMs: number): TakeResult {
-    if (this.unlimited) return ALLOWED;
+    if (this.unlimited) return { ok: true };
     if (this.last !== undefined && nowMs > this.last) {
       this.tokens = Math.min(this.capacity, this.tokens + (nowMs - this.last) * this.perMs);
     }
@@ -34,7 +31,7 @@ export class RateLimiter {
     // The epsilon absorbs float error in the refill, so retrying after retryAfterMs passes.
     if (this.tokens >= 1 - 1e-9) {
       this.tokens = Math.max(0, this.tokens - 1);
-      return ALLOWED;
+      return { ok: true };
     }
     return { ok: false, retryAfterMs: Math.max(1, Math.ceil((1 - this.tokens) / this.perMs)) };
   }

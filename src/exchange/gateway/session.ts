@@ -132,16 +132,6 @@ interface DeliveryRound {
 /** Each host's round, kept between rounds so that a request costs no allocation for it. */
 const rounds = new WeakMap<ExchangeHost, DeliveryRound>();
 
-/** The host's round, made at its first session: every session of a host holds the same one. */
-function roundOf(host: ExchangeHost): DeliveryRound {
-  let round = rounds.get(host);
-  if (round === undefined) {
-    round = { depth: 0, holding: [] };
-    rounds.set(host, round);
-  }
-  return round;
-}
-
 /**
  * One connection's state: not logged in, then a trader (one account) or the admin. It turns
  * requests into engine inputs, always naming the account from the login, and answers each
@@ -162,8 +152,6 @@ export class Session {
   private batchTo: BatchSink | undefined;
   /** Messages held during the current round; undefined while not in the round's holding list. */
   private held: ServerMessage[] | undefined;
-  /** The host's delivery round (shared by its sessions; looked up once, not per request). */
-  private readonly round: DeliveryRound;
 
   constructor(
     private readonly host: ExchangeHost,
@@ -171,7 +159,6 @@ export class Session {
     private readonly onError?: SessionErrorHandler,
   ) {
     this.limiter = new RateLimiter(host.config.rateLimit);
-    this.round = roundOf(host);
   }
 
   get role(): Role | undefined {
@@ -245,8 +232,8 @@ export class Session {
       this.deliver(message);
       return;
     }
-    const round = this.round;
-    if (round.depth === 0) {
+    const round = rounds.get(this.host);
+    if (round === undefined || round.depth === 0) {
       sink([message]);
       return;
     }
@@ -266,7 +253,11 @@ export class Session {
   }
 
   private beginRound(): DeliveryRound {
-    const round = this.round;
+    let round = rounds.get(this.host);
+    if (round === undefined) {
+      round = { depth: 0, holding: [] };
+      rounds.set(this.host, round);
+    }
     round.depth++;
     return round;
   }
@@ -533,9 +524,9 @@ export class Session {
   }
 
   private submit(input: ExchangeInput): Answer {
-    const output = this.host.applyInput(input);
-    return typeof output === 'string'
-      ? fail('unavailable', output)
-      : engineAnswer(output.response, output.txn);
+    const outcome = this.host.submit(input);
+    return outcome.kind === 'applied'
+      ? engineAnswer(outcome.response, outcome.txn)
+      : fail('unavailable', outcome.message);
   }
 }

@@ -22,43 +22,24 @@ const MAX_EXPONENT = 1000;
 /**
  * Reads a number sent as a JSON number or a decimal string; anything else is classified. With
  * `spellings`, a string must use only those (docs/protocol.md, "Numbers"); any other string is
- * not a number. Without, every spelling of the grammar is taken. Without `spellings`, a string's
- * reading is remembered (a pure function of the string) and handed out again, frozen: a venue is
- * sent the same few spelled prices and sizes over and over. (A set of spellings is not: a caller
- * may change it between two calls.)
+ * not a number. Without, every spelling of the grammar is taken.
  */
 export function readNumeric(value: unknown, spellings?: ReadonlySet<NumberSpelling>): NumericRead {
   if (typeof value === 'number')
     return Number.isFinite(value) ? { kind: 'number', value } : { kind: 'not_finite' };
   if (value === undefined || value === null) return { kind: 'missing' };
   if (typeof value === 'string') {
-    if (spellings !== undefined) return readString(value, spellings);
-    const known = stringReads.get(value);
-    if (known !== undefined) return known;
-    if (stringReads.size >= STRING_READS_MAX) stringReads.clear();
-    const read = Object.freeze(readString(value, undefined));
-    stringReads.set(value, read);
-    return read;
+    if (spellings !== undefined && !spellings.has('string')) return { kind: 'not_a_number' };
+    const text = value.trim();
+    if (DECIMAL_RE.test(text)) {
+      if (spellings !== undefined && !spelledWithin(value, text, spellings)) return { kind: 'not_a_number' };
+      const n = Number(text);
+      if (!Number.isFinite(n)) return { kind: 'not_finite' };
+      const exact = exactDecimal(text);
+      return exact === undefined ? { kind: 'number', value: n } : { kind: 'number', value: n, exact };
+    }
+    if (NON_FINITE_RE.test(text)) return { kind: 'not_finite' };
   }
-  return { kind: 'not_a_number' };
-}
-
-/** Bounds the table of string readings: values met in arbitrary input must not grow it for ever. */
-const STRING_READS_MAX = 4096;
-const stringReads = new Map<string, NumericRead>();
-
-/** readNumeric of a string. */
-function readString(value: string, spellings: ReadonlySet<NumberSpelling> | undefined): NumericRead {
-  if (spellings !== undefined && !spellings.has('string')) return { kind: 'not_a_number' };
-  const text = value.trim();
-  if (DECIMAL_RE.test(text)) {
-    if (spellings !== undefined && !spelledWithin(value, text, spellings)) return { kind: 'not_a_number' };
-    const n = Number(text);
-    if (!Number.isFinite(n)) return { kind: 'not_finite' };
-    const exact = exactDecimal(text);
-    return exact === undefined ? { kind: 'number', value: n } : { kind: 'number', value: n, exact };
-  }
-  if (NON_FINITE_RE.test(text)) return { kind: 'not_finite' };
   return { kind: 'not_a_number' };
 }
 
@@ -101,33 +82,8 @@ export function exactDecimal(text: string): string | undefined {
   return sign === '-' ? `-${body}` : body;
 }
 
-/**
- * Atoms as the exact decimal they stand for, canonical as exactDecimal makes it (3 at scale 10 is
- * "0.3"). Remembered per scale (a pure function of the two): the engine asks it for every price
- * or size a client spelled as a string.
- */
+/** Atoms as the exact decimal they stand for, canonical as exactDecimal makes it (3 at scale 10 is "0.3"). */
 export function atomsDecimal(atoms: number, scale: number): string {
-  let memo = atomsDecimals.get(scale);
-  if (memo === undefined) {
-    if (atomsDecimals.size >= ATOMS_DECIMALS_SCALES) atomsDecimals.clear();
-    memo = new Map();
-    atomsDecimals.set(scale, memo);
-  }
-  const known = memo.get(atoms);
-  if (known !== undefined) return known;
-  if (memo.size >= ATOMS_DECIMALS_MAX) memo.clear();
-  const text = spellAtoms(atoms, scale);
-  memo.set(atoms, text);
-  return text;
-}
-
-/** Bounds each scale's table of atomsDecimal answers, and the number of scales. */
-const ATOMS_DECIMALS_MAX = 4096;
-const ATOMS_DECIMALS_SCALES = 64;
-const atomsDecimals = new Map<number, Map<number, string>>();
-
-/** atomsDecimal, worked out. */
-function spellAtoms(atoms: number, scale: number): string {
   const places = String(scale).length - 1;
   const digits = String(Math.abs(atoms)).padStart(places + 1, '0');
   const int = digits.slice(0, digits.length - places);
