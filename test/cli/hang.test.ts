@@ -4,8 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ReplayFile } from '../../src/core/replay/replay-file.ts';
 import type { CampaignSummary } from '../../src/core/report/campaign-summary.ts';
-import { tempDirs } from '../support/cli.ts';
-import { shakedownAsync as shakedown } from './async-cli.ts';
+import { shakedownAsync as shakedown, tempDirs } from '../support/cli.ts';
 
 const tempDir = tempDirs('shakedown-hang-');
 const FIXTURE = join(import.meta.dirname, '../fixtures/hanging-target.ts');

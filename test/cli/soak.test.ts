@@ -2,8 +2,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readReplayFile } from '../../src/core/replay/write-replay-file.ts';
-import { tempDirs } from '../support/cli.ts';
-import { shakedownAsync as shakedown } from './async-cli.ts';
+import { shakedownAsync as shakedown, tempDirs } from '../support/cli.ts';
 
 const tempDir = tempDirs('shakedown-soak-');
 

@@ -2,8 +2,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fsErrorAsShakedownError, isFsError } from '../../src/cli/fs-errors.ts';
 import { formatDuration, parseDuration } from '../../src/cli/options/parse-options.ts';
-import { type CliResult, tempDirs } from '../support/cli.ts';
-import { shakedownAsync } from './async-cli.ts';
+import { type CliResult, shakedownAsync, tempDirs } from '../support/cli.ts';
 
 const tempDir = tempDirs('shakedown-usage-');
 /** Each command is a short child process of its own: the file's tests run theirs at once. */

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll } from 'vitest';
+import { run } from './pack-tarball.ts';
 
 export const BIN = join(import.meta.dirname, '../../bin/shakedown.js');
 
@@ -44,4 +45,22 @@ export function tempDirs(prefix: string): () => string {
     dirs.push(dir);
     return dir;
   };
+}
+
+/**
+ * The real CLI in a child process, as `shakedown` runs it (one thread
+ * unless the test asks for workers, `CI` removed), without blocking the test file's process: a
+ * file whose tests mostly wait on their child processes (a soak's duration, a hang's run
+ * timeout, a process starting) can run them at once. `NO_COLOR` is set, as a pipe has no colour.
+ */
+export async function shakedownAsync(
+  args: readonly string[],
+  options: { cwd?: string; env?: Record<string, string>; timeoutMs?: number } = {},
+): Promise<CliResult> {
+  const ran = await run(process.execPath, [BIN, ...args], {
+    cwd: options.cwd ?? process.cwd(),
+    env: { SHAKEDOWN_WORKERS: '1', ...options.env },
+    timeoutMs: options.timeoutMs ?? 150_000,
+  });
+  return { status: ran.code, stdout: ran.stdout, stderr: ran.stderr };
 }
