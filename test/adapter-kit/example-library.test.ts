@@ -42,14 +42,23 @@ function campaign(
   });
 }
 
-/** Each bug, the invariant that must name it, and a seed and a cap on the runs to find it in. */
-const FOUND_BY: Record<BugName, { invariant: string; seed: number; within: number }> = {
+/**
+ * The bug the command-line test below finds (seed 1, within 100 runs, named by orders.flags and
+ * shrunk to at most 15 actions, what an in-process search of it here checked): searched once
+ * for the file, through the CLI, not a second time in process.
+ */
+const FOUND_BY_THE_CLI = 'ioc-rests' satisfies BugName;
+type InProcessBug = Exclude<BugName, typeof FOUND_BY_THE_CLI>;
+
+/** Each other bug, the invariant that must name it, and a seed and a cap on the runs to find it in. */
+const FOUND_BY: Record<InProcessBug, { invariant: string; seed: number; within: number }> = {
   'partial-fill-remaining': { invariant: 'orders.quantities', seed: 1, within: 300 },
   'cancel-leaves-level': { invariant: 'book.depth-matches-orders', seed: 1, within: 300 },
-  'ioc-rests': { invariant: 'orders.flags', seed: 1, within: 300 },
   // The stock mix rarely amends an order down while another waits behind it and a taker then
-  // reaches that level: hundreds of runs on most seeds (docs/adapters.md has the figures).
-  'amend-requeues': { invariant: 'book.price-time-priority', seed: 9, within: 3_000 },
+  // reaches that level: hundreds of runs on most seeds (docs/adapters.md has the figures). Seed 8
+  // finds it at its 82nd run here (seeds 1-21 in process: only 4 and 8 within 150 runs), so the
+  // search costs a sixth of seed 9's 545 runs; the cap stays far above, as before.
+  'amend-requeues': { invariant: 'book.price-time-priority', seed: 8, within: 3_000 },
   'float-dust': { invariant: 'orders.quantities', seed: 1, within: 300 },
 };
 
@@ -92,7 +101,7 @@ describe('limitbook behind the adapter kit', () => {
     }
   }, 900_000);
 
-  it.each(Object.keys(BUGS) as BugName[])(
+  it.each((Object.keys(BUGS) as BugName[]).filter((bug): bug is InProcessBug => bug !== FOUND_BY_THE_CLI))(
     'finds %s on its own',
     async (bug) => {
       const { invariant, seed, within } = FOUND_BY[bug];
@@ -108,7 +117,7 @@ describe('limitbook behind the adapter kit', () => {
     900_000,
   );
 
-  it('runs from the command line, saves the failure, and the replay rebuilds the buggy library on its own', () => {
+  it('runs from the command line, finds ioc-rests on its own, saves the failure, and the replay rebuilds the buggy library on its own', () => {
     const out = tempDirs('shakedown-kit-')();
     const run = shakedown(
       [
@@ -130,14 +139,17 @@ describe('limitbook behind the adapter kit', () => {
         '--log-level',
         'warn',
       ],
-      { env: { LIMITBOOK_BUGS: 'ioc-rests' }, timeoutMs: 300_000 },
+      { env: { LIMITBOOK_BUGS: FOUND_BY_THE_CLI }, timeoutMs: 300_000 },
     );
     expect(run.status, run.stderr).toBe(1);
     const summary = JSON.parse(run.stdout) as {
       properties: { name: string; skippedInvariants?: { invariant: string; reason: string }[] }[];
-      failures: { replayFile: string; violations: { invariant: string }[] }[];
+      failures: { replayFile: string; actions: number; violations: { invariant: string }[] }[];
     };
+    // Found on its own by the stock trading-venue property, named by its invariant, and shrunk
+    // to the few actions that show it (the CLI's own shrink count for an adapter).
     expect(summary.failures[0].violations.map((v) => v.invariant)).toContain('orders.flags');
+    expect(summary.failures[0].actions).toBeLessThanOrEqual(15);
     const skipped = summary.properties[0].skippedInvariants ?? [];
     expect(skipped.find((s) => s.invariant === 'funds.conservation')?.reason).toBe('missing: accounts');
     const [file] = readdirSync(out);

@@ -1,8 +1,8 @@
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readReplayFile } from '../../src/core/replay/write-replay-file.ts';
-import { shakedown, tempDirs } from '../support/cli.ts';
+import { type CliResult, shakedown, tempDirs } from '../support/cli.ts';
 
 /**
  * The whole lifecycle through the real CLI with a domain that is not trading: the counter
@@ -62,18 +62,42 @@ function comparable(summary: Summary): unknown {
   );
 }
 
-describe('the core with a domain that is not trading (the counter fixture, by path)', () => {
-  it('a clean campaign with every fault kind the counter can do passes, named by its pack module', () => {
-    const { status, summary, stderr } = run([
-      '--seed',
-      '1',
-      '--runs',
-      '100',
-      '--faults',
-      'all',
+/**
+ * The campaigns several tests read, each run once for the file (on first use, so any test also
+ * runs alone): the clean campaign with every fault kind on one worker (passing, the baseline the
+ * two-worker run and the shards are compared with), and the run that finds the planted lost
+ * update and saves it (shrunk, replayed; the same failure the two-worker run must find; the saved
+ * file whose domain field is then broken). Each is one real CLI process, as before.
+ */
+const CLEAN = ['--seed', '1', '--runs', '100', '--faults', 'all'] as const;
+let cleanOnOne: ReturnType<typeof run> | undefined;
+const cleanCampaign = () => (cleanOnOne ??= run([...CLEAN, '--workers', '1']));
+
+const LOST_UPDATE = ['--bug', 'lost_update', ...CLEAN] as const;
+let lostUpdate: { found: CliResult; out: string; file: string | undefined } | undefined;
+function lostUpdateFound(): { found: CliResult; out: string; file: string | undefined } {
+  if (lostUpdate === undefined) {
+    const out = tempDir();
+    const found = shakedown([
+      'run',
+      '--domain',
+      DOMAIN,
+      ...LOST_UPDATE,
       '--workers',
       '1',
+      '--out',
+      out,
+      '--json',
     ]);
+    // The one file it saved, named before anything else runs in that folder.
+    lostUpdate = { found, out, file: readdirSync(out)[0] };
+  }
+  return lostUpdate;
+}
+
+describe('the core with a domain that is not trading (the counter fixture, by path)', () => {
+  it('a clean campaign with every fault kind the counter can do passes, named by its pack module', () => {
+    const { status, summary, stderr } = cleanCampaign();
     expect(status, stderr).toBe(0);
     expect(summary.verdict).toBe('pass');
     expect(summary.domain).toBe(PACK_PATH);
@@ -87,23 +111,8 @@ describe('the core with a domain that is not trading (the counter fixture, by pa
   });
 
   it('finds the planted lost update, shrinks it to a race of two changes, saves it, and replay reproduces it without --domain', () => {
-    const out = tempDir();
-    const found = shakedown([
-      'run',
-      '--domain',
-      DOMAIN,
-      '--bug',
-      'lost_update',
-      '--seed',
-      '1',
-      '--runs',
-      '100',
-      '--workers',
-      '1',
-      '--out',
-      out,
-      '--json',
-    ]);
+    // Every fault kind on: the race still shrinks to its two changes.
+    const { found, out } = lostUpdateFound();
     expect(found.status, found.stderr).toBe(1);
     const summary = JSON.parse(found.stdout) as Summary;
     const failure = summary.failures[0];
@@ -134,24 +143,25 @@ describe('the core with a domain that is not trading (the counter fixture, by pa
   });
 
   it('gives the same summary on one worker and on two', () => {
-    const args = ['--seed', '5', '--runs', '60', '--faults', 'all'];
-    const one = run([...args, '--workers', '1']);
-    const two = run([...args, '--workers', '2']);
+    const one = cleanCampaign();
+    const two = run([...CLEAN, '--workers', '2']);
     expect(one.status, one.stderr).toBe(0);
     expect(two.status, two.stderr).toBe(0);
     expect(comparable(two.summary)).toEqual(comparable(one.summary));
     // And with the bug: the same failure, shrunk the same, on either.
-    const bugOne = run([...args, '--bug', 'lost_update', '--workers', '1']);
-    const bugTwo = run([...args, '--bug', 'lost_update', '--workers', '2']);
-    expect(bugOne.status).toBe(1);
-    expect(comparable(bugTwo.summary)).toEqual(comparable(bugOne.summary));
+    const { found } = lostUpdateFound();
+    expect(found.status, found.stderr).toBe(1);
+    const bugOne = JSON.parse(found.stdout) as Summary;
+    const bugTwo = run([...LOST_UPDATE, '--workers', '2']);
+    expect(bugTwo.status, bugTwo.stderr).toBe(1);
+    expect(comparable(bugTwo.summary)).toEqual(comparable(bugOne));
   });
 
   it('shards partition the runs: three shards run them all, each once', () => {
-    const whole = run(['--seed', '3', '--runs', '90', '--workers', '1']);
-    const shards = [1, 2, 3].map((i) =>
-      run(['--seed', '3', '--runs', '90', '--workers', '1', '--shard', `${i}/3`]),
-    );
+    // The whole is the clean campaign on one worker; every fault kind fires in each shard too.
+    const whole = cleanCampaign();
+    expect(whole.status, whole.stderr).toBe(0);
+    const shards = [1, 2, 3].map((i) => run([...CLEAN, '--workers', '1', '--shard', `${i}/3`]));
     for (const shard of shards) expect(shard.status, shard.stderr).toBe(0);
     const runs = shards.map((s) => s.summary.runs);
     for (const n of runs) expect(n).toBeGreaterThan(0);
@@ -293,22 +303,12 @@ describe('the core with a domain that is not trading (the counter fixture, by pa
     expect(unknown.stderr).toContain(
       'SHK_USAGE: --domain: unknown domain "nosuch"; known domains: bots, feeds, trading',
     );
-    const out = tempDir();
-    const found = shakedown([
-      'run',
-      '--domain',
-      DOMAIN,
-      '--bug',
-      'lost_update',
-      '--seed',
-      '1',
-      '--runs',
-      '20',
-      '--out',
-      out,
-    ]);
+    // The lost update found and saved by the real CLI (the lifecycle test's run), copied aside.
+    const { found, out: saved, file } = lostUpdateFound();
     expect(found.status, found.stderr).toBe(1);
-    const path = join(out, readdirSync(out)[0] as string);
+    expect(file).toBeDefined();
+    const path = join(tempDir(), file as string);
+    copyFileSync(join(saved, file as string), path);
     const text = readFileSync(path, 'utf8').replace(JSON.stringify(PACK_PATH), '"nosuch"');
     writeFileSync(path, text);
     const replayed = shakedown(['replay', path]);

@@ -44,9 +44,11 @@ describe('bots.control-channel', () => {
     expect(counted).toBe(-1);
   });
 
-  it(
+  // The two campaigns run at once: each run has its own venue, relay, state directory and
+  // subject process, and a scripted subject's runs wait on the real clock, not on the CPU.
+  it.concurrent(
     'catches a process subject that prints stray lines, found and shrunk',
-    async () => {
+    async ({ expect }) => {
       const { result } = await runProcessCampaign({
         command: scripted('bad-lines'),
         property: ghostFills,
@@ -64,9 +66,9 @@ describe('bots.control-channel', () => {
     TEST_TIMEOUT_MS,
   );
 
-  it(
+  it.concurrent(
     'passes the quiet scripted subject, whose every line is the channel’s',
-    async () => {
+    async ({ expect }) => {
       const { result, tally } = await runProcessCampaign({
         command: scripted('quiet'),
         property: ghostFills,
