@@ -9,8 +9,17 @@ import { shakedownAsync as shakedown, tempDirs } from '../support/cli.ts';
 const tempDir = tempDirs('shakedown-hang-');
 const FIXTURE = join(import.meta.dirname, '../fixtures/hanging-target.ts');
 
+/**
+ * The run timeout. Each run that hangs costs all of it, and a `spin` hang burns a core for all
+ * of it (the campaign's hang, each shrink candidate that still hangs, the replay). A run that
+ * does not hang (fewer than three sends of the in-process venue, on virtual time) ends in
+ * milliseconds, so 2 s still leaves a loaded machine a wide margin before a sound run would be
+ * taken for a hang (the spin test would see it: a shrunk run under three actions).
+ */
+const RUN_TIMEOUT = '2s';
+
 /** A campaign against the fixture adapter whose third `send` of a run goes wrong (HANG_MODE). */
-async function campaign(mode: 'spin' | 'never', extra: string[] = []) {
+async function campaign(mode: 'spin' | 'never', extra: string[] = [], shrinkAttempts = 4) {
   const dir = tempDir();
   const result = await shakedown(
     [
@@ -24,11 +33,12 @@ async function campaign(mode: 'spin' | 'never', extra: string[] = []) {
       '--runs',
       '20',
       '--run-timeout',
-      '3s',
+      RUN_TIMEOUT,
       // Each candidate that still hangs costs the whole run timeout: a few are enough to
-      // show the hang is shrunk (fewer actions, still hanging) and saved.
+      // show the hang is shrunk (fewer actions, still hanging) and saved. Seed 1's spin hang
+      // first shrinks at the fourth (with 1 or 2 attempts, shrinks stays 0).
       '--shrink-attempts',
-      '4',
+      String(shrinkAttempts),
       '--summary',
       'summary.json',
       '--out',
@@ -68,7 +78,7 @@ describe.concurrent('a run that never ends is a hang', () => {
     expect(run.stdout).toMatch(/HANG {2}trading-venue/);
     expect(run.stdout).toMatch(/hang in trading-venue \(run \d+, seed 1\):/);
     expect(run.stdout).toMatch(
-      /\[run\.hang\] the run hung \(no end within the run timeout of 3 s\); the last action sent was step \d+: \S+/,
+      /\[run\.hang\] the run hung \(no end within the run timeout of 2 s\); the last action sent was step \d+: \S+/,
     );
     expect(run.stdout).toMatch(/^failed: 1 new failure;/m);
     expect(run.summary.verdict).toBe('fail');
@@ -86,22 +96,24 @@ describe.concurrent('a run that never ends is a hang', () => {
     expect(replay.actions.length).toBeGreaterThanOrEqual(3);
     expect(run.stderr).not.toMatch(/\n\s+at /);
 
-    const again = await shakedown(['replay', file, '--run-timeout', '3s'], {
+    const again = await shakedown(['replay', file, '--run-timeout', RUN_TIMEOUT], {
       cwd: run.dir,
       timeoutMs: 120_000,
     });
     expect(again.status).toBe(1);
     expect(again.stdout).toMatch(/HANG: the run never ended/);
     expect(again.stdout).toMatch(
-      /\[run\.hang\] the run hung \(no end within the run timeout of 3 s\); the last action sent was step \d+/,
+      /\[run\.hang\] the run hung \(no end within the run timeout of 2 s\); the last action sent was step \d+/,
     );
     // Both commands exited (their worker threads gone with them) and left no process behind.
     expect(leftovers(run.dir)).toEqual([]);
   }, 600_000);
 
   it('a target that never answers (an Observable that never completes) hangs too, on two workers', async () => {
-    // Nothing here is about shrinking (the first test shows a hang shrunk): the campaign's 4 attempts.
-    const run = await campaign('never', ['--workers', '2']);
+    // Nothing here is about shrinking (the first test shows a hang shrunk): no shrink attempts,
+    // as each candidate that still hangs costs a whole run timeout and a fresh worker. The run
+    // that hung is saved as found.
+    const run = await campaign('never', ['--workers', '2'], 0);
     expect(run.status).toBe(1);
     expect(run.stdout).toMatch(/HANG {2}trading-venue/);
     expect(run.stdout).toMatch(/\[run\.hang\] the run hung \(.*\); the last action sent was step \d+/);

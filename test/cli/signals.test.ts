@@ -7,8 +7,10 @@ import {
   readFileSync,
   rmSync,
   statSync,
+  symlinkSync,
   writeFileSync,
 } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
@@ -33,10 +35,19 @@ const root = mkdtempSync(join(tmpdir(), 'shakedown-signals-'));
 /**
  * The campaigns' own temp dir (TMPDIR): their venue journals go there, so a leftover dir is
  * found by listing it, and an orphaned venue by its path in the process table. Shared by the
- * file's tests (they run one after another) so that the compile cache in it stays warm.
+ * file's tests (they run one after another).
  */
 const campaignTmp = join(root, 'tmp');
 mkdirSync(campaignTmp);
+/**
+ * The loader hooks keep compiled sources in TMPDIR (bin/ts-hooks.mjs): linked to the cache every
+ * other CLI start uses, so that this file's first campaign and its venue processes do not each
+ * compile every module with esbuild again (an empty cache cost every process its compiles, at
+ * once). The link is removed as a link, the shared cache left alone.
+ */
+const compileCache = `shakedown-ts-cache-${createRequire(import.meta.url)('esbuild/package.json').version}`;
+mkdirSync(join(tmpdir(), compileCache), { recursive: true });
+symlinkSync(join(tmpdir(), compileCache), join(campaignTmp, compileCache));
 afterAll(() => {
   rmSync(root, { recursive: true, force: true });
 });
@@ -176,6 +187,12 @@ function alive(pid: number): boolean {
 const venuesOf = (pid: number): Proc[] => descendants(pid).filter((p) => / serve /.test(p.args));
 const venueDirs = (): string[] =>
   readdirSync(campaignTmp).filter((name) => name.startsWith('shakedown-venue-'));
+/**
+ * Its venue child processes are up. A venue's temp dir is made just before its process is
+ * started, so the process table (a `ps` child process each time, some 10 ms of CPU) is read
+ * only once one is there, not every 100 ms of the campaign's start-up.
+ */
+const venuesUp = (pid: number): boolean => venueDirs().length > 0 && venuesOf(pid).length > 0;
 const sizeOf = (path: string): number => (existsSync(path) ? statSync(path).size : 0);
 
 /** Nothing the campaign started is left: its venues (seen before the signal), and any other. */
@@ -217,7 +234,7 @@ describe('run stops on SIGINT and SIGTERM', () => {
         { cwd },
       );
       // Running for sure: the workers' venues (child processes of the main process) are up.
-      await until('a venue child process', () => venuesOf(run.pid).length > 0, START_TIMEOUT_MS, run);
+      await until('a venue child process', () => venuesUp(run.pid), START_TIMEOUT_MS, run);
       const venues = venuesOf(run.pid);
       expect(venueDirs().length).toBeGreaterThan(0);
       process.kill(run.pid, 'SIGTERM');
@@ -317,7 +334,7 @@ describe('run stops on SIGINT and SIGTERM', () => {
           cwd,
         },
       );
-      await until('a venue child process', () => venuesOf(run.pid).length > 0, START_TIMEOUT_MS, run);
+      await until('a venue child process', () => venuesUp(run.pid), START_TIMEOUT_MS, run);
       const venues = venuesOf(run.pid);
       process.kill(run.pid, 'SIGINT');
       await until(
@@ -341,7 +358,7 @@ describe('run stops on SIGINT and SIGTERM', () => {
     async () => {
       const cwd = workDir();
       const run = launch(['run', '--target', 'ws', ...LONG_RUN, '--workers', '2'], { cwd });
-      await until('a venue child process', () => venuesOf(run.pid).length > 0, START_TIMEOUT_MS, run);
+      await until('a venue child process', () => venuesUp(run.pid), START_TIMEOUT_MS, run);
       const venues = venuesOf(run.pid);
       process.kill(run.pid, 'SIGKILL');
       await exitOf(run);
@@ -359,7 +376,9 @@ describe('soak, diff and replay stop on a signal too', () => {
     async () => {
       const cwd = workDir();
       const soak = launch(
-        ['soak', '--duration', '10m', '--seed', '1', '--progress-every', '1s', '--workers', '2', '--json'],
+        // A progress line every 250 ms: the first one shows the soak under way as well as one a
+        // second in would, and the two workers' campaigns run (and cost CPU) until the signal.
+        ['soak', '--duration', '10m', '--seed', '1', '--progress-every', '250ms', '--workers', '2', '--json'],
         { cwd },
       );
       await until('a progress line', () => /round \d+ +\d+ runs/.test(soak.stderr()), START_TIMEOUT_MS, soak);
@@ -449,7 +468,7 @@ describe('soak, diff and replay stop on a signal too', () => {
         }),
       );
       const replay = launch(['replay', file, '--json'], { cwd });
-      await until('the venue child process', () => venuesOf(replay.pid).length > 0, START_TIMEOUT_MS, replay);
+      await until('the venue child process', () => venuesUp(replay.pid), START_TIMEOUT_MS, replay);
       const venues = venuesOf(replay.pid);
       process.kill(replay.pid, 'SIGTERM');
       const exit = await exitOf(replay);
