@@ -119,7 +119,16 @@ describe('properties taking turns on one thread', () => {
 
   it('a bug only the last property finds: found after a few rounds, shrunk at once, the same failure', async () => {
     const names = ['order-lifecycle', 'self-trade-prevention', 'stop-orders'];
-    const options = { seed: 1, runs: 20, bugs: ['stop_triggers_early'], maxActions: 40 };
+    // 20 shrink attempts, as on a pool (interleave-pool.test.ts): the shrink still runs right
+    // after the failing run and gives both orders the same counterexample, for a third of the
+    // 60 candidate runs each order paid.
+    const options = {
+      seed: 1,
+      runs: 20,
+      bugs: ['stop_triggers_early'],
+      maxActions: 40,
+      shrinkAttempts: 20,
+    };
     const { sequential, interleaved } = await bothOrders(names, options);
     const [, , stops] = interleaved.result.properties;
     expect(stops?.failure?.report.verdict.status).toBe('fail');
@@ -145,11 +154,14 @@ describe('properties taking turns on one thread', () => {
 
   it('--keep-going (maxFailures): the same distinct failures, duplicates and shrunk actions', async () => {
     const names = ['trading-venue', 'order-lifecycle'];
+    // Up to three failures, each shrunk in each order: 20 attempts each (as on a pool) still
+    // compare the shrunk actions, where 60 made the shrink candidates most of the test's runs.
     const { interleaved } = await bothOrders(names, {
       seed: 5,
       runs: 16,
       bugs: ['overfill'],
       maxFailures: 3,
+      shrinkAttempts: 20,
     });
     expect(interleaved.result.properties.some((p) => (p.failures?.length ?? 0) > 0)).toBe(true);
   }, 60_000);

@@ -1,5 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import type { Property } from '../../../src/core/model/property.ts';
+import { describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS, runCampaign } from '../../../src/core/runner/campaign.ts';
 import type { PropertyJob } from '../../../src/core/runner/run-pool.ts';
 import { isShakedownError } from '../../../src/core/shakedown-error.ts';
@@ -8,12 +7,14 @@ import { WorkerPool } from '../../../src/core/workers/worker-pool.ts';
 import type { FromWorker } from '../../../src/core/workers/worker-protocol.ts';
 import type { TradingAction } from '../../../src/domains/trading/trading-action.ts';
 import { tradingPack } from '../../../src/domains/trading/trading-pack.ts';
+import {
+  poolCloser,
+  tradingProperty as property,
+  startTradingPool,
+  TRADING,
+} from '../../support/pool-trading.ts';
 
-const TRADING = {
-  module: new URL('../../../src/domains/trading/trading-pack.ts', import.meta.url).href,
-  exportName: 'tradingPack',
-};
-const venue = tradingPack.properties.find((p) => p.name === 'trading-venue') as Property<TradingAction>;
+const venue = property('trading-venue');
 const job: PropertyJob = {
   property: venue.name,
   invariants: venue.invariants,
@@ -30,10 +31,7 @@ const init = {
   targetOptions: { bugs: [], seed: 4, faults: [] },
 };
 
-const pools: WorkerPool<TradingAction>[] = [];
-afterEach(async () => {
-  await Promise.all(pools.splice(0).map((pool) => pool.close()));
-});
+const closeAfterTest = poolCloser('each');
 
 /** Every message the slot sends, until `until` says enough (bounded: 2,000 turns of the loop). */
 async function messagesOf(worker: InThreadWorker, until: (seen: FromWorker[]) => boolean) {
@@ -87,13 +85,10 @@ describe('a pool slot on the campaign thread', () => {
       now: () => performance.now(),
     };
     const sequential = await runCampaign<TradingAction>(options);
-    const pool = await WorkerPool.start<TradingAction>({
-      size: 1,
-      ...init,
-      generates: [venue.name],
-      inThread: true,
-    });
-    pools.push(pool);
+    const pool = await startTradingPool(
+      { size: 1, seed: 4, faults: [], generates: [venue.name], inThread: true },
+      closeAfterTest,
+    );
     const here = await runCampaign<TradingAction>({ ...options, pool });
     await factory.dispose?.();
     expect(here.runs).toBe(20);

@@ -1,34 +1,21 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import type { Property } from '../../../src/core/model/property.ts';
+import { describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS, runCampaign } from '../../../src/core/runner/campaign.ts';
 import { blockSize, MAX_BLOCK, MIN_BLOCK } from '../../../src/core/runner/explore-in-pool.ts';
 import { isSkipped, type PropertyJob, type RunSettled } from '../../../src/core/runner/run-pool.ts';
-import { WorkerPool } from '../../../src/core/workers/worker-pool.ts';
+import type { WorkerPool } from '../../../src/core/workers/worker-pool.ts';
 import type { TradingAction } from '../../../src/domains/trading/trading-action.ts';
 import { tradingPack } from '../../../src/domains/trading/trading-pack.ts';
+import { poolCloser, tradingProperty as property, startTradingPool } from '../../support/pool-trading.ts';
 
-const TRADING = {
-  module: new URL('../../../src/domains/trading/trading-pack.ts', import.meta.url).href,
-  exportName: 'tradingPack',
-};
-const venue = tradingPack.properties.find((p) => p.name === 'trading-venue') as Property<TradingAction>;
+const venue = property('trading-venue');
 
-const pools: WorkerPool<TradingAction>[] = [];
-afterEach(async () => {
-  await Promise.all(pools.splice(0).map((pool) => pool.close()));
-});
-
-async function startPool(generates: string[]) {
-  const pool = await WorkerPool.start<TradingAction>({
-    size: 2,
-    pack: TRADING,
-    spec: { kind: 'inproc' },
-    targetOptions: { bugs: [], seed: 5, faults: [] },
-    generates,
-  });
-  pools.push(pool);
-  return pool;
-}
+/**
+ * Each test starts its own pool: most check the pool's peak in flight, which counts from the
+ * pool's start.
+ */
+const closeAfterTest = poolCloser('each');
+const startPool = (generates: string[]) =>
+  startTradingPool({ size: 2, seed: 5, faults: [], generates }, closeAfterTest);
 
 /** A clock that moves 50 ms each time it is read: the budget runs out after a known number of reads. */
 function steppingClock() {

@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Property } from '../../../src/core/model/property.ts';
-import { type CampaignResult, runCampaign } from '../../../src/core/runner/campaign.ts';
 import {
   bundledInit,
   bundleStillThere,
@@ -9,20 +8,23 @@ import {
   type WorkerBundle,
   workerBundleFor,
 } from '../../../src/core/workers/worker-bundle.ts';
-import { WorkerPool } from '../../../src/core/workers/worker-pool.ts';
+import type { WorkerPool } from '../../../src/core/workers/worker-pool.ts';
 import type { WorkerInit } from '../../../src/core/workers/worker-protocol.ts';
 import type { TradingAction } from '../../../src/domains/trading/trading-action.ts';
-import { tradingPack } from '../../../src/domains/trading/trading-pack.ts';
+import {
+  comparable,
+  poolCloser,
+  tradingProperty as property,
+  startTradingPool,
+  TRADING,
+  tradingCampaign,
+} from '../../support/pool-trading.ts';
 
 /**
  * Pool workers started from the bundle of the worker (bin/cli-bundle.mjs, `worker`): they judge
  * every run as the campaign's own thread does, a failure included; the bundle is used only where
  * it can serve (an in-process target, a pack it holds, not turned off).
  */
-const TRADING = {
-  module: new URL('../../../src/domains/trading/trading-pack.ts', import.meta.url).href,
-  exportName: 'tradingPack',
-};
 const BUNDLER = new URL('../../../bin/cli-bundle.mjs', import.meta.url).href;
 
 interface Bundler {
@@ -41,74 +43,31 @@ beforeAll(async () => {
   };
 }, 120_000);
 
-const property = (name: string) =>
-  tradingPack.properties.find((p) => p.name === name) as Property<TradingAction>;
+const closeAfterTest = poolCloser('each');
 
-const pools: WorkerPool<TradingAction>[] = [];
-afterEach(async () => {
-  await Promise.all(pools.splice(0).map((pool) => pool.close()));
-});
-
-async function campaign(
+/** A campaign of seed 5, on this thread or on a pool, with every folded run noted in order. */
+const campaign = (
   properties: Property<TradingAction>[],
   runs: number,
   bugs: string[],
   pool?: WorkerPool<TradingAction>,
-) {
-  const folded: string[] = [];
-  const factory = await tradingPack.targetFactory({ kind: 'inproc' }, { bugs, seed: 5, faults: 'all' });
-  const result = await runCampaign<TradingAction>({
-    properties,
-    invariants: tradingPack.invariants,
-    projection: tradingPack.projection,
-    clients: tradingPack.clients,
-    factory,
-    seed: 5,
-    runs,
-    timeBudgetMs: 300_000,
-    surface: { registry: tradingPack.surface, exercised: (e) => tradingPack.exercised(e as never) },
-    ...(pool ? { pool } : {}),
-    now: () => performance.now(),
-    onRun: (run) => folded.push(`${run.property}#${run.runIndex}:${run.generated.length}:${run.failed}`),
-  });
-  await factory.dispose?.();
-  return { result, folded };
-}
-
-/** Everything but wall-clock durations and the pool's own report. */
-function comparable(result: CampaignResult<TradingAction>) {
-  const { durationMs: _d, workers: _w, ...rest } = result;
-  return {
-    ...rest,
-    properties: rest.properties.map(({ durationMs: _p, ...outcome }) => ({
-      ...outcome,
-      failure: outcome.failure && {
-        path: outcome.failure.path,
-        runIndex: outcome.failure.runIndex,
-        shrinks: outcome.failure.shrinks,
-        actions: outcome.failure.report.actions,
-        verdict: outcome.failure.report.verdict,
-      },
-    })),
-  };
-}
+) => tradingCampaign({ properties, runs, seed: 5, bugs, ...(pool ? { pool } : {}) });
 
 /** A pool of two worker threads (none on this thread), each started from the bundle. */
-async function bundledPool(bugs: string[], started: WorkerInit[]) {
-  const pool = await WorkerPool.start<TradingAction>({
-    size: 2,
-    pack: TRADING,
-    spec: { kind: 'inproc' },
-    targetOptions: { bugs, seed: 5, faults: 'all' },
-    generates: tradingPack.properties.map((p) => p.name),
-    inThread: false,
-    spawn: (init) => {
-      started.push(bundledInit(bundle, init));
-      return spawnBundledWorker(bundle, init);
+function bundledPool(bugs: string[], started: WorkerInit[]) {
+  return startTradingPool(
+    {
+      size: 2,
+      seed: 5,
+      bugs,
+      inThread: false,
+      spawn: (init) => {
+        started.push(bundledInit(bundle, init));
+        return spawnBundledWorker(bundle, init);
+      },
     },
-  });
-  pools.push(pool);
-  return pool;
+    closeAfterTest,
+  );
 }
 
 describe('pool workers started from the bundle of the worker', () => {

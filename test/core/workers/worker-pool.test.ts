@@ -1,103 +1,36 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Property } from '../../../src/core/model/property.ts';
-import { type CampaignResult, runCampaign } from '../../../src/core/runner/campaign.ts';
 import { isShakedownError } from '../../../src/core/shakedown-error.ts';
-import { WorkerPool } from '../../../src/core/workers/worker-pool.ts';
 import type { TradingAction } from '../../../src/domains/trading/trading-action.ts';
-import { tradingPack } from '../../../src/domains/trading/trading-pack.ts';
+import {
+  byProperty,
+  CRASHING,
+  comparable,
+  poolCloser,
+  tradingProperty as property,
+  startTradingPool,
+  TRADING,
+  tradingCampaign,
+} from '../../support/pool-trading.ts';
 
-const TRADING = {
-  module: new URL('../../../src/domains/trading/trading-pack.ts', import.meta.url).href,
-  exportName: 'tradingPack',
-};
-const CRASHING = {
-  module: new URL('../../fixtures/crashing-trading-pack.ts', import.meta.url).href,
-  exportName: 'crashingTradingPack',
-};
-const property = (name: string) =>
-  tradingPack.properties.find((p) => p.name === name) as Property<TradingAction>;
+const closeAfterTest = poolCloser('each');
 
-const pools: WorkerPool<TradingAction>[] = [];
-afterEach(async () => {
-  await Promise.all(pools.splice(0).map((pool) => pool.close()));
-});
-
-async function startPool(options: {
+/** A pool of `size` slots for seed 3 and every fault kind, the workers generating every property unless told. */
+const startPool = (options: {
   size: number;
   bugs?: string[];
   pack?: typeof TRADING;
   extra?: Record<string, unknown>;
-  /** Properties the workers generate (default: every property, as the CLI does). */
   generates?: string[];
-}) {
-  const pool = await WorkerPool.start<TradingAction>({
-    size: options.size,
-    pack: options.pack ?? TRADING,
-    spec: { kind: 'inproc' },
-    targetOptions: { bugs: options.bugs ?? [], seed: 3, faults: 'all', ...options.extra },
-    generates: options.generates ?? tradingPack.properties.map((p) => p.name),
-  });
-  pools.push(pool);
-  return pool;
-}
+}) => startTradingPool({ seed: 3, ...options }, closeAfterTest);
 
-/** A campaign, sequential or on a pool, with every folded run noted in order. */
-async function campaign(options: {
+/** A campaign of seed 3, sequential or on a pool, with every folded run noted in order. */
+const campaign = (options: {
   properties: Property<TradingAction>[];
   runs: number;
   bugs?: string[];
-  pool?: WorkerPool<TradingAction>;
-}) {
-  const folded: string[] = [];
-  const factory = await tradingPack.targetFactory(
-    { kind: 'inproc' },
-    { bugs: options.bugs ?? [], seed: 3, faults: 'all' },
-  );
-  const result = await runCampaign<TradingAction>({
-    properties: options.properties,
-    invariants: tradingPack.invariants,
-    projection: tradingPack.projection,
-    clients: tradingPack.clients,
-    factory,
-    seed: 3,
-    runs: options.runs,
-    timeBudgetMs: 300_000,
-    surface: { registry: tradingPack.surface, exercised: (e) => tradingPack.exercised(e as never) },
-    ...(options.pool ? { pool: options.pool } : {}),
-    now: () => performance.now(),
-    onRun: (run) => folded.push(`${run.property}#${run.runIndex}:${run.generated.length}:${run.failed}`),
-  });
-  await factory.dispose?.();
-  return { result, folded };
-}
-
-/** Everything but wall-clock durations and the pool's own report. */
-function comparable(result: CampaignResult<TradingAction>) {
-  const { durationMs: _d, workers: _w, ...rest } = result;
-  return {
-    ...rest,
-    properties: rest.properties.map(({ durationMs: _p, ...outcome }) => ({
-      ...outcome,
-      failure: outcome.failure && {
-        path: outcome.failure.path,
-        runIndex: outcome.failure.runIndex,
-        shrinks: outcome.failure.shrinks,
-        actions: outcome.failure.report.actions,
-        verdict: outcome.failure.report.verdict,
-      },
-    })),
-  };
-}
-
-/**
- * The folded runs of each property, in order, property after property: the properties take
- * turns (property-turns.ts), run by run on one thread and a window of runs at a time on a pool;
- * within a property the order is generation order either way.
- */
-function byProperty(folded: readonly string[]): string[] {
-  const names = [...new Set(folded.map((line) => line.split('#')[0]))];
-  return names.flatMap((name) => folded.filter((line) => line.startsWith(`${name}#`)));
-}
+  pool?: Awaited<ReturnType<typeof startPool>>;
+}) => tradingCampaign({ seed: 3, ...options });
 
 describe('a campaign on a worker pool', () => {
   it('folds the same runs in the same order as the sequential campaign, and gives the same result', async () => {
