@@ -10,10 +10,9 @@ import { join } from 'node:path';
  * A file is eligible when it is a pure, in-process unit test: no child process, worker thread or
  * server; no write to process.env, process.chdir, globalThis or other process-wide state; no
  * vi.mock, spy or fake timers; and it does not rely on module-level state of the code under test
- * being fresh (caches that only memoize a pure result are fine). It must also be light (under
- * 3 s in CI): the heavy in-process campaigns stay isolated, since their import is a small part
- * of their cost, their owners tune them, and the shared project runs last to fill the suite's
- * tail with short files.
+ * being fresh (caches that only memoize a pure result are fine). It should also be short (under
+ * about 8 s in CI): the shared project runs last and fills the suite's tail, where a long file
+ * would leave the other worker idle.
  *
  * A new test lands in the isolated project unless it is in one of the pure folders below; a new
  * file in a pure folder that breaks the rules above must be added to ISOLATED_EXCEPTIONS.
@@ -69,22 +68,15 @@ export const ISOLATED_EXCEPTIONS: Readonly<Record<string, string>> = {
   'test/core/replay/replay-adapter.test.ts': 'process.chdir',
   'test/core/report/junit-report.test.ts': 'heavy; a venue on a socket',
   'test/core/report/summary-schema.test.ts': 'heavy; a child process',
-  'test/core/runner/campaign-results-pinned.test.ts': 'heavy',
   'test/core/runner/interleave-pool.test.ts': 'heavy; worker threads',
-  'test/core/runner/interleave.test.ts': 'heavy',
-  'test/core/sequencer/ndjson-event-sink.test.ts': 'heavy',
-  'test/domains/trading/generation/generated-runs-pinned.test.ts': 'heavy',
-  'test/domains/trading/generation/trading-properties.test.ts': 'heavy',
   'test/domains/trading/preflight/preflight-command.test.ts': 'heavy; a server',
   'test/domains/trading/preflight/sandbox-preflight.test.ts': 'heavy; servers',
   'test/domains/trading/transport/load-target-module.test.ts':
     'imports throwaway modules from temp dirs; sets a global',
   'test/domains/trading/transport/ws-dialer.test.ts': 'servers',
   'test/domains/trading/transport/ws-target-factories.test.ts': 'a server',
-  'test/domains/trading/validate-trading-action.test.ts': 'heavy',
   'test/domains/trading/ws-concurrency.test.ts': 'heavy; a server',
   'test/feeds-proxy/ws-server.test.ts': 'a server',
-  'test/invariants/tiny-book-market-data.test.ts': 'heavy',
 };
 
 /** Every test file under `root`/test, as a posix path relative to `root`, sorted. */
