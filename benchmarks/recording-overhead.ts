@@ -15,7 +15,14 @@ import { tradingVenueProperty } from './trading-venue-property.ts';
 
 const SEED = 20261203;
 const PILOT_RUNS = 30;
-const ROUNDS = 10;
+/**
+ * Rounds per side, and the CPU time each side gets in all as a multiple of BENCH_MS. Ten rounds
+ * of about 100 ms each (the first sizing) gave medians from 1.5% to 23% in three sittings
+ * minutes apart on an idle machine: a major collection in one round moves its ratio by a third.
+ * Sixteen rounds of about three times as much gave 18-27% (wall) and 18-32% (CPU) in three.
+ */
+const ROUNDS = 16;
+const BUDGET_FACTOR = 3;
 
 /** What `run --record` opens: a file sink, and the campaign's sink renumbering gseq across runs. */
 interface Recorder {
@@ -98,7 +105,7 @@ const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
  * NdjsonEventSink on a temporary file (renumbered across runs as `run --record` does), against
  * the identical campaign (same seeds, same run counts) without a sink. Rounds alternate their
  * order (recorded first, then not, then the other way round), so drift and warm-up hit both
- * sides. Each side gets about `ms` of CPU time in all; the file is opened, and closed
+ * sides. Each side gets about `BUDGET_FACTOR * ms` of CPU time in all; the file is opened, and closed
  * (flushed), inside the recorded timing. Two rows: wall time (the campaign's rate) and process
  * CPU time, which a loaded machine disturbs less; each figure is the median of the per-round
  * ratios applied to the ceiling, each note gives the totals over all rounds too.
@@ -132,7 +139,7 @@ export async function runRecordingOverheadBenchmark(ms = 3000): Promise<BenchRow
       await campaign(venue, PILOT_RUNS, warmSeed++, undefined);
     }
     const pilot = await campaign(venue, PILOT_RUNS, warmSeed, undefined);
-    const runs = Math.max(20, Math.round((ms / ROUNDS / pilot.cpuMs) * PILOT_RUNS));
+    const runs = Math.max(20, Math.round(((BUDGET_FACTOR * ms) / ROUNDS / pilot.cpuMs) * PILOT_RUNS));
 
     const empty = (): SideTotals => ({
       actions: 0,
