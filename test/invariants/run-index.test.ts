@@ -9,43 +9,11 @@ import {
   type TradingRecord,
 } from '../../invariants/trading/support/events.ts';
 import { adminOfType, eventsOfType, runIndex } from '../../invariants/trading/support/run-index.ts';
-import type { RunEvidence } from '../../src/core/model/evidence.ts';
-import type { Invariant } from '../../src/core/model/invariant.ts';
-import { runCampaign } from '../../src/core/runner/campaign.ts';
 import { checkInvariants } from '../../src/core/runner/check-invariants.ts';
 import { withSharedViews } from '../../src/core/runner/shared-views.ts';
-import { inprocTargetFactory } from '../../src/domains/trading/targets/inproc-target-factory.ts';
-import type { TradingAction } from '../../src/domains/trading/trading-action.ts';
 import type { TradingEvidence } from '../../src/domains/trading/trading-evidence.ts';
-import { tradingPack } from '../../src/domains/trading/trading-pack.ts';
+import { tradingVenueEvidence } from '../support/trading-evidence.ts';
 import { cleanEvidence } from './check.ts';
-
-/** The evidence of `runs` in-process trading-venue runs, kept as the campaign made it. */
-async function evidences(bugs: string[], runs: number, seed: number): Promise<TradingEvidence[]> {
-  const kept: TradingEvidence[] = [];
-  const keep: Invariant = {
-    name: 'test.keep',
-    description: 'keeps the evidence',
-    check: (evidence: RunEvidence) => {
-      kept.push(evidence as TradingEvidence);
-      return [];
-    },
-  };
-  const venue = tradingPack.properties.find((p) => p.name === 'trading-venue');
-  if (!venue) throw new Error('no trading-venue property');
-  await runCampaign<TradingAction>({
-    properties: [{ ...venue, invariants: [keep.name] }],
-    invariants: [keep],
-    projection: tradingPack.projection,
-    clients: tradingPack.clients,
-    factory: inprocTargetFactory({ bugs: bugs as never }) as never,
-    seed,
-    runs,
-    timeBudgetMs: 600_000,
-    now: () => performance.now(),
-  });
-  return kept;
-}
 
 /** Each slice of the index, worked out the plain way: one scan of the whole per question. */
 function expectSlicesAreScans(evidence: TradingEvidence): void {
@@ -106,9 +74,9 @@ describe('the run index (invariants/trading/support/run-index.ts)', () => {
   let runs: TradingEvidence[] = [];
   beforeAll(async () => {
     runs = [
-      ...(await evidences([], 6, 11)),
-      ...(await evidences(['book_delta_wrong_side'], 6, 12)),
-      ...(await evidences(['reserve_leak_on_cancel'], 6, 13)),
+      ...(await tradingVenueEvidence([], 6, 11)),
+      ...(await tradingVenueEvidence(['book_delta_wrong_side'], 6, 12)),
+      ...(await tradingVenueEvidence(['reserve_leak_on_cancel'], 6, 13)),
     ];
   }, 60_000);
 

@@ -7,9 +7,10 @@ import type { TradingAction } from '../../src/domains/trading/trading-action.ts'
 import { tradingPack } from '../../src/domains/trading/trading-pack.ts';
 
 /**
- * What the worker-pool tests (test/core/workers/) share: the trading pack as a worker loads
- * it, a pool started and always closed, a trading campaign on this thread or on a pool with
- * every folded run noted, and the part of a result two equal campaigns share.
+ * What the worker-pool and property-turn tests (test/core/workers/, test/core/runner/) share:
+ * the trading pack as a worker loads it, its properties by name, a pool started and always
+ * closed, a trading campaign on this thread or on a pool with every folded run noted, the part
+ * of a result two equal campaigns share, and folded runs grouped by property.
  */
 
 /** The trading pack, as a worker thread imports it. */

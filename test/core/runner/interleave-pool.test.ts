@@ -1,5 +1,4 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Property } from '../../../src/core/model/property.ts';
 import type { TargetFactory } from '../../../src/core/model/target.ts';
 import {
   type CampaignOptions,
@@ -12,10 +11,11 @@ import { poolTurnRuns } from '../../../src/core/runner/property-turns.ts';
 import type { RunPool } from '../../../src/core/runner/run-pool.ts';
 import { isShakedownError } from '../../../src/core/shakedown-error.ts';
 import type { Shard } from '../../../src/core/shard/shard.ts';
-import { WorkerPool } from '../../../src/core/workers/worker-pool.ts';
+import type { WorkerPool } from '../../../src/core/workers/worker-pool.ts';
 import type { TradingAction } from '../../../src/domains/trading/trading-action.ts';
 import { tradingPack } from '../../../src/domains/trading/trading-pack.ts';
 import { decidedCampaign } from '../../support/campaign-decided.ts';
+import { byProperty, CRASHING, startTradingPool, tradingProperty } from '../../support/pool-trading.ts';
 
 /**
  * Properties take turns on a pool too (CampaignOptions.order, explore-in-pool.ts): a turn is a
@@ -26,21 +26,8 @@ import { decidedCampaign } from '../../support/campaign-decided.ts';
  * same on every pool of the same size.
  */
 
-const property = (name: string): Property<TradingAction> => {
-  const found = tradingPack.properties.find((p) => p.name === name);
-  if (!found) throw new Error(`no property ${name}`);
-  return found;
-};
-
-const TRADING = {
-  module: new URL('../../../src/domains/trading/trading-pack.ts', import.meta.url).href,
-  exportName: 'tradingPack',
-};
-const CRASHING = {
-  module: new URL('../../fixtures/crashing-trading-pack.ts', import.meta.url).href,
-  exportName: 'crashingTradingPack',
-};
-const targetOptions = (bugs: readonly string[]) => ({ bugs: [...bugs], seed: 3, faults: 'all' });
+const SEED = 3;
+const targetOptions = (bugs: readonly string[]) => ({ bugs: [...bugs], seed: SEED, faults: 'all' });
 const factoryOf = (bugs: readonly string[]) =>
   tradingPack.targetFactory({ kind: 'inproc' }, targetOptions(bugs) as never) as Promise<
     TargetFactory<TradingAction>
@@ -52,19 +39,14 @@ afterAll(async () => {
 });
 
 /** A worker pool of two slots (a worker thread and this thread), the workers generating. */
-async function workerPool(
+function workerPool(
   bugs: readonly string[],
   crashing?: Record<string, unknown>,
 ): Promise<WorkerPool<TradingAction>> {
-  const pool = await WorkerPool.start<TradingAction>({
-    size: 2,
-    pack: crashing ? CRASHING : TRADING,
-    spec: { kind: 'inproc' },
-    targetOptions: { ...targetOptions(bugs), ...crashing },
-    generates: tradingPack.properties.map((p) => p.name),
-  });
-  closers.push(() => pool.close());
-  return pool;
+  return startTradingPool(
+    { size: 2, seed: SEED, bugs: [...bugs], ...(crashing ? { pack: CRASHING, extra: crashing } : {}) },
+    (pool) => closers.push(() => pool.close()),
+  );
 }
 
 /**
@@ -112,7 +94,7 @@ async function campaign(
   const runs: string[] = [];
   try {
     const result = await runCampaign<TradingAction>({
-      properties: names.map(property),
+      properties: names.map(tradingProperty),
       invariants: tradingPack.invariants,
       projection: tradingPack.projection,
       clients: tradingPack.clients,
@@ -135,12 +117,6 @@ async function campaign(
     await factory.dispose?.();
   }
 }
-
-/** The runs of each property, in order, property after property. */
-const byProperty = (runs: readonly string[]): string[] => {
-  const names = [...new Set(runs.map((run) => run.split('#')[0]))];
-  return names.flatMap((name) => runs.filter((run) => run.startsWith(`${name}#`)));
-};
 
 /** Runs folded before the first failing one (itself included); 0 when none failed. */
 const untilFirstFailure = (runs: readonly string[]): number => runs.findIndex((r) => r.endsWith('!')) + 1;

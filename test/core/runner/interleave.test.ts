@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import type { Property } from '../../../src/core/model/property.ts';
 import type { TargetFactory } from '../../../src/core/model/target.ts';
 import {
   type CampaignOptions,
@@ -12,6 +11,7 @@ import { inprocTargetFactory } from '../../../src/domains/trading/targets/inproc
 import type { TradingAction } from '../../../src/domains/trading/trading-action.ts';
 import { tradingPack } from '../../../src/domains/trading/trading-pack.ts';
 import { decidedCampaign } from '../../support/campaign-decided.ts';
+import { tradingProperty } from '../../support/pool-trading.ts';
 
 /**
  * Properties take turns run by run on one thread (CampaignOptions.order, property-turns.ts):
@@ -20,12 +20,6 @@ import { decidedCampaign } from '../../support/campaign-decided.ts';
  * runs; only the order of the runs changes, so a bug only a later property finds is found
  * after a few rounds instead of after every earlier property's runs.
  */
-
-const property = (name: string): Property<TradingAction> => {
-  const found = tradingPack.properties.find((p) => p.name === name);
-  if (!found) throw new Error(`no property ${name}`);
-  return found;
-};
 
 type Extra = Partial<CampaignOptions<TradingAction>>;
 
@@ -54,7 +48,7 @@ async function campaign(
     },
   } as unknown as TargetFactory<TradingAction>;
   const result = await runCampaign<TradingAction>({
-    properties: names.map(property),
+    properties: names.map(tradingProperty),
     invariants: tradingPack.invariants,
     projection: tradingPack.projection,
     clients: tradingPack.clients,

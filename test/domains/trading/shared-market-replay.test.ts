@@ -7,45 +7,13 @@ import type {
 } from '../../../invariants/trading/support/market-replay.ts';
 import type { Inspection } from '../../../invariants/trading/support/scope.ts';
 import { sharedMarketReplay } from '../../../invariants/trading/support/shared-market-replay.ts';
-import type { RunEvidence } from '../../../src/core/model/evidence.ts';
 import type { Invariant } from '../../../src/core/model/invariant.ts';
-import { runCampaign } from '../../../src/core/runner/campaign.ts';
 import { checkInvariants } from '../../../src/core/runner/check-invariants.ts';
-import { inprocTargetFactory } from '../../../src/domains/trading/targets/inproc-target-factory.ts';
-import type { TradingAction } from '../../../src/domains/trading/trading-action.ts';
 import type { TradingEvidence } from '../../../src/domains/trading/trading-evidence.ts';
-import { tradingPack } from '../../../src/domains/trading/trading-pack.ts';
+import { tradingVenueEvidence } from '../../support/trading-evidence.ts';
 
 /** The invariants that replay the market through one shared pass. */
 const SHARING = ['book.depth-matches-orders', 'book.best-price', 'numbers.spellings-agree'];
-
-/** Evidence of real runs: a clean venue, and one whose published levels go stale. */
-async function evidences(bugs: string[], runs: number): Promise<RunEvidence[]> {
-  const kept: RunEvidence[] = [];
-  const keep: Invariant = {
-    name: 'test.keep',
-    description: 'keeps the evidence',
-    check: (evidence) => {
-      kept.push(evidence);
-      return [];
-    },
-  };
-  const venue = tradingPack.properties.find((p) => p.name === 'trading-venue');
-  if (!venue) throw new Error('no trading-venue property');
-  await runCampaign<TradingAction>({
-    properties: [{ ...venue, invariants: [keep.name] }],
-    invariants: [keep],
-    projection: tradingPack.projection,
-    clients: tradingPack.clients,
-    factory: inprocTargetFactory({ bugs: bugs as never }) as never,
-    seed: 11,
-    runs,
-    timeBudgetMs: 600_000,
-    shrinkAttempts: 0,
-    now: () => performance.now(),
-  });
-  return kept;
-}
 
 // Registered once for this file: counts how many passes start, and can be told to throw.
 let passes = 0;
@@ -70,7 +38,10 @@ const counterInvariant: Invariant = {
 
 describe('the market replay shared by the book and spelling invariants', () => {
   it('gives each invariant, checked together, what it gives alone, with one replay per run', async () => {
-    const runs = [...(await evidences([], 15)), ...(await evidences(['stale_level_after_partial_fill'], 15))];
+    const runs = [
+      ...(await tradingVenueEvidence([], 15, 11)),
+      ...(await tradingVenueEvidence(['stale_level_after_partial_fill'], 15, 11)),
+    ];
     const invariants = SHARING.map((name) => invariantByName.get(name) as Invariant);
     let violations = 0;
     for (const evidence of runs) {
@@ -86,7 +57,7 @@ describe('the market replay shared by the book and spelling invariants', () => {
   }, 60_000);
 
   it('an inspection that throws gets its error, and only it', async () => {
-    const [evidence] = await evidences(['stale_level_after_partial_fill'], 1);
+    const [evidence] = await tradingVenueEvidence(['stale_level_after_partial_fill'], 1, 11);
     const invariants = SHARING.map((name) => invariantByName.get(name) as Invariant);
     const alone = invariants.map((inv) => checkInvariants(evidence, [inv]).results[0]);
     const errors = { prepare: 'broke preparing', replay: 'broke replaying', conclude: 'broke concluding' };
