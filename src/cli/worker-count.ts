@@ -7,8 +7,8 @@ import { parseInteger } from './options/parse-options.ts';
 export const MAX_WORKERS = 64;
 
 /**
- * How many worker threads explore: `--workers`, else SHAKEDOWN_WORKERS, else one per core
- * (one on a single core). Only targets each worker can have to itself run in parallel: the
+ * How many worker threads explore: `--workers`, else SHAKEDOWN_WORKERS, else the default:
+ * one per two cores for the in-process venue, one per core for the others (one at least). Only targets each worker can have to itself run in parallel: the
  * in-process venue, the embedded server, and an adapter module whose factory makes
  * independent instances (each worker builds its own from the module). A venue at a URL, or a
  * module whose factory says it is `shared`, gets one worker unless the user asks for more,
@@ -43,8 +43,24 @@ export function resolveWorkerCount(options: {
     return 1;
   }
   const cores = options.cores ?? os.availableParallelism();
-  const wanted = asked ?? Math.max(1, cores);
+  const wanted = asked ?? defaultWorkers(kind, cores);
   return Math.max(1, Math.min(wanted, options.plannedRuns));
+}
+
+/**
+ * Cores one in-process campaign thread keeps busy: its own, and V8's background threads
+ * compiling its hot code (each isolate compiles all of it again) and collecting its garbage.
+ * Measured on 2 cores (docs/benchmarks.md, issue 18, fifth round): a one-thread campaign's
+ * process used 1.6 cores, two independent campaign processes at once gave 1.08x the actions of
+ * one, and `--workers 2` ran 0.81 to 0.99x as fast as `--workers 1` for every campaign size
+ * tried. A run over a socket waits instead, and there a worker per core pays (1.6x on 2 cores).
+ */
+const CORES_PER_INPROC_WORKER = 2;
+
+/** The worker count when none is asked for: as many as the cores can keep busy. */
+export function defaultWorkers(kind: TargetSpec['kind'], cores: number): number {
+  const perWorker = kind === 'inproc' ? CORES_PER_INPROC_WORKER : 1;
+  return Math.max(1, Math.floor(cores / perWorker));
 }
 
 export function parseWorkerCount(flag: string): (value: string) => number {

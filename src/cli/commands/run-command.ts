@@ -136,7 +136,7 @@ export function registerRunCommand(program: Command, domain: LoadedDomain): void
     )
     .option(
       '--workers <n>',
-      'worker threads exploring in parallel, each with its own target (default: one per core, or SHAKEDOWN_WORKERS; not for a ws:// URL or a shared adapter)',
+      'worker threads exploring in parallel, each with its own target (default: one per two cores in-process, one per core otherwise, or SHAKEDOWN_WORKERS; not for a ws:// URL or a shared adapter)',
       parseWorkerCount('--workers'),
     )
     .option(

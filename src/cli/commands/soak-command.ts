@@ -65,7 +65,7 @@ export function registerSoakCommand(program: Command, domain: LoadedDomain): voi
     )
     .option(
       '--workers <n>',
-      'worker threads exploring in parallel, each with its own exchange (default: one per core, or SHAKEDOWN_WORKERS)',
+      'worker threads exploring in parallel, each with its own exchange (default: one per two cores in-process, one per core otherwise, or SHAKEDOWN_WORKERS)',
       parseWorkerCount('--workers'),
     )
     .option(
