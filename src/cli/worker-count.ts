@@ -51,9 +51,10 @@ export function resolveWorkerCount(options: {
  * Cores one in-process campaign thread keeps busy: its own, and V8's background threads
  * compiling its hot code (each isolate compiles all of it again) and collecting its garbage.
  * Measured on 2 cores (docs/benchmarks.md, issue 18, fifth round): a one-thread campaign's
- * process used 1.6 cores, two independent campaign processes at once gave 1.08x the actions of
- * one, and `--workers 2` ran 0.81 to 0.99x as fast as `--workers 1` for every campaign size
- * tried. A run over a socket waits instead, and there a worker per core pays (1.6x on 2 cores).
+ * process kept 1.5 to 2.2 cores busy, two processes that split a campaign between them ran it
+ * 0.80 to 1.11x as fast as one, and `--workers 2` ran 0.81 to 1.00x as fast as `--workers 1`
+ * for every campaign size tried. A run over a socket waits instead, and there a worker per
+ * core pays (1.6x on 2 cores).
  */
 const CORES_PER_INPROC_WORKER = 2;
 
