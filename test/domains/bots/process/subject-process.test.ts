@@ -54,8 +54,9 @@ async function rejection(promise: Promise<unknown>): Promise<ShakedownError> {
   return error;
 }
 
+/** Polls every 20 ms, for up to 30 s: a loaded machine may take seconds to reap a process. */
 async function until(what: string, check: () => boolean): Promise<void> {
-  for (let i = 0; i < 250 && !check(); i++) await new Promise((resolve) => setTimeout(resolve, 20));
+  for (let i = 0; i < 1500 && !check(); i++) await new Promise((resolve) => setTimeout(resolve, 20));
   if (!check()) throw new Error(`timed out waiting until ${what}`);
 }
 
