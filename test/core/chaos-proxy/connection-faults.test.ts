@@ -58,6 +58,8 @@ describe('connection faults over the proxy', () => {
     proxy.inject('maker', cut('half_open'), 6);
     client.send('{"type":"event","stream":"a","seq":1}');
     upstream.last.socket.send('{"type":"event","stream":"b","seq":2}');
+    // Both frames reach the proxy (which records each it swallows) however loaded the machine.
+    await until(() => (log.list()[0]?.hits ?? 0) >= 2, 'both frames to reach the proxy');
     await sleep(100);
     expect(client.texts).toEqual(['{"id":0}']);
     expect(upstream.last.texts).toEqual(['{"id":0}']);

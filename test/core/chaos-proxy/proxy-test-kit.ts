@@ -4,7 +4,8 @@ import { startWsChaosProxy, type WsChaosProxy } from '../../../src/core/chaos-pr
 import { FaultLog } from '../../../src/core/faults/fault-record.ts';
 import { tradingTextFrameHooks } from '../../../src/domains/trading/transport/trading-frame-hooks.ts';
 
-const WAIT_MS = 3_000;
+/** Bound on a wait for something that happens in milliseconds when the machine is idle. */
+const WAIT_MS = 20_000;
 
 /** Polls `check` until it holds; throws after `timeoutMs` so a test never hangs. */
 export async function until(check: () => boolean, what: string, timeoutMs = WAIT_MS): Promise<void> {

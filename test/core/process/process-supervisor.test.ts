@@ -37,7 +37,7 @@ function state(pid: number): string {
   return stat.slice(stat.lastIndexOf(')') + 2)[0];
 }
 
-async function until(what: string, check: () => boolean, timeoutMs = 3_000): Promise<void> {
+async function until(what: string, check: () => boolean, timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!check()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
