@@ -8,11 +8,11 @@ export const MAX_WORKERS = 64;
 
 /**
  * How many worker threads explore: `--workers`, else SHAKEDOWN_WORKERS, else the default:
- * one per two cores for the in-process venue, one per core for the others (one at least). Only targets each worker can have to itself run in parallel: the
- * in-process venue, the embedded server, and an adapter module whose factory makes
- * independent instances (each worker builds its own from the module). A venue at a URL, or a
- * module whose factory says it is `shared`, gets one worker unless the user asks for more,
- * which is an error.
+ * one per two cores for the in-process venue, one per core for the others (one at least).
+ * Only targets each worker can have to itself run in parallel: the in-process venue, the
+ * embedded server, and an adapter module whose factory makes independent instances (each
+ * worker builds its own from the module). A venue at a URL, or a module whose factory says it
+ * is `shared`, gets one worker unless the user asks for more, which is an error.
  */
 export function resolveWorkerCount(options: {
   flag: number | undefined;

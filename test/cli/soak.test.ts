@@ -41,12 +41,12 @@ const PROGRESS =
  * runs on one thread here (the CLI helper sets SHAKEDOWN_WORKERS=1), and 5 s is before its
  * heap has sized itself: V8 lets the used heap reach some 175 MB before its first major
  * collections, and RSS climbs to a plateau (285-300 MB on an idle machine, reached about 8 s
- * in; later on a loaded one). Healthy soaks of this command grew 124.7 MB (117 MB on two workers) on an
- * idle machine and 125.7 MB in CI beside two busy loops (the first bound, 112 MB, was fitted to
- * soaks that grew 20-22 MB, and CI failed on it); the soak says itself that 15 s after a warm-up
- * cannot tell a leak from a heap still sizing. 250 MB is twice the healthy case: it catches a
- * gross leak, as a leak of 35 kB a run would be (9,000 runs in 20 s on an idle machine), and a
- * healthy soak is never reported beyond it.
+ * in; later on a loaded one). Healthy soaks of this command grew 124.7 MB (117 MB on two
+ * workers) on an idle machine and 125.7 MB in CI beside two busy loops (the first bound,
+ * 112 MB, was fitted to soaks that grew 20-22 MB, and CI failed on it); the soak says itself
+ * that 15 s after a warm-up cannot tell a leak from a heap still sizing. 250 MB is twice the
+ * healthy case: it catches a gross leak, as a leak of 35 kB a run would be (9,000 runs in 20 s
+ * on an idle machine), and a healthy soak is never reported beyond it.
  *
  * It does not catch a leak of per-run results, and a shorter soak cannot: such a leak grows
  * with the runs done, which on a loaded machine are few (a planted leak keeping every recorded
