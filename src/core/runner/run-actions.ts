@@ -113,14 +113,32 @@ export function runActions<A extends ActionBase, E, R, S, V>(
           for (const c of clients.values()) if (!(c.settled?.() ?? true)) return false;
           return true;
         };
+        // On real time, the timer that finds the run quiet can fire before the event loop has
+        // read what the sockets received meanwhile: each turn of the loop runs its due timers
+        // before it polls for I/O, so after a stall (a loaded machine) the check sees the
+        // silence of unread data. Quiet found on real time is confirmed once, a turn later,
+        // after a poll; on virtual time nothing arrives unscheduled, and the check stands.
+        let confirming = false;
+        const done = (): void => {
+          subscriber.next();
+          subscriber.complete();
+        };
         const check = (): void => {
           const now = scheduler.now();
           const idle = now - lastEventAt;
-          if ((idle >= options.quietMs && healed()) || now - startedAt >= maxSettleMs) {
-            subscriber.next();
-            subscriber.complete();
+          if (now - startedAt >= maxSettleMs) {
+            done();
             return;
           }
+          if (idle >= options.quietMs && healed()) {
+            if (target.virtual || confirming) done();
+            else {
+              confirming = true;
+              later.check = scheduler.schedule(check, 0);
+            }
+            return;
+          }
+          confirming = false;
           later.check = scheduler.schedule(check, Math.max(1, options.quietMs - idle));
         };
         later.check = scheduler.schedule(check, options.quietMs);
