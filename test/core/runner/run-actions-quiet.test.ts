@@ -52,7 +52,7 @@ function evidenceOf(virtual: boolean): RunEvidence<ActionBase> {
   let evidence: RunEvidence<ActionBase> | undefined;
   runActions(target, [{ kind: 'ping', client: 'maker', gapMs: 0 }], {
     clients: ['maker'],
-    projection: { init: () => null, apply: (view) => view },
+    projection: { name: 'none', init: () => null, apply: (view) => view },
     quietMs: QUIET_MS,
   }).subscribe((e) => {
     evidence = e as RunEvidence<ActionBase>;
