@@ -1,6 +1,6 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { basename, join, relative } from 'node:path';
 import type { ReplayFile } from '../core/replay/replay-file.ts';
 import { writeReplayFile } from '../core/replay/write-replay-file.ts';
 import type { CampaignOutput } from './campaign-outputs.ts';
@@ -32,6 +32,14 @@ export interface FallbackWriter {
   writeOutputs(outputs: readonly CampaignOutput[]): { written: string[]; failed: number };
   /** True once anything could not be written where it was asked. */
   readonly fellBack: boolean;
+}
+
+/**
+ * How a saved replay's path is shown: relative to the working folder, or as written when it fell
+ * back to a temp folder (an absolute path there says where to look).
+ */
+export function shownPath(saved: { path: string; fellBack: boolean }): string {
+  return saved.fellBack ? saved.path : relative(process.cwd(), saved.path);
 }
 
 export function createFallbackWriter(fallback: Fallback): FallbackWriter {

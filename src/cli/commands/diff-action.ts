@@ -1,6 +1,5 @@
 // The action of `diff`: what it runs, loaded by diff-command.ts only once commander has parsed
 // and validated the command line.
-import { relative } from 'node:path';
 import { type DiffFound, runDiffCampaign } from '../../core/diff/diff-campaign.ts';
 import { DIVERGENCE_VIOLATION } from '../../core/diff/divergence-file.ts';
 import type { ActionBase } from '../../core/model/action.ts';
@@ -15,7 +14,7 @@ import { type Interrupt, yieldingBetweenRuns } from '../interrupt.ts';
 import { createLogger } from '../logger.ts';
 import { checkChoices, subjectTarget } from '../options/domain-option.ts';
 import { parseTargetSpec } from '../options/target-spec.ts';
-import { createFallbackWriter } from '../output-fallback.ts';
+import { createFallbackWriter, shownPath } from '../output-fallback.ts';
 import { checkOutputPaths } from '../output-paths.ts';
 import { type CliSubjectCommands, subjectCommandsOf } from '../subject-commands-of.ts';
 import { TOOL_VERSION } from '../tool-version.ts';
@@ -135,12 +134,7 @@ export async function diffCommand(
           divergenceReplay(domain, flags, { against, property: property.name, settings, found, durationMs }),
         )
       : undefined;
-    const saved =
-      savedPath === undefined
-        ? null
-        : savedPath.fellBack
-          ? savedPath.path
-          : relative(process.cwd(), savedPath.path);
+    const saved = savedPath === undefined ? null : shownPath(savedPath);
     if (flags.json) {
       const summary = {
         seed,
@@ -261,8 +255,7 @@ async function diffSubjectsCommand(
         durationMs,
       })
     : undefined;
-  const saved =
-    stored === undefined ? null : stored.fellBack ? stored.path : relative(process.cwd(), stored.path);
+  const saved = stored === undefined ? null : shownPath(stored);
   if (flags.json) {
     const summary = {
       seed,

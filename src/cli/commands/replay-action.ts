@@ -13,6 +13,7 @@ import { checkInvariants } from '../../core/runner/check-invariants.ts';
 import type { RunReport } from '../../core/runner/execute-run.ts';
 import { foldProjections } from '../../core/runner/run-actions.ts';
 import { isFailing, violationsOf } from '../../core/runner/run-hang.ts';
+import { savedRunJob } from '../../core/runner/run-pool.ts';
 import { checkConvergence } from '../../core/sequencer/convergence-report.ts';
 import { inGseqOrder } from '../../core/sequencer/ordered-replay.ts';
 import { EXIT, ShakedownError } from '../../core/shakedown-error.ts';
@@ -215,18 +216,7 @@ export async function replayCommand(
       const report: RunReport<ActionBase> = await untilAbandoned(
         () =>
           judge
-            ? judge.judge(
-                {
-                  property: property.name,
-                  invariants: invariants.map((i) => i.name),
-                  settings,
-                  checkEveryStep: false,
-                  checkDeterminism: false,
-                  exercised: false,
-                  record: false,
-                },
-                replay.actions as ActionBase[],
-              )
+            ? judge.judge(savedRunJob(property.name, invariants, settings), replay.actions as ActionBase[])
             : executeRun(factory, replay.actions as ActionBase[], {
                 ...runPartsOf(pack),
                 invariants,

@@ -1,7 +1,7 @@
 // The action of `run`: everything a campaign needs (the runner, workers, reporters), loaded by
 // run-command.ts only once commander has parsed and validated the command line.
 import { readdirSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { parseMinCoverage } from '../../core/coverage/min-coverage.ts';
 import { isDivergenceFile } from '../../core/diff/divergence-file.ts';
 import { type Fault, type FaultKind, faultKind } from '../../core/faults/fault.ts';
@@ -27,6 +27,7 @@ import {
 } from '../../core/runner/campaign.ts';
 import { LanePool } from '../../core/runner/lane-pool.ts';
 import { isFailing, violationsOf } from '../../core/runner/run-hang.ts';
+import { savedRunJob } from '../../core/runner/run-pool.ts';
 import type { RunWatchdog } from '../../core/runner/run-watchdog.ts';
 import {
   type InvariantSelection,
@@ -54,7 +55,7 @@ import { checkChoices } from '../options/domain-option.ts';
 import { faultsOfProperties, parseFaultSelection } from '../options/fault-selection.ts';
 import { parseDuration, parseInteger } from '../options/parse-options.ts';
 import { parseTargetSpec } from '../options/target-spec.ts';
-import { createFallbackWriter } from '../output-fallback.ts';
+import { createFallbackWriter, shownPath } from '../output-fallback.ts';
 import { checkOutputPaths } from '../output-paths.ts';
 import { campaignPartsOf, runPartsOf } from '../pack-parts.ts';
 import { printSummary } from '../print-summary.ts';
@@ -569,7 +570,7 @@ async function runWithTarget(domain: LoadedDomain, flags: RunFlags, plan: RunPla
           });
           const stored = fallback.saveReplay('--out', flags.out, replay);
           if (stored !== undefined) {
-            const file = stored.fellBack ? stored.path : relative(process.cwd(), stored.path);
+            const file = shownPath(stored);
             saved.set(failure as PropertyFailure<unknown>, file);
             replays.set(file, replay);
           }
@@ -747,15 +748,7 @@ async function replayCorpus(
     // Under the run timeout like every run; an adapter's in a thread that can be killed.
     const report = bound.isolated
       ? await bound.isolated.judge(
-          {
-            property: property.name,
-            invariants: invariants.map((i) => i.name),
-            settings,
-            checkEveryStep: false,
-            checkDeterminism: false,
-            exercised: false,
-            record: false,
-          },
+          savedRunJob(property.name, invariants, settings),
           replay.actions as ActionBase[],
         )
       : await executeRun(factory, replay.actions as ActionBase[], {

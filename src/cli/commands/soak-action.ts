@@ -1,6 +1,5 @@
 // The action of `soak`: what it runs, loaded by soak-command.ts only once commander has parsed
 // and validated the command line.
-import { relative } from 'node:path';
 import type { ActionBase } from '../../core/model/action.ts';
 import type { AnyDomainPack, TargetSpec } from '../../core/model/domain-pack.ts';
 import type { Property } from '../../core/model/property.ts';
@@ -18,7 +17,7 @@ import { type Interrupt, yieldingBetweenRuns } from '../interrupt.ts';
 import { subjectTarget } from '../options/domain-option.ts';
 import { faultsOfProperties, parseFaultSelection } from '../options/fault-selection.ts';
 import { parseTargetSpec } from '../options/target-spec.ts';
-import { createFallbackWriter } from '../output-fallback.ts';
+import { createFallbackWriter, shownPath } from '../output-fallback.ts';
 import { checkOutputPaths } from '../output-paths.ts';
 import { campaignPartsOf } from '../pack-parts.ts';
 import { replayOf, violationsOfFailure } from '../replay-of.ts';
@@ -123,12 +122,7 @@ export async function soakCommand(
         }),
       )
     : undefined;
-  const saved =
-    savedPath === undefined
-      ? undefined
-      : savedPath.fellBack
-        ? savedPath.path
-        : relative(process.cwd(), savedPath.path);
+  const saved = savedPath === undefined ? undefined : shownPath(savedPath);
   if (flags.json) process.stdout.write(`${JSON.stringify(soakSummary(result, saved, target), null, 2)}\n`);
   else printSoak(domain, flags, result, saved, (line) => process.stdout.write(`${line}\n`));
   return result.verdict === 'pass' ? EXIT.passed : EXIT.failed;

@@ -35,6 +35,26 @@ export interface PropertyJob {
   };
 }
 
+/**
+ * The job of a single saved run judged again as it is (a replay, a corpus file): the property's
+ * invariants and settings, nothing generated, recorded, measured or checked twice.
+ */
+export function savedRunJob(
+  property: string,
+  invariants: readonly { name: string }[],
+  settings: PropertySettings,
+): PropertyJob {
+  return {
+    property,
+    invariants: invariants.map((i) => i.name),
+    settings,
+    checkEveryStep: false,
+    checkDeterminism: false,
+    exercised: false,
+    record: false,
+  };
+}
+
 /** A worker that crashed: which one, on which run, and why. Its other runs went to its replacement. */
 export interface WorkerCrash {
   worker: number;
