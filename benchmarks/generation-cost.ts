@@ -118,8 +118,7 @@ export function measureGenerationCost(rounds = 3, runs = 300): GenerationCost {
 }
 
 /** The rows `npm run bench` can print: generated actions/s beside the bare model run. */
-export function runGenerationCostBenchmark(): BenchRow[] {
-  const cost = measureGenerationCost();
+export function runGenerationCostBenchmark(cost: GenerationCost = measureGenerationCost()): BenchRow[] {
   return [
     {
       name: 'generation actions/s (trading-venue, CPU time)',

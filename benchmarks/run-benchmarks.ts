@@ -5,7 +5,8 @@ import { runChaosProxyBenchmark } from './chaos-proxy-roundtrip.ts';
 import { runCliStartupBenchmark } from './cli-startup.ts';
 import { runEngineBenchmark } from './engine-throughput.ts';
 import { runEventsOnlyBenchmark } from './events-only-replay.ts';
-import { runGenerationCostBenchmark } from './generation-cost.ts';
+import { measureGenerationCost, runGenerationCostBenchmark } from './generation-cost.ts';
+import { checkingRows, measureCheckingCost } from './invariant-cost.ts';
 import { runRecordingMemoryBenchmark } from './recording-memory.ts';
 import { runRecordingOverheadBenchmark } from './recording-overhead.ts';
 import { runServerMemoryBenchmark } from './server-memory.ts';
@@ -21,7 +22,14 @@ const engine = runEngineBenchmark(ms);
 const ws = await runWsBenchmark(ms);
 const chaosProxy = await runChaosProxyBenchmark(ms);
 const campaign = await runCampaignBenchmark(ms);
-const generation = runGenerationCostBenchmark();
+const generationCost = measureGenerationCost();
+const generation = runGenerationCostBenchmark(generationCost);
+// Checking alone, and the bound generation and checking set on any in-process run loop.
+const checking = checkingRows(
+  await measureCheckingCost(),
+  generationCost.actionsPerSecond,
+  generationCost.modelCommandsPerSecond,
+);
 const recording = await runRecordingOverheadBenchmark(ms);
 const wsCampaign = await runWsCampaignBenchmark(ms);
 const replay = await runEventsOnlyBenchmark(ms);
@@ -45,6 +53,7 @@ const rows = [
   ...chaosProxy,
   ...campaign.rows,
   ...generation,
+  ...checking,
   ...recording,
   ...wsCampaign,
   ...replay.rows,
