@@ -1,6 +1,8 @@
 import { rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import type { RecordedEvent } from '../src/core/model/evidence.ts';
 import { runCampaign } from '../src/core/runner/campaign.ts';
 import { NdjsonEventSink } from '../src/core/sequencer/ndjson-event-sink.ts';
@@ -20,6 +22,17 @@ const SAMPLE_EVERY = 1000;
 
 const MB = 1024 * 1024;
 const rssMB = (): number => process.memoryUsage.rss() / MB;
+
+/**
+ * A full collection, then the heap still in use, MB: what the process holds, without the
+ * garbage RSS also counts (V8 grows its heap before it collects, so RSS alone moves with how
+ * far the collector has let it grow). `gc` is exposed at run time, as `--expose-gc` would.
+ */
+function liveHeapMB(): number {
+  setFlagsFromString('--expose-gc');
+  (runInNewContext('gc') as () => void)();
+  return process.memoryUsage().heapUsed / MB;
+}
 
 function campaignOptions(round: number, sink?: (event: RecordedEvent) => void) {
   const venue = tradingPack.properties.find((p) => p.name === 'trading-venue');
@@ -53,6 +66,8 @@ export async function runRecordingMemoryBenchmark(events = 1_000_000): Promise<B
   let peak = start;
   let at100k: number | undefined;
   let atEnd: number | undefined;
+  let liveAt100k: number | undefined;
+  let liveAtEnd: number | undefined;
   let runs = 0;
   let bytes = 0;
   const sink = new NdjsonEventSink(path);
@@ -64,8 +79,14 @@ export async function runRecordingMemoryBenchmark(events = 1_000_000): Promise<B
       if (sink.count % SAMPLE_EVERY === 0) {
         const rss = rssMB();
         peak = Math.max(peak, rss);
-        if (at100k === undefined && sink.count >= Math.min(100_000, events)) at100k = rss;
-        if (sink.count >= events) atEnd = rss;
+        if (at100k === undefined && sink.count >= Math.min(100_000, events)) {
+          at100k = rss;
+          liveAt100k = liveHeapMB();
+        }
+        if (sink.count >= events) {
+          atEnd = rss;
+          liveAtEnd = liveHeapMB();
+        }
       }
     };
     for (let round = 0; sink.count < events; round++) {
@@ -89,7 +110,7 @@ export async function runRecordingMemoryBenchmark(events = 1_000_000): Promise<B
       ceilingName: 'RSS before recording, same process',
       ceiling: start,
       target: 'flat: RSS at 1M events within 64 MB of RSS at 100k',
-      note: `RSS at start ${mb(start)}, after 100k events ${mb(at100k)}, at ${events.toLocaleString('en-US')} ${mb(end)}; ${runs} in-process trading-venue runs recorded through runCampaign's sink into NdjsonEventSink, file ${(bytes / 1e6).toFixed(0)} MB (deleted)`,
+      note: `RSS at start ${mb(start)}, after 100k events ${mb(at100k)}, at ${events.toLocaleString('en-US')} ${mb(end)}; live heap after a full collection ${mb(liveAt100k)} at 100k and ${mb(liveAtEnd)} at the end (RSS beyond it is garbage the heap has grown to hold before collecting); ${runs} in-process trading-venue runs recorded through runCampaign's sink into NdjsonEventSink, file ${(bytes / 1e6).toFixed(0)} MB (deleted)`,
     },
   ];
 }
