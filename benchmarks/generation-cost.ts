@@ -5,6 +5,7 @@ import { inprocTargetFactory } from '../src/domains/trading/targets/inproc-targe
 import type { TradingAction } from '../src/domains/trading/trading-action.ts';
 import type { BenchRow } from './bench-table.ts';
 import { bareModelRunBatch } from './campaign-throughput.ts';
+import { mainThreadMs } from './main-thread-time.ts';
 import { tradingVenueProperty } from './trading-venue-property.ts';
 
 /**
@@ -82,6 +83,9 @@ export interface GenerationCost {
   candidatesPerSecond: number;
   /** The bare fc.modelRun over the engine, commands per second of CPU time, in the same rounds. */
   modelCommandsPerSecond: number;
+  /** The same two rates on the main thread's own CPU time (main-thread-time.ts). */
+  mainActionsPerSecond: number;
+  mainModelCommandsPerSecond: number;
 }
 
 /** `rounds` rounds of generating `runs` runs, shrinking once, and a second of the bare model run. */
@@ -96,17 +100,23 @@ export function measureGenerationCost(rounds = 3, runs = 300): GenerationCost {
   let commands = 0;
   let modelMs = 0;
   let modelSeed = 1;
+  let generateMainMs = 0;
+  let modelMainMs = 0;
   for (let round = 0; round < rounds; round++) {
     const start = cpuMs();
+    const mainStart = mainThreadMs();
     actions += generateVenueRuns(SAMPLE_SEED + round, runs);
+    generateMainMs += mainThreadMs() - mainStart;
     generateMs += cpuMs() - start;
     generated += runs;
     const shrinkStart = cpuMs();
     candidates += shrinkVenueRun();
     shrinkMs += cpuMs() - shrinkStart;
     const modelStart = cpuMs();
+    const modelMainStart = mainThreadMs();
     do commands += bareModelRunBatch(modelSeed++);
     while (cpuMs() - modelStart < 1000);
+    modelMainMs += mainThreadMs() - modelMainStart;
     modelMs += cpuMs() - modelStart;
   }
   return {
@@ -114,6 +124,8 @@ export function measureGenerationCost(rounds = 3, runs = 300): GenerationCost {
     actionsPerSecond: (actions / generateMs) * 1000,
     candidatesPerSecond: (candidates / shrinkMs) * 1000,
     modelCommandsPerSecond: (commands / modelMs) * 1000,
+    mainActionsPerSecond: (actions / generateMainMs) * 1000,
+    mainModelCommandsPerSecond: (commands / modelMainMs) * 1000,
   };
 }
 

@@ -25,11 +25,7 @@ const campaign = await runCampaignBenchmark(ms);
 const generationCost = measureGenerationCost();
 const generation = runGenerationCostBenchmark(generationCost);
 // Checking alone, and the bound generation and checking set on any in-process run loop.
-const checking = checkingRows(
-  await measureCheckingCost(),
-  generationCost.actionsPerSecond,
-  generationCost.modelCommandsPerSecond,
-);
+const checking = checkingRows(await measureCheckingCost(), generationCost);
 const recording = await runRecordingOverheadBenchmark(ms);
 const wsCampaign = await runWsCampaignBenchmark(ms);
 const replay = await runEventsOnlyBenchmark(ms);
